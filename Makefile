@@ -1,0 +1,50 @@
+# The whole set-up is two commands: `make run` and `make test` (see README).
+PY := .venv/bin/python
+SHELL := /bin/bash
+
+.PHONY: run test setup migrate demo check lint bench backup restore messages
+
+setup:
+	@./scripts/setup.sh
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+# Demo data is loaded once; later runs keep whatever the database holds.
+demo: migrate
+	@if [ -n "$$($(PY) manage.py help seed_demo 2>/dev/null | head -1)" ]; then \
+	  $(PY) manage.py shell -c "from facilities.models import Facility; import sys; sys.exit(0 if Facility.objects.exists() else 1)" \
+	  || $(PY) manage.py seed_demo; fi
+
+run: demo
+	$(PY) manage.py collectstatic --noinput -v 0
+	@./scripts/serve.sh
+
+check: setup
+	.venv/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/check_messages.py
+
+test: check
+	$(PY) -m pytest
+
+lint:
+	.venv/bin/ruff check .
+
+APPS_WITH_CATALOGUES := facilities subsidies childcare monitoring hechuan_portal/accounts hechuan_portal/areas hechuan_portal/residents
+# Source strings are Chinese; each app keeps its own English catalogue (app/locale/en), the project's
+# templates and settings use ./locale/en.
+messages: setup
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles \
+	  $(foreach a,$(APPS_WITH_CATALOGUES),--ignore=./$(a)) -v 0
+	@for d in $(APPS_WITH_CATALOGUES); do mkdir -p $$d/locale; \
+	  (cd $$d && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en --no-obsolete -v 0); done
+
+bench: migrate
+	$(PY) bench/run.py
+
+backup: setup
+	@./scripts/backup.sh backup $(FILE)
+
+restore: setup
+	@./scripts/backup.sh restore $(FILE)

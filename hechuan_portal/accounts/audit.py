@@ -1,0 +1,51 @@
+"""Recording audit events. Every view, export or reveal of personal data goes through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from .models import AuditAction, AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: AuditAction | str,
+    actor=None,
+    request: HttpRequest | None = None,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    area_code: str = "",
+    reason: str = "",
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Append one audit row. `obj` fills type/id; never pass personal values in `changes`."""
+    if actor is None and request is not None:
+        actor = request.user if request.user.is_authenticated else None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_username=getattr(actor, "username", "") or "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        area_code=area_code or "",
+        reason=reason[:255],
+        ip=client_ip(request),
+        changes=changes or {},
+    )
+
+
+def audit_bulk(events: list[AuditEvent]) -> None:
+    """Append many audit rows in one statement (list views of personal data, exports)."""
+    AuditEvent.objects.bulk_create(events)

@@ -1,0 +1,24 @@
+"""/api/v1/: every app's API routes, the token endpoint and the OpenAPI schema."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from hechuan_portal.accounts.api.views import MeView, TokenView
+from hechuan_portal.areas.api.views import AdminAreaViewSet
+
+router = DefaultRouter()
+router.register("areas", AdminAreaViewSet, basename="area")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/me/", MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/swagger/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-swagger"),
+    path("", include("facilities.api.urls")),
+    path("", include("hechuan_portal.residents.api.urls")),
+    path("", include("subsidies.api.urls")),
+    path("", include("childcare.api.urls")),
+    path("", include("monitoring.api.urls")),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,131 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from hechuan_portal.areas.models import AdminArea, AreaLevel
+
+pytestmark = pytest.mark.django_db
+
+TOWN_CODES_9 = [
+    "500117001",
+    "500117002",
+    "500117003",
+    "500117004",
+    "500117005",
+    "500117006",
+    "500117007",
+    "500117100",
+    "500117101",
+    "500117102",
+    "500117103",
+    "500117104",
+    "500117105",
+    "500117106",
+    "500117107",
+    "500117108",
+    "500117109",
+    "500117112",
+    "500117113",
+    "500117114",
+    "500117115",
+    "500117116",
+    "500117117",
+    "500117118",
+    "500117120",
+    "500117121",
+    "500117123",
+    "500117124",
+    "500117125",
+    "500117126",
+]
+
+
+def test_migrate_creates_the_district_and_its_30_towns():
+    assert AdminArea.objects.count() == 31
+    district = AdminArea.objects.district()
+    assert district.name == "合川区" and district.level == AreaLevel.DISTRICT
+    towns = AdminArea.objects.towns()
+    assert sorted(towns.values_list("code", flat=True)) == [c + "000" for c in TOWN_CODES_9]
+    assert set(towns.values_list("parent", flat=True)) == {"500117000000"}
+    assert sum(t.is_subdistrict for t in towns) == 7
+    assert AdminArea.objects.get(code="500117126000").name == "双槐镇"
+
+
+def _square(lng, lat, d=0.01):
+    return {
+        "type": "Polygon",
+        "coordinates": [[[lng, lat], [lng + d, lat], [lng + d, lat + d], [lng, lat + d], [lng, lat]]],
+    }
+
+
+def _write(tmp_path, features):
+    path = tmp_path / "b.geojson"
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), "utf-8"
+    )
+    return path
+
+
+def test_import_boundaries_updates_towns_and_creates_communities(tmp_path):
+    path = _write(
+        tmp_path,
+        [
+            {"type": "Feature", "properties": {"code": "500117001000"}, "geometry": _square(106.26, 29.98)},
+            {
+                "type": "Feature",
+                "properties": {"code": "500117001001", "name": "南屏社区", "population": 8200},
+                "geometry": {"type": "Point", "coordinates": [106.265, 29.985]},
+            },
+        ],
+    )
+    call_command("import_boundaries", str(path))
+    town = AdminArea.objects.get(code="500117001000")
+    assert town.boundary is not None and town.boundary.contains(town.centroid)
+    community = AdminArea.objects.get(code="500117001001")
+    assert (community.name, community.level, community.parent_id, community.population) == (
+        "南屏社区",
+        AreaLevel.COMMUNITY,
+        "500117001000",
+        8200,
+    )
+    assert community.centroid.coords == (106.265, 29.985)
+
+
+def test_bad_boundary_file_reports_every_problem_and_changes_nothing(tmp_path):
+    path = _write(
+        tmp_path,
+        [
+            {"type": "Feature", "properties": {"code": "500117002000"}, "geometry": _square(106.3, 30.0)},
+            {"type": "Feature", "properties": {"code": "110105000000"}, "geometry": _square(116.4, 39.9)},
+            {"type": "Feature", "properties": {"code": "500117003001"}, "geometry": _square(106.3, 30.0)},
+            {"type": "Feature", "properties": {"code": "500117004000"}, "geometry": _square(0.0, 0.0)},
+        ],
+    )
+    with pytest.raises(CommandError) as exc:
+        call_command("import_boundaries", str(path))
+    message = str(exc.value)
+    assert "第 2 个要素" in message and "第 3 个要素" in message and "第 4 个要素" in message
+    assert AdminArea.objects.get(code="500117002000").boundary is None
+    assert AdminArea.objects.count() == 31
+
+
+def test_not_geojson_is_refused(tmp_path):
+    path = tmp_path / "x.geojson"
+    path.write_text("not json", "utf-8")
+    with pytest.raises(CommandError, match="GeoJSON"):
+        call_command("import_boundaries", str(path))
+
+
+def test_areas_api_lists_towns(client):
+    data = client.get("/api/v1/areas/?level=town").json()
+    assert len(data) == 30
+    assert data[0] == {
+        "code": "500117001000",
+        "name": "合阳城街道",
+        "level": "town",
+        "level_display": "镇街",
+        "parent": "500117000000",
+        "centroid": None,
+        "is_synthetic": False,
+    }

@@ -1,0 +1,10 @@
+// Site-wide behaviour: the large-type toggle, remembered in a cookie so server pages render it too.
+(function () {
+  var button = document.querySelector("[data-toggle-large-type]");
+  if (!button) return;
+  button.addEventListener("click", function () {
+    var on = document.documentElement.classList.toggle("large-type");
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    document.cookie = "large_type=" + (on ? "1" : "0") + "; path=/; max-age=31536000; SameSite=Lax";
+  });
+})();
