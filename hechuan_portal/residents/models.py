@@ -1,1 +1,106 @@
-# Models arrive with this app's issue.
+"""户籍人口: one row per registered person, loaded in bulk from household-registry extracts (DESIGN §6)."""
+
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hechuan_portal.accounts.scope import ScopedQuerySet
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class HukouStatus(models.TextChoices):
+    NORMAL = "normal", _("正常")
+    DECEASED = "deceased", _("死亡")
+    MOVED_OUT = "moved_out", _("迁出")
+
+
+class ResidentQuerySet(ScopedQuerySet):
+    scope_town_field = "town"
+    scope_facility_field = None  # operators never see the household registry
+
+    def in_district(self):
+        return self.filter(town__isnull=False)
+
+
+class Resident(models.Model):
+    """A registered person. The ID number is stored only encrypted, with a keyed blind index.
+
+    `hukou_code` is the 12-digit area code of the household registration as the extract gives it;
+    `town` is set only when that code lies inside the district (people registered elsewhere are kept
+    and are never eligible for district benefits).
+    """
+
+    id_cipher = models.BinaryField(_("身份证号（密文）"), editable=False)
+    id_index = models.CharField(_("身份证号索引"), max_length=32, unique=True, editable=False)
+    id_masked = models.CharField(_("身份证号"), max_length=18)
+    name = models.CharField(_("姓名"), max_length=64)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    hukou_code = models.CharField(_("户籍地区划代码"), max_length=12)
+    town = models.ForeignKey(
+        "areas.AdminArea",
+        verbose_name=_("镇街"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+    )
+    community = models.ForeignKey(
+        "areas.AdminArea",
+        verbose_name=_("村社区"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="community_residents",
+    )
+    status = models.CharField(
+        _("户籍状态"), max_length=16, choices=HukouStatus.choices, default=HukouStatus.NORMAL
+    )
+    death_date = models.DateField(_("死亡日期"), null=True, blank=True)
+    moved_out_date = models.DateField(_("迁出日期"), null=True, blank=True)
+    address = models.CharField(_("住址"), max_length=255, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    dibao = models.BooleanField(_("低保"), default=False)
+    tekun = models.BooleanField(_("特困"), default=False)
+    lives_alone = models.BooleanField(_("独居"), default=False)
+    empty_nest = models.BooleanField(_("空巢"), default=False)
+    left_behind = models.BooleanField(_("留守"), default=False)
+    special_family = models.BooleanField(_("计生特殊家庭"), default=False)
+    disability_grade = models.PositiveSmallIntegerField(_("残疾等级"), null=True, blank=True)
+    source = models.CharField(_("数据来源"), max_length=64, blank=True)
+    extract_date = models.DateField(_("数据提取日期"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ResidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("户籍人口")
+        verbose_name_plural = _("户籍人口")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disability_grade__isnull=True)
+                | Q(disability_grade__gte=1, disability_grade__lte=4),
+                name="residents_resident_disability_grade_1_4",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="deceased") | Q(death_date__isnull=False),
+                name="residents_resident_death_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="moved_out") | Q(moved_out_date__isnull=False),
+                name="residents_resident_move_has_date",
+            ),
+        ]
+        indexes = [
+            # Staff search by name within a town; the allowance match scans by birth date.
+            models.Index(fields=["town", "name"], name="residents_town_name_idx"),
+            models.Index(fields=["birth_date"], name="residents_birth_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id_masked})"
