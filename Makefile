@@ -20,7 +20,7 @@ run: demo
 	$(PY) manage.py collectstatic --noinput -v 0
 	@./scripts/serve.sh
 
-check: setup
+check: messages
 	.venv/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/check_messages.py
