@@ -18,7 +18,7 @@ def test_csv_in_each_encoding(encoding):
 
 
 def test_blank_lines_are_skipped_but_line_numbers_kept():
-    table = open_table(io.BytesIO("a,b\n\n1,2\n".encode()))
+    table = open_table(io.BytesIO(b"a,b\n\n1,2\n"))
     assert list(table.rows) == [(3, ["1", "2"])]
 
 
