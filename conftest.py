@@ -13,6 +13,27 @@ from django.test import Client
 
 from hechuan_portal.accounts.models import Role, User
 
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated reference data (areas, targets, schedules).
+
+    A transactional test ends with a flush; without serialized rollback the 31 areas from the data
+    migration would be gone for the tests after it, and the content types re-created by the flush
+    would clash with the next restore. So serialized rollback is switched on for all of them.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        kwargs = dict(marker.kwargs) if marker else {}
+        transactional = kwargs.get("transaction") or (
+            marker is not None and bool(marker.args and marker.args[0])
+        )
+        transactional = transactional or "transactional_db" in fixtures or "live_server" in fixtures
+        if transactional and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 TOWN_A = "500117001000"  # 合阳城街道
 TOWN_B = "500117002000"  # 钓鱼城街道
 PASSWORD = "Hc-test-Passw0rd!"
@@ -97,18 +118,20 @@ def auditor_client(auditor):
     return _client_for(auditor)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def _playwright():
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
     # between page actions are still synchronous, so Django's async guard is lifted for it.
+    # Function scope on purpose: with a loop left running across tests, Django's connections
+    # become context-local and a later test can read through a stale connection.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium(_playwright):
     """Debian's Chromium, headless; never a downloaded browser."""
     browser = _playwright.chromium.launch(
@@ -128,11 +151,30 @@ def chromium(_playwright):
     browser.close()
 
 
+# 1×1 transparent PNG served for map tiles: the machine has no internet, and an aborted tile request
+# would show up as a console error in tests that assert there are none.
+_BLANK_TILE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000000500010d0a2db40000000049454e44ae426082"
+)
+
+
+def _serve_blank_tiles(context) -> None:
+    context.route(
+        "**/tile.openstreetmap.org/**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=_BLANK_TILE),
+    )
+    context.route(
+        "**/*.tianditu.gov.cn/**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=_BLANK_TILE),
+    )
+
+
 @pytest.fixture
 def page(chromium):
-    """A desktop page; use `phone_page` for the phone-sized viewport. Tiles are blocked (no internet)."""
+    """A desktop page; use `phone_page` for the phone-sized viewport. Map tiles are served blank."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+    _serve_blank_tiles(context)
     pg = context.new_page()
     yield pg
     context.close()
@@ -147,7 +189,7 @@ def phone_page(chromium):
         has_touch=True,
         locale="zh-CN",
     )
-    context.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+    _serve_blank_tiles(context)
     pg = context.new_page()
     yield pg
     context.close()

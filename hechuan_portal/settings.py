@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "hechuan_portal.accounts",
     "hechuan_portal.areas",
     "hechuan_portal.residents",
+    "hechuan_portal.overview",
     "facilities",
     "subsidies",
     "childcare",

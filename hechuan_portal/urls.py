@@ -23,6 +23,7 @@ urlpatterns = [
     path("manage/subsidies/", include("subsidies.urls")),
     path("manage/childcare/", include("childcare.urls")),
     path("manage/monitoring/", include("monitoring.urls")),
+    path("manage/overview/", include("hechuan_portal.overview.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hechuan_portal.api_urls")),
 ]

@@ -1,0 +1,51 @@
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import rules, selectors
+
+
+class IndicatorRowSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.CharField()
+    area = serializers.CharField()
+    area_name = serializers.CharField()
+    value = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    status = serializers.CharField()
+
+
+class IndicatorListView(APIView):
+    """Every indicator by area for a month, limited to the caller's area (officers: their town)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("period", OpenApiTypes.STR, description="YYYY-MM, default this month")],
+        responses=IndicatorRowSerializer(many=True),
+    )
+    def get(self, request):
+        period = rules.parse_period(
+            request.query_params.get("period"), default=rules.month_start(timezone.localdate())
+        )
+        try:
+            table = selectors.report_table(user=request.user, period=period)
+        except PermissionDenied:
+            raise NotFound from None
+        rows = [
+            {
+                "indicator": ind.code,
+                "label": str(ind.label),
+                "unit": str(ind.unit),
+                "area": row["area"].code,
+                "area_name": row["area"].name,
+                "value": value,
+                "status": status,
+            }
+            for row in table["rows"]
+            for ind, (value, status) in zip(table["indicators"], row["cells"], strict=True)
+        ]
+        return Response(IndicatorRowSerializer(rows, many=True).data)

@@ -1,0 +1,186 @@
+"""Reads of the overview. A fixed handful of queries whatever the size of the district's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from hechuan_portal.accounts.scope import is_district, scope_for
+from hechuan_portal.areas.models import DISTRICT_CODE, AdminArea
+
+from . import rules
+from .models import IndicatorSnapshot, IndicatorTarget
+from .registry import Indicator, indicators
+
+TREND_MONTHS = 12
+
+
+def overview_area_for(user) -> str:
+    """The area whose figures a user sees: the district for district roles, the officer's town."""
+    if is_district(user):
+        return DISTRICT_CODE
+    scope = scope_for(user)
+    if scope.town_code:
+        return scope.town_code
+    raise PermissionDenied
+
+
+def visible_area_codes(user) -> list[str] | None:
+    """None = every area; otherwise the one town an officer may see."""
+    area = overview_area_for(user)
+    return None if area == DISTRICT_CODE else [area]
+
+
+@dataclass
+class Figure:
+    indicator: Indicator
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    status: str
+    target: IndicatorTarget | None
+    trend: list[tuple[str, float | None]] = field(default_factory=list)
+
+
+def _targets() -> dict[str, IndicatorTarget]:
+    return {t.indicator: t for t in IndicatorTarget.objects.all()}
+
+
+def _status(value, target: IndicatorTarget | None) -> str:
+    if target is None:
+        return rules.NONE
+    return rules.traffic_light(
+        value, target=target.target, comparator=target.comparator, amber_margin=target.amber_margin
+    )
+
+
+def ensure_snapshot(period: dt.date) -> None:
+    """First load of the current month with no snapshot yet computes it once (later: the nightly task).
+
+    A past month without a snapshot stays empty: today's figures must never be filed under it.
+    """
+    if period != rules.month_start(timezone.localdate()):
+        return
+    if not IndicatorSnapshot.objects.filter(period=period).exists():
+        from .services import snapshot_refresh
+
+        snapshot_refresh(period=period)
+
+
+def dashboard(*, user, period: dt.date) -> dict:
+    """Headline figures with their 12-month trend for the user's area."""
+    area_code = overview_area_for(user)
+    ensure_snapshot(period)
+    months = rules.previous_months(period, TREND_MONTHS)
+    rows = IndicatorSnapshot.objects.filter(area_id=area_code, period__in=months).only(
+        "period", "indicator", "value", "numerator", "denominator"
+    )
+    by_indicator: dict[str, dict[dt.date, IndicatorSnapshot]] = defaultdict(dict)
+    for row in rows:
+        by_indicator[row.indicator][row.period] = row
+    targets = _targets()
+    figures = []
+    for ind in indicators():
+        history = by_indicator.get(ind.code, {})
+        current = history.get(period)
+        value = current.value if current else None
+        figures.append(
+            Figure(
+                indicator=ind,
+                value=value,
+                numerator=current.numerator if current else None,
+                denominator=current.denominator if current else None,
+                status=_status(value, targets.get(ind.code)),
+                target=targets.get(ind.code),
+                trend=[
+                    (
+                        f"{m:%Y-%m}",
+                        float(history[m].value) if m in history and history[m].value is not None else None,
+                    )
+                    for m in months
+                ],
+            )
+        )
+    area = AdminArea.objects.only("code", "name").get(code=area_code)
+    return {"area": area, "period": period, "figures": figures, "months": [f"{m:%Y-%m}" for m in months]}
+
+
+def indicator_by_town(*, user, indicator: Indicator, period: dt.date) -> dict:
+    """One indicator for every town the user may see (district roles: all 30 and the district)."""
+    codes = visible_area_codes(user)
+    ensure_snapshot(period)
+    qs = IndicatorSnapshot.objects.filter(period=period, indicator=indicator.code).select_related("area")
+    if codes is not None:
+        qs = qs.filter(area_id__in=codes)
+    target = _targets().get(indicator.code)
+    towns, district = [], None
+    for row in qs.order_by("area_id"):
+        item = {
+            "area": row.area,
+            "value": row.value,
+            "numerator": row.numerator,
+            "denominator": row.denominator,
+            "status": _status(row.value, target),
+            "drill": indicator.drill(row.area_id) if indicator.drill and row.area_id != DISTRICT_CODE else "",
+        }
+        if row.area_id == DISTRICT_CODE:
+            district = item
+        else:
+            towns.append(item)
+    return {"indicator": indicator, "target": target, "towns": towns, "district": district, "period": period}
+
+
+def town_trend(*, user, indicator: Indicator, town_code: str, period: dt.date) -> dict:
+    codes = visible_area_codes(user)
+    if codes is not None and town_code not in codes:
+        raise PermissionDenied
+    months = rules.previous_months(period, TREND_MONTHS)
+    rows = {
+        r.period: r
+        for r in IndicatorSnapshot.objects.filter(
+            indicator=indicator.code, area_id=town_code, period__in=months
+        )
+    }
+    target = _targets().get(indicator.code)
+    series = [(f"{m:%Y-%m}", rows[m].value if m in rows else None) for m in months]
+    current = rows.get(period)
+    return {
+        "indicator": indicator,
+        "target": target,
+        "series": series,
+        "current": current,
+        "status": _status(current.value if current else None, target),
+        "drill": indicator.drill(town_code) if indicator.drill else "",
+    }
+
+
+def report_table(*, user, period: dt.date, district_wide: bool = False) -> dict:
+    """Every indicator by town for `period` (the monthly report), limited to the user's scope."""
+    codes = None if district_wide else visible_area_codes(user)
+    ensure_snapshot(period)
+    qs = IndicatorSnapshot.objects.filter(period=period)
+    if codes is not None:
+        qs = qs.filter(area_id__in=codes)
+    values: dict[str, dict[str, Decimal | None]] = defaultdict(dict)
+    for row in qs.only("area_id", "indicator", "value"):
+        values[row.area_id][row.indicator] = row.value
+    area_qs = AdminArea.objects.filter(code__in=list(values)).order_by("code").only("code", "name", "level")
+    targets = _targets()
+    inds = indicators()
+    rows = [
+        {
+            "area": a,
+            "cells": [
+                (values[a.code].get(i.code), _status(values[a.code].get(i.code), targets.get(i.code)))
+                for i in inds
+            ],
+        }
+        for a in area_qs
+    ]
+    rows.sort(key=lambda r: (r["area"].code != DISTRICT_CODE, r["area"].code))
+    return {"period": period, "indicators": inds, "rows": rows}
