@@ -37,7 +37,7 @@ def main(argv):
     elif cmd == "apply":
         mapping = json.loads(Path(rest[0]).read_text("utf-8"))
         for path in catalogues(rest[1:]):
-            po = polib.pofile(str(path))
+            po = polib.pofile(str(path), wrapwidth=0)
             for entry in po:
                 if entry.msgid in mapping and mapping[entry.msgid]:
                     if entry.msgid_plural:
