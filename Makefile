@@ -35,10 +35,10 @@ APPS_WITH_CATALOGUES := facilities subsidies childcare monitoring hechuan_portal
 # Source strings are Chinese; each app keeps its own English catalogue (app/locale/en), the project's
 # templates and settings use ./locale/en.
 messages: setup
-	$(PY) manage.py makemessages -l en --no-wrap --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles \
+	$(PY) manage.py makemessages -l en --no-wrap --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles \
 	  $(foreach a,$(APPS_WITH_CATALOGUES),--ignore=./$(a)) -v 0
 	@for d in $(APPS_WITH_CATALOGUES); do mkdir -p $$d/locale; \
-	  (cd $$d && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en --no-wrap --no-obsolete -v 0); done
+	  (cd $$d && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en --no-wrap --no-location --no-obsolete -v 0); done
 	@./scripts/messages_settle.sh
 
 bench: migrate
