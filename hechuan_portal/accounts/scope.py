@@ -88,3 +88,21 @@ def is_district(user) -> bool:
         and user.is_active
         and (user.is_superuser or user.role in DISTRICT_ROLES)
     )
+
+
+class _System:
+    """The portal itself, for scheduled jobs and district aggregates: sees every area.
+
+    Never a logged-in person; audit rows written on its behalf carry no actor.
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    role = Role.DISTRICT_ADMIN
+    pk = None
+    area_id = None
+    username = "system"
+
+
+SYSTEM = _System()
