@@ -8,3 +8,7 @@
     document.cookie = "large_type=" + (on ? "1" : "0") + "; path=/; max-age=31536000; SameSite=Lax";
   });
 })();
+// Print buttons (no inline handlers: the CSP forbids them).
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});
