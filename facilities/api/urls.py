@@ -1,3 +1,10 @@
 """API routes of this app, mounted under /api/v1/."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .views import FacilityViewSet
+
+router = SimpleRouter()
+router.register("facilities", FacilityViewSet, basename="facility")
+
+urlpatterns = router.urls
