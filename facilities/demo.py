@@ -45,8 +45,50 @@ REGIONAL_CENTRES = {
     "500117103000": "肖家川渝毗邻地区区域养老服务中心",
 }
 
-VILLAGE_WORDS = "石龙 新华 金桥 双河 团结 龙泉 白果 青杠 桂花 红岩 长林 高峰 永安 黄桷 玉泉 平安 莲花 凤凰 大坪 柏树 三元 古桥 梨园 竹林".split()
-STREET_WORDS = "滨江 学府 花园 南门 北城 东津 文峰 龙腾 阳光 金沙 瑞山 广场 朝阳 嘉陵 涪江 渠江".split()
+VILLAGE_WORDS = [
+    "石龙",
+    "新华",
+    "金桥",
+    "双河",
+    "团结",
+    "龙泉",
+    "白果",
+    "青杠",
+    "桂花",
+    "红岩",
+    "长林",
+    "高峰",
+    "永安",
+    "黄桷",
+    "玉泉",
+    "平安",
+    "莲花",
+    "凤凰",
+    "大坪",
+    "柏树",
+    "三元",
+    "古桥",
+    "梨园",
+    "竹林",
+]
+STREET_WORDS = [
+    "滨江",
+    "学府",
+    "花园",
+    "南门",
+    "北城",
+    "东津",
+    "文峰",
+    "龙腾",
+    "阳光",
+    "金沙",
+    "瑞山",
+    "广场",
+    "朝阳",
+    "嘉陵",
+    "涪江",
+    "渠江",
+]
 
 # (kind, per 街道, per 镇) — how many of each kind a town gets.
 KIND_PLAN = [
@@ -91,7 +133,10 @@ def _town_points(rng: random.Random, towns: list[AdminArea]) -> dict[str, tuple[
     for i, town in enumerate(streets):
         angle = 2 * math.pi * i / max(len(streets), 1)
         r = 0.025 + 0.02 * (i % 2)
-        points[town.code] = (round(SEAT_LNG + r * 1.15 * math.cos(angle), 6), round(SEAT_LAT + r * math.sin(angle), 6))
+        points[town.code] = (
+            round(SEAT_LNG + r * 1.15 * math.cos(angle), 6),
+            round(SEAT_LAT + r * math.sin(angle), 6),
+        )
     rural = [t for t in towns if not t.is_subdistrict]
     cols, rows = 6, 4
     cells = [(c, r) for r in range(rows) for c in range(cols)]
@@ -173,7 +218,11 @@ def _seed_communities(rng: random.Random, towns: list[AdminArea], stdout) -> dic
                 continue
             name = words[i % len(words)] + ("社区" if street or i < 2 else "村")
             spread = 0.012 if street else 0.0
-            point = _point_in(rng, town, near=centre if street else None, spread=spread) if spread else _point_in(rng, town)
+            point = (
+                _point_in(rng, town, near=centre if street else None, spread=spread)
+                if spread
+                else _point_in(rng, town)
+            )
             population = rng.randint(3000, 12000) if street else rng.randint(1200, 4200)
             rows.append(
                 AdminArea(
@@ -202,7 +251,11 @@ def _seed_communities(rng: random.Random, towns: list[AdminArea], stdout) -> dic
 def _capacity(rng: random.Random, kind: str) -> dict:
     data = {}
     if kind in BED_KINDS:
-        total = rng.choice([30, 40, 60, 80, 120, 150, 200]) if kind != FacilityKind.DAY_CARE else rng.choice([10, 15, 20])
+        total = (
+            rng.choice([30, 40, 60, 80, 120, 150, 200])
+            if kind != FacilityKind.DAY_CARE
+            else rng.choice([10, 15, 20])
+        )
         data.update(
             beds_total=total,
             beds_nursing=round(total * rng.uniform(0.3, 0.65)),
@@ -222,7 +275,11 @@ def _facility(rng, town, community, kind, name, today) -> Facility:
     point = _point_in(rng, town, near=community.centroid, spread=0.004)
     roll = rng.random()
     status = (
-        FacilityStatus.PLANNED if roll < 0.04 else FacilityStatus.SUSPENDED if roll < 0.07 else FacilityStatus.OPERATING
+        FacilityStatus.PLANNED
+        if roll < 0.04
+        else FacilityStatus.SUSPENDED
+        if roll < 0.07
+        else FacilityStatus.OPERATING
     )
     reported_days = rng.choice([1, 3, 7, 12, 20, 26, 45, 90])
     facility = Facility(
@@ -262,16 +319,22 @@ def _seed_facilities(rng: random.Random, towns, communities, stdout) -> int:
         street = town.is_subdistrict
         if town.code in REGIONAL_CENTRES:
             rows.append(
-                _facility(rng, town, local[0], FacilityKind.ELDER_CARE_CENTER, REGIONAL_CENTRES[town.code], today)
+                _facility(
+                    rng, town, local[0], FacilityKind.ELDER_CARE_CENTER, REGIONAL_CENTRES[town.code], today
+                )
             )
         if town.code == "500117001000":
-            rows.append(_facility(rng, town, local[0], FacilityKind.ELDER_CARE_CENTER, "合川区老年养护中心", today))
+            rows.append(
+                _facility(rng, town, local[0], FacilityKind.ELDER_CARE_CENTER, "合川区老年养护中心", today)
+            )
         for kind, per_street, per_town in KIND_PLAN:
             for n in range(per_street if street else per_town):
                 community = local[(n * 3 + len(rows)) % len(local)]
                 name = f"{community.name}{KIND_NAME[kind]}" + (f"（{n + 1}）" if n else "")
                 rows.append(_facility(rng, town, community, kind, name, today))
-    fields = [f.name for f in Facility._meta.concrete_fields if f.name not in ("id", "created_at", "town", "name")]
+    fields = [
+        f.name for f in Facility._meta.concrete_fields if f.name not in ("id", "created_at", "town", "name")
+    ]
     Facility.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["town", "name"], update_fields=fields
     )

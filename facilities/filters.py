@@ -55,7 +55,8 @@ class NearField(forms.CharField):
             lng, lat = standards.parse_near(value)
         except ValueError:
             raise forms.ValidationError(
-                _("位置参数 near 应为“经度,纬度”（WGS 84），例如 106.27,29.99。"), code=error_codes.INVALID_NEAR
+                _("位置参数 near 应为“经度,纬度”（WGS 84），例如 106.27,29.99。"),
+                code=error_codes.INVALID_NEAR,
             ) from None
         return Point(lng, lat, srid=4326)
 
@@ -72,7 +73,9 @@ class FacilityFilter(django_filters.FilterSet):
     """Kind, need, town, status, vacancy, stale capacity, free text, and `near` + `radius`."""
 
     q = django_filters.CharFilter(method="filter_text", label=_("关键词"))
-    kind = django_filters.ChoiceFilter(choices=FacilityKind.choices, label=_("类型"), empty_label=_("全部类型"))
+    kind = django_filters.ChoiceFilter(
+        choices=FacilityKind.choices, label=_("类型"), empty_label=_("全部类型")
+    )
     need = django_filters.ChoiceFilter(
         choices=NEED_CHOICES, method="filter_need", label=_("服务需求"), empty_label=_("全部服务")
     )

@@ -44,7 +44,10 @@ class FacilityForm(forms.ModelForm):
 
     status = forms.ChoiceField(
         label=_("初始状态"),
-        choices=[(FacilityStatus.PLANNED, FacilityStatus.PLANNED.label), (FacilityStatus.OPERATING, FacilityStatus.OPERATING.label)],
+        choices=[
+            (FacilityStatus.PLANNED, FacilityStatus.PLANNED.label),
+            (FacilityStatus.OPERATING, FacilityStatus.OPERATING.label),
+        ],
         initial=FacilityStatus.OPERATING,
     )
 
@@ -52,7 +55,9 @@ class FacilityForm(forms.ModelForm):
         model = Facility
         fields = FACILITY_FIELDS
         widgets = {
-            "location": LeafletWidget(attrs={"map_height": "360px", "map_width": "100%", "display_raw": False}),
+            "location": LeafletWidget(
+                attrs={"map_height": "360px", "map_width": "100%", "display_raw": False}
+            ),
             "services": forms.Textarea(attrs={"rows": 3}),
             "licence_expiry": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }

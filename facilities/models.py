@@ -274,7 +274,9 @@ def location_problems(point, town) -> list[tuple[str, str]]:
     if not standards.in_district_extent(lng, lat):
         return [
             (
-                _("坐标（经度 %(lng).6f，纬度 %(lat).6f）不在合川区范围内（经度 105.97–106.68，纬度 29.85–30.37，WGS 84）。")
+                _(
+                    "坐标（经度 %(lng).6f，纬度 %(lat).6f）不在合川区范围内（经度 105.97–106.68，纬度 29.85–30.37，WGS 84）。"
+                )
                 % {"lng": lng, "lat": lat},
                 error_codes.LOCATION_OUTSIDE_DISTRICT,
             )
@@ -352,9 +354,7 @@ class ServiceLayer(models.Model):
                 condition=Q(radius_m__gte=50) & Q(radius_m__lte=20000),
                 name="facilities_servicelayer_radius_range",
             ),
-            models.CheckConstraint(
-                condition=Q(kinds__len__gte=1), name="facilities_servicelayer_has_kinds"
-            ),
+            models.CheckConstraint(condition=Q(kinds__len__gte=1), name="facilities_servicelayer_has_kinds"),
         ]
 
     def __str__(self) -> str:
@@ -413,9 +413,16 @@ class CommunityCoverage(models.Model):
     town = models.ForeignKey(
         "areas.AdminArea", verbose_name=_("镇街"), on_delete=models.CASCADE, related_name="+"
     )
-    layer = models.ForeignKey(ServiceLayer, verbose_name=_("图层"), on_delete=models.CASCADE, related_name="+")
+    layer = models.ForeignKey(
+        ServiceLayer, verbose_name=_("图层"), on_delete=models.CASCADE, related_name="+"
+    )
     nearest = models.ForeignKey(
-        Facility, verbose_name=_("最近设施"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Facility,
+        verbose_name=_("最近设施"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     distance_m = models.FloatField(_("距离（米）"), null=True, blank=True)
     covered = models.BooleanField(_("已覆盖"), default=False)
@@ -430,7 +437,9 @@ class CommunityCoverage(models.Model):
         verbose_name_plural = _("服务圈覆盖")
         ordering = ["town_id", "community_id", "layer_id"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "layer"], name="facilities_communitycoverage_unique"),
+            models.UniqueConstraint(
+                fields=["community", "layer"], name="facilities_communitycoverage_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(covered=False) | Q(distance_m__isnull=False),
                 name="facilities_communitycoverage_covered_has_distance",

@@ -23,7 +23,16 @@ from .models import Facility, FacilityKind, FacilityStatus, FacilityStatusChange
 
 REQUIRED_COLUMNS = ("名称", "类型", "镇街代码", "经度", "纬度")
 CAPACITY_COLUMNS = ("床位总数", "护理型床位", "已用床位", "托位总数", "普惠托位", "已用托位")
-OPTIONAL_COLUMNS = ("地址", "电话", *CAPACITY_COLUMNS, "营业时间", "运营主体", "村社区代码", "性质", "服务内容")
+OPTIONAL_COLUMNS = (
+    "地址",
+    "电话",
+    *CAPACITY_COLUMNS,
+    "营业时间",
+    "运营主体",
+    "村社区代码",
+    "性质",
+    "服务内容",
+)
 # Shown in exports only; ignored when such a file comes back in.
 EXPORT_ONLY_COLUMNS = ("镇街", "状态", "容量上报时间", "演示数据")
 
@@ -114,7 +123,9 @@ class FacilityResource(resources.ModelResource):
     """The registry as a spreadsheet. `user` limits towns to the user's scope (None: the command)."""
 
     name = fields.Field(attribute="name", column_name="名称", widget=widgets.CharWidget())
-    kind = fields.Field(attribute="kind", column_name="类型", widget=ChoiceWidget(FacilityKind.choices, "类型"))
+    kind = fields.Field(
+        attribute="kind", column_name="类型", widget=ChoiceWidget(FacilityKind.choices, "类型")
+    )
     town = fields.Field(attribute="town", column_name="镇街代码")
     town_name = fields.Field(attribute="town__name", column_name="镇街", readonly=True)
     community = fields.Field(attribute="community", column_name="村社区代码")
@@ -126,16 +137,27 @@ class FacilityResource(resources.ModelResource):
     beds_nursing = fields.Field(attribute="beds_nursing", column_name="护理型床位", widget=CountWidget())
     beds_occupied = fields.Field(attribute="beds_occupied", column_name="已用床位", widget=CountWidget())
     places_total = fields.Field(attribute="places_total", column_name="托位总数", widget=CountWidget())
-    places_inclusive = fields.Field(attribute="places_inclusive", column_name="普惠托位", widget=CountWidget())
+    places_inclusive = fields.Field(
+        attribute="places_inclusive", column_name="普惠托位", widget=CountWidget()
+    )
     places_occupied = fields.Field(attribute="places_occupied", column_name="已用托位", widget=CountWidget())
-    opening_hours = fields.Field(attribute="opening_hours", column_name="营业时间", widget=widgets.CharWidget())
-    operator_name = fields.Field(attribute="operator_name", column_name="运营主体", widget=widgets.CharWidget())
+    opening_hours = fields.Field(
+        attribute="opening_hours", column_name="营业时间", widget=widgets.CharWidget()
+    )
+    operator_name = fields.Field(
+        attribute="operator_name", column_name="运营主体", widget=widgets.CharWidget()
+    )
     ownership = fields.Field(
-        attribute="ownership", column_name="性质", widget=ChoiceWidget(Ownership.choices, "性质", required=False)
+        attribute="ownership",
+        column_name="性质",
+        widget=ChoiceWidget(Ownership.choices, "性质", required=False),
     )
     services = fields.Field(attribute="services", column_name="服务内容", widget=widgets.CharWidget())
     status = fields.Field(
-        attribute="status", column_name="状态", readonly=True, widget=ChoiceWidget(FacilityStatus.choices, "状态")
+        attribute="status",
+        column_name="状态",
+        readonly=True,
+        widget=ChoiceWidget(FacilityStatus.choices, "状态"),
     )
     capacity_reported_at = fields.Field(
         attribute="capacity_reported_at", column_name="容量上报时间", readonly=True
@@ -162,7 +184,9 @@ class FacilityResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         scope = scope_for(user) if user is not None else None
-        allowed = None if scope is None or scope.everything else ({scope.town_code} if scope.town_code else set())
+        allowed = (
+            None if scope is None or scope.everything else ({scope.town_code} if scope.town_code else set())
+        )
         self.fields["town"].widget = AreaWidget(AreaLevel.TOWN, "镇街代码", True, allowed)
         self.fields["community"].widget = AreaWidget(AreaLevel.COMMUNITY, "村社区代码", False, allowed)
         self._seen: dict[tuple[str, str], int] = {}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.common.tabular import TableError, open_table
 
 from . import error_codes, standards
@@ -53,12 +54,24 @@ def _auditable(changes: dict) -> dict:
     return {k: [str(v) if v is not None else None for v in pair] for k, pair in changes.items()}
 
 
+def _check_town_in_scope(user, town_code: str | None) -> None:
+    """A town officer may place facilities only in their own town (district roles anywhere)."""
+    scope = scope_for(user)
+    if scope.everything or town_code is None:
+        return
+    if scope.town_code != town_code:
+        raise ValidationError(
+            {"town": ValidationError(_("该镇街不在您的管辖范围内。"), code=error_codes.TOWN_OUT_OF_SCOPE)}
+        )
+
+
 @transaction.atomic
 def facility_create(*, user, data: dict, request: HttpRequest | None = None) -> Facility:
     """Create a facility (status 筹建中 unless given) and the first line of its status history."""
     if not can_manage(user):
         raise PermissionDenied
     facility = Facility(**data)
+    _check_town_in_scope(user, facility.town_id)
     facility.full_clean()
     if any(data.get(n) for n in CAPACITY_FIELDS):
         facility.capacity_reported_at = timezone.now()
@@ -66,7 +79,9 @@ def facility_create(*, user, data: dict, request: HttpRequest | None = None) -> 
     FacilityStatusChange.objects.create(
         facility=facility, from_status="", to_status=facility.status, changed_by=user, reason=_("新建")
     )
-    audit_record(action=AuditAction.CREATE, actor=user, request=request, obj=facility, area_code=facility.town_id)
+    audit_record(
+        action=AuditAction.CREATE, actor=user, request=request, obj=facility, area_code=facility.town_id
+    )
     return facility
 
 
@@ -93,6 +108,8 @@ def facility_update(
     before = _snapshot(facility, data)
     for name, value in data.items():
         setattr(facility, name, value)
+    if "town" in data:
+        _check_town_in_scope(user, facility.town_id)
     facility.full_clean()
     changes = _changed(before, facility, data)
     if not changes and not capacity_report:
@@ -234,7 +251,11 @@ def facilities_import(
             request=request,
             object_type="facilities.facility",
             reason=_("设施表格导入"),
-            changes={"created": report.created, "updated": report.updated, "invalid": len(result.invalid_rows)},
+            changes={
+                "created": report.created,
+                "updated": report.updated,
+                "invalid": len(result.invalid_rows),
+            },
         )
     else:
         report.created = report.updated = 0

@@ -99,7 +99,9 @@ class FacilityViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            facility = services.facility_create(user=request.user, data=serializer.to_model_data(), request=request)
+            facility = services.facility_create(
+                user=request.user, data=serializer.to_model_data(), request=request
+            )
         except DjangoValidationError as exc:
             raise validation_error(exc) from None
         facility = self.get_queryset().get(pk=facility.pk)
@@ -111,12 +113,18 @@ class FacilityViewSet(
         facility = self.get_object()
         serializer = self.get_serializer(facility, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        data = serializer.to_model_data() if hasattr(serializer, "to_model_data") else dict(serializer.validated_data)
+        data = (
+            serializer.to_model_data()
+            if hasattr(serializer, "to_model_data")
+            else dict(serializer.validated_data)
+        )
         try:
             if can_manage(request.user):
                 services.facility_update(user=request.user, facility=facility, data=data, request=request)
             else:
-                services.facility_report_capacity(user=request.user, facility=facility, data=data, request=request)
+                services.facility_report_capacity(
+                    user=request.user, facility=facility, data=data, request=request
+                )
         except DjangoValidationError as exc:
             raise validation_error(exc) from None
         except DjangoPermissionDenied:
@@ -169,7 +177,10 @@ class FacilityViewSet(
                 {
                     "type": "Feature",
                     "id": f.pk,
-                    "geometry": {"type": "Point", "coordinates": [round(f.location.x, 6), round(f.location.y, 6)]},
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [round(f.location.x, 6), round(f.location.y, 6)],
+                    },
                     "properties": props,
                 }
             )

@@ -12,5 +12,7 @@ class Command(BaseCommand):
         except CoverageBusy:
             raise CommandError("已有计算在进行 / another refresh is running") from None
         self.stdout.write(
-            self.style.SUCCESS(f"村社区 {run.communities}，结果 {run.rows} 行 / communities {run.communities}, rows {run.rows}")
+            self.style.SUCCESS(
+                f"村社区 {run.communities}，结果 {run.rows} 行 / communities {run.communities}, rows {run.rows}"
+            )
         )

@@ -1,0 +1,19 @@
+import pytest
+
+from .factories import TOWN_A, TOWN_B, FacilityFactory
+
+
+@pytest.fixture
+def facility_a(db):
+    return FacilityFactory(name="合阳城敬老院", town_id=TOWN_A)
+
+
+@pytest.fixture
+def facility_b(db):
+    return FacilityFactory(name="钓鱼城敬老院", town_id=TOWN_B)
+
+
+@pytest.fixture
+def operated_a(facility_a, operator):
+    facility_a.operators.add(operator)
+    return facility_a
