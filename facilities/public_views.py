@@ -56,6 +56,7 @@ def finder_home(request):
         for facility in results:
             distance = getattr(facility, "distance", None)
             facility.distance_m = distance.m if distance is not None else None
+            facility.distance_km = distance.km if distance is not None else None
             facility.walk_minutes = standards.walking_minutes(distance.m) if distance is not None else None
     towns = AdminArea.objects.towns().order_by("code")
     return render(

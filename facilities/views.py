@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
-from hechuan_portal.accounts.scope import is_district
+from hechuan_portal.accounts.scope import is_district, scope_for
+from hechuan_portal.areas.models import AdminArea
 
-from . import selectors, services
+from . import selectors, services, standards
 from .forms import CapacityForm, FacilityForm, ImportForm, StatusForm
 from .models import Facility
 from .permissions import can_manage, can_plan_coverage, can_report_capacity, can_view_registry
@@ -37,6 +38,18 @@ def _require(check, user) -> None:
 
 def _facility_or_404(request, pk) -> Facility:
     return get_object_or_404(selectors.facility_base(request.user), pk=pk)
+
+
+def _map_focus(user) -> list[list[float]]:
+    """[[south, west], [north, east]] of the user's town boundary, else of the district."""
+    scope = scope_for(user)
+    if scope.town_code:
+        town = AdminArea.objects.filter(code=scope.town_code, boundary__isnull=False).first()
+        if town is not None:
+            xmin, ymin, xmax, ymax = town.boundary.extent
+            return [[ymin, xmin], [ymax, xmax]]
+    min_lng, min_lat, max_lng, max_lat = standards.DISTRICT_EXTENT
+    return [[min_lat, min_lng], [max_lat, max_lng]]
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -100,7 +113,11 @@ def facility_create(request):
         else:
             messages.success(request, _("已新增设施“%(name)s”。") % {"name": facility.name})
             return redirect(facility.get_absolute_url())
-    return render(request, "facilities/form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "facilities/form.html",
+        {"form": form, "creating": True, "map_focus": _map_focus(request.user)},
+    )
 
 
 @login_required
@@ -126,7 +143,15 @@ def facility_edit(request, pk):
             messages.success(request, _("已保存。"))
             return redirect(facility.get_absolute_url())
     return render(
-        request, "facilities/form.html", {"form": form, "facility": facility, "creating": False, "full": full}
+        request,
+        "facilities/form.html",
+        {
+            "form": form,
+            "facility": facility,
+            "creating": False,
+            "full": full,
+            "map_focus": _map_focus(request.user),
+        },
     )
 
 

@@ -38,7 +38,7 @@
     var hint = document.querySelector("[data-map-hint]");
     if (hint) hint.hidden = false;
     if (cfg.pointLng !== null && cfg.pointLat !== null) {
-      map.setView([cfg.pointLat, cfg.pointLng], 14);
+      map.setView([cfg.pointLat, cfg.pointLng], 15, { animate: false });
       L.circleMarker([cfg.pointLat, cfg.pointLng], { radius: 9, color: "#1f6f8b", fillOpacity: 0.8 })
         .addTo(map).bindTooltip(cfg.youAreHere, { permanent: false });
     } else {
