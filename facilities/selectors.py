@@ -184,3 +184,43 @@ def facility_stats(qs: QuerySet[Facility]) -> dict:
         places=Coalesce(Sum("places_total"), 0),
         places_free=Coalesce(Sum(F("places_total") - F("places_occupied")), 0),
     )
+
+
+_PUBLIC_NEAR_SQL = """
+SELECT f.id, f.name, f.kind, f.canteen_subtype, f.town_id, t.name, f.address,
+       ST_X(f.location::geometry), ST_Y(f.location::geometry), f.phone, f.opening_hours, f.services,
+       f.beds_total, f.beds_occupied, f.places_total, f.places_occupied, f.status, f.is_demo,
+       ST_Distance(f.location, p.g) AS d, COUNT(*) OVER () AS total
+  FROM facilities_facility f
+  JOIN areas_adminarea t ON t.code = f.town_id
+ CROSS JOIN (SELECT ST_SetSRID(ST_MakePoint(%(lng)s, %(lat)s), 4326)::geography AS g) p
+ WHERE f.status IN ('operating', 'suspended')
+   AND ST_DWithin(f.location, p.g, %(radius)s)
+   AND (%(kinds)s::text[] IS NULL OR f.kind = ANY(%(kinds)s::text[]))
+ ORDER BY d, f.id
+ LIMIT %(limit)s OFFSET %(offset)s
+"""
+_PUBLIC_NEAR_KEYS = (
+    "id", "name", "kind", "canteen_subtype", "town_id", "town__name", "address", "lng", "lat", "phone",
+    "opening_hours", "services", "beds_total", "beds_occupied", "places_total", "places_occupied",
+    "status", "is_demo", "distance_m", "total",
+)  # fmt: skip
+
+
+def public_near(
+    *, lng: float, lat: float, radius: float, kinds, limit: int, offset: int
+) -> tuple[int | None, list[dict]]:
+    """Open facilities within `radius` metres of (lng, lat), nearest first, in one statement:
+    the GiST index answers ST_DWithin, the spheroid distance orders, COUNT(*) OVER () counts.
+    Returns (total, rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PUBLIC_NEAR_SQL,
+            {"lng": lng, "lat": lat, "radius": radius, "kinds": kinds, "limit": limit, "offset": offset},
+        )
+        rows = [dict(zip(_PUBLIC_NEAR_KEYS, row, strict=True)) for row in cursor.fetchall()]
+    if not rows and offset:
+        # Past the last page: the count still has to be right for the pagination links.
+        total, _first = public_near(lng=lng, lat=lat, radius=radius, kinds=kinds, limit=1, offset=0)
+        return total or 0, []
+    return (rows[0]["total"] if rows else 0), rows

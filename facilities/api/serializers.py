@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from .. import standards
-from ..models import Facility, FacilityStatus
+from ..models import Facility, FacilityKind, FacilityStatus
 from ..permissions import OPERATOR_FIELDS
 
 PUBLIC_FIELDS = [
@@ -156,3 +156,72 @@ class StatusChangeOutSerializer(serializers.Serializer):
     to_status = serializers.CharField()
     changed_at = serializers.DateTimeField()
     reason = serializers.CharField()
+
+
+# Columns the public rows are built from (see public_rows): one query, no model instances.
+PUBLIC_COLUMNS = [
+    "id",
+    "name",
+    "kind",
+    "canteen_subtype",
+    "town_id",
+    "town__name",
+    "address",
+    "location",
+    "phone",
+    "opening_hours",
+    "services",
+    "beds_total",
+    "beds_occupied",
+    "places_total",
+    "places_occupied",
+    "status",
+    "is_demo",
+]
+
+
+def public_rows(values, *, with_distance: bool) -> list[dict]:
+    """The same dicts as FacilityPublicSerializer, built straight from `.values()` rows.
+
+    The residents' finder and the anonymous `near` search are the hot path (issue 3 benchmark);
+    a ModelSerializer spends most of its time building fields and model instances. A test keeps the
+    two representations identical.
+    """
+    kinds = {value: str(label) for value, label in FacilityKind.choices}
+    statuses = {value: str(label) for value, label in FacilityStatus.choices}
+    base = reverse("finder:facility", args=[0])[: -len("0/")]
+    rows = []
+    for v in values:
+        distance = v.get("distance")
+        if "lng" in v:  # rows from selectors.public_near: coordinates and metres from SQL
+            lng, lat, metres = v["lng"], v["lat"], v["distance_m"]
+        else:
+            lng, lat = v["location"].x, v["location"].y
+            metres = distance.m if distance is not None else None
+        rows.append(
+            {
+                "id": v["id"],
+                "name": v["name"],
+                "kind": v["kind"],
+                "kind_display": kinds.get(v["kind"], v["kind"]),
+                "canteen_subtype": v["canteen_subtype"],
+                "town": v["town_id"],
+                "town_name": v["town__name"],
+                "address": v["address"],
+                "lng": round(lng, 6),
+                "lat": round(lat, 6),
+                "phone": v["phone"],
+                "opening_hours": v["opening_hours"],
+                "services": v["services"],
+                "beds_total": v["beds_total"],
+                "beds_vacant": v["beds_total"] - v["beds_occupied"],
+                "places_total": v["places_total"],
+                "places_vacant": v["places_total"] - v["places_occupied"],
+                "status": v["status"],
+                "status_display": statuses.get(v["status"], v["status"]),
+                "is_demo": v["is_demo"],
+                "distance_m": round(metres, 1) if with_distance and metres is not None else None,
+                "public_url": f"{base}{v['id']}/",
+            }
+        )
+    return rows

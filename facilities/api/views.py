@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Window
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -15,16 +17,18 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from .. import error_codes, selectors, services
-from ..filters import FacilityFilter
+from ..filters import FacilityFilter, simple_near_query
 from ..models import ServiceLayer
 from ..permissions import can_manage, can_plan_coverage, can_report_capacity, can_view_registry
 from .serializers import (
+    PUBLIC_COLUMNS,
     FacilityCreateSerializer,
     FacilityPublicSerializer,
     FacilityStaffSerializer,
     OperatorCapacitySerializer,
     StatusChangeOutSerializer,
     StatusChangeSerializer,
+    public_rows,
 )
 
 FILTER_ERROR_CODES = {"near": error_codes.INVALID_NEAR, "radius": error_codes.INVALID_RADIUS}
@@ -61,6 +65,37 @@ class FacilityFilterBackend(DjangoFilterBackend):
         return filterset.qs
 
 
+def near_page(request, simple: dict) -> dict:
+    """The residents' `near` search page: one SQL statement, no FilterSet or ORM compilation, with
+    the same body (count, next, previous, results) as LimitOffsetPagination."""
+    from rest_framework.pagination import LimitOffsetPagination
+
+    total, values = selectors.public_near(**simple)
+    paginator = LimitOffsetPagination()
+    paginator.request, paginator.count = request, total
+    paginator.limit, paginator.offset = simple["limit"], simple["offset"]
+    return {
+        "count": total,
+        "next": paginator.get_next_link(),
+        "previous": paginator.get_previous_link(),
+        "results": public_rows(values, with_distance=True),
+    }
+
+
+def facility_collection(request, *args, **kwargs):
+    """/api/v1/facilities/: anonymous `near` searches (the residents' hot path, issue 3 benchmark)
+    are answered before DRF's dispatch; every other request goes to FacilityViewSet."""
+    if (
+        request.method == "GET"
+        and "HTTP_AUTHORIZATION" not in request.META
+        and not request.user.is_authenticated
+    ):
+        simple = simple_near_query(request.GET, max_limit=500)
+        if simple is not None:
+            return JsonResponse(near_page(request, simple), json_dumps_params={"ensure_ascii": False})
+    return _collection_view(request, *args, **kwargs)
+
+
 class FacilityViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -92,6 +127,25 @@ class FacilityViewSet(
         if self.action == "set_status":
             return StatusChangeSerializer
         return FacilityStaffSerializer if self._staff() else FacilityPublicSerializer
+
+    def list(self, request, *args, **kwargs):
+        if self._staff():
+            return super().list(request, *args, **kwargs)
+        paginator = self.paginator
+        paginator.request = request
+        simple = simple_near_query(request.query_params, max_limit=paginator.max_limit or 500)
+        if simple is not None:
+            return Response(near_page(request, simple))
+        # Public path: one query (rows plus COUNT(*) OVER ()), rows built from values().
+        qs = self.filter_queryset(self.get_queryset())
+        paginator.limit = paginator.get_limit(request)
+        paginator.offset = paginator.get_offset(request)
+        with_distance = "distance" in qs.query.annotations
+        columns = [*PUBLIC_COLUMNS, "total"] + (["distance"] if with_distance else [])
+        window = qs.annotate(total=Window(Count("id"))).values(*columns)
+        values = list(window[paginator.offset : paginator.offset + paginator.limit])
+        paginator.count = values[0]["total"] if values else qs.count()
+        return paginator.get_paginated_response(public_rows(values, with_distance=with_distance))
 
     def create(self, request, *args, **kwargs):
         if not can_manage(request.user):
@@ -197,3 +251,6 @@ class FacilityViewSet(
             self.permission_denied(request)
         layer = get_object_or_404(ServiceLayer, code=request.query_params.get("layer", "elder_home_care"))
         return Response(selectors.coverage_geojson(user=request.user, layer=layer))
+
+
+_collection_view = FacilityViewSet.as_view({"get": "list", "post": "create"})

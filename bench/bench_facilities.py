@@ -1,0 +1,169 @@
+"""Facilities benchmark (issue 3): with 5,000 facilities, a `near` query with a 1 km radius that
+returns 20 results is served in at most twice the time of `/healthz` measured in the same run, and
+the list/map endpoints run a constant number of SQL queries whatever the number of rows.
+
+Everything is created inside one transaction that is rolled back at the end: the database is left
+as it was. Requests go through Django's test client in this process (no network), for both the
+`near` query and `/healthz`, so the ratio compares like with like.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+import time
+
+FACILITIES = 5000
+NEAR_RESULTS = 20
+RADIUS_M = 1000
+REQUESTS = 300
+CENTRE = (106.27, 30.10)  # lng, lat inside the district's extent
+RATIO_FLOOR = 2.0
+
+
+def _points(rng: random.Random) -> list[tuple[float, float]]:
+    """20 points within 900 m of CENTRE, the rest farther than 1.5 km, all inside the extent."""
+    lng0, lat0 = CENTRE
+    m_per_deg_lat = 110852.0
+    m_per_deg_lng = 111320.0 * math.cos(math.radians(lat0))
+    points = []
+    for i in range(NEAR_RESULTS):
+        angle, dist = 2 * math.pi * i / NEAR_RESULTS, 100 + 40 * i
+        points.append(
+            (lng0 + dist * math.cos(angle) / m_per_deg_lng, lat0 + dist * math.sin(angle) / m_per_deg_lat)
+        )
+    while len(points) < FACILITIES:
+        lng, lat = rng.uniform(105.98, 106.67), rng.uniform(29.86, 30.36)
+        dx, dy = (lng - lng0) * m_per_deg_lng, (lat - lat0) * m_per_deg_lat
+        if math.hypot(dx, dy) > 1500:
+            points.append((lng, lat))
+    return points
+
+
+def _time(client, url: str, params=None) -> list[float]:
+    """Time REQUESTS requests; `params` is a function giving each request's query (or None)."""
+    times = []
+    for _ in range(REQUESTS):
+        query = params() if params else {}
+        start = time.perf_counter()
+        response = client.get(url, query)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return times
+
+
+def _p(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1]
+
+
+def run() -> str:
+    from django.contrib.gis.geos import Point
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from facilities.models import Facility, FacilityKind
+    from hechuan_portal import health
+    from hechuan_portal.areas.models import AdminArea
+
+    rng = random.Random(3)
+    towns = list(AdminArea.objects.towns().values_list("code", flat=True))
+    kinds = list(FacilityKind.values)
+    lines: list[str] = []
+    with transaction.atomic():
+        # Facility coordinates are random within the extent, so the synthetic town boundaries of the
+        # demo data would reject most of them: the benchmark is about the spatial index, not areas.
+        Facility.objects.all().delete()
+        rows = [
+            Facility(
+                name=f"基准设施{i:05d}",
+                kind=FacilityKind.ELDER_CANTEEN if i < NEAR_RESULTS else kinds[i % len(kinds)],
+                town_id=towns[i % len(towns)],
+                location=Point(lng, lat, srid=4326),
+                status="operating",
+                phone="023-00000000",
+                is_demo=True,
+            )
+            for i, (lng, lat) in enumerate(_points(rng))
+        ]
+        Facility.objects.bulk_create(rows, batch_size=1000)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE facilities_facility")
+        client = Client(HTTP_HOST="localhost")
+        health._redis_client = None
+        near = f"{CENTRE[0]},{CENTRE[1]}"
+        body = client.get("/api/v1/facilities/", {"near": near, "radius": RADIUS_M}).json()
+        assert body["count"] == NEAR_RESULTS, body["count"]
+        # Warm both paths, then interleave the measurements so drift affects both alike.
+        _time(client, "/healthz")
+        health_ms, near_ms = [], []
+        jitter = random.Random(4)
+
+        def near_params():
+            # A different position each time (within about 30 m of CENTRE, still 20 results), so
+            # no layer of caching could flatter the figure.
+            lng = CENTRE[0] + jitter.uniform(-0.0003, 0.0003)
+            lat = CENTRE[1] + jitter.uniform(-0.0003, 0.0003)
+            return {"near": f"{lng:.6f},{lat:.6f}", "radius": RADIUS_M}
+
+        for _ in range(3):
+            health_ms += _time(client, "/healthz")
+            near_ms += _time(client, "/api/v1/facilities/", near_params)
+        h50, n50 = statistics.median(health_ms), statistics.median(near_ms)
+        ratio = n50 / h50
+
+        def queries(url, **params) -> int:
+            client.get(url, params)
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(url, params)
+            return len(ctx)
+
+        many = {
+            "list": queries("/api/v1/facilities/"),
+            "near": queries("/api/v1/facilities/", near=near, radius=RADIUS_M),
+            "geojson": queries("/api/v1/facilities/geojson/", need="meals"),
+            "finder": queries("/", lng=CENTRE[0], lat=CENTRE[1], need="meals"),
+        }
+        Facility.objects.exclude(name="基准设施00000").delete()
+        one = {
+            "list": queries("/api/v1/facilities/"),
+            "near": queries("/api/v1/facilities/", near=near, radius=RADIUS_M),
+            "geojson": queries("/api/v1/facilities/geojson/", need="meals"),
+            "finder": queries("/", lng=CENTRE[0], lat=CENTRE[1], need="meals"),
+        }
+        transaction.set_rollback(True)
+
+    verdict = "PASS" if ratio <= RATIO_FLOOR else "FAIL"
+    lines += [
+        "## Facilities: `near` search and query counts",
+        "",
+        f"{FACILITIES:,} facilities; `near` with a {RADIUS_M} m radius returning {NEAR_RESULTS} results "
+        f"(anonymous, first page), {REQUESTS * 3} requests each, interleaved, in-process test client.",
+        "",
+        "| measure | median ms | p95 ms |",
+        "|---|---|---|",
+        f"| `/healthz` | {h50:.2f} | {_p(health_ms, 95):.2f} |",
+        f"| `/api/v1/facilities/?near=…&radius={RADIUS_M}` | {n50:.2f} | {_p(near_ms, 95):.2f} |",
+        "",
+        f"Ratio near / healthz (medians): **{ratio:.2f}** — floor ≤ {RATIO_FLOOR:.1f} → **{verdict}**",
+        "",
+        "| endpoint | SQL queries at 5,000 rows | at 1 row | constant |",
+        "|---|---|---|---|",
+    ]
+    for key in many:
+        lines.append(f"| {key} | {many[key]} | {one[key]} | {'yes' if many[key] == one[key] else 'NO'} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import os
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hechuan_portal.settings")
+    import django
+
+    django.setup()
+    print(run())
