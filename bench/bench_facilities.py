@@ -58,6 +58,15 @@ def _p(values: list[float], q: float) -> float:
 
 
 def run() -> str:
+    from django.test.utils import override_settings
+
+    # Measured as deployed: DEBUG off (no per-query debug cursor, no static-file autorefresh).
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=["localhost", "127.0.0.1"]):
+        in_process = _run()
+    return in_process + "\n\n" + _run_http()
+
+
+def _run() -> str:
     from django.contrib.gis.geos import Point
     from django.db import connection, transaction
     from django.test import Client
@@ -136,7 +145,7 @@ def run() -> str:
 
     verdict = "PASS" if ratio <= RATIO_FLOOR else "FAIL"
     lines += [
-        "## Facilities: `near` search and query counts",
+        "## Facilities: `near` search and query counts (in process)",
         "",
         f"{FACILITIES:,} facilities; `near` with a {RADIUS_M} m radius returning {NEAR_RESULTS} results "
         f"(anonymous, first page), {REQUESTS * 3} requests each, interleaved, in-process test client.",
@@ -154,6 +163,127 @@ def run() -> str:
     for key in many:
         lines.append(f"| {key} | {many[key]} | {one[key]} | {'yes' if many[key] == one[key] else 'NO'} |")
     return "\n".join(lines)
+
+
+def _free_centre(Facility) -> tuple[float, float]:
+    """A point with no facility within 1.6 km (the HTTP run keeps the existing rows)."""
+    from django.contrib.gis.geos import Point
+    from django.contrib.gis.measure import D
+
+    for i in range(40):
+        for j in range(40):
+            lng, lat = 106.00 + i * 0.016, 29.88 + j * 0.012
+            point = Point(lng, lat, srid=4326)
+            if not Facility.objects.filter(location__dwithin=(point, D(m=1600))).exists():
+                return lng, lat
+    raise RuntimeError("no free spot for the benchmark centre")
+
+
+def _run_http() -> str:
+    """The same comparison over HTTP against gunicorn (1 sync worker, DEBUG off), as a client sees
+    it. The 5,000 rows are committed (named 基准设施…, is_demo) and deleted afterwards."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+    from pathlib import Path
+
+    from django.contrib.gis.geos import Point
+
+    from facilities.models import Facility, FacilityKind
+    from hechuan_portal.areas.models import AdminArea
+
+    global CENTRE
+    saved_centre = CENTRE
+    CENTRE = _free_centre(Facility)
+    towns = list(AdminArea.objects.towns().values_list("code", flat=True))
+    kinds = list(FacilityKind.values)
+    root = Path(__file__).resolve().parent.parent
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = None
+    try:
+        Facility.objects.bulk_create(
+            [
+                Facility(
+                    name=f"基准设施{i:05d}",
+                    kind=FacilityKind.ELDER_CANTEEN if i < NEAR_RESULTS else kinds[i % len(kinds)],
+                    town_id=towns[i % len(towns)],
+                    location=Point(lng, lat, srid=4326),
+                    status="operating",
+                    is_demo=True,
+                )
+                for i, (lng, lat) in enumerate(_points(random.Random(3)))
+            ],
+            batch_size=1000,
+        )
+        env = {**os.environ, "DEBUG": "False", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+        server = subprocess.Popen(
+            [str(root / ".venv/bin/gunicorn"), "hechuan_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", "1", "--log-level", "warning"],
+            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+
+        def fetch(path: str) -> float:
+            start = time.perf_counter()
+            with urllib.request.urlopen(base + path, timeout=5) as response:
+                response.read()
+                assert response.status == 200
+            return (time.perf_counter() - start) * 1000
+
+        jitter = random.Random(5)
+
+        def near_path() -> str:
+            lng = CENTRE[0] + jitter.uniform(-0.0003, 0.0003)
+            lat = CENTRE[1] + jitter.uniform(-0.0003, 0.0003)
+            return f"/api/v1/facilities/?near={lng:.6f},{lat:.6f}&radius={RADIUS_M}"
+
+        import json
+
+        with urllib.request.urlopen(base + near_path(), timeout=5) as response:
+            count = json.loads(response.read())["count"]
+        assert count == NEAR_RESULTS, count
+        for _ in range(50):
+            fetch("/healthz")
+            fetch(near_path())
+        health_ms, near_ms = [], []
+        for _ in range(REQUESTS * 2):
+            health_ms.append(fetch("/healthz"))
+            near_ms.append(fetch(near_path()))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        Facility.objects.filter(name__startswith="基准设施", is_demo=True).delete()
+        CENTRE = saved_centre
+    h50, n50 = statistics.median(health_ms), statistics.median(near_ms)
+    ratio = n50 / h50
+    verdict = "PASS" if ratio <= RATIO_FLOOR else "FAIL"
+    return "\n".join(
+        [
+            "## Facilities: `near` search over HTTP (gunicorn, 1 sync worker)",
+            "",
+            f"Same data shape committed beside the existing rows ({count} results within {RADIUS_M} m of a point "
+            f"with no other facility nearby), {REQUESTS * 2} requests each, alternating, one connection per "
+            f"request (Python {sys.version.split()[0]} urllib client on the same machine).",
+            "",
+            "| measure | median ms | p95 ms |",
+            "|---|---|---|",
+            f"| `/healthz` | {h50:.2f} | {_p(health_ms, 95):.2f} |",
+            f"| `/api/v1/facilities/?near=…&radius={RADIUS_M}` | {n50:.2f} | {_p(near_ms, 95):.2f} |",
+            "",
+            f"Ratio near / healthz (medians): **{ratio:.2f}** — floor ≤ {RATIO_FLOOR:.1f} → **{verdict}**",
+        ]
+    )
 
 
 if __name__ == "__main__":
