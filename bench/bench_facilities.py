@@ -41,6 +41,31 @@ def _points(rng: random.Random) -> list[tuple[float, float]]:
     return points
 
 
+def _create_rows() -> None:
+    """The 5,000 benchmark facilities (named 基准设施…, is_demo): 20 canteens near CENTRE."""
+    from django.contrib.gis.geos import Point
+
+    from facilities.models import Facility, FacilityKind
+    from hechuan_portal.areas.models import AdminArea
+
+    towns = list(AdminArea.objects.towns().values_list("code", flat=True))
+    kinds = list(FacilityKind.values)
+    Facility.objects.bulk_create(
+        [
+            Facility(
+                name=f"基准设施{i:05d}",
+                kind=FacilityKind.ELDER_CANTEEN if i < NEAR_RESULTS else kinds[i % len(kinds)],
+                town_id=towns[i % len(towns)],
+                location=Point(lng, lat, srid=4326),
+                status="operating",
+                is_demo=True,
+            )
+            for i, (lng, lat) in enumerate(_points(random.Random(3)))
+        ],
+        batch_size=1000,
+    )
+
+
 def _time(client, url: str, params=None) -> list[float]:
     """Time REQUESTS requests; `params` is a function giving each request's query (or None)."""
     times = []
@@ -67,36 +92,19 @@ def run() -> str:
 
 
 def _run() -> str:
-    from django.contrib.gis.geos import Point
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from facilities.models import Facility, FacilityKind
+    from facilities.models import Facility
     from hechuan_portal import health
-    from hechuan_portal.areas.models import AdminArea
 
-    rng = random.Random(3)
-    towns = list(AdminArea.objects.towns().values_list("code", flat=True))
-    kinds = list(FacilityKind.values)
     lines: list[str] = []
     with transaction.atomic():
         # Facility coordinates are random within the extent, so the synthetic town boundaries of the
         # demo data would reject most of them: the benchmark is about the spatial index, not areas.
         Facility.objects.all().delete()
-        rows = [
-            Facility(
-                name=f"基准设施{i:05d}",
-                kind=FacilityKind.ELDER_CANTEEN if i < NEAR_RESULTS else kinds[i % len(kinds)],
-                town_id=towns[i % len(towns)],
-                location=Point(lng, lat, srid=4326),
-                status="operating",
-                phone="023-00000000",
-                is_demo=True,
-            )
-            for i, (lng, lat) in enumerate(_points(rng))
-        ]
-        Facility.objects.bulk_create(rows, batch_size=1000)
+        _create_rows()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE facilities_facility")
         client = Client(HTTP_HOST="localhost")
@@ -189,36 +197,18 @@ def _run_http() -> str:
     import urllib.request
     from pathlib import Path
 
-    from django.contrib.gis.geos import Point
-
-    from facilities.models import Facility, FacilityKind
-    from hechuan_portal.areas.models import AdminArea
+    from facilities.models import Facility
 
     global CENTRE
     saved_centre = CENTRE
     CENTRE = _free_centre(Facility)
-    towns = list(AdminArea.objects.towns().values_list("code", flat=True))
-    kinds = list(FacilityKind.values)
     root = Path(__file__).resolve().parent.parent
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = None
     try:
-        Facility.objects.bulk_create(
-            [
-                Facility(
-                    name=f"基准设施{i:05d}",
-                    kind=FacilityKind.ELDER_CANTEEN if i < NEAR_RESULTS else kinds[i % len(kinds)],
-                    town_id=towns[i % len(towns)],
-                    location=Point(lng, lat, srid=4326),
-                    status="operating",
-                    is_demo=True,
-                )
-                for i, (lng, lat) in enumerate(_points(random.Random(3)))
-            ],
-            batch_size=1000,
-        )
+        _create_rows()
         env = {**os.environ, "DEBUG": "False", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
         server = subprocess.Popen(
             [str(root / ".venv/bin/gunicorn"), "hechuan_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
