@@ -41,6 +41,12 @@
       map.setView([cfg.pointLat, cfg.pointLng], 15, { animate: false });
       L.circleMarker([cfg.pointLat, cfg.pointLng], { radius: 9, color: "#1f6f8b", fillOpacity: 0.8 })
         .addTo(map).bindTooltip(cfg.youAreHere, { permanent: false });
+      // Show the position together with the nearest few results of the list.
+      var near = [[cfg.pointLat, cfg.pointLng]];
+      document.querySelectorAll(".result[data-lat]").forEach(function (li, i) {
+        if (i < 5) near.push([parseFloat(li.dataset.lat), parseFloat(li.dataset.lng)]);
+      });
+      if (near.length > 1) map.fitBounds(near, { padding: [30, 30], maxZoom: 16, animate: false });
     } else {
       map.fitBounds([[29.85, 105.97], [30.37, 106.68]]);
     }
