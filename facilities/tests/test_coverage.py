@@ -193,3 +193,16 @@ def test_refresh_button_queues_the_task(
     assert response.status_code == 302
     assert CommunityCoverage.objects.count() == 15
     assert officer_a_client.post("/manage/facilities/coverage/refresh/").status_code == 403
+
+
+def test_nightly_refresh_is_scheduled_with_celery_beat():
+    from django_celery_beat.models import PeriodicTask
+
+    from hechuan_portal.celery import app
+
+    task = PeriodicTask.objects.get(task="facilities.refresh_coverage")
+    assert (task.enabled, task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == (
+        True, "2", "30", "Asia/Shanghai"
+    )  # fmt: skip
+    app.loader.import_default_modules()
+    assert "facilities.refresh_coverage" in app.tasks
