@@ -1,12 +1,19 @@
 """The registry of elder-care and childcare facilities (服务设施)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hechuan_portal.accounts.scope import ScopedQuerySet
+
+from . import error_codes, standards
 
 
 class FacilityKind(models.TextChoices):
@@ -84,6 +91,15 @@ class FacilityQuerySet(ScopedQuerySet):
         """What residents may see: facilities that are open or about to open."""
         return self.filter(status__in=[FacilityStatus.OPERATING, FacilityStatus.SUSPENDED])
 
+    def with_vacancy(self):
+        """Facilities with a free bed or a free 托位."""
+        return self.filter(Q(beds_occupied__lt=F("beds_total")) | Q(places_occupied__lt=F("places_total")))
+
+    def stale_capacity(self, now: dt.datetime | None = None):
+        """Capacity never reported, or not for STALE_CAPACITY_DAYS (issue 3)."""
+        limit = (now or timezone.now()) - dt.timedelta(days=standards.STALE_CAPACITY_DAYS)
+        return self.filter(Q(capacity_reported_at__isnull=True) | Q(capacity_reported_at__lt=limit))
+
 
 class Facility(models.Model):
     """A place that serves elders or toddlers. Location is WGS 84; distances use geography."""
@@ -149,26 +165,40 @@ class Facility(models.Model):
         ordering = ["town_id", "name"]
         constraints = [
             # Re-import matches a facility by name within its town (import_facilities).
-            models.UniqueConstraint(fields=["town", "name"], name="facilities_facility_unique_name_in_town"),
+            models.UniqueConstraint(
+                fields=["town", "name"],
+                name="facilities_facility_unique_name_in_town",
+                violation_error_message=_("本镇街已有同名设施。"),
+            ),
             models.CheckConstraint(
                 condition=Q(beds_nursing__lte=F("beds_total")),
                 name="facilities_facility_nursing_beds_le_total",
+                violation_error_message=_("护理型床位不能多于床位总数。"),
+                violation_error_code=error_codes.CAPACITY_EXCEEDED,
             ),
             models.CheckConstraint(
                 condition=Q(beds_occupied__lte=F("beds_total")),
                 name="facilities_facility_beds_occupied_le_total",
+                violation_error_message=_("已用床位不能多于床位总数。"),
+                violation_error_code=error_codes.CAPACITY_EXCEEDED,
             ),
             models.CheckConstraint(
                 condition=Q(places_inclusive__lte=F("places_total")),
                 name="facilities_facility_inclusive_le_total",
+                violation_error_message=_("普惠托位不能多于托位总数。"),
+                violation_error_code=error_codes.CAPACITY_EXCEEDED,
             ),
             models.CheckConstraint(
                 condition=Q(places_occupied__lte=F("places_total")),
                 name="facilities_facility_places_occupied_le_total",
+                violation_error_message=_("已用托位不能多于托位总数。"),
+                violation_error_code=error_codes.CAPACITY_EXCEEDED,
             ),
             models.CheckConstraint(
                 condition=Q(canteen_subtype="") | Q(kind="elder_canteen"),
                 name="facilities_facility_subtype_only_canteen",
+                violation_error_message=_("只有老年食堂可以填写食堂类别。"),
+                violation_error_code=error_codes.SUBTYPE_ONLY_CANTEEN,
             ),
         ]
         indexes = [
@@ -182,6 +212,36 @@ class Facility(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("facilities:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """Kind and area rules a single row can check (forms, import and API all call it)."""
+        errors: dict[str, list[ValidationError]] = {}
+
+        def add(field, message, code):
+            errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+        if self.kind in CHILDCARE_KINDS and (self.beds_total or self.beds_nursing or self.beds_occupied):
+            add("beds_total", _("托育类设施不登记养老床位。"), error_codes.BEDS_NOT_FOR_KIND)
+        if self.kind in ELDER_KINDS and (self.places_total or self.places_inclusive or self.places_occupied):
+            add("places_total", _("养老类设施不登记托位。"), error_codes.PLACES_NOT_FOR_KIND)
+        town = self.town if self.town_id else None
+        if town is not None and town.level != "town":
+            add("town", _("请选择镇街一级的区划。"), error_codes.TOWN_NOT_A_TOWN)
+        if self.community_id and town is not None and self.community.parent_id != town.code:
+            add(
+                "community",
+                _("村社区“%(community)s”不属于%(town)s。") % {"community": self.community, "town": town},
+                error_codes.COMMUNITY_NOT_IN_TOWN,
+            )
+        if self.location is not None:
+            for message, code in location_problems(self.location, town):
+                add("location", message, code)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def capacity_stale(self) -> bool:
+        return standards.is_capacity_stale(self.capacity_reported_at, timezone.now())
 
     @property
     def is_elder(self) -> bool:
@@ -198,6 +258,40 @@ class Facility(models.Model):
     @property
     def places_vacant(self) -> int:
         return self.places_total - self.places_occupied
+
+
+def location_problems(point, town) -> list[tuple[str, str]]:
+    """Why a point cannot be a facility of `town` (empty when it can). Checks the district's
+    extent always and the town's boundary when one is loaded (import_boundaries or demo data)."""
+    lng, lat = point.x, point.y
+    if standards.looks_swapped(lng, lat):
+        return [
+            (
+                _("经纬度似乎填反了：经度应在 105.97–106.68 之间，纬度应在 29.85–30.37 之间。"),
+                error_codes.LOCATION_SWAPPED,
+            )
+        ]
+    if not standards.in_district_extent(lng, lat):
+        return [
+            (
+                _(
+                    "坐标（经度 %(lng).6f，纬度 %(lat).6f）不在合川区范围内（经度 105.97–106.68，纬度 29.85–30.37，WGS 84）。"
+                )
+                % {"lng": lng, "lat": lat},
+                error_codes.LOCATION_OUTSIDE_DISTRICT,
+            )
+        ]
+    if town is not None and town.boundary is not None:
+        flat = point.clone()
+        flat.srid = 4326
+        if not town.boundary.intersects(flat):
+            return [
+                (
+                    _("坐标不在%(town)s的边界内，请确认镇街或重新定位。") % {"town": town.name},
+                    error_codes.LOCATION_OUTSIDE_TOWN,
+                )
+            ]
+    return []
 
 
 class FacilityStatusChange(models.Model):
@@ -226,3 +320,135 @@ class FacilityStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility_id}: {self.from_status} → {self.to_status}"
+
+
+class PopulationGroup(models.TextChoices):
+    ELDERS = "elders", _("60岁及以上老年人")
+    CHILDREN = "children", _("0–3岁婴幼儿")
+
+
+class ServiceLayer(models.Model):
+    """One layer of the service circle: which kinds serve it, within what walking radius.
+
+    Defaults come from STANDARDS §7 (standards.LAYER_DEFAULTS, loaded by migration 0002); district
+    administrators edit radii here without a code change.
+    """
+
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    kinds = ArrayField(
+        models.CharField(max_length=32, choices=FacilityKind.choices), verbose_name=_("设施类型")
+    )
+    radius_m = models.PositiveIntegerField(_("服务半径（米）"))
+    population = models.CharField(_("服务人群"), max_length=16, choices=PopulationGroup.choices)
+    note = models.CharField(_("依据"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("服务圈图层")
+        verbose_name_plural = _("服务圈图层")
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(radius_m__gte=50) & Q(radius_m__lte=20000),
+                name="facilities_servicelayer_radius_range",
+            ),
+            models.CheckConstraint(condition=Q(kinds__len__gte=1), name="facilities_servicelayer_has_kinds"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.radius_m} m）"
+
+
+class CoverageRunStatus(models.TextChoices):
+    RUNNING = "running", _("计算中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class CoverageRun(models.Model):
+    """One refresh of the service circle (Celery task or on demand) and what it found."""
+
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=CoverageRunStatus.choices, default=CoverageRunStatus.RUNNING
+    )
+    communities = models.PositiveIntegerField(_("村社区数"), default=0)
+    rows = models.PositiveIntegerField(_("结果行数"), default=0)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    message = models.CharField(_("说明"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("服务圈计算")
+        verbose_name_plural = _("服务圈计算")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class CommunityCoverageQuerySet(ScopedQuerySet):
+    scope_town_field = "town"
+    scope_facility_field = None  # operators do not plan the district's service circle
+
+
+class CommunityCoverage(models.Model):
+    """For one community and one layer: the nearest facility, its distance and who is left out.
+
+    Rewritten wholesale by `coverage_refresh` (INSERT … SELECT with a KNN look-up per community).
+    """
+
+    community = models.ForeignKey(
+        "areas.AdminArea", verbose_name=_("村社区"), on_delete=models.CASCADE, related_name="+"
+    )
+    town = models.ForeignKey(
+        "areas.AdminArea", verbose_name=_("镇街"), on_delete=models.CASCADE, related_name="+"
+    )
+    layer = models.ForeignKey(
+        ServiceLayer, verbose_name=_("图层"), on_delete=models.CASCADE, related_name="+"
+    )
+    nearest = models.ForeignKey(
+        Facility,
+        verbose_name=_("最近设施"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    distance_m = models.FloatField(_("距离（米）"), null=True, blank=True)
+    covered = models.BooleanField(_("已覆盖"), default=False)
+    people = models.PositiveIntegerField(_("服务人群人数"), default=0)
+    people_estimated = models.BooleanField(_("人数为估算"), default=False)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    objects = CommunityCoverageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("服务圈覆盖")
+        verbose_name_plural = _("服务圈覆盖")
+        ordering = ["town_id", "community_id", "layer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "layer"], name="facilities_communitycoverage_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(covered=False) | Q(distance_m__isnull=False),
+                name="facilities_communitycoverage_covered_has_distance",
+            ),
+        ]
+        indexes = [
+            # The coverage page filters one layer and groups by town.
+            models.Index(fields=["layer", "town"], name="facilities_cov_layer_town_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.layer_id}"

@@ -7,4 +7,5 @@ from . import public_views
 app_name = "finder"
 urlpatterns = [
     path("", public_views.finder_home, name="home"),
+    path("f/<int:pk>/", public_views.facility_public, name="facility"),
 ]

@@ -1,11 +1,81 @@
-"""Public pages for residents: no login, public fields only."""
+"""Public pages for residents: no login, public fields only, a list that works without JavaScript."""
 
-from django.shortcuts import render
+from __future__ import annotations
+
+from django.contrib.gis.geos import Point
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, render
 
 from hechuan_portal.areas.models import AdminArea
 
+from . import selectors, standards
+from .filters import NEED_CHOICES
+
+FINDER_LIMIT = 30
+
+
+def _location(request) -> tuple[Point | None, str, AdminArea | None]:
+    """Where to measure from: the resident's position (geolocation or a tap on the map), else the
+    chosen community's or town's centre. Returns (point, source, area)."""
+    lng, lat = request.GET.get("lng", ""), request.GET.get("lat", "")
+    if lng and lat:
+        try:
+            lng_f, lat_f = standards.parse_near(f"{lng},{lat}")
+        except ValueError:
+            pass
+        else:
+            return Point(lng_f, lat_f, srid=4326), "point", None
+    for param in ("community", "town"):
+        code = request.GET.get(param, "")
+        if code.isdigit() and len(code) == 12:
+            area = AdminArea.objects.filter(code=code).first()
+            if area is not None:
+                return area.centroid, param, area
+    return None, "", None
+
 
 def finder_home(request):
-    """The service finder: the district map and its towns/streets."""
+    """The service finder: choose where you are and what you need; nearest first."""
+    point, source, area = _location(request)
+    need = request.GET.get("need", "")
+    params = QueryDict(mutable=True)
+    if need in dict(NEED_CHOICES):
+        params["need"] = need
+    results = None
+    if point is not None:
+        params["near"] = f"{point.x},{point.y}"
+        params["radius"] = str(standards.MAX_NEAR_RADIUS_M if source != "point" else 20000)
+    elif area is not None:
+        params["town"] = area.code if area.level == "town" else area.parent_id
+    if point is not None or area is not None:
+        filterset = selectors.facility_list(params=params, public=True)
+        qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        if point is None:
+            qs = qs.order_by("name")
+        results = list(qs[:FINDER_LIMIT])
+        for facility in results:
+            distance = getattr(facility, "distance", None)
+            facility.distance_m = distance.m if distance is not None else None
+            facility.distance_km = distance.km if distance is not None else None
+            facility.walk_minutes = standards.walking_minutes(distance.m) if distance is not None else None
     towns = AdminArea.objects.towns().order_by("code")
-    return render(request, "finder/home.html", {"towns": towns})
+    return render(
+        request,
+        "facilities/finder/home.html",
+        {
+            "towns": towns,
+            "needs": NEED_CHOICES,
+            "need": need,
+            "results": results,
+            "source": source,
+            "area": area,
+            "point": point,
+            "selected_town": request.GET.get("town", ""),
+        },
+    )
+
+
+def facility_public(request, pk):
+    """One facility as residents see it: kind, address, hours, phone, vacancies, a small map."""
+    facility = get_object_or_404(selectors.facility_base(public=True), pk=pk)
+    return render(request, "facilities/finder/facility.html", {"facility": facility})

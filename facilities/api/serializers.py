@@ -1,0 +1,227 @@
+"""API representations: public fields for everyone, the full record for staff in scope."""
+
+from __future__ import annotations
+
+from django.contrib.gis.geos import Point
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework import serializers
+
+from .. import standards
+from ..models import Facility, FacilityKind, FacilityStatus
+from ..permissions import OPERATOR_FIELDS
+
+PUBLIC_FIELDS = [
+    "id",
+    "name",
+    "kind",
+    "kind_display",
+    "canteen_subtype",
+    "town",
+    "town_name",
+    "address",
+    "lng",
+    "lat",
+    "phone",
+    "opening_hours",
+    "services",
+    "beds_total",
+    "beds_vacant",
+    "places_total",
+    "places_vacant",
+    "status",
+    "status_display",
+    "is_demo",
+    "distance_m",
+    "public_url",
+]
+
+
+class FacilityPublicSerializer(serializers.ModelSerializer):
+    """What residents may see: no operators, licences, filings or internal figures."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    town_name = serializers.CharField(source="town.name", read_only=True)
+    lng = serializers.SerializerMethodField()
+    lat = serializers.SerializerMethodField()
+    beds_vacant = serializers.IntegerField(read_only=True)
+    places_vacant = serializers.IntegerField(read_only=True)
+    distance_m = serializers.SerializerMethodField()
+    public_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Facility
+        fields = PUBLIC_FIELDS
+        read_only_fields = PUBLIC_FIELDS
+
+    def get_lng(self, obj) -> float:
+        return round(obj.location.x, 6)
+
+    def get_lat(self, obj) -> float:
+        return round(obj.location.y, 6)
+
+    def get_distance_m(self, obj) -> float | None:
+        distance = getattr(obj, "distance", None)
+        return round(distance.m, 1) if distance is not None else None
+
+    def get_public_url(self, obj) -> str:
+        return reverse("finder:facility", args=[obj.pk])
+
+
+class FacilityStaffSerializer(FacilityPublicSerializer):
+    """The full record for staff; writable fields go through facility_create / facility_update."""
+
+    lng = serializers.FloatField(write_only=True, min_value=-180, max_value=180)
+    lat = serializers.FloatField(write_only=True, min_value=-90, max_value=90)
+    community_name = serializers.CharField(source="community.name", read_only=True, default=None)
+    capacity_stale = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Facility
+        fields = [
+            *PUBLIC_FIELDS,
+            "ownership",
+            "operator_name",
+            "community",
+            "community_name",
+            "beds_nursing",
+            "beds_occupied",
+            "places_inclusive",
+            "places_occupied",
+            "filing_number",
+            "filing_status",
+            "licence_number",
+            "licence_expiry",
+            "capacity_reported_at",
+            "capacity_stale",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "beds_vacant",
+            "places_vacant",
+            "capacity_reported_at",
+            "created_at",
+            "updated_at",
+            "is_demo",
+        ]
+        # Town/name uniqueness is checked by the model (full_clean) with its own message.
+        validators: list = []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["lng"] = round(instance.location.x, 6)
+        data["lat"] = round(instance.location.y, 6)
+        return data
+
+    def get_capacity_stale(self, obj) -> bool:
+        return standards.is_capacity_stale(obj.capacity_reported_at, timezone.now())
+
+    def to_model_data(self) -> dict:
+        data = dict(self.validated_data)
+        lng, lat = data.pop("lng", None), data.pop("lat", None)
+        if lng is not None and lat is not None:
+            data["location"] = Point(lng, lat, srid=4326)
+        return data
+
+
+class FacilityCreateSerializer(FacilityStaffSerializer):
+    status = serializers.ChoiceField(
+        choices=[FacilityStatus.PLANNED, FacilityStatus.OPERATING], default=FacilityStatus.PLANNED
+    )
+
+    class Meta(FacilityStaffSerializer.Meta):
+        read_only_fields = [f for f in FacilityStaffSerializer.Meta.read_only_fields if f != "status"]
+
+
+class OperatorCapacitySerializer(serializers.ModelSerializer):
+    """An operator's update: beds/托位 figures and opening hours only."""
+
+    class Meta:
+        model = Facility
+        fields = list(OPERATOR_FIELDS)
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=FacilityStatus.choices)
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class StatusChangeOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    changed_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
+# Columns the public rows are built from (see public_rows): one query, no model instances.
+PUBLIC_COLUMNS = [
+    "id",
+    "name",
+    "kind",
+    "canteen_subtype",
+    "town_id",
+    "town__name",
+    "address",
+    "location",
+    "phone",
+    "opening_hours",
+    "services",
+    "beds_total",
+    "beds_occupied",
+    "places_total",
+    "places_occupied",
+    "status",
+    "is_demo",
+]
+
+
+def public_rows(values, *, with_distance: bool) -> list[dict]:
+    """The same dicts as FacilityPublicSerializer, built straight from `.values()` rows.
+
+    The residents' finder and the anonymous `near` search are the hot path (issue 3 benchmark);
+    a ModelSerializer spends most of its time building fields and model instances. A test keeps the
+    two representations identical.
+    """
+    kinds = {value: str(label) for value, label in FacilityKind.choices}
+    statuses = {value: str(label) for value, label in FacilityStatus.choices}
+    base = reverse("finder:facility", args=[0])[: -len("0/")]
+    rows = []
+    for v in values:
+        distance = v.get("distance")
+        if "lng" in v:  # rows from selectors.public_near: coordinates and metres from SQL
+            lng, lat, metres = v["lng"], v["lat"], v["distance_m"]
+        else:
+            lng, lat = v["location"].x, v["location"].y
+            metres = distance.m if distance is not None else None
+        rows.append(
+            {
+                "id": v["id"],
+                "name": v["name"],
+                "kind": v["kind"],
+                "kind_display": kinds.get(v["kind"], v["kind"]),
+                "canteen_subtype": v["canteen_subtype"],
+                "town": v["town_id"],
+                "town_name": v["town__name"],
+                "address": v["address"],
+                "lng": round(lng, 6),
+                "lat": round(lat, 6),
+                "phone": v["phone"],
+                "opening_hours": v["opening_hours"],
+                "services": v["services"],
+                "beds_total": v["beds_total"],
+                "beds_vacant": v["beds_total"] - v["beds_occupied"],
+                "places_total": v["places_total"],
+                "places_vacant": v["places_total"] - v["places_occupied"],
+                "status": v["status"],
+                "status_display": statuses.get(v["status"], v["status"]),
+                "is_demo": v["is_demo"],
+                "distance_m": round(metres, 1) if with_distance and metres is not None else None,
+                "public_url": f"{base}{v['id']}/",
+            }
+        )
+    return rows

@@ -1,0 +1,110 @@
+"""Staff forms: the full facility form (with the map widget), the operator's capacity report,
+the status change and the spreadsheet upload."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from leaflet.forms.widgets import LeafletWidget
+
+from hechuan_portal.accounts.scope import scope_for
+from hechuan_portal.areas.models import AdminArea
+
+from .models import Facility, FacilityStatus
+from .permissions import OPERATOR_FIELDS
+
+FACILITY_FIELDS = [
+    "name",
+    "kind",
+    "canteen_subtype",
+    "ownership",
+    "operator_name",
+    "town",
+    "community",
+    "address",
+    "location",
+    "phone",
+    "opening_hours",
+    "services",
+    "beds_total",
+    "beds_nursing",
+    "beds_occupied",
+    "places_total",
+    "places_inclusive",
+    "places_occupied",
+    "filing_number",
+    "filing_status",
+    "licence_number",
+    "licence_expiry",
+]
+
+
+class FacilityForm(forms.ModelForm):
+    """Create or edit a whole record. Towns and communities are limited to the user's scope."""
+
+    status = forms.ChoiceField(
+        label=_("初始状态"),
+        choices=[
+            (FacilityStatus.PLANNED, FacilityStatus.PLANNED.label),
+            (FacilityStatus.OPERATING, FacilityStatus.OPERATING.label),
+        ],
+        initial=FacilityStatus.OPERATING,
+    )
+
+    class Meta:
+        model = Facility
+        fields = FACILITY_FIELDS
+        widgets = {
+            "location": LeafletWidget(
+                attrs={"map_height": "360px", "map_width": "100%", "display_raw": False}
+            ),
+            "services": forms.Textarea(attrs={"rows": 3}),
+            "licence_expiry": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {"location": _("点击地图放置设施位置（WGS 84），或用左侧工具拖动标记。")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(user)
+        towns = AdminArea.objects.towns().order_by("code")
+        communities = AdminArea.objects.communities().order_by("code")
+        if not scope.everything:
+            towns = towns.filter(code=scope.town_code)
+            communities = communities.filter(parent_id=scope.town_code)
+        self.fields["town"].queryset = towns
+        self.fields["community"].queryset = communities
+        if towns.count() == 1 and not self.instance.pk:
+            self.fields["town"].initial = towns.first().pk
+        if self.instance.pk:
+            del self.fields["status"]
+
+
+class CapacityForm(forms.ModelForm):
+    """What an operator reports: beds/托位 figures and opening hours."""
+
+    class Meta:
+        model = Facility
+        fields = list(OPERATOR_FIELDS)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("新状态"), choices=FacilityStatus.choices)
+    reason = forms.CharField(label=_("原因"), max_length=255, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("表格文件"),
+        help_text=_("XLSX，或 UTF-8 / UTF-8 BOM / GBK 编码的 CSV，第一行为列名。"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过 20 MB。"))
+        return upload
+
+
+class ExportForm(forms.Form):
+    FORMAT_CHOICES = [("xlsx", "XLSX"), ("csv", _("CSV（UTF-8 BOM）")), ("csv_gbk", _("CSV（GBK）"))]
+    format = forms.ChoiceField(label=_("格式"), choices=FORMAT_CHOICES, initial="xlsx")

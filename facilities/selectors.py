@@ -1,0 +1,226 @@
+"""Read use-cases: the filtered facility lists and the service-circle figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from hechuan_portal.areas.models import AdminArea
+
+from . import standards
+from .filters import FacilityFilter
+from .models import CommunityCoverage, CoverageRun, Facility, ServiceLayer
+
+
+def facility_base(user=None, *, public: bool = False) -> QuerySet[Facility]:
+    """Where every list starts: the user's scope (or the public set) with what a row shows."""
+    qs = Facility.objects.public() if public else Facility.objects.visible_to(user)
+    return qs.select_related("town", "community")
+
+
+def facility_list(*, user=None, params, public: bool = False) -> FacilityFilter:
+    """The FilterSet over the visible facilities; `.qs` is the list, `.form` the filter form."""
+    return FacilityFilter(params, queryset=facility_base(user, public=public))
+
+
+def facility_detail_history(facility: Facility):
+    return facility.status_changes.select_related("changed_by")
+
+
+# -- service circle ----------------------------------------------------------------------------
+
+
+@dataclass
+class TownCoverage:
+    town_code: str
+    town_name: str
+    communities: int
+    covered: int
+    people: int
+    uncovered_people: int
+
+    @property
+    def rate(self) -> float:
+        return self.covered / self.communities if self.communities else 0.0
+
+
+def coverage_layers() -> QuerySet[ServiceLayer]:
+    return ServiceLayer.objects.filter(is_active=True)
+
+
+def coverage_last_run() -> CoverageRun | None:
+    return CoverageRun.objects.select_related("triggered_by").first()
+
+
+def coverage_rows(*, user, layer: ServiceLayer) -> QuerySet[CommunityCoverage]:
+    return (
+        CommunityCoverage.objects.visible_to(user)
+        .filter(layer=layer)
+        .select_related("community", "town", "nearest")
+        .order_by("town_id", "community_id")
+    )
+
+
+def coverage_by_town(*, user, layer: ServiceLayer) -> list[TownCoverage]:
+    """One row per town: communities, covered communities, people and uncovered people."""
+    rows = (
+        CommunityCoverage.objects.visible_to(user)
+        .filter(layer=layer)
+        .values("town_id", "town__name")
+        .annotate(
+            communities=Count("id"),
+            covered_n=Count("id", filter=Q(covered=True)),
+            people_n=Coalesce(Sum("people"), 0),
+            uncovered_n=Coalesce(Sum("people", filter=Q(covered=False)), 0),
+        )
+        .order_by("town_id")
+    )
+    return [
+        TownCoverage(
+            r["town_id"], r["town__name"], r["communities"], r["covered_n"], r["people_n"], r["uncovered_n"]
+        )
+        for r in rows
+    ]
+
+
+def coverage_geojson(*, user, layer: ServiceLayer) -> dict:
+    """Community centroids as points, each with covered/uncovered and the people left out."""
+    rows = coverage_rows(user=user, layer=layer).filter(community__centroid__isnull=False)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(r.community.centroid.x, 6), round(r.community.centroid.y, 6)],
+            },
+            "properties": {
+                "code": r.community_id,
+                "name": r.community.name,
+                "town": r.town.name,
+                "covered": r.covered,
+                "distance_m": round(r.distance_m) if r.distance_m is not None else None,
+                "people": r.people,
+                "nearest": r.nearest.name if r.nearest else None,
+            },
+        }
+        for r in rows
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@dataclass
+class SiteSuggestion:
+    rank: int
+    code: str
+    name: str
+    town_name: str
+    lng: float
+    lat: float
+    people: int
+    communities: list[str]
+
+
+# Candidate sites are community centroids; a candidate "reaches" every uncovered community whose
+# centroid lies within the layer's radius of it (ST_DWithin on geography, metres).
+_REACH_SQL = """
+SELECT cand.code, dem.community_id
+  FROM facilities_communitycoverage dem
+  JOIN areas_adminarea dc ON dc.code = dem.community_id
+  JOIN areas_adminarea cand
+    ON cand.level = 'community' AND cand.centroid IS NOT NULL
+   AND ST_DWithin(cand.centroid::geography, dc.centroid::geography, %(radius)s)
+ WHERE dem.layer_id = %(layer)s AND NOT dem.covered AND dem.people > 0
+   AND (%(town)s::text IS NULL OR (dem.town_id = %(town)s AND cand.parent_id = %(town)s))
+"""
+
+
+def coverage_suggestions(*, user, layer: ServiceLayer, k: int = 5) -> list[SiteSuggestion]:
+    """Greedy K sites that would cover the most uncovered people (standards.greedy_sites)."""
+    from hechuan_portal.accounts.scope import scope_for
+
+    scope = scope_for(user)
+    if scope.nothing or scope.operator_id:
+        return []
+    town = None if scope.everything else scope.town_code
+    uncovered = dict(
+        CommunityCoverage.objects.visible_to(user)
+        .filter(layer=layer, covered=False, people__gt=0)
+        .values_list("community_id", "people")
+    )
+    if not uncovered:
+        return []
+    covers: dict[str, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_REACH_SQL, {"radius": layer.radius_m, "layer": layer.pk, "town": town})
+        for cand, point in cursor.fetchall():
+            covers.setdefault(cand, []).append(point)
+    picks = standards.greedy_sites(uncovered, covers, k)
+    areas = AdminArea.objects.select_related("parent").in_bulk([code for code, _gain, _pts in picks])
+    names = dict(AdminArea.objects.filter(code__in=uncovered).values_list("code", "name"))
+    return [
+        SiteSuggestion(
+            rank=i,
+            code=code,
+            name=areas[code].name,
+            town_name=areas[code].parent.name if areas[code].parent else "",
+            lng=round(areas[code].centroid.x, 6),
+            lat=round(areas[code].centroid.y, 6),
+            people=gain,
+            communities=[names.get(p, p) for p in points],
+        )
+        for i, (code, gain, points) in enumerate(picks, start=1)
+    ]
+
+
+def facility_stats(qs: QuerySet[Facility]) -> dict:
+    """Totals for the list header: count, beds and 托位 with vacancies (one query)."""
+    return qs.order_by().aggregate(
+        n=Count("id"),
+        beds=Coalesce(Sum("beds_total"), 0),
+        beds_free=Coalesce(Sum(F("beds_total") - F("beds_occupied")), 0),
+        places=Coalesce(Sum("places_total"), 0),
+        places_free=Coalesce(Sum(F("places_total") - F("places_occupied")), 0),
+    )
+
+
+_PUBLIC_NEAR_SQL = """
+SELECT f.id, f.name, f.kind, f.canteen_subtype, f.town_id, t.name, f.address,
+       ST_X(f.location::geometry), ST_Y(f.location::geometry), f.phone, f.opening_hours, f.services,
+       f.beds_total, f.beds_occupied, f.places_total, f.places_occupied, f.status, f.is_demo,
+       ST_Distance(f.location, p.g) AS d, COUNT(*) OVER () AS total
+  FROM facilities_facility f
+  JOIN areas_adminarea t ON t.code = f.town_id
+ CROSS JOIN (SELECT ST_SetSRID(ST_MakePoint(%(lng)s, %(lat)s), 4326)::geography AS g) p
+ WHERE f.status IN ('operating', 'suspended')
+   AND ST_DWithin(f.location, p.g, %(radius)s)
+   AND (%(kinds)s::text[] IS NULL OR f.kind = ANY(%(kinds)s::text[]))
+ ORDER BY d, f.id
+ LIMIT %(limit)s OFFSET %(offset)s
+"""
+_PUBLIC_NEAR_KEYS = (
+    "id", "name", "kind", "canteen_subtype", "town_id", "town__name", "address", "lng", "lat", "phone",
+    "opening_hours", "services", "beds_total", "beds_occupied", "places_total", "places_occupied",
+    "status", "is_demo", "distance_m", "total",
+)  # fmt: skip
+
+
+def public_near(
+    *, lng: float, lat: float, radius: float, kinds, limit: int, offset: int
+) -> tuple[int | None, list[dict]]:
+    """Open facilities within `radius` metres of (lng, lat), nearest first, in one statement:
+    the GiST index answers ST_DWithin, the spheroid distance orders, COUNT(*) OVER () counts.
+    Returns (total, rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PUBLIC_NEAR_SQL,
+            {"lng": lng, "lat": lat, "radius": radius, "kinds": kinds, "limit": limit, "offset": offset},
+        )
+        rows = [dict(zip(_PUBLIC_NEAR_KEYS, row, strict=True)) for row in cursor.fetchall()]
+    if not rows and offset:
+        # Past the last page: the count still has to be right for the pagination links.
+        total, _first = public_near(lng=lng, lat=lat, radius=radius, kinds=kinds, limit=1, offset=0)
+        return total or 0, []
+    return (rows[0]["total"] if rows else 0), rows

@@ -1,0 +1,361 @@
+"""Writes to the facility registry and the service circle. Every write is one transaction, audited."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import IO
+
+import tablib
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hechuan_portal.accounts.audit import audit_record
+from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.scope import scope_for
+from hechuan_portal.common.tabular import TableError, open_table
+
+from . import error_codes, standards
+from .models import (
+    CommunityCoverage,
+    CoverageRun,
+    CoverageRunStatus,
+    Facility,
+    FacilityStatus,
+    FacilityStatusChange,
+)
+from .permissions import OPERATOR_FIELDS, can_manage, can_report_capacity
+from .resources import FacilityResource, row_errors
+
+logger = logging.getLogger(__name__)
+
+CAPACITY_FIELDS = frozenset(OPERATOR_FIELDS) - {"opening_hours"}
+# Advisory-lock key of the coverage refresh ("FACI" + "COV1"): one refresh at a time.
+COVERAGE_LOCK_KEY = 0x46414349_434F5631 & 0x7FFFFFFFFFFFFFFF
+
+
+class CoverageBusy(Exception):
+    """Another coverage refresh holds the lock."""
+
+
+def _changed(before: dict, after: Facility, names) -> dict:
+    return {n: [before[n], getattr(after, n)] for n in names if before[n] != getattr(after, n)}
+
+
+def _snapshot(facility: Facility, names) -> dict:
+    return {n: getattr(facility, n) for n in names}
+
+
+def _auditable(changes: dict) -> dict:
+    # Facility fields hold no personal data; the location is written as text for the JSON column.
+    return {k: [str(v) if v is not None else None for v in pair] for k, pair in changes.items()}
+
+
+def _check_town_in_scope(user, town_code: str | None) -> None:
+    """A town officer may place facilities only in their own town (district roles anywhere)."""
+    scope = scope_for(user)
+    if scope.everything or town_code is None:
+        return
+    if scope.town_code != town_code:
+        raise ValidationError(
+            {"town": ValidationError(_("该镇街不在您的管辖范围内。"), code=error_codes.TOWN_OUT_OF_SCOPE)}
+        )
+
+
+@transaction.atomic
+def facility_create(*, user, data: dict, request: HttpRequest | None = None) -> Facility:
+    """Create a facility (status 筹建中 unless given) and the first line of its status history."""
+    if not can_manage(user):
+        raise PermissionDenied
+    facility = Facility(**data)
+    _check_town_in_scope(user, facility.town_id)
+    facility.full_clean()
+    if any(data.get(n) for n in CAPACITY_FIELDS):
+        facility.capacity_reported_at = timezone.now()
+    facility.save()
+    FacilityStatusChange.objects.create(
+        facility=facility, from_status="", to_status=facility.status, changed_by=user, reason=_("新建")
+    )
+    audit_record(
+        action=AuditAction.CREATE, actor=user, request=request, obj=facility, area_code=facility.town_id
+    )
+    return facility
+
+
+@transaction.atomic
+def facility_update(
+    *,
+    user,
+    facility: Facility,
+    data: dict,
+    capacity_report: bool = False,
+    request: HttpRequest | None = None,
+) -> Facility:
+    """Edit a facility. Operators may change only capacity and hours; status has its own service.
+
+    A capacity report (`capacity_report=True`) stamps `capacity_reported_at` even when the figures
+    did not change: confirming them is a report too. A plain edit stamps it only when they changed.
+    """
+    if not can_report_capacity(user):
+        raise PermissionDenied
+    data = {k: v for k, v in data.items() if k != "status"}
+    if not can_manage(user) and set(data) - set(OPERATOR_FIELDS):
+        raise PermissionDenied
+    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    before = _snapshot(facility, data)
+    for name, value in data.items():
+        setattr(facility, name, value)
+    if "town" in data:
+        _check_town_in_scope(user, facility.town_id)
+    facility.full_clean()
+    changes = _changed(before, facility, data)
+    if not changes and not capacity_report:
+        return facility
+    if capacity_report or CAPACITY_FIELDS & set(changes):
+        facility.capacity_reported_at = timezone.now()
+    facility.save()
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=user,
+        request=request,
+        obj=facility,
+        area_code=facility.town_id,
+        reason=_("容量上报") if capacity_report else "",
+        changes=_auditable(changes),
+    )
+    return facility
+
+
+def facility_report_capacity(
+    *, user, facility: Facility, data: dict, request: HttpRequest | None = None
+) -> Facility:
+    """An operator's (or officer's) report of beds/托位 and hours; stamps the report time."""
+    data = {k: v for k, v in data.items() if k in OPERATOR_FIELDS}
+    return facility_update(user=user, facility=facility, data=data, capacity_report=True, request=request)
+
+
+@transaction.atomic
+def facility_set_status(
+    *, user, facility: Facility, status: str, reason: str = "", request: HttpRequest | None = None
+) -> FacilityStatusChange:
+    """Move a facility along its life cycle and record who did it (FacilityStatusChange)."""
+    if not can_manage(user):
+        raise PermissionDenied
+    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    if not standards.can_transition(facility.status, status):
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    _("不能从“%(from)s”变更为“%(to)s”。")
+                    % {
+                        "from": FacilityStatus(facility.status).label,
+                        "to": FacilityStatus(status).label if status in FacilityStatus.values else status,
+                    },
+                    code=error_codes.INVALID_TRANSITION,
+                )
+            }
+        )
+    change = FacilityStatusChange.objects.create(
+        facility=facility, from_status=facility.status, to_status=status, changed_by=user, reason=reason
+    )
+    Facility.objects.filter(pk=facility.pk).update(status=status, updated_at=timezone.now())
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=user,
+        request=request,
+        obj=facility,
+        area_code=facility.town_id,
+        reason=reason,
+        changes={"status": [facility.status, status]},
+    )
+    return change
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or would do): counts and every bad row (line, column, messages)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    written: bool = False
+    preview: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_dataset(source: str | IO[bytes]) -> tablib.Dataset:
+    """CSV (UTF-8 / BOM / GBK) or XLSX → a tablib Dataset for the resource. Raises TableError."""
+    table = open_table(source)
+    dataset = tablib.Dataset(headers=table.header)
+    width = len(table.header)
+    for _line, cells in table.rows:
+        dataset.append((cells + [""] * width)[:width])
+    return dataset
+
+
+def facilities_import(
+    *,
+    user,
+    source: str | IO[bytes],
+    dry_run: bool,
+    skip_invalid: bool = False,
+    request: HttpRequest | None = None,
+) -> ImportReport:
+    """Import the registry from a spreadsheet through FacilityResource.
+
+    All or nothing by default: while any row is bad nothing is written and every bad row is
+    reported. `skip_invalid` writes the good rows. `user=None` is the command line (whole district).
+    """
+    if user is not None and not can_manage(user):
+        raise PermissionDenied
+    try:
+        dataset = read_dataset(source)
+    except TableError as exc:
+        return ImportReport(errors=[(1, "", [str(exc)])])
+    resource = FacilityResource(user=user)
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        use_transactions=True,
+        rollback_on_validation_errors=not skip_invalid,
+        retain_instance_in_row_result=dry_run,
+    )
+    report = ImportReport(
+        created=result.totals.get("new", 0),
+        updated=result.totals.get("update", 0),
+        unchanged=result.totals.get("skip", 0),
+        errors=row_errors(result),
+    )
+    if dry_run:
+        report.preview = [
+            {"line": i + 1, "type": r.import_type, "name": r.object_repr}
+            for i, r in enumerate(result.rows, start=1)
+            if r.import_type in ("new", "update", "skip")
+        ]
+        return report
+    report.written = not result.has_errors() and (skip_invalid or not result.has_validation_errors())
+    if report.written:
+        audit_record(
+            action=AuditAction.IMPORT,
+            actor=user,
+            request=request,
+            object_type="facilities.facility",
+            reason=_("设施表格导入"),
+            changes={
+                "created": report.created,
+                "updated": report.updated,
+                "invalid": len(result.invalid_rows),
+            },
+        )
+    else:
+        report.created = report.updated = 0
+    return report
+
+
+# -- service circle ----------------------------------------------------------------------------
+
+# One statement: for every community with a centroid and every active layer, the nearest operating
+# facility of the layer's kinds (KNN on the geography GiST index, then the exact spheroid distance),
+# whether it lies within the layer's radius, and the people it serves: counted from the household
+# registry where the community has records, else estimated from its population (standards.py).
+COVERAGE_SQL = """
+WITH counts AS (
+    SELECT community_id,
+           count(*) FILTER (WHERE birth_date <= (%(as_of)s::date - make_interval(years => %(elder_age)s))) AS elders,
+           count(*) FILTER (WHERE birth_date > (%(as_of)s::date - make_interval(years => %(toddler_age)s))) AS children
+      FROM residents_resident
+     WHERE status = 'normal' AND community_id IS NOT NULL
+     GROUP BY community_id
+)
+INSERT INTO facilities_communitycoverage
+    (community_id, town_id, layer_id, nearest_id, distance_m, covered, people, people_estimated, computed_at)
+SELECT c.code, c.parent_id, l.id, n.id, n.dist,
+       COALESCE(n.dist <= l.radius_m, false),
+       CASE WHEN l.population = 'elders'
+            THEN COALESCE(k.elders, round(COALESCE(c.population, 0) * %(elder_share)s))
+            ELSE COALESCE(k.children, round(COALESCE(c.population, 0) * %(toddler_share)s)) END,
+       k.community_id IS NULL,
+       %(now)s
+  FROM areas_adminarea c
+  CROSS JOIN facilities_servicelayer l
+  LEFT JOIN counts k ON k.community_id = c.code
+  LEFT JOIN LATERAL (
+        SELECT f.id, ST_Distance(f.location, c.centroid::geography) AS dist
+          FROM facilities_facility f
+         WHERE f.kind = ANY(l.kinds) AND f.status = 'operating'
+         ORDER BY f.location <-> c.centroid::geography
+         LIMIT 1
+  ) n ON true
+ WHERE c.level = 'community' AND c.centroid IS NOT NULL AND l.is_active
+"""
+
+
+def coverage_refresh(*, user=None, request: HttpRequest | None = None) -> CoverageRun:
+    """Recompute the whole service circle (CommunityCoverage) in SQL; one run at a time.
+
+    Idempotent: the table is rewritten from the current registry in one transaction, so readers
+    see either the old or the new figures. Raises CoverageBusy when another run holds the lock.
+    """
+    run = CoverageRun.objects.create(triggered_by=user)
+    now = timezone.now()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [COVERAGE_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                raise CoverageBusy
+            CommunityCoverage.objects.all().delete()
+            cursor.execute(
+                COVERAGE_SQL,
+                {
+                    "as_of": timezone.localdate(now),
+                    "elder_age": standards.ELDER_MIN_AGE,
+                    "toddler_age": standards.TODDLER_MAX_AGE,
+                    "elder_share": standards.ELDER_SHARE_OF_POPULATION,
+                    "toddler_share": standards.TODDLER_SHARE_OF_POPULATION,
+                    "now": now,
+                },
+            )
+            rows = cursor.rowcount
+            communities = CommunityCoverage.objects.values("community").distinct().count()
+    except CoverageBusy:
+        CoverageRun.objects.filter(pk=run.pk).update(
+            status=CoverageRunStatus.FAILED, finished_at=timezone.now(), message=_("已有计算在进行")
+        )
+        raise
+    except Exception:
+        logger.exception("coverage refresh failed")
+        CoverageRun.objects.filter(pk=run.pk).update(
+            status=CoverageRunStatus.FAILED, finished_at=timezone.now(), message=_("计算失败，详见日志")
+        )
+        raise
+    CoverageRun.objects.filter(pk=run.pk).update(
+        status=CoverageRunStatus.DONE, finished_at=timezone.now(), rows=rows, communities=communities
+    )
+    audit_record(
+        action=AuditAction.RUN,
+        actor=user,
+        request=request,
+        obj=run,
+        reason=_("服务圈计算"),
+        changes={"rows": rows, "communities": communities},
+    )
+    run.refresh_from_db()
+    return run
+
+
+def coverage_refresh_later(*, user=None) -> None:
+    """Queue the refresh after the current transaction commits (the staff page's button)."""
+    from .tasks import refresh_coverage
+
+    user_id = getattr(user, "pk", None)
+    transaction.on_commit(lambda: refresh_coverage.delay(user_id=user_id))

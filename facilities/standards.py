@@ -1,0 +1,161 @@
+"""Pure rules for the facility registry and the service circle (STANDARDS §2, §7). No ORM here.
+
+The service radii are *defaults*: the live values are `ServiceLayer` rows an administrator edits;
+these figures seed them (migration 0002) and document where they come from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# District extent in WGS 84 (STANDARDS §2, low confidence: a rough bounding box, used as a sanity
+# check that stops swapped or GCJ-02-shifted coordinates far outside the district).
+DISTRICT_EXTENT = (105.97, 29.85, 106.68, 30.37)  # min lng, min lat, max lng, max lat
+DISTRICT_SEAT = (106.266, 29.991)  # lng, lat: the finder's fallback centre
+
+# Capacity figures older than this are flagged as stale on every staff page (issue 3).
+STALE_CAPACITY_DAYS = 30
+
+# Finder: default and largest search radius (metres) for `near`.
+DEFAULT_NEAR_RADIUS_M = 5000
+MAX_NEAR_RADIUS_M = 50000
+
+# Straight-line distance is shown; the walking estimate multiplies it by a detour factor typical of
+# street networks (about 1.3) at an older person's pace of 60 m a minute. It is labelled 约 (about).
+WALK_DETOUR_FACTOR = 1.3
+WALK_METRES_PER_MINUTE = 60
+
+# When a community has no household records, its `population` is split with these shares
+# (docs/facilities.md): Chongqing's 2020 census puts residents aged 60+ at about 21.9 % and rising,
+# so 25 % is used for the elders; children aged 0–3 are about 2.5 % (three birth cohorts at
+# roughly 8 ‰ a year).
+ELDER_SHARE_OF_POPULATION = 0.25
+TODDLER_SHARE_OF_POPULATION = 0.025
+ELDER_MIN_AGE = 60
+TODDLER_MAX_AGE = 3  # exclusive: children who have not had their 3rd birthday
+
+
+@dataclass(frozen=True)
+class LayerDefault:
+    code: str
+    name: str  # Chinese, as shown (the model translates its own labels)
+    kinds: tuple[str, ...]
+    radius_m: int
+    population: str  # "elders" | "children"
+    note: str
+
+
+# STANDARDS §7 (GB 50180-2018 and provincial drafts). Home-care services within 1000 m, day care
+# within 500 m (5-minute level), childcare within 300 m for "service within reach" and 1000 m for
+# the district's 15-minute target; meal canteens follow the home-care radius.
+LAYER_DEFAULTS: tuple[LayerDefault, ...] = (
+    LayerDefault(
+        "elder_home_care",
+        "社区居家养老服务",
+        ("community_elder_station", "elder_care_center", "day_care", "nursing_home"),
+        1000,
+        "elders",
+        "GB 50180-2018 15分钟生活圈；STANDARDS §7 居家养老 1000 m",
+    ),
+    LayerDefault("day_care", "日间照料", ("day_care",), 500, "elders", "GB 50180-2018 5分钟生活圈 ≈ 500 m"),
+    LayerDefault("elder_meals", "老年助餐", ("elder_canteen",), 1000, "elders", "与居家养老服务同为 1000 m"),
+    LayerDefault(
+        "childcare_near",
+        "托育（就近）",
+        ("nursery", "childcare_point", "kindergarten", "employer_nursery"),
+        300,
+        "children",
+        "省级托育规划草案 5分钟 / 300 m",
+    ),
+    LayerDefault(
+        "childcare_15min",
+        "托育（15分钟服务圈）",
+        ("nursery", "childcare_point", "kindergarten", "employer_nursery"),
+        1000,
+        "children",
+        "合川区 2027 年城市15分钟婴幼儿服务圈目标 1000 m",
+    ),
+)
+
+
+def in_district_extent(lng: float, lat: float) -> bool:
+    """True when the point lies inside the district's WGS 84 bounding box (edges included)."""
+    min_lng, min_lat, max_lng, max_lat = DISTRICT_EXTENT
+    return min_lng <= lng <= max_lng and min_lat <= lat <= max_lat
+
+
+def looks_swapped(lng: float, lat: float) -> bool:
+    """Latitude and longitude entered the wrong way round (a common spreadsheet mistake)."""
+    return not in_district_extent(lng, lat) and in_district_extent(lat, lng)
+
+
+def is_capacity_stale(reported_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Never reported, or last reported more than STALE_CAPACITY_DAYS ago."""
+    return reported_at is None or now - reported_at > dt.timedelta(days=STALE_CAPACITY_DAYS)
+
+
+def walking_minutes(distance_m: float) -> int:
+    """Rough walking time for a straight-line distance, at least one minute."""
+    return max(1, math.ceil(distance_m * WALK_DETOUR_FACTOR / WALK_METRES_PER_MINUTE))
+
+
+def split_population(population: int | None) -> tuple[int, int]:
+    """(elders, toddlers) estimated from a community's total population when no records exist."""
+    if not population:
+        return 0, 0
+    return round(population * ELDER_SHARE_OF_POPULATION), round(population * TODDLER_SHARE_OF_POPULATION)
+
+
+def parse_near(value: str) -> tuple[float, float]:
+    """`"LNG,LAT"` → (lng, lat); ValueError when malformed or outside the valid ranges."""
+    parts = [p.strip() for p in (value or "").split(",")]
+    if len(parts) != 2:
+        raise ValueError("near must be LNG,LAT")
+    lng, lat = float(parts[0]), float(parts[1])
+    if not (math.isfinite(lng) and math.isfinite(lat) and -180 <= lng <= 180 and -90 <= lat <= 90):
+        raise ValueError("near out of range")
+    return lng, lat
+
+
+def greedy_sites(
+    uncovered: Mapping[str, int], covers: Mapping[str, Iterable[str]], k: int
+) -> list[tuple[str, int, list[str]]]:
+    """Pick up to `k` candidate sites, each time the one covering the most still-uncovered people.
+
+    `uncovered`: demand point → uncovered people; `covers`: candidate → demand points within reach.
+    Returns (candidate, people newly covered, demand points newly covered) in pick order. Ties go to
+    the smaller candidate code so the result is deterministic. Stops early when nothing more helps.
+    """
+    remaining = {code: people for code, people in uncovered.items() if people > 0}
+    reach = {cand: set(points) for cand, points in covers.items()}
+    picks: list[tuple[str, int, list[str]]] = []
+    for _ in range(max(k, 0)):
+        best, best_gain = None, 0
+        for cand in sorted(reach):
+            gain = sum(remaining.get(p, 0) for p in reach[cand])
+            if gain > best_gain:
+                best, best_gain = cand, gain
+        if best is None:
+            break
+        newly = sorted(p for p in reach.pop(best) if p in remaining)
+        for p in newly:
+            del remaining[p]
+        picks.append((best, best_gain, newly))
+    return picks
+
+
+# Status life cycle (issue 3: planned → operating → suspended → closed). A suspended facility may
+# reopen; a closed one can only be planned again (a new operator taking over the premises).
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    "planned": frozenset({"operating", "closed"}),
+    "operating": frozenset({"suspended", "closed"}),
+    "suspended": frozenset({"operating", "closed"}),
+    "closed": frozenset({"planned"}),
+}
+
+
+def can_transition(from_status: str, to_status: str) -> bool:
+    return to_status in STATUS_TRANSITIONS.get(from_status, frozenset())

@@ -1,0 +1,251 @@
+"""Spreadsheet import (page and command) and export: bad rows, encodings, re-import, formula guard."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook, load_workbook
+
+from facilities.models import Facility, FacilityKind, FacilityStatus, FacilityStatusChange
+from facilities.services import facilities_import
+from hechuan_portal.accounts.models import AuditEvent
+
+from .factories import TOWN_A, TOWN_B, FacilityFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "名称",
+    "类型",
+    "镇街代码",
+    "经度",
+    "纬度",
+    "地址",
+    "电话",
+    "床位总数",
+    "已用床位",
+    "托位总数",
+    "营业时间",
+    "运营主体",
+]
+GOOD = [
+    [
+        "滨江老年食堂",
+        "老年食堂",
+        TOWN_A,
+        "106.270",
+        "29.990",
+        "滨江路1号",
+        "023-42750001",
+        "",
+        "",
+        "",
+        "11:00-13:00",
+        "合川康养",
+    ],
+    ["钓鱼城敬老院", "nursing_home", "500117002", "106.300", "30.010", "", "", "80", "60", "", "", ""],
+    ["学府托育", "托育机构", TOWN_A, "106.260", "29.985", "", "", "", "", "40", "", ""],
+]
+
+
+def csv_bytes(rows, encoding="utf-8", header=HEADER) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def write(tmp_path, name, content: bytes):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return str(path)
+
+
+def test_command_imports_a_good_utf8_file_and_reimport_updates(tmp_path):
+    path = write(tmp_path, "a.csv", csv_bytes(GOOD))
+    out = io.StringIO()
+    call_command("import_facilities", path, stdout=out)
+    assert "新增 3，更新 0" in out.getvalue()
+    canteen = Facility.objects.get(name="滨江老年食堂")
+    assert (canteen.kind, canteen.town_id, canteen.status) == (
+        FacilityKind.ELDER_CANTEEN,
+        TOWN_A,
+        FacilityStatus.OPERATING,
+    )
+    assert (round(canteen.location.x, 3), round(canteen.location.y, 3)) == (106.27, 29.99)
+    home = Facility.objects.get(name="钓鱼城敬老院")
+    assert (home.town_id, home.beds_total, home.beds_occupied) == (TOWN_B, 80, 60)
+    assert home.capacity_reported_at is not None
+    assert FacilityStatusChange.objects.filter(from_status="", to_status="operating").count() == 3
+
+    changed = [list(r) for r in GOOD]
+    changed[1][8] = "70"
+    path2 = write(tmp_path, "b.csv", csv_bytes(changed))
+    out = io.StringIO()
+    call_command("import_facilities", path2, stdout=out)
+    assert "新增 0，更新 1，无变化 2" in out.getvalue()
+    assert Facility.objects.count() == 3
+    assert Facility.objects.get(name="钓鱼城敬老院").beds_occupied == 70
+    assert FacilityStatusChange.objects.count() == 3
+
+
+def test_gbk_and_bom_csv_and_xlsx_are_read(tmp_path):
+    call_command(
+        "import_facilities", write(tmp_path, "gbk.csv", csv_bytes(GOOD[:1], "gbk")), stdout=io.StringIO()
+    )
+    call_command(
+        "import_facilities",
+        write(tmp_path, "bom.csv", csv_bytes(GOOD[1:2], "utf-8-sig")),
+        stdout=io.StringIO(),
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    row = list(GOOD[2])
+    row[3], row[4] = 106.26, 29.985  # numbers, as Excel stores them
+    sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    call_command("import_facilities", write(tmp_path, "c.xlsx", buffer.getvalue()), stdout=io.StringIO())
+    assert sorted(Facility.objects.values_list("name", flat=True)) == sorted(
+        ["滨江老年食堂", "钓鱼城敬老院", "学府托育"]
+    )
+
+
+BAD = [
+    GOOD[0],
+    ["", "老年食堂", TOWN_A, "106.27", "29.99", "", "", "", "", "", "", ""],  # line 3: no name
+    ["坏类型", "游泳馆", TOWN_A, "106.27", "29.99", "", "", "", "", "", "", ""],  # line 4
+    ["坏镇街", "老年食堂", "500117999000", "106.27", "29.99", "", "", "", "", "", "", ""],  # line 5
+    ["北京", "老年食堂", TOWN_A, "116.40", "39.90", "", "", "", "", "", "", ""],  # line 6
+    ["坏床位", "nursing_home", TOWN_A, "106.27", "29.99", "", "", "10", "11", "", "", ""],  # line 7
+    [
+        "滨江老年食堂",
+        "老年食堂",
+        TOWN_A,
+        "106.27",
+        "29.99",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],  # line 8: duplicate of 2
+    ["非数字", "老年食堂", TOWN_A, "东经", "29.99", "", "", "", "", "", "", ""],  # line 9
+]
+
+
+def test_bad_rows_write_nothing_and_every_error_is_reported_with_its_line(tmp_path):
+    path = write(tmp_path, "bad.csv", csv_bytes(BAD))
+    err = io.StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command("import_facilities", path, stdout=io.StringIO(), stderr=err)
+    assert "未写入任何数据" in str(exc.value)
+    assert Facility.objects.count() == 0
+    lines = err.getvalue().splitlines()
+    reported = sorted({int(line.split(" ")[1]) for line in lines})
+    assert reported == [3, 4, 5, 6, 7, 8, 9]
+    text = err.getvalue()
+    assert "第 4 行［类型］: 类型“游泳馆”无法识别" in text
+    assert "第 5 行［镇街代码］: 镇街代码“500117999000”不存在" in text
+    assert "不在合川区范围内" in text
+    assert "已用床位不能多于床位总数" in text
+    assert "与第 2 行重复" in text
+    assert "第 9 行［经度/纬度］" in text
+
+
+def test_skip_invalid_writes_the_good_rows(tmp_path):
+    path = write(tmp_path, "bad.csv", csv_bytes(BAD))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_facilities", path, "--skip-invalid", stdout=out, stderr=err)
+    assert list(Facility.objects.values_list("name", flat=True)) == ["滨江老年食堂"]
+    assert "跳过错误" in out.getvalue()
+
+
+def test_missing_required_columns_and_unreadable_files(tmp_path):
+    with pytest.raises(CommandError):
+        call_command(
+            "import_facilities",
+            write(tmp_path, "x.csv", csv_bytes([], header=["名称", "类型"])),
+            stderr=io.StringIO(),
+        )
+    with pytest.raises(CommandError):
+        call_command(
+            "import_facilities",
+            write(tmp_path, "x.xls", b"\xd0\xcf\x11\xe0\x00\x00binary"),
+            stderr=io.StringIO(),
+        )
+    with pytest.raises(CommandError):
+        call_command("import_facilities", str(tmp_path / "missing.csv"))
+    assert Facility.objects.count() == 0
+
+
+def test_officer_import_is_limited_to_their_town(officer_a):
+    report = facilities_import(user=officer_a, source=io.BytesIO(csv_bytes(GOOD)), dry_run=False)
+    assert not report.written
+    assert [(line, column) for line, column, _ in report.errors] == [(3, "镇街代码")]
+    assert "不在您的管辖范围内" in report.errors[0][2][0]
+    assert Facility.objects.count() == 0
+
+
+def test_import_page_previews_then_confirms(officer_a_client):
+    rows = [GOOD[0], GOOD[2]]
+    upload = io.BytesIO(csv_bytes(rows, "gbk"))
+    upload.name = "registry.csv"
+    response = officer_a_client.post("/manage/facilities/import/", {"file": upload})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "预览：全部行均有效" in body
+    assert Facility.objects.count() == 0
+    token = response.context["token"]
+    response = officer_a_client.post("/manage/facilities/import/", {"token": token})
+    assert response.status_code == 302
+    assert sorted(Facility.objects.values_list("name", flat=True)) == sorted(["滨江老年食堂", "学府托育"])
+    assert AuditEvent.objects.filter(action="import").count() == 1
+
+
+def test_import_page_shows_every_bad_row_and_offers_no_confirm(staff_client):
+    upload = io.BytesIO(csv_bytes(BAD))
+    upload.name = "bad.csv"
+    response = staff_client.post("/manage/facilities/import/", {"file": upload})
+    body = response.content.decode()
+    assert "发现 7 处错误，未写入任何数据" in body
+    for line in (3, 4, 5, 6, 7, 8, 9):
+        assert f"第 {line} 行" in body
+    assert 'name="token"' not in body
+    assert Facility.objects.count() == 0
+
+
+def test_operator_and_auditor_cannot_import(operator_client, auditor_client):
+    assert operator_client.get("/manage/facilities/import/").status_code == 403
+    assert auditor_client.get("/manage/facilities/import/").status_code == 403
+
+
+def test_export_csv_bom_gbk_xlsx_with_formula_guard(staff_client):
+    FacilityFactory(name="=HYPERLINK(1)", address="+danger", beds_total=10, beds_occupied=2)
+    FacilityFactory(name="钓鱼城托育", kind=FacilityKind.NURSERY, town_id=TOWN_B)
+    response = staff_client.get("/manage/facilities/export/", {"format": "csv", "town": TOWN_A})
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["名称", "类型", "镇街代码", "镇街", "村社区代码"]
+    assert len(rows) == 2
+    assert rows[1][0] == "'=HYPERLINK(1)"
+    assert "'+danger" in rows[1]
+    gbk = staff_client.get("/manage/facilities/export/", {"format": "csv_gbk"})
+    assert "钓鱼城托育" in gbk.content.decode("gb18030")
+    xlsx = staff_client.get("/manage/facilities/export/", {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == 3
+    assert AuditEvent.objects.filter(action="export").count() == 3
+
+
+def test_exported_file_imports_back_without_changes(staff_client, tmp_path):
+    FacilityFactory(name="往返测试", beds_total=10, beds_occupied=2)
+    response = staff_client.get("/manage/facilities/export/", {"format": "csv"})
+    out = io.StringIO()
+    call_command("import_facilities", write(tmp_path, "round.csv", response.content), stdout=out)
+    assert "新增 0，更新 0，无变化 1" in out.getvalue()

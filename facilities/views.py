@@ -1,0 +1,327 @@
+"""Staff pages under /manage/facilities/: thin views over selectors and services."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hechuan_portal.accounts.audit import audit_record
+from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.scope import is_district, scope_for
+from hechuan_portal.areas.models import AdminArea
+
+from . import selectors, services, standards
+from .forms import CapacityForm, FacilityForm, ImportForm, StatusForm
+from .models import Facility
+from .permissions import can_manage, can_plan_coverage, can_report_capacity, can_view_registry
+from .resources import FacilityResource
+
+IMPORT_CACHE_SECONDS = 30 * 60
+
+
+def _require(check, user) -> None:
+    if not check(user):
+        raise PermissionDenied
+
+
+def _facility_or_404(request, pk) -> Facility:
+    return get_object_or_404(selectors.facility_base(request.user), pk=pk)
+
+
+def _map_focus(user) -> list[list[float]]:
+    """[[south, west], [north, east]] of the user's town boundary, else of the district."""
+    scope = scope_for(user)
+    if scope.town_code:
+        town = AdminArea.objects.filter(code=scope.town_code, boundary__isnull=False).first()
+        if town is not None:
+            xmin, ymin, xmax, ymax = town.boundary.extent
+            return [[ymin, xmin], [ymax, xmax]]
+    min_lng, min_lat, max_lng, max_lat = standards.DISTRICT_EXTENT
+    return [[min_lat, min_lng], [max_lat, max_lng]]
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def facility_list(request):
+    _require(can_view_registry, request.user)
+    filterset = selectors.facility_list(user=request.user, params=request.GET)
+    qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "facilities/list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "stats": selectors.facility_stats(qs),
+            "query": query.urlencode(),
+            "can_manage": can_manage(request.user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def facility_detail(request, pk):
+    _require(can_view_registry, request.user)
+    facility = _facility_or_404(request, pk)
+    return render(
+        request,
+        "facilities/detail.html",
+        {
+            "facility": facility,
+            "history": selectors.facility_detail_history(facility),
+            "can_manage": can_manage(request.user),
+            "status_form": StatusForm(initial={"status": ""}),
+            "capacity_form": CapacityForm(instance=facility) if can_report_capacity(request.user) else None,
+        },
+    )
+
+
+@login_required
+def facility_create(request):
+    _require(can_manage, request.user)
+    form = FacilityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data["status"] = form.cleaned_data["status"]
+        try:
+            facility = services.facility_create(user=request.user, data=data, request=request)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("已新增设施“%(name)s”。") % {"name": facility.name})
+            return redirect(facility.get_absolute_url())
+    return render(
+        request,
+        "facilities/form.html",
+        {"form": form, "creating": True, "map_focus": _map_focus(request.user)},
+    )
+
+
+@login_required
+def facility_edit(request, pk):
+    _require(can_report_capacity, request.user)
+    facility = _facility_or_404(request, pk)
+    full = can_manage(request.user)
+    form_class = FacilityForm if full else CapacityForm
+    kwargs = {"user": request.user} if full else {}
+    form = form_class(request.POST or None, instance=facility, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if full:
+                services.facility_update(user=request.user, facility=facility, data=data, request=request)
+            else:
+                services.facility_report_capacity(
+                    user=request.user, facility=facility, data=data, request=request
+                )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(facility.get_absolute_url())
+    return render(
+        request,
+        "facilities/form.html",
+        {
+            "form": form,
+            "facility": facility,
+            "creating": False,
+            "full": full,
+            "map_focus": _map_focus(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def facility_capacity(request, pk):
+    """The operator's one-tap capacity report from the detail page."""
+    _require(can_report_capacity, request.user)
+    facility = _facility_or_404(request, pk)
+    form = CapacityForm(request.POST, instance=facility)
+    if form.is_valid():
+        try:
+            services.facility_report_capacity(
+                user=request.user, facility=facility, data=form.cleaned_data, request=request
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("容量已上报。"))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(facility.get_absolute_url())
+
+
+@login_required
+@require_POST
+def facility_status(request, pk):
+    _require(can_manage, request.user)
+    facility = _facility_or_404(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.facility_set_status(
+                user=request.user,
+                facility=facility,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("状态已变更。"))
+    else:
+        messages.error(request, _("请选择新状态。"))
+    return redirect(facility.get_absolute_url())
+
+
+EXPORT_FORMATS = {
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", None),
+    "csv": ("csv", "text/csv; charset=utf-8", "utf-8-sig"),
+    "csv_gbk": ("csv", "text/csv; charset=gbk", "gb18030"),
+}
+
+
+@login_required
+def facility_export(request):
+    """The filtered list as XLSX or CSV (UTF-8 BOM for Excel, or GBK for older WPS/Excel)."""
+    _require(can_view_registry, request.user)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    filterset = selectors.facility_list(user=request.user, params=request.GET)
+    if not filterset.is_valid():
+        raise Http404
+    qs = filterset.qs
+    dataset = FacilityResource(user=request.user).export(qs)
+    ext, content_type, encoding = EXPORT_FORMATS[fmt]
+    if ext == "xlsx":
+        body = dataset.export("xlsx")
+    else:
+        body = dataset.export("csv").encode(encoding, errors="replace")
+    audit_record(
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type="facilities.facility",
+        reason=_("设施名录导出"),
+        changes={"rows": len(dataset), "format": fmt},
+    )
+    response = HttpResponse(body, content_type=content_type)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="facilities-{stamp}.{ext}"'
+    return response
+
+
+def _import_key(user, token: str) -> str:
+    return f"facilities:import:{user.pk}:{token}"
+
+
+@login_required
+def facility_import(request):
+    """Upload → preview (every bad row with its reason; nothing written) → confirm."""
+    _require(can_manage, request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and "token" in request.POST:
+        token = request.POST["token"]
+        content = cache.get(_import_key(request.user, token))
+        if content is None:
+            messages.error(request, _("预览已过期，请重新上传文件。"))
+            return redirect("facilities:import")
+        report = services.facilities_import(
+            user=request.user, source=io.BytesIO(content), dry_run=False, request=request
+        )
+        if report.written:
+            cache.delete(_import_key(request.user, token))
+            messages.success(
+                request,
+                _("导入完成：新增 %(created)d 个，更新 %(updated)d 个。")
+                % {"created": report.created, "updated": report.updated},
+            )
+            return redirect("facilities:list")
+        context["report"] = report
+    elif request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["file"].read()
+        report = services.facilities_import(user=request.user, source=io.BytesIO(content), dry_run=True)
+        context["report"] = report
+        if report.ok:
+            token = uuid.uuid4().hex
+            cache.set(_import_key(request.user, token), content, IMPORT_CACHE_SECONDS)
+            context["token"] = token
+    return render(request, "facilities/import.html", context)
+
+
+@login_required
+def coverage(request):
+    """The service circle: map of covered/uncovered communities, a table per town, site suggestions."""
+    _require(can_plan_coverage, request.user)
+    layers = list(selectors.coverage_layers())
+    if not layers:
+        raise Http404
+    code = request.GET.get("layer") or layers[0].code
+    layer = next((candidate for candidate in layers if candidate.code == code), layers[0])
+    try:
+        k = max(1, min(int(request.GET.get("k", 5)), 20))
+    except ValueError:
+        k = 5
+    towns = selectors.coverage_by_town(user=request.user, layer=layer)
+    suggestions = selectors.coverage_suggestions(user=request.user, layer=layer, k=k)
+    return render(
+        request,
+        "facilities/coverage.html",
+        {
+            "layers": layers,
+            "layer": layer,
+            "towns": towns,
+            "totals": {
+                "communities": sum(t.communities for t in towns),
+                "covered": sum(t.covered for t in towns),
+                "people": sum(t.people for t in towns),
+                "uncovered_people": sum(t.uncovered_people for t in towns),
+            },
+            "suggestions": suggestions,
+            "suggestion_points": [
+                {"rank": s.rank, "name": s.name, "lng": s.lng, "lat": s.lat} for s in suggestions
+            ],
+            "k": k,
+            "run": selectors.coverage_last_run(),
+            "can_refresh": is_district(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def coverage_refresh(request):
+    """Recompute on demand: queued to Celery (synchronously when tasks run eagerly)."""
+    _require(is_district, request.user)
+    services.coverage_refresh_later(user=request.user)
+    messages.success(request, _("已提交服务圈重新计算，稍后刷新本页查看结果。"))
+    url = reverse("facilities:coverage")
+    layer = request.POST.get("layer", "")
+    return redirect(f"{url}?layer={layer}" if layer.isidentifier() else url)
