@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from celery import shared_task
 from django.core.cache import cache
 
@@ -23,7 +25,7 @@ def import_batch_task(batch_id: int) -> str:
     def progress(rows: int) -> None:
         cache.set(progress_key(batch_id), rows, 24 * 3600)
 
-    try:
+    with contextlib.suppress(ImportFailed):
         residents_import(
             path=batch.stored_file,
             extract_date=batch.extract_date,
@@ -32,6 +34,4 @@ def import_batch_task(batch_id: int) -> str:
             batch=batch,
             on_progress=progress,
         )
-    except ImportFailed:
-        pass
     return ImportBatch.objects.get(pk=batch_id).status
