@@ -80,7 +80,10 @@ def _bare_copy(path: Path) -> float:
         c.execute("DROP TABLE IF EXISTS bench_bare_copy")
         c.execute(f"CREATE TABLE bench_bare_copy ({cols})")
         started = time.perf_counter()
-        with open(path, "rb") as fh, c.copy("COPY bench_bare_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+        with (
+            open(path, "rb") as fh,
+            c.copy("COPY bench_bare_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+        ):
             while chunk := fh.read(1 << 20):
                 copy.write(chunk)
         seconds = time.perf_counter() - started
@@ -117,7 +120,10 @@ def _match(force_full: bool) -> tuple[float, dict, int]:
 def _one_percent_file(source: Path, target: Path, every: int = 100) -> int:
     """Every 100th person again, with a new address; every 1,000th of them now deceased."""
     n = 0
-    with open(source, encoding="utf-8", newline="") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+    with (
+        open(source, encoding="utf-8", newline="") as src,
+        open(target, "w", encoding="utf-8", newline="") as dst,
+    ):
         reader, writer = csv.reader(src), csv.writer(dst)
         writer.writerow(next(reader))
         for i, row in enumerate(reader):
