@@ -69,6 +69,7 @@ def _baseline(cursor) -> dt.date | None:
 
 def _prepare_policies(cursor, month: dt.date) -> int | None:
     """Temp tables of the policies with their validity ranges; returns the lowest age of P(month)."""
+    cursor.execute("DROP TABLE IF EXISTS m_tier")
     cursor.execute(
         """
         CREATE TEMP TABLE m_tier ON COMMIT DROP AS
@@ -110,6 +111,7 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
     threshold = dt.date(month.year - min_age, month.month, 1) if min_age is not None else dt.date(1, 1, 1)
     changed_r = "AND r.updated_at >= %(since)s" if since else ""
     changed_g = "AND (r.updated_at >= %(since)s OR g.updated_at >= %(since)s)" if since else ""
+    cursor.execute("DROP TABLE IF EXISTS m_target")
     cursor.execute(
         f"""
         CREATE TEMP TABLE m_target ON COMMIT DROP AS
@@ -269,6 +271,7 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
     if since:
         scope = """AND (g.resident_id IN (SELECT resident_id FROM m_target)
                         OR g.updated_at >= %(since)s)"""
+    cursor.execute("DROP TABLE IF EXISTS m_scope")
     cursor.execute(
         f"""
         CREATE TEMP TABLE m_scope ON COMMIT DROP AS
@@ -284,6 +287,7 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
         {"floor": floor, "month": month, "since": since},
     )
     cursor.execute("CREATE INDEX ON m_scope (resident_id)")
+    cursor.execute("DROP TABLE IF EXISTS m_lines")
     cursor.execute(
         f"""
         CREATE TEMP TABLE m_lines ON COMMIT DROP AS
@@ -392,8 +396,6 @@ def run_match(
 
     Called by `services.allowance_match` (command, Celery task and the /manage/ button).
     """
-    if connection.in_atomic_block:
-        raise RuntimeError("run_match manages its own transaction; call it outside atomic()")
     month = rules.month_start(as_of)
     with connection.cursor() as cursor:
         if not _try_lock(cursor):

@@ -142,6 +142,8 @@ def _stage_line(row: rules.ParsedRow, cipher: _Cipher) -> str:
 
 
 def _create_stage(cursor) -> None:
+    # ON COMMIT DROP cleans up; the DROP covers a caller that wraps two imports in one transaction.
+    cursor.execute("DROP TABLE IF EXISTS residents_stage")
     cursor.execute(
         """
         CREATE TEMP TABLE residents_stage (
