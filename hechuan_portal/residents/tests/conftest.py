@@ -8,7 +8,18 @@ from .factories import make_id
 HEADER = "身份证号,姓名,性别,出生日期,户籍地区划代码,户籍状态,死亡日期,迁出日期,住址,联系电话,低保,特困,独居,空巢,留守,计生特殊家庭,残疾等级"
 
 
-def csv_line(number, name, gender, birth, code="500117001000", status="正常", death="", moved="", address="合阳路1号", dibao="否"):
+def csv_line(
+    number,
+    name,
+    gender,
+    birth,
+    code="500117001000",
+    status="正常",
+    death="",
+    moved="",
+    address="合阳路1号",
+    dibao="否",
+):
     return f"{number},{name},{gender},{birth},{code},{status},{death},{moved},{address},13800000000,{dibao},否,否,否,否,否,"
 
 

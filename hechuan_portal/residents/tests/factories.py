@@ -36,6 +36,8 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试{n}")
     gender = factory.LazyAttribute(lambda o: "M" if o.male else "F")
     hukou_code = TOWN_A
-    town_id = factory.LazyAttribute(lambda o: o.hukou_code[:9] + "000" if o.hukou_code.startswith("500117") else None)
+    town_id = factory.LazyAttribute(
+        lambda o: o.hukou_code[:9] + "000" if o.hukou_code.startswith("500117") else None
+    )
     extract_date = dt.date(2026, 11, 1)
     source = "测试"

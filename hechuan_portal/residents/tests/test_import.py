@@ -40,7 +40,12 @@ def test_each_encoding_imports(people, encoding):
     assert crypto.decrypt(wang.id_cipher) == people[0][0]
     assert wang.id_index == crypto.blind_index(people[0][0])
     assert wang.id_masked == people[0][0][:6] + "********" + people[0][0][-4:]
-    assert (wang.town_id, wang.gender, wang.birth_date, wang.source) == ("500117001000", "M", dt.date(1940, 3, 5), "公安")
+    assert (wang.town_id, wang.gender, wang.birth_date, wang.source) == (
+        "500117001000",
+        "M",
+        dt.date(1940, 3, 5),
+        "公安",
+    )
 
 
 def test_xlsx_imports(people):
@@ -82,7 +87,9 @@ def test_skip_invalid_writes_the_good_rows(people):
 
 
 def test_unknown_district_area_code_is_a_bulk_error(people):
-    rows = lines(people) + [csv_line(make_id(dt.date(1945, 1, 1), seq=90), "无区", "男", "1945-01-01", code="500117999000")]
+    rows = lines(people) + [
+        csv_line(make_id(dt.date(1945, 1, 1), seq=90), "无区", "男", "1945-01-01", code="500117999000")
+    ]
     with pytest.raises(ImportFailed) as info:
         load_extract(extract(rows), extract_date=DAY)
     assert [(e.line, e.column, e.code) for e in info.value.errors] == [(5, "户籍地区划代码", "area_unknown")]
@@ -116,7 +123,11 @@ def test_newer_extract_updates_and_deaths_arrive_as_updates(people):
     result = load_extract(extract(rows), extract_date=dt.date(2026, 11, 20))
     assert (result.inserted, result.updated) == (0, 1)
     wang = Resident.objects.get(name="王德胜")
-    assert (wang.status, wang.death_date, wang.extract_date) == ("deceased", dt.date(2026, 11, 10), dt.date(2026, 11, 20))
+    assert (wang.status, wang.death_date, wang.extract_date) == (
+        "deceased",
+        dt.date(2026, 11, 10),
+        dt.date(2026, 11, 20),
+    )
     # Absence from a partial file changes nothing for the others.
     assert Resident.objects.get(name="李秀英").status == "normal"
 
@@ -155,7 +166,10 @@ def test_command_exit_codes_and_report(people, tmp_path, capsys):
     with pytest.raises(CommandError, match="未写入任何数据"):
         call_command("import_residents", str(bad), "--extract-date", "2026-11-01", "--report", str(report))
     assert Resident.objects.count() == 0
-    assert report.read_text("utf-8-sig").splitlines() == ["行号,列,错误代码,原因", "5,身份证号,id_format,身份证号应为 18 位（末位可为 X）或 15 位旧号码"]
+    assert report.read_text("utf-8-sig").splitlines() == [
+        "行号,列,错误代码,原因",
+        "5,身份证号,id_format,身份证号应为 18 位（末位可为 X）或 15 位旧号码",
+    ]
     call_command("import_residents", str(bad), "--extract-date", "2026-11-01", "--skip-invalid")
     assert Resident.objects.count() == 3
     call_command("import_residents", str(good), "--extract-date", "2026-11-01", "--source", "公安")

@@ -9,7 +9,18 @@ from hechuan_portal.residents import rules
 
 from .factories import make_id
 
-HEADER = ["身份证号", "姓名", "性别", "出生日期", "户籍地区划代码", "户籍状态", "死亡日期", "迁出日期", "低保", "残疾等级"]
+HEADER = [
+    "身份证号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "户籍地区划代码",
+    "户籍状态",
+    "死亡日期",
+    "迁出日期",
+    "低保",
+    "残疾等级",
+]
 COLS = rules.map_header(HEADER)
 VALID = make_id(dt.date(1944, 2, 29), male=False, seq=7)
 
@@ -96,7 +107,9 @@ def test_area_code_must_have_12_digits():
     assert errors(户籍地区划代码="500117001") == [(5, "户籍地区划代码", "area_format")]
 
 
-@pytest.mark.parametrize(("text", "value"), [("是", True), ("1", True), ("否", False), ("0", False), ("", False)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("是", True), ("1", True), ("否", False), ("0", False), ("", False)]
+)
 def test_flags(text, value):
     assert rules.parse_row(2, row(低保=text), COLS).flags[0] is value
 
