@@ -1,7 +1,5 @@
 import datetime as dt
 
-import pytest
-
 from hechuan_portal.residents.tests.factories import ResidentFactory
 from subsidies.matching import run_match
 from subsidies.models import AllowanceGrant, PaymentLine
@@ -10,7 +8,7 @@ from subsidies.services import payroll_close
 D = dt.date
 
 
-def person(birth=D(1940, 5, 10), **kw):
+def person(birth: dt.date, **kw):
     return ResidentFactory(birth_date=birth, **kw)
 
 
@@ -29,8 +27,8 @@ def grant_of(resident):
 def paid(resident):
     """(month, amount as text, kind) of every line, oldest first."""
     return [
-        (f"{l.month:%Y-%m}", f"{l.amount:.2f}", l.kind)
-        for l in PaymentLine.objects.filter(resident=resident).order_by("month")
+        (f"{line.month:%Y-%m}", f"{line.amount:.2f}", line.kind)
+        for line in PaymentLine.objects.filter(resident=resident).order_by("month")
     ]
 
 
@@ -47,8 +45,3 @@ def state():
         )
     )
     return grants, lines
-
-
-@pytest.fixture
-def tiers_80_90_100(db):
-    """The demo policy comes from migration 0002."""
