@@ -40,10 +40,15 @@ def _require(check: bool) -> None:
 @login_required
 def search(request):
     _require(registry_user(request.user))
-    form = SearchForm(request.GET or None)
+    # The page form posts, so a full ID number never lands in a URL, a log line or the history;
+    # a GET by name still works (links from the quality report).
+    form = SearchForm(request.POST if request.method == "POST" else (request.GET or None))
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
-        results = list(selectors.resident_search(user=request.user, query=form.cleaned_data["q"]))
+        query = form.cleaned_data["q"]
+        results = list(selectors.resident_search(user=request.user, query=query))
+        if selectors.looks_like_id(query):
+            form = SearchForm()  # do not echo the full number back into the page
         audit_record(
             action=AuditAction.VIEW, request=request, object_type="residents.resident",
             object_id="search", reason=_("检索户籍人口"), changes={"results": len(results)},
