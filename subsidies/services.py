@@ -40,7 +40,9 @@ from .models import (
     ReviewStatus,
 )
 
+# The bank's file contract (issue 4): these exact headers and 类型 values in every language.
 PAYROLL_COLUMNS = ("身份证号", "姓名", "户籍地区划代码", "月份", "档次", "金额", "类型")
+PAYROLL_KINDS = {LineKind.NORMAL: "正常", LineKind.ARREARS: "补发"}
 
 
 def can_manage(user) -> bool:
@@ -144,10 +146,9 @@ def payroll_export(
         raise ValidationError(_("%(month)s 的发放名册不存在") % {"month": f"{month:%Y-%m}"}, code="no_period")
     path = Path(output)
     write, close = _writer(path)
-    kinds = dict(LineKind.choices)
     count = 0
     try:
-        write([_(c) for c in PAYROLL_COLUMNS])
+        write(list(PAYROLL_COLUMNS))
         lines = (
             PaymentLine.objects.filter(period=period)
             .select_related("resident")
@@ -171,7 +172,7 @@ def payroll_export(
                     f"{line.month:%Y-%m}",
                     safe_cell(line.tier_label),
                     f"{line.amount:.2f}",
-                    str(kinds[line.kind]),
+                    PAYROLL_KINDS[line.kind],
                 ]
             )
             count += 1
@@ -188,9 +189,6 @@ def payroll_export(
     return count
 
 
-OVERPAYMENT_COLUMNS = ("身份证号", "姓名", "镇街", "月份", "金额", "原因", "状态")
-
-
 def overpayments_export(*, output: str | Path, user=None, request: HttpRequest | None = None) -> int:
     """Write every overpayment to recover (masked ID numbers: this list goes to the towns)."""
     _require_district(user)
@@ -200,7 +198,7 @@ def overpayments_export(*, output: str | Path, user=None, request: HttpRequest |
     statuses = dict(OverpaymentStatus.choices)
     count = 0
     try:
-        write([_(c) for c in OVERPAYMENT_COLUMNS])
+        write([_("身份证号"), _("姓名"), _("镇街"), _("月份"), _("金额"), _("原因"), _("状态")])
         rows = Overpayment.objects.select_related("resident", "town").order_by(
             "town_id", "resident_id", "month"
         )
