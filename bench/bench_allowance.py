@@ -56,6 +56,7 @@ def _child_import(path: str, extract: str) -> None:
                 "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "inserted": result.inserted,
                 "updated": result.updated,
+                "timings": result.timings,
             }
         )
     )

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ from . import rules
 MAX_KEPT_ERRORS = 50_000
 COPY_FLUSH_ROWS = 5_000
 PROGRESS_EVERY = 50_000
+IMPORT_LOCK_KEY = 4_117_0602
 
 STAGE_COLUMNS = (
     "line",
@@ -80,6 +82,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[rules.RowError] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (benchmarks, logs)
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -175,12 +178,13 @@ def _create_stage(cursor) -> None:
 def _stream_into_stage(cursor, table, columns, errors, on_progress) -> tuple[int, int]:
     """The one Python pass: parse, encrypt, COPY. Returns (rows read, rows with problems)."""
     cipher = _Cipher()
+    parse = rules.RowParser(columns)
     read = invalid = 0
     buffer: list[str] = []
     with cursor.copy(f"COPY residents_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
         for line_no, cells in table.rows:
             read += 1
-            parsed = rules.parse_row(line_no, cells, columns)
+            parsed = parse(line_no, cells)
             if isinstance(parsed, list):
                 invalid += 1
                 if len(errors) < MAX_KEPT_ERRORS:
@@ -244,47 +248,52 @@ def _bulk_checks(cursor) -> list[rules.RowError]:
 
 
 def _merge(cursor, *, extract_date: dt.date, source: str) -> tuple[int, int]:
-    """Insert new people, update those whose newer (or same-date, changed) record arrived.
+    """Update the people whose newer (or same-date, changed) record arrived, then insert new people.
 
     A record from an older extract never overwrites a newer one; an identical re-import matches no
-    row of the WHERE clause and so writes nothing (updated_at stays, the match sees no change).
+    row of the UPDATE's WHERE and so writes nothing (updated_at stays, the match sees no change).
+    Two plain statements rather than one INSERT … ON CONFLICT: a first load of 1.5 million people
+    is a straight INSERT … SELECT, without speculative insertion per row. Imports are serialised by
+    an advisory lock, so no other import can insert the same person in between.
     """
-    cols = ", ".join(CONTENT_COLUMNS)
-    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in ("id_cipher", *CONTENT_COLUMNS))
-    distinct = " OR ".join(f"r.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in (*CONTENT_COLUMNS, "source"))
+    params = {"prefix": rules.DISTRICT_PREFIX + "%", "source": source, "extract": extract_date}
+    source_rows = """
+        SELECT DISTINCT ON (s.id_index) s.*,
+            CASE WHEN s.hukou_code LIKE %(prefix)s THEN left(s.hukou_code, 9) || '000' END AS town_id,
+            CASE WHEN a.level = 'community' THEN a.code END AS community_id
+        FROM residents_stage s
+        LEFT JOIN areas_adminarea a ON a.code = s.hukou_code
+        ORDER BY s.id_index, s.line
+    """
+    sets = ", ".join(f"{c} = n.{c}" for c in ("id_cipher", *CONTENT_COLUMNS, "town_id", "community_id"))
+    distinct = " OR ".join(
+        f"r.{c} IS DISTINCT FROM n.{c}" for c in (*CONTENT_COLUMNS, "town_id", "community_id")
+    )
     cursor.execute(
         f"""
-        WITH merged AS (
-            INSERT INTO residents_resident AS r (
-                id_index, id_cipher, {cols}, town_id, community_id, source, extract_date, updated_at
-            )
-            SELECT DISTINCT ON (s.id_index)
-                s.id_index, s.id_cipher, {", ".join(f"s.{c}" for c in CONTENT_COLUMNS)},
-                CASE WHEN s.hukou_code LIKE %(prefix)s THEN left(s.hukou_code, 9) || '000' END,
-                CASE WHEN a.level = 'community' THEN a.code END,
-                %(source)s, %(extract)s, now()
-            FROM residents_stage s
-            LEFT JOIN areas_adminarea a ON a.code = s.hukou_code
-            ORDER BY s.id_index, s.line
-            ON CONFLICT (id_index) DO UPDATE SET
-                {sets},
-                town_id = EXCLUDED.town_id,
-                community_id = EXCLUDED.community_id,
-                source = EXCLUDED.source,
-                extract_date = EXCLUDED.extract_date,
-                updated_at = now()
-            WHERE r.extract_date < EXCLUDED.extract_date
-               OR (r.extract_date = EXCLUDED.extract_date AND ({distinct}
-                   OR r.town_id IS DISTINCT FROM EXCLUDED.town_id
-                   OR r.community_id IS DISTINCT FROM EXCLUDED.community_id))
-            RETURNING (xmax = 0) AS inserted
-        )
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
+        UPDATE residents_resident r SET {sets}, source = %(source)s, extract_date = %(extract)s,
+            updated_at = now()
+        FROM ({source_rows}) n
+        WHERE r.id_index = n.id_index
+          AND (r.extract_date < %(extract)s
+               OR (r.extract_date = %(extract)s AND ({distinct} OR r.source IS DISTINCT FROM %(source)s)))
         """,
-        {"prefix": rules.DISTRICT_PREFIX + "%", "source": source, "extract": extract_date},
+        params,
     )
-    inserted, updated = cursor.fetchone()
-    return inserted, updated
+    updated = cursor.rowcount
+    cols = ", ".join(CONTENT_COLUMNS)
+    cursor.execute(
+        f"""
+        INSERT INTO residents_resident (
+            id_index, id_cipher, {cols}, town_id, community_id, source, extract_date, updated_at)
+        SELECT n.id_index, n.id_cipher, {", ".join(f"n.{c}" for c in CONTENT_COLUMNS)}, n.town_id,
+               n.community_id, %(source)s, %(extract)s, now()
+        FROM ({source_rows}) n
+        WHERE NOT EXISTS (SELECT 1 FROM residents_resident r WHERE r.id_index = n.id_index)
+        """,
+        params,
+    )
+    return cursor.rowcount, updated
 
 
 def load_extract(
@@ -309,13 +318,19 @@ def load_extract(
     result = ImportResult()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            # One import at a time: the merge's update-then-insert relies on it.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
             _create_stage(cursor)
+            clock = time.perf_counter()
             try:
                 read, invalid = _stream_into_stage(cursor, table, columns, errors, on_progress)
             except TableError as exc:
                 raise ImportFailed(str(exc), [rules.RowError(0, "", "file", str(exc))]) from None
+            result.timings["stream"] = time.perf_counter() - clock
+            clock = time.perf_counter()
             cursor.execute("ANALYZE residents_stage")
             bulk = _bulk_checks(cursor)
+            result.timings["checks"] = time.perf_counter() - clock
             bad_lines = sorted({e.line for e in bulk})
             invalid += len(bad_lines)
             errors.extend(bulk)
@@ -332,7 +347,9 @@ def load_extract(
                 cursor.execute("DELETE FROM residents_stage WHERE line = ANY(%s)", [bad_lines])
             if read == 0:
                 raise ImportFailed(_("文件中没有数据行"), [], rows_read=0)
+            clock = time.perf_counter()
             result.inserted, result.updated = _merge(cursor, extract_date=extract_date, source=source)
+            result.timings["merge"] = time.perf_counter() - clock
             cursor.execute("SELECT count(DISTINCT id_index) FROM residents_stage")
             result.unchanged = cursor.fetchone()[0] - result.inserted - result.updated
     finally:

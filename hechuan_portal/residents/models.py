@@ -102,8 +102,6 @@ class Resident(models.Model):
             models.Index(fields=["birth_date"], name="residents_birth_date_idx"),
             # District-wide staff search by exact name.
             models.Index(fields=["name"], name="residents_name_idx"),
-            # The nightly allowance match re-examines only the people changed since its last run.
-            models.Index(fields=["updated_at"], name="residents_updated_at_idx"),
         ]
 
     def __str__(self) -> str:

@@ -247,3 +247,95 @@ def town_code_of(area_code: str) -> str | None:
     if not area_code.startswith(DISTRICT_PREFIX):
         return None
     return area_code[:9] + "000"
+
+
+_FAST_GENDERS = {"男": "M", "女": "F"}
+_FAST_STATUSES = {"正常": "normal", "": "normal", "死亡": "deceased", "迁出": "moved_out"}
+_FAST_FLAGS = {"否": False, "": False, "0": False, "是": True, "1": True}
+_KEYS = tuple(COLUMNS)
+
+
+class RowParser:
+    """`parse_row` for one file's header, with a fast path for the common, entirely valid row.
+
+    A 1.5-million-row extract is parsed in one Python pass, so the per-row cost matters. The fast
+    path accepts only the plainest spellings (an 18-character upper-case ID, `YYYY-MM-DD` dates,
+    是/否 flags…) and hands anything else — including every row with a problem — to `parse_row`,
+    which is the one place errors are worded. Both give identical results (tested).
+    """
+
+    def __init__(self, columns: dict[str, int]):
+        self.columns = columns
+        self.index = tuple(columns.get(k, -1) for k in _KEYS)
+
+    def __call__(self, line: int, cells: list[str]) -> ParsedRow | list[RowError]:
+        return self._fast(line, cells) or parse_row(line, cells, self.columns)
+
+    def _fast(self, line: int, cells: list[str]) -> ParsedRow | None:
+        n = len(cells)
+        (number, name, gender, birth, hukou, status, death, moved, address, phone,
+         f1, f2, f3, f4, f5, f6, grade) = [cells[i] if 0 <= i < n else "" for i in self.index]  # fmt: skip
+        if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+            return None
+        if idcard.check_char(number[:17]) != number[17]:
+            return None
+        digits = number[6:14]
+        if len(birth) == 10 and birth[4] == "-" and birth[7] == "-":
+            if birth[:4] + birth[5:7] + birth[8:10] != digits:
+                return None
+        elif birth != digits:
+            return None
+        try:
+            born = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+        except ValueError:
+            return None
+        sex = _FAST_GENDERS.get(gender)
+        state = _FAST_STATUSES.get(status)
+        if (
+            born.year < 1880
+            or sex is None
+            or sex != ("M" if int(number[16]) % 2 else "F")
+            or not name
+            or len(name) > _NAME_MAX
+            or len(hukou) != 12
+            or not hukou.isdigit()
+            or state is None
+            or len(address) > _ADDRESS_MAX
+            or len(phone) > _PHONE_MAX
+        ):
+            return None
+        dates = []
+        for text in (death, moved):
+            if not text:
+                dates.append(None)
+                continue
+            if len(text) != 10 or text[4] != "-" or text[7] != "-":
+                return None
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                return None
+            if day < born:
+                return None
+            dates.append(day)
+        if (state == "deceased" and dates[0] is None) or (state == "moved_out" and dates[1] is None):
+            return None
+        flags = tuple(_FAST_FLAGS.get(f) for f in (f1, f2, f3, f4, f5, f6))
+        level = _GRADES.get(grade, -1)
+        if None in flags or level == -1:
+            return None
+        return ParsedRow(
+            line=line,
+            id_number=number,
+            name=name,
+            gender=sex,
+            birth_date=born,
+            hukou_code=hukou,
+            status=state,
+            death_date=dates[0],
+            moved_out_date=dates[1],
+            address=address,
+            phone=phone,
+            flags=flags,
+            disability_grade=level,
+        )

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0002_load_hechuan_towns'),
-        ('residents', '0002_import_batches_and_match_indexes'),
+        ('residents', '0002_import_batches_and_name_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

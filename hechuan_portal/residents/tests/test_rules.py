@@ -135,3 +135,29 @@ def test_missing_required_columns():
 
 def test_mask():
     assert idcard.mask("50011719440229007X") == "500117********007X"
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {},
+        {"出生日期": "19440229"},
+        {"出生日期": "1944/02/29"},
+        {"身份证号": VALID.lower()},
+        {"身份证号": f" {VALID} "},
+        {"户籍状态": "死亡", "死亡日期": "2026-03-04"},
+        {"户籍状态": "迁出", "迁出日期": "2026/03/04"},
+        {"户籍状态": "死亡"},
+        {"户籍状态": "deceased", "死亡日期": "2026-03-04"},
+        {"低保": "是", "残疾等级": "二级"},
+        {"低保": "yes", "残疾等级": "3"},
+        {"性别": "F"},
+        {"身份证号": VALID[:17] + ("0" if VALID[17] != "0" else "1")},
+        {"死亡日期": "1900-01-01"},
+        {"死亡日期": "2026-02-30"},
+        {"姓名": ""},
+    ],
+)
+def test_fast_path_agrees_with_the_full_parser(over):
+    cells = row(**over)
+    assert rules.RowParser(COLS)(9, cells) == rules.parse_row(9, cells, COLS)

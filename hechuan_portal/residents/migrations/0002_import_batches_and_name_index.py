@@ -58,10 +58,6 @@ class Migration(migrations.Migration):
             model_name='resident',
             index=models.Index(fields=['name'], name='residents_name_idx'),
         ),
-        migrations.AddIndex(
-            model_name='resident',
-            index=models.Index(fields=['updated_at'], name='residents_updated_at_idx'),
-        ),
         migrations.AddField(
             model_name='importbatch',
             name='created_by',
