@@ -18,6 +18,17 @@ class TierCategory(models.TextChoices):
     TEKUN = "tekun", _("特困")
 
 
+# The rule codes the match and staff record, as people read them (STANDARDS §6).
+RULE_LABELS = {
+    "age_tier": _("年龄达到档次（第6条第2款）"),
+    "below_age": _("未达到档次年龄（第6条第2款）"),
+    "deceased": _("死亡，当月发放、次月起停发（第6条第1款）"),
+    "moved_out": _("迁出，当月发放、次月起停发（第6条第1款）"),
+    "outside_district": _("户籍不在本区（第6条第1款）"),
+    "manual": _("人工决定"),
+}
+
+
 class AllowancePolicy(models.Model):
     """A set of tiers in force from `effective_from` (the first day of a month) until the next policy."""
 
@@ -229,6 +240,10 @@ class AllowanceGrant(models.Model):
     def __str__(self) -> str:
         return f"{self.resident_id} {self.get_status_display()}"
 
+    @property
+    def rule_label(self) -> str:
+        return str(RULE_LABELS.get(self.rule, self.rule))
+
 
 class DecisionKind(models.TextChoices):
     GRANT = "grant", _("新增发放")
@@ -280,6 +295,10 @@ class AllowanceDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.rule}"
+
+    @property
+    def rule_label(self) -> str:
+        return str(RULE_LABELS.get(self.rule, self.rule))
 
 
 class PeriodStatus(models.TextChoices):

@@ -24,6 +24,10 @@ def _data():
 
     if not AdminArea.objects.filter(code="500117001000").exists():
         importlib.import_module("hechuan_portal.areas.migrations.0002_load_hechuan_towns").load(django_apps, None)
+    from subsidies.models import AllowancePolicy
+
+    if not AllowancePolicy.objects.exists():
+        importlib.import_module("subsidies.migrations.0002_demo_policy_and_config").create(django_apps, None)
     make_user("admin_b", Role.DISTRICT_ADMIN)
     people = [
         person(
@@ -61,7 +65,7 @@ def test_pages_render_without_english_or_overflow(request, live_server, size):
         page.goto(live_server.url + url)
         text = page.inner_text("main")
         assert "Traceback" not in text
-        for leak in ("None", "active", "suspended", "normal", "arrears"):
+        for leak in ("None", "active", "suspended", "normal", "arrears", "age_tier", "deceased"):
             assert f" {leak} " not in f" {text} ", (name, leak)
         # Nothing wider than the viewport except inside a scrolling table wrapper.
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
