@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 from celery import shared_task
 from django.core.cache import cache
@@ -25,13 +26,18 @@ def import_batch_task(batch_id: int) -> str:
     def progress(rows: int) -> None:
         cache.set(progress_key(batch_id), rows, 24 * 3600)
 
-    with contextlib.suppress(ImportFailed):
-        residents_import(
-            path=batch.stored_file,
-            extract_date=batch.extract_date,
-            source=batch.source,
-            skip_invalid=batch.skip_invalid,
-            batch=batch,
-            on_progress=progress,
-        )
+    try:
+        with contextlib.suppress(ImportFailed):
+            residents_import(
+                path=batch.stored_file,
+                extract_date=batch.extract_date,
+                source=batch.source,
+                skip_invalid=batch.skip_invalid,
+                batch=batch,
+                on_progress=progress,
+            )
+    finally:
+        # The upload holds full ID numbers: it is kept only until it has been loaded (or refused).
+        # A killed worker never reaches this line, so the redelivered task still finds the file.
+        Path(batch.stored_file).unlink(missing_ok=True)
     return ImportBatch.objects.get(pk=batch_id).status

@@ -123,6 +123,7 @@ def test_upload_runs_the_task_and_offers_the_report(
     report = admin_client_.get(f"/manage/residents/imports/{batch.pk}/report.csv").content.decode("utf-8-sig")
     assert report.splitlines()[1].startswith("3,身份证号,id_format,")
     assert Resident.objects.filter(name="丙").exists()
+    assert list(tmp_path.glob("imports/*")) == []  # the uploaded file is removed once loaded
 
 
 def test_upload_denied_to_staff_and_officers(staff_client, officer_a_client):
