@@ -100,7 +100,82 @@ class Resident(models.Model):
             # Staff search by name within a town; the allowance match scans by birth date.
             models.Index(fields=["town", "name"], name="residents_town_name_idx"),
             models.Index(fields=["birth_date"], name="residents_birth_date_idx"),
+            # District-wide staff search by exact name.
+            models.Index(fields=["name"], name="residents_name_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id_masked})"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # Import batches are district-wide files: only district roles see them.
+        from hechuan_portal.accounts.scope import is_district
+
+        return self if is_district(user) else self.none()
+
+
+class ImportBatch(models.Model):
+    """One household-extract file loaded (or refused). Counts only: never personal data."""
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    file_name = models.CharField(_("文件名"), max_length=255)
+    stored_file = models.CharField(_("上传文件路径"), max_length=500, blank=True)
+    source = models.CharField(_("数据来源"), max_length=64, blank=True)
+    extract_date = models.DateField(_("数据提取日期"))
+    skip_invalid = models.BooleanField(_("跳过错误行"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_read = models.PositiveIntegerField(_("读取行数"), default=0)
+    rows_invalid = models.PositiveIntegerField(_("错误行数"), default=0)
+    inserted = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变化"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("户籍数据导入批次")
+        verbose_name_plural = _("户籍数据导入批次")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.extract_date})"
+
+
+class ImportIssue(models.Model):
+    """One problem found in an imported file: line number, column and reason (no cell values)."""
+
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("导入批次"), on_delete=models.CASCADE, related_name="issues"
+    )
+    line = models.PositiveIntegerField(_("行号"))
+    column = models.CharField(_("列"), max_length=32, blank=True)
+    code = models.CharField(_("错误代码"), max_length=32)
+    message = models.CharField(_("原因"), max_length=255)
+
+    class Meta:
+        verbose_name = _("导入错误")
+        verbose_name_plural = _("导入错误")
+        ordering = ["batch", "line", "id"]
+        indexes = [
+            # The data-quality report counts recent problems by code.
+            models.Index(fields=["code", "batch"], name="residents_issue_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line} {self.column} {self.message}"

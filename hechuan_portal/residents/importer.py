@@ -1,0 +1,359 @@
+"""Bulk household import (DESIGN §6): stream → COPY into a staging table → bulk checks → one merge.
+
+One Python pass reads the file row by row, checks each row's cells (`rules.parse_row`), encrypts the
+ID number and computes its blind index, and writes the row into a temporary staging table through
+PostgreSQL `COPY` (psycopg 3 `cursor.copy`). Checks that need the database or the whole file (area
+codes exist, the same ID twice with different data) then run as SQL over the staging table, and one
+`INSERT … ON CONFLICT DO UPDATE` merges the rows into `residents_resident`. Everything happens in
+one transaction: with any bad row and no `skip_invalid`, nothing is written.
+
+Memory stays flat with file size: rows are streamed and only the problems are kept (capped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from hechuan_portal.common import crypto, idcard
+from hechuan_portal.common.tabular import TableError, open_table
+
+from . import rules
+
+# Problems kept in full (the report); beyond this only the count grows.
+MAX_KEPT_ERRORS = 50_000
+COPY_FLUSH_ROWS = 5_000
+PROGRESS_EVERY = 50_000
+IMPORT_LOCK_KEY = 4_117_0602
+
+STAGE_COLUMNS = (
+    "line",
+    "id_index",
+    "id_cipher",
+    "id_masked",
+    "name",
+    "gender",
+    "birth_date",
+    "hukou_code",
+    "status",
+    "death_date",
+    "moved_out_date",
+    "address",
+    "phone",
+    "dibao",
+    "tekun",
+    "lives_alone",
+    "empty_nest",
+    "left_behind",
+    "special_family",
+    "disability_grade",
+)
+# Columns compared to decide whether a row changes a person (everything but the ciphertext, whose
+# random nonce differs on every import).
+CONTENT_COLUMNS = STAGE_COLUMNS[3:]
+
+
+class ImportFailed(Exception):
+    """The file was refused; nothing was written. `errors` lists the problems (line, column, reason)."""
+
+    def __init__(self, message: str, errors: list[rules.RowError], *, rows_read: int = 0, invalid: int = 0):
+        super().__init__(message)
+        self.errors = errors
+        self.rows_read = rows_read
+        self.invalid = invalid
+
+
+@dataclass
+class ImportResult:
+    rows_read: int = 0
+    invalid: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[rules.RowError] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (benchmarks, logs)
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value: str) -> str:
+    # COPY text format: only these four characters need escaping, and they are rare in this data.
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_ESCAPES)
+    return value
+
+
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value else "\\N"
+
+
+def _bool(value: bool) -> str:
+    return "t" if value else "f"
+
+
+class _Cipher:
+    """The AES-GCM and blind-index primitives of `common.crypto`, resolved once per import.
+
+    Calling `crypto.encrypt`/`blind_index` per row re-reads settings each time; for 1.5 million rows
+    the bound methods below save a measurable share of the Python pass. Same algorithms, same keys.
+    """
+
+    def __init__(self) -> None:
+        self.aead, self.index_key = crypto._keys(settings.FIELD_ENCRYPTION_KEY)
+
+    def encrypt_hex(self, plaintext: str) -> str:
+        nonce = os.urandom(12)
+        return (crypto._VERSION + nonce + self.aead.encrypt(nonce, plaintext.encode(), None)).hex()
+
+    def index(self, plaintext: str) -> str:
+        return hmac.new(self.index_key, plaintext.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _stage_line(row: rules.ParsedRow, cipher: _Cipher) -> str:
+    grade = str(row.disability_grade) if row.disability_grade else "\\N"
+    return "\t".join(
+        (
+            str(row.line),
+            cipher.index(row.id_number),
+            "\\\\x" + cipher.encrypt_hex(row.id_number),
+            idcard.mask(row.id_number),
+            _text(row.name),
+            row.gender,
+            row.birth_date.isoformat(),
+            row.hukou_code,
+            row.status,
+            _date(row.death_date),
+            _date(row.moved_out_date),
+            _text(row.address),
+            _text(row.phone),
+            *(_bool(f) for f in row.flags),
+            grade,
+        )
+    )
+
+
+def _create_stage(cursor) -> None:
+    # ON COMMIT DROP cleans up; the DROP covers a caller that wraps two imports in one transaction.
+    cursor.execute("DROP TABLE IF EXISTS residents_stage")
+    cursor.execute(
+        """
+        CREATE TEMP TABLE residents_stage (
+            line integer NOT NULL,
+            id_index varchar(32) NOT NULL,
+            id_cipher bytea NOT NULL,
+            id_masked varchar(18) NOT NULL,
+            name varchar(64) NOT NULL,
+            gender varchar(1) NOT NULL,
+            birth_date date NOT NULL,
+            hukou_code varchar(12) NOT NULL,
+            status varchar(16) NOT NULL,
+            death_date date,
+            moved_out_date date,
+            address varchar(255) NOT NULL,
+            phone varchar(32) NOT NULL,
+            dibao boolean NOT NULL,
+            tekun boolean NOT NULL,
+            lives_alone boolean NOT NULL,
+            empty_nest boolean NOT NULL,
+            left_behind boolean NOT NULL,
+            special_family boolean NOT NULL,
+            disability_grade smallint
+        ) ON COMMIT DROP
+        """
+    )
+
+
+def _stream_into_stage(cursor, table, columns, errors, on_progress) -> tuple[int, int]:
+    """The one Python pass: parse, encrypt, COPY. Returns (rows read, rows with problems)."""
+    cipher = _Cipher()
+    parse = rules.RowParser(columns)
+    read = invalid = 0
+    buffer: list[str] = []
+    with cursor.copy(f"COPY residents_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
+        for line_no, cells in table.rows:
+            read += 1
+            parsed = parse(line_no, cells)
+            if isinstance(parsed, list):
+                invalid += 1
+                if len(errors) < MAX_KEPT_ERRORS:
+                    errors.extend(parsed)
+            else:
+                buffer.append(_stage_line(parsed, cipher))
+                if len(buffer) >= COPY_FLUSH_ROWS:
+                    copy.write("\n".join(buffer) + "\n")
+                    buffer.clear()
+            if on_progress and read % PROGRESS_EVERY == 0:
+                on_progress(read)
+        if buffer:
+            copy.write("\n".join(buffer) + "\n")
+    return read, invalid
+
+
+def _bulk_checks(cursor) -> list[rules.RowError]:
+    """Checks across rows and against the areas table, as set-based SQL over the staging table."""
+    errors: list[rules.RowError] = []
+    id_col, area_col = rules.COLUMN_LABELS["id_number"], rules.COLUMN_LABELS["hukou_code"]
+    # A district code must exist and be a town/street or a community/village (not the district).
+    cursor.execute(
+        """
+        SELECT s.line, a.level
+        FROM residents_stage s
+        LEFT JOIN areas_adminarea a ON a.code = s.hukou_code
+        WHERE s.hukou_code LIKE %s AND (a.code IS NULL OR a.level = 'district')
+        ORDER BY s.line
+        """,
+        [rules.DISTRICT_PREFIX + "%"],
+    )
+    for line, level in cursor.fetchall():
+        if level is None:
+            errors.append(rules.RowError(line, area_col, "area_unknown", _("区划代码在合川区区划表中不存在")))
+        else:
+            errors.append(
+                rules.RowError(line, area_col, "area_level", _("户籍地应为镇街或村社区代码，不能是区代码"))
+            )
+    # The same ID twice is fine only when the rows are identical.
+    content = ", ".join(f"s.{c}" for c in CONTENT_COLUMNS)
+    cursor.execute(
+        f"""
+        SELECT s.line, min(s.line) OVER (PARTITION BY s.id_index) AS first_line
+        FROM residents_stage s
+        WHERE s.id_index IN (
+            SELECT s.id_index FROM residents_stage s
+            GROUP BY s.id_index HAVING count(DISTINCT ({content})) > 1
+        )
+        ORDER BY s.line
+        """
+    )
+    for line, first_line in cursor.fetchall():
+        other = first_line if first_line != line else None
+        message = (
+            _("同一身份证号在文件中出现多次且内容不一致（另见第 %(line)d 行）") % {"line": other}
+            if other
+            else _("同一身份证号在文件中出现多次且内容不一致")
+        )
+        errors.append(rules.RowError(line, id_col, "duplicate_id", message))
+    return errors
+
+
+def _merge(cursor, *, extract_date: dt.date, source: str) -> tuple[int, int]:
+    """Update the people whose newer (or same-date, changed) record arrived, then insert new people.
+
+    A record from an older extract never overwrites a newer one; an identical re-import matches no
+    row of the UPDATE's WHERE and so writes nothing (updated_at stays, the match sees no change).
+    Two plain statements rather than one INSERT … ON CONFLICT: a first load of 1.5 million people
+    is a straight INSERT … SELECT, without speculative insertion per row. Imports are serialised by
+    an advisory lock, so no other import can insert the same person in between.
+    """
+    params = {"prefix": rules.DISTRICT_PREFIX + "%", "source": source, "extract": extract_date}
+    source_rows = """
+        SELECT DISTINCT ON (s.id_index) s.*,
+            CASE WHEN s.hukou_code LIKE %(prefix)s THEN left(s.hukou_code, 9) || '000' END AS town_id,
+            CASE WHEN a.level = 'community' THEN a.code END AS community_id
+        FROM residents_stage s
+        LEFT JOIN areas_adminarea a ON a.code = s.hukou_code
+        ORDER BY s.id_index, s.line
+    """
+    sets = ", ".join(f"{c} = n.{c}" for c in ("id_cipher", *CONTENT_COLUMNS, "town_id", "community_id"))
+    distinct = " OR ".join(
+        f"r.{c} IS DISTINCT FROM n.{c}" for c in (*CONTENT_COLUMNS, "town_id", "community_id")
+    )
+    cursor.execute(
+        f"""
+        UPDATE residents_resident r SET {sets}, source = %(source)s, extract_date = %(extract)s,
+            updated_at = now()
+        FROM ({source_rows}) n
+        WHERE r.id_index = n.id_index
+          AND (r.extract_date < %(extract)s
+               OR (r.extract_date = %(extract)s AND ({distinct} OR r.source IS DISTINCT FROM %(source)s)))
+        """,
+        params,
+    )
+    updated = cursor.rowcount
+    cols = ", ".join(CONTENT_COLUMNS)
+    cursor.execute(
+        f"""
+        INSERT INTO residents_resident (
+            id_index, id_cipher, {cols}, town_id, community_id, source, extract_date, updated_at)
+        SELECT n.id_index, n.id_cipher, {", ".join(f"n.{c}" for c in CONTENT_COLUMNS)}, n.town_id,
+               n.community_id, %(source)s, %(extract)s, now()
+        FROM ({source_rows}) n
+        WHERE NOT EXISTS (SELECT 1 FROM residents_resident r WHERE r.id_index = n.id_index)
+        """,
+        params,
+    )
+    return cursor.rowcount, updated
+
+
+def load_extract(
+    source_file: str | Path | IO[bytes],
+    *,
+    extract_date: dt.date,
+    source: str = "",
+    skip_invalid: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Load one household extract; raises `ImportFailed` (nothing written) when it cannot be loaded.
+
+    Callers go through `services.residents_import`, which records the batch and the audit event.
+    """
+    try:
+        table = open_table(source_file)
+        columns = rules.map_header(table.header)
+    except (TableError, rules.HeaderError) as exc:
+        raise ImportFailed(str(exc), [rules.RowError(1, "", "header", str(exc))]) from None
+
+    errors: list[rules.RowError] = []
+    result = ImportResult()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # One import at a time: the merge's update-then-insert relies on it.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+            _create_stage(cursor)
+            clock = time.perf_counter()
+            try:
+                read, invalid = _stream_into_stage(cursor, table, columns, errors, on_progress)
+            except TableError as exc:
+                raise ImportFailed(str(exc), [rules.RowError(0, "", "file", str(exc))]) from None
+            result.timings["stream"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            cursor.execute("ANALYZE residents_stage")
+            bulk = _bulk_checks(cursor)
+            result.timings["checks"] = time.perf_counter() - clock
+            bad_lines = sorted({e.line for e in bulk})
+            invalid += len(bad_lines)
+            errors.extend(bulk)
+            errors.sort(key=lambda e: (e.line, e.column))
+            result.rows_read, result.invalid, result.errors = read, invalid, errors
+            if invalid and not skip_invalid:
+                raise ImportFailed(
+                    _("文件中有 %(count)d 行数据有误，未导入任何数据") % {"count": invalid},
+                    errors,
+                    rows_read=read,
+                    invalid=invalid,
+                )
+            if bad_lines:
+                cursor.execute("DELETE FROM residents_stage WHERE line = ANY(%s)", [bad_lines])
+            if read == 0:
+                raise ImportFailed(_("文件中没有数据行"), [], rows_read=0)
+            clock = time.perf_counter()
+            result.inserted, result.updated = _merge(cursor, extract_date=extract_date, source=source)
+            result.timings["merge"] = time.perf_counter() - clock
+            cursor.execute("SELECT count(DISTINCT id_index) FROM residents_stage")
+            result.unchanged = cursor.fetchone()[0] - result.inserted - result.updated
+    finally:
+        close = getattr(table.rows, "close", None)
+        if close:
+            close()
+    return result

@@ -1,0 +1,102 @@
+"""Reads of the household registry: search-first look-up and the data-quality report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from hechuan_portal.areas.models import AdminArea
+from hechuan_portal.common import crypto, idcard
+
+from .models import ImportBatch, ImportIssue, Resident
+
+SEARCH_LIMIT = 50
+
+
+def looks_like_id(query: str) -> bool:
+    value = idcard.normalise(query)
+    return len(value) == 18 and value[:17].isdigit()
+
+
+def resident_search(*, user, query: str) -> QuerySet[Resident]:
+    """Search within the user's scope by full ID number (blind index) or exact name. Never a browse:
+    an empty query returns nothing."""
+    query = (query or "").strip()
+    qs = Resident.objects.visible_to(user).select_related("town", "community")
+    if not query:
+        return qs.none()
+    if looks_like_id(query):
+        return qs.filter(id_index=crypto.blind_index(idcard.normalise(query)))
+    return qs.filter(name=query).order_by("town_id", "birth_date")[:SEARCH_LIMIT]
+
+
+ID_CODES = ("id_format", "id_birth_date", "id_check_digit")
+
+
+def quality_report(*, user, today: dt.date | None = None) -> dict:
+    """Counts per town, 100+ year olds, people registered outside the district, possible duplicate
+    persons (same name, gender and birth date under two ID numbers) and, for district roles, the
+    problems found in the latest imports (invalid IDs, birth dates or genders disagreeing)."""
+    today = today or timezone.localdate()
+    qs = Resident.objects.visible_to(user)
+    # Born on or before these days (29 February folds to the 28th).
+    hundred = dt.date(today.year - 100, today.month, min(today.day, 28))
+    eighty = dt.date(today.year - 80, today.month, min(today.day, 28))
+    alive = Q(status="normal")
+    per_town = list(
+        AdminArea.objects.towns()
+        .filter(code__in=qs.values("town_id"))
+        .annotate(
+            total=Count("residents"),
+            alive=Count("residents", filter=Q(residents__status="normal")),
+            aged80=Count(
+                "residents", filter=Q(residents__status="normal", residents__birth_date__lte=eighty)
+            ),
+            aged100=Count(
+                "residents", filter=Q(residents__status="normal", residents__birth_date__lte=hundred)
+            ),
+        )
+        .order_by("code")
+    )
+    duplicates = (
+        qs.values("name", "gender", "birth_date")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("-n", "birth_date")
+    )
+    report = {
+        "per_town": per_town,
+        "outside": qs.filter(town__isnull=True).count(),
+        "centenarians": qs.filter(alive, birth_date__lte=hundred)
+        .select_related("town")
+        .order_by("birth_date")[:200],
+        "centenarian_count": qs.filter(alive, birth_date__lte=hundred).count(),
+        "duplicate_groups": duplicates[:100],
+        "duplicate_count": duplicates.count(),
+        "batches": [],
+        "issue_counts": {},
+    }
+    batches = list(ImportBatch.objects.visible_to(user)[:10])
+    if batches:
+        report["batches"] = batches
+        counts = dict(
+            ImportIssue.objects.filter(batch__in=batches)
+            .values_list("code")
+            .annotate(n=Count("id"))
+            .values_list("code", "n")
+        )
+        report["issue_counts"] = {
+            "invalid_id": sum(counts.get(c, 0) for c in ID_CODES),
+            "birth_mismatch": counts.get("birth_mismatch", 0),
+            "gender_mismatch": counts.get("gender_mismatch", 0),
+            "duplicate_id": counts.get("duplicate_id", 0),
+            "area_unknown": counts.get("area_unknown", 0),
+            "other": sum(counts.values())
+            - sum(
+                counts.get(c, 0)
+                for c in (*ID_CODES, "birth_mismatch", "gender_mismatch", "duplicate_id", "area_unknown")
+            ),
+        }
+    return report

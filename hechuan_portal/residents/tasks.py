@@ -1,0 +1,43 @@
+"""Celery wrapper of an uploaded household import (progress in the cache, report in the batch)."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from celery import shared_task
+from django.core.cache import cache
+
+from .importer import ImportFailed
+from .models import ImportBatch, ImportStatus
+from .services import residents_import
+
+
+def progress_key(batch_id: int) -> str:
+    return f"residents:import:{batch_id}:rows"
+
+
+@shared_task(name="residents.import_batch")
+def import_batch_task(batch_id: int) -> str:
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        return batch.status  # redelivered after it finished: nothing to do
+
+    def progress(rows: int) -> None:
+        cache.set(progress_key(batch_id), rows, 24 * 3600)
+
+    try:
+        with contextlib.suppress(ImportFailed):
+            residents_import(
+                path=batch.stored_file,
+                extract_date=batch.extract_date,
+                source=batch.source,
+                skip_invalid=batch.skip_invalid,
+                batch=batch,
+                on_progress=progress,
+            )
+    finally:
+        # The upload holds full ID numbers: it is kept only until it has been loaded (or refused).
+        # A killed worker never reaches this line, so the redelivered task still finds the file.
+        Path(batch.stored_file).unlink(missing_ok=True)
+    return ImportBatch.objects.get(pk=batch_id).status

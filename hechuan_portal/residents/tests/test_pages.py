@@ -1,0 +1,149 @@
+"""Search-first staff pages, masking, the audited reveal, scope and the upload."""
+
+import datetime as dt
+
+import pytest
+from django.test import override_settings
+
+from hechuan_portal.accounts.models import AuditEvent
+from hechuan_portal.residents.models import ImportBatch, Resident
+
+from .conftest import csv_line, extract
+from .factories import ResidentFactory, make_id
+
+pytestmark = pytest.mark.django_db
+TOWN_A, TOWN_B = "500117001000", "500117002000"
+
+
+@pytest.fixture
+def pair():
+    number_a = make_id(dt.date(1940, 1, 1), seq=301)
+    a = ResidentFactory(id_number=number_a, name="甲老人", hukou_code=TOWN_A)
+    b = ResidentFactory(name="乙老人", hukou_code=TOWN_B)
+    return a, b, number_a
+
+
+def test_search_is_search_first_no_browse(staff_client, pair):
+    response = staff_client.get("/manage/residents/")
+    assert response.status_code == 200 and "甲老人" not in response.content.decode()
+
+
+def test_search_by_full_id_shows_masked_only(staff_client, pair):
+    a, _b, number = pair
+    html = staff_client.post("/manage/residents/", {"q": f" {number.lower()} "}).content.decode()
+    assert "甲老人" in html and a.id_masked in html and number not in html
+
+
+def test_search_by_name_is_scoped(officer_a_client, pair):
+    a, _b, _n = pair
+    assert officer_a_client.get("/manage/residents/", {"q": "甲老人"}).context["results"] == [a]
+    response = officer_a_client.get("/manage/residents/", {"q": "乙老人"})
+    assert response.context["results"] == [] and "本辖区内没有找到匹配的人员" in response.content.decode()
+
+
+def test_detail_out_of_scope_is_404(officer_a_client, pair):
+    a, b, _n = pair
+    assert officer_a_client.get(f"/manage/residents/{a.pk}/").status_code == 200
+    assert officer_a_client.get(f"/manage/residents/{b.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("client_name", ["operator_client", "auditor_client"])
+def test_roles_without_registry_access(request, client_name, pair):
+    client = request.getfixturevalue(client_name)
+    assert client.get("/manage/residents/").status_code == 403
+    assert client.get(f"/manage/residents/{pair[0].pk}/").status_code == 403
+
+
+def test_anonymous_is_sent_to_login(anon_client):
+    assert anon_client.get("/manage/residents/").status_code == 302
+
+
+def test_reveal_needs_a_reason_and_is_audited(officer_a_client, officer_a, pair):
+    a, _b, number = pair
+    response = officer_a_client.post(f"/manage/residents/{a.pk}/reveal/", {"reason": ""})
+    assert response.status_code == 400 and number not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="reveal").exists()
+    response = officer_a_client.post(f"/manage/residents/{a.pk}/reveal/", {"reason": "入户核对津贴账户"})
+    assert response.status_code == 200 and number in response.content.decode()
+    event = AuditEvent.objects.get(action="reveal")
+    assert (event.actor_id, event.object_id, event.reason, event.area_code) == (
+        officer_a.pk,
+        str(a.pk),
+        "入户核对津贴账户",
+        TOWN_A,
+    )
+    assert number not in str(event.changes)
+
+
+def test_reveal_out_of_scope_is_404_and_not_audited(officer_a_client, pair):
+    _a, b, _n = pair
+    assert (
+        officer_a_client.post(f"/manage/residents/{b.pk}/reveal/", {"reason": "入户核对津贴"}).status_code
+        == 404
+    )
+    assert not AuditEvent.objects.filter(action="reveal").exists()
+
+
+def test_quality_report(staff_client, pair):
+    ResidentFactory(name="百岁", birth_date=dt.date(1920, 1, 1))
+    ResidentFactory(name="区外", hukou_code="500112001000")
+    ResidentFactory(name="重名", birth_date=dt.date(1950, 5, 5))
+    ResidentFactory(name="重名", birth_date=dt.date(1950, 5, 5))
+    response = staff_client.get("/manage/residents/quality/")
+    report = response.context["report"]
+    assert (report["centenarian_count"], report["outside"], report["duplicate_count"]) == (1, 1, 1)
+    town_a = next(t for t in report["per_town"] if t.code == TOWN_A)
+    assert (town_a.total, town_a.aged80, town_a.aged100) == (4, 2, 1)
+
+
+def test_upload_runs_the_task_and_offers_the_report(
+    admin_client_, tmp_path, django_capture_on_commit_callbacks
+):
+    from hechuan_portal.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        number = make_id(dt.date(1940, 1, 1), seq=401)
+        data = extract(
+            [csv_line(number, "丙", "男", "1940-01-01"), csv_line("123", "坏", "男", "1940-01-01")]
+        )
+        data.name = "extract.csv"
+        with override_settings(MEDIA_ROOT=tmp_path), django_capture_on_commit_callbacks(execute=True):
+            response = admin_client_.post(
+                "/manage/residents/imports/",
+                {"file": data, "extract_date": "2026-11-01", "source": "公安", "skip_invalid": "on"},
+            )
+    finally:
+        app.conf.task_always_eager = False
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/manage/residents/imports/{batch.pk}/"
+    assert (batch.status, batch.inserted, batch.rows_invalid) == ("succeeded", 1, 1)
+    page = admin_client_.get(response["Location"]).content.decode()
+    assert "下载错误报告" in page
+    report = admin_client_.get(f"/manage/residents/imports/{batch.pk}/report.csv").content.decode("utf-8-sig")
+    assert report.splitlines()[1].startswith("3,身份证号,id_format,")
+    assert Resident.objects.filter(name="丙").exists()
+    assert list(tmp_path.glob("imports/*")) == []  # the uploaded file is removed once loaded
+
+
+def test_upload_denied_to_staff_and_officers(staff_client, officer_a_client):
+    data = extract([])
+    data.name = "x.csv"
+    assert (
+        staff_client.post(
+            "/manage/residents/imports/", {"file": data, "extract_date": "2026-11-01"}
+        ).status_code
+        == 403
+    )
+    assert officer_a_client.get("/manage/residents/imports/").status_code == 403
+    assert ImportBatch.objects.count() == 0
+
+
+def test_search_query_count_does_not_grow(staff_client, django_assert_max_num_queries):
+    ResidentFactory(name="同名")
+    with django_assert_max_num_queries(8) as one:
+        staff_client.get("/manage/residents/", {"q": "同名"})
+    for _ in range(20):
+        ResidentFactory(name="同名")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        staff_client.get("/manage/residents/", {"q": "同名"})

@@ -1,0 +1,163 @@
+"""Staff pages of the household registry: search-first look-up, person, reveal, quality, imports."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hechuan_portal.accounts.audit import audit_record
+from hechuan_portal.accounts.models import AuditAction, Role
+from hechuan_portal.accounts.scope import is_district
+
+from . import selectors
+from .forms import RevealForm, SearchForm, UploadForm
+from .models import ImportBatch, Resident
+from .reports import write_issue_report
+from .services import can_import, can_reveal, resident_reveal_id
+from .tasks import import_batch_task, progress_key
+
+
+def registry_user(user) -> bool:
+    """District roles and town officers use the registry pages; operators and auditors do not."""
+    return is_district(user) or (user.is_authenticated and user.role == Role.TOWN_OFFICER)
+
+
+def _require(check: bool) -> None:
+    if not check:
+        raise PermissionDenied
+
+
+@login_required
+def search(request):
+    _require(registry_user(request.user))
+    # The page form posts, so a full ID number never lands in a URL, a log line or the history;
+    # a GET by name still works (links from the quality report).
+    form = SearchForm(request.POST if request.method == "POST" else (request.GET or None))
+    results = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        query = form.cleaned_data["q"]
+        results = list(selectors.resident_search(user=request.user, query=query))
+        if selectors.looks_like_id(query):
+            form = SearchForm()  # do not echo the full number back into the page
+        audit_record(
+            action=AuditAction.VIEW, request=request, object_type="residents.resident",
+            object_id="search", reason=_("检索户籍人口"), changes={"results": len(results)},
+        )  # fmt: skip
+    return render(request, "residents/search.html", {"form": form, "results": results})
+
+
+def _resident_or_404(request, pk) -> Resident:
+    return get_object_or_404(
+        Resident.objects.visible_to(request.user).select_related("town", "community"), pk=pk
+    )
+
+
+@login_required
+def detail(request, pk):
+    _require(registry_user(request.user))
+    resident = _resident_or_404(request, pk)
+    audit_record(action=AuditAction.VIEW, request=request, obj=resident, area_code=resident.town_id or "")
+    return render(
+        request,
+        "residents/detail.html",
+        {"resident": resident, "reveal_form": RevealForm(), "can_reveal": can_reveal(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def reveal(request, pk):
+    _require(registry_user(request.user))
+    resident = _resident_or_404(request, pk)
+    form = RevealForm(request.POST)
+    full = None
+    if form.is_valid():
+        try:
+            full = resident_reveal_id(
+                user=request.user, resident=resident, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as exc:
+            form.add_error("reason", exc)
+    return render(
+        request,
+        "residents/detail.html",
+        {"resident": resident, "reveal_form": form, "can_reveal": True, "full_id": full},
+        status=200 if full else 400,
+    )
+
+
+@login_required
+def quality(request):
+    _require(registry_user(request.user))
+    return render(request, "residents/quality.html", {"report": selectors.quality_report(user=request.user)})
+
+
+@login_required
+def imports(request):
+    _require(is_district(request.user))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        _require(can_import(request.user))
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            folder = Path(settings.MEDIA_ROOT) / "imports"
+            folder.mkdir(parents=True, exist_ok=True)
+            stored = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix[:8]}"
+            with open(stored, "wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            with transaction.atomic():
+                batch = ImportBatch.objects.create(
+                    created_by=request.user, file_name=Path(upload.name).name[:255], stored_file=str(stored),
+                    source=form.cleaned_data["source"], extract_date=form.cleaned_data["extract_date"],
+                    skip_invalid=form.cleaned_data["skip_invalid"],
+                )  # fmt: skip
+                transaction.on_commit(lambda: import_batch_task.delay(batch.pk))
+            return redirect("residents:import_detail", pk=batch.pk)
+    batches = ImportBatch.objects.visible_to(request.user)[:20]
+    return render(
+        request,
+        "residents/imports.html",
+        {"form": form, "batches": batches, "can_import": can_import(request.user)},
+    )
+
+
+def _batch_or_404(request, pk) -> ImportBatch:
+    _require(is_district(request.user))
+    return get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+def import_detail(request, pk):
+    batch = _batch_or_404(request, pk)
+    template = (
+        "residents/_import_progress.html"
+        if request.headers.get("HX-Request")
+        else "residents/import_detail.html"
+    )
+    issues = batch.issues.all()[:100]
+    return render(
+        request,
+        template,
+        {"batch": batch, "progress": cache.get(progress_key(batch.pk)) or 0, "issues": issues},
+    )
+
+
+@login_required
+def import_report(request, pk):
+    batch = _batch_or_404(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
+    response.write("\ufeff")
+    write_issue_report(response, batch.issues.all().iterator())
+    return response

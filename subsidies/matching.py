@@ -1,0 +1,466 @@
+"""The nightly allowance match (DESIGN §7, STANDARDS §6) as set-based SQL in one transaction.
+
+Steps, each one statement over the whole set:
+1. `m_target`: for every person examined, the state the rules give for the as-of month (status,
+   tier, first and last payable month) — the SQL twin of `rules.entitlement`.
+2. New grants, then changed grants (tier change, suspension, termination, reinstatement), each with
+   a decision row recording the rule, the data used and the dates. Manual grants are never touched.
+3. The draft roll of the month: normal lines for the month, 补发 lines for missed months back to the
+   arrears floor (baseline of the first closed roll, capped), diffed against what is there.
+4. Overpayments: closed-roll lines for months after the death or move-out month.
+
+A full run examines everybody old enough for the lowest tier plus everybody with a grant (an index
+range on birth date). When the policy, the month, the arrears floor and the cap are unchanged since
+the last successful run (its fingerprint), the run is incremental: only people whose record or grant
+changed since then are examined. The whole run is one transaction (killing it midway leaves nothing
+behind) under a PostgreSQL advisory lock (a second run exits at once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import rules
+from .models import AllowanceConfig, MatchRun, PeriodStatus, RunMode, RunStatus
+
+# pg_try_advisory_lock key: "subsidies.match" (any constant shared by every run).
+LOCK_KEY = 4_117_0601
+# Incremental runs re-examine people changed since the last run started, minus this margin, so an
+# import that began before that run and committed during it is not missed.
+SINCE_MARGIN = dt.timedelta(minutes=15)
+# Test hook: seconds to sleep inside the transaction after the grants step (the kill test).
+_PAUSE_ENV = "SUBSIDIES_MATCH_TEST_PAUSE"
+
+
+class RunInProgress(Exception):
+    """Another match holds the lock."""
+
+
+@dataclass
+class MatchOutcome:
+    run: MatchRun
+    counts: dict = field(default_factory=dict)
+
+
+def _fingerprint(cursor, *, month: dt.date, floor: dt.date, cap: int) -> str:
+    cursor.execute(
+        """
+        SELECT coalesce(string_agg(concat_ws('|', p.id, p.effective_from, t.code, t.label, t.min_age,
+                   t.max_age, t.category, t.monthly_amount), ';' ORDER BY p.effective_from, t.code), '')
+        FROM subsidies_allowancepolicy p LEFT JOIN subsidies_allowancetier t ON t.policy_id = p.id
+        """
+    )
+    policies = cursor.fetchone()[0]
+    raw = f"{month}|{floor}|{cap}|{policies}"
+    return hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+def _baseline(cursor) -> dt.date | None:
+    cursor.execute("SELECT min(month) FROM subsidies_payrollperiod WHERE status = 'closed'")
+    return cursor.fetchone()[0]
+
+
+def _prepare_policies(cursor, month: dt.date) -> int | None:
+    """Temp tables of the policies with their validity ranges; returns the lowest age of P(month)."""
+    cursor.execute("DROP TABLE IF EXISTS m_tier")
+    cursor.execute(
+        """
+        CREATE TEMP TABLE m_tier ON COMMIT DROP AS
+        SELECT t.policy_id, t.code, t.label, t.min_age, t.max_age, t.category, t.monthly_amount,
+               p.valid_from, p.valid_to
+        FROM subsidies_allowancetier t
+        JOIN (SELECT id, effective_from AS valid_from,
+                     lead(effective_from, 1, 'infinity'::date) OVER (ORDER BY effective_from) AS valid_to
+              FROM subsidies_allowancepolicy) p ON p.id = t.policy_id
+        """
+    )
+    cursor.execute("SELECT min(min_age) FROM m_tier WHERE valid_from <= %s AND valid_to > %s", [month, month])
+    return cursor.fetchone()[0]
+
+
+# The tier of a person (alias x: birth_date, dibao, tekun) for a month expression — the SQL twin of
+# rules.tier_for: age by birthday month, policy in force on the 1st, highest amount wins.
+def _tier_lateral(month_expr: str, alias: str = "x") -> str:
+    age = (
+        f"((EXTRACT(YEAR FROM {month_expr})::int * 12 + EXTRACT(MONTH FROM {month_expr})::int)"
+        f" - (EXTRACT(YEAR FROM {alias}.birth_date)::int * 12 + EXTRACT(MONTH FROM {alias}.birth_date)::int)"
+        f" - 1) / 12"
+    )
+    return f"""
+        LEFT JOIN LATERAL (
+            SELECT t.policy_id, t.code, t.label, t.monthly_amount, {age} AS age
+            FROM m_tier t
+            WHERE t.valid_from <= {month_expr} AND t.valid_to > {month_expr}
+              AND t.min_age <= {age} AND (t.max_age IS NULL OR {age} <= t.max_age)
+              AND (t.category = '' OR (t.category = 'dibao' AND {alias}.dibao)
+                   OR (t.category = 'tekun' AND {alias}.tekun))
+            ORDER BY t.monthly_amount DESC, t.code
+            LIMIT 1
+        ) tier ON true
+    """
+
+
+def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int:
+    threshold = dt.date(month.year - min_age, month.month, 1) if min_age is not None else dt.date(1, 1, 1)
+    changed_r = "AND r.updated_at >= %(since)s" if since else ""
+    changed_g = "AND (r.updated_at >= %(since)s OR g.updated_at >= %(since)s)" if since else ""
+    cursor.execute("DROP TABLE IF EXISTS m_target")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE m_target ON COMMIT DROP AS
+        WITH ids AS (
+            SELECT r.id FROM residents_resident r WHERE r.birth_date < %(threshold)s {changed_r}
+            UNION
+            SELECT g.resident_id FROM subsidies_allowancegrant g
+            JOIN residents_resident r ON r.id = g.resident_id
+            WHERE NOT g.manual {changed_g}
+        ),
+        x AS (
+            SELECT r.id AS resident_id, r.town_id, r.birth_date, r.status AS hukou_status, r.dibao, r.tekun,
+                   r.hukou_code, r.source, r.extract_date, r.death_date, r.moved_out_date,
+                   CASE WHEN r.status = 'deceased' THEN date_trunc('month', r.death_date)::date
+                        WHEN r.status = 'moved_out' THEN date_trunc('month', r.moved_out_date)::date
+                   END AS end_month
+            FROM ids JOIN residents_resident r ON r.id = ids.id
+        ),
+        y AS (
+            SELECT x.*, LEAST(%(month)s::date, coalesce(x.end_month, %(month)s::date)) AS ref_month FROM x
+        )
+        SELECT x.*, tier.policy_id, tier.code AS tier_code, tier.label AS tier_label,
+               tier.monthly_amount, tier.age,
+               (SELECT (date_trunc('month', x.birth_date) + make_interval(years => min(t.min_age))
+                        + interval '1 month')::date
+                FROM m_tier t WHERE t.policy_id = tier.policy_id
+                  AND (t.category = '' OR (t.category = 'dibao' AND x.dibao)
+                       OR (t.category = 'tekun' AND x.tekun))) AS start_month,
+               CASE WHEN x.end_month IS NOT NULL THEN 'terminated'
+                    WHEN x.town_id IS NULL THEN 'suspended'
+                    WHEN tier.code IS NULL THEN 'suspended'
+                    ELSE 'active' END AS target_status,
+               CASE WHEN x.hukou_status = 'deceased' THEN 'deceased'
+                    WHEN x.hukou_status = 'moved_out' THEN 'moved_out'
+                    WHEN x.town_id IS NULL THEN 'outside_district'
+                    WHEN tier.code IS NULL THEN 'below_age'
+                    ELSE 'age_tier' END AS rule
+        FROM y x
+        {_tier_lateral("x.ref_month")}
+        """,
+        {"threshold": threshold, "month": month, "since": since},
+    )
+    cursor.execute("CREATE INDEX ON m_target (resident_id)")
+    cursor.execute("ANALYZE m_target")
+    cursor.execute("SELECT count(*) FROM m_target")
+    return cursor.fetchone()[0]
+
+
+# The data a decision used: everything but the ID number (never copied out of residents).
+_DATA = """jsonb_build_object(
+    'birth_date', t.birth_date, 'hukou_code', t.hukou_code, 'hukou_status', t.hukou_status,
+    'death_date', t.death_date, 'moved_out_date', t.moved_out_date, 'dibao', t.dibao, 'tekun', t.tekun,
+    'age', t.age, 'tier', t.tier_code, 'amount', t.monthly_amount, 'policy', t.policy_id,
+    'start_month', t.start_month, 'end_month', t.end_month, 'month', %(month)s::date,
+    'source', t.source, 'extract_date', t.extract_date)"""
+
+
+def _new_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date, floor: dt.date) -> int:
+    cursor.execute(
+        f"""
+        WITH ins AS (
+            INSERT INTO subsidies_allowancegrant (
+                resident_id, status, tier_code, tier_label, monthly_amount, start_month, end_month, rule,
+                manual, review_status, review_note, created_at, updated_at, last_run_id)
+            SELECT t.resident_id, t.target_status, t.tier_code, t.tier_label, t.monthly_amount,
+                   t.start_month, t.end_month, t.rule, false, '', '', now(), now(), %(run)s
+            FROM m_target t
+            WHERE t.tier_code IS NOT NULL AND t.town_id IS NOT NULL
+              AND (t.target_status = 'active'
+                   OR (t.target_status = 'terminated' AND t.end_month >= GREATEST(t.start_month, %(floor)s)))
+              AND NOT EXISTS (SELECT 1 FROM subsidies_allowancegrant g WHERE g.resident_id = t.resident_id)
+            ON CONFLICT (resident_id) DO NOTHING
+            RETURNING id, resident_id, status
+        )
+        INSERT INTO subsidies_allowancedecision (grant_id, resident_id, run_id, kind, rule, old_status,
+            new_status, data, as_of, decided_at, note)
+        SELECT ins.id, ins.resident_id, %(run)s, 'grant', t.rule, '', ins.status, {_DATA}, %(as_of)s, now(), ''
+        FROM ins JOIN m_target t ON t.resident_id = ins.resident_id
+        """,
+        {"run": run_id, "month": month, "as_of": as_of, "floor": floor},
+    )
+    return cursor.rowcount
+
+
+def _changed_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date) -> dict[str, int]:
+    """Apply the target to existing automatic grants whose state differs; one decision per change.
+
+    The self-join `old` gives the row as it was before the update (PostgreSQL 15 has no OLD in
+    RETURNING). `NOT g.manual` is re-checked on the current row version, so a manual decision
+    committed while the run was computing wins.
+    """
+    new_tier = "CASE WHEN t.target_status = 'active' OR t.tier_code IS NOT NULL THEN {t} ELSE {g} END"
+    cols = {
+        c: new_tier.format(t=f"t.{c}", g=f"old.{c}") for c in ("tier_code", "tier_label", "monthly_amount")
+    }
+    cursor.execute(
+        f"""
+        WITH upd AS (
+            UPDATE subsidies_allowancegrant g SET
+                status = t.target_status,
+                tier_code = {cols["tier_code"]},
+                tier_label = {cols["tier_label"]},
+                monthly_amount = {cols["monthly_amount"]},
+                start_month = coalesce(t.start_month, old.start_month),
+                end_month = t.end_month,
+                rule = t.rule,
+                updated_at = now(),
+                last_run_id = %(run)s
+            FROM m_target t, subsidies_allowancegrant old
+            WHERE g.resident_id = t.resident_id AND old.id = g.id AND NOT g.manual
+              AND NOT (old.status = 'none' AND t.target_status <> 'active')
+              AND (old.status, {cols["tier_code"]}, {cols["monthly_amount"]},
+                   coalesce(t.start_month, old.start_month), t.end_month)
+                  IS DISTINCT FROM
+                  (t.target_status, old.tier_code, old.monthly_amount, old.start_month, old.end_month)
+            RETURNING g.id, g.resident_id, old.status AS old_status, g.status AS new_status
+        ),
+        dec AS (
+            INSERT INTO subsidies_allowancedecision (grant_id, resident_id, run_id, kind, rule, old_status,
+                new_status, data, as_of, decided_at, note)
+            SELECT upd.id, upd.resident_id, %(run)s,
+                   CASE WHEN upd.new_status = 'active' AND upd.old_status = 'active' THEN 'tier_change'
+                        WHEN upd.new_status = 'active' AND upd.old_status = 'none' THEN 'grant'
+                        WHEN upd.new_status = 'active' THEN 'reinstate'
+                        WHEN upd.new_status = 'terminated' THEN 'terminate'
+                        ELSE 'suspend' END,
+                   t.rule, upd.old_status, upd.new_status, {_DATA}, %(as_of)s, now(), ''
+            FROM upd JOIN m_target t ON t.resident_id = upd.resident_id
+            RETURNING kind
+        )
+        SELECT kind, count(*) FROM dec GROUP BY kind
+        """,
+        {"run": run_id, "month": month, "as_of": as_of},
+    )
+    return dict(cursor.fetchall())
+
+
+def _ensure_period(cursor, month: dt.date) -> tuple[int, str]:
+    cursor.execute(
+        """
+        INSERT INTO subsidies_payrollperiod (month, status, created_at, line_count, total_amount)
+        VALUES (%s, 'draft', now(), 0, 0) ON CONFLICT (month) DO NOTHING
+        """,
+        [month],
+    )
+    cursor.execute("SELECT id, status FROM subsidies_payrollperiod WHERE month = %s", [month])
+    return cursor.fetchone()
+
+
+def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -> dict[str, int]:
+    """Bring the draft roll of `month` in line with the grants: normal lines and 补发 lines.
+
+    Lines for months already in another roll (closed, or another open draft) are left to that roll.
+    Manual grants are paid their decided amount; automatic ones the tier of each month's own policy.
+    """
+    scope = ""
+    if since:
+        scope = """AND (g.resident_id IN (SELECT resident_id FROM m_target)
+                        OR g.updated_at >= %(since)s)"""
+    cursor.execute("DROP TABLE IF EXISTS m_scope")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE m_scope ON COMMIT DROP AS
+        SELECT g.resident_id, g.manual, g.tier_code, g.tier_label, g.monthly_amount, r.birth_date,
+               r.dibao, r.tekun, r.town_id,
+               GREATEST(g.start_month, %(floor)s) AS first_month,
+               CASE WHEN g.status = 'terminated' THEN LEAST(g.end_month, %(month)s) ELSE %(month)s END
+                   AS last_month,
+               g.status IN ('active', 'terminated') AND g.start_month IS NOT NULL AS payable
+        FROM subsidies_allowancegrant g JOIN residents_resident r ON r.id = g.resident_id
+        WHERE true {scope}
+        """,
+        {"floor": floor, "month": month, "since": since},
+    )
+    cursor.execute("CREATE INDEX ON m_scope (resident_id)")
+    cursor.execute("DROP TABLE IF EXISTS m_lines")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE m_lines ON COMMIT DROP AS
+        SELECT x.resident_id, x.town_id, x.m AS month,
+               CASE WHEN x.m = %(month)s THEN 'normal' ELSE 'arrears' END AS kind,
+               CASE WHEN x.manual THEN x.tier_code ELSE tier.code END AS tier_code,
+               CASE WHEN x.manual THEN x.tier_label ELSE tier.label END AS tier_label,
+               CASE WHEN x.manual THEN x.monthly_amount ELSE tier.monthly_amount END AS amount
+        FROM (
+            SELECT s.*, generate_series(s.first_month, s.last_month, interval '1 month')::date AS m
+            FROM m_scope s WHERE s.payable AND s.first_month <= s.last_month
+        ) x
+        {_tier_lateral("x.m")}
+        WHERE (x.manual OR tier.code IS NOT NULL)
+          AND (x.m = %(month)s OR NOT EXISTS (
+                SELECT 1 FROM subsidies_paymentline l
+                WHERE l.resident_id = x.resident_id AND l.month = x.m AND l.period_id <> %(period)s))
+        """,
+        {"month": month, "period": period_id},
+    )
+    cursor.execute(
+        """
+        DELETE FROM subsidies_paymentline l
+        WHERE l.period_id = %(period)s
+          AND l.resident_id IN (SELECT resident_id FROM m_scope)
+          AND NOT EXISTS (SELECT 1 FROM m_lines n WHERE n.resident_id = l.resident_id AND n.month = l.month)
+        """,
+        {"period": period_id},
+    )
+    deleted = cursor.rowcount
+    cursor.execute(
+        """
+        WITH up AS (
+            INSERT INTO subsidies_paymentline AS l (period_id, resident_id, town_id, month, tier_code,
+                tier_label, amount, kind)
+            SELECT %(period)s, n.resident_id, n.town_id, n.month, n.tier_code, n.tier_label, n.amount, n.kind
+            FROM m_lines n
+            ON CONFLICT (resident_id, month) DO UPDATE SET
+                town_id = EXCLUDED.town_id, tier_code = EXCLUDED.tier_code, tier_label = EXCLUDED.tier_label,
+                amount = EXCLUDED.amount, kind = EXCLUDED.kind
+            WHERE l.period_id = %(period)s
+              AND (l.town_id, l.tier_code, l.tier_label, l.amount, l.kind) IS DISTINCT FROM
+                  (EXCLUDED.town_id, EXCLUDED.tier_code, EXCLUDED.tier_label, EXCLUDED.amount, EXCLUDED.kind)
+            RETURNING (xmax = 0) AS inserted, kind
+        )
+        SELECT count(*) FILTER (WHERE inserted AND kind = 'normal'),
+               count(*) FILTER (WHERE inserted AND kind = 'arrears'),
+               count(*) FILTER (WHERE NOT inserted)
+        FROM up
+        """,
+        {"period": period_id},
+    )
+    normal, arrears, changed = cursor.fetchone()
+    return {
+        "lines_added": normal,
+        "arrears_added": arrears,
+        "lines_changed": changed,
+        "lines_removed": deleted,
+    }
+
+
+def _overpayments(cursor, *, run_id: int, since) -> int:
+    scope = "AND l.resident_id IN (SELECT resident_id FROM m_target)" if since else ""
+    cursor.execute(
+        f"""
+        INSERT INTO subsidies_overpayment (line_id, resident_id, town_id, month, amount, reason, status,
+            detected_at, run_id)
+        SELECT l.id, l.resident_id, l.town_id, l.month, l.amount, r.status, 'open', now(), %(run)s
+        FROM subsidies_paymentline l
+        JOIN subsidies_payrollperiod p ON p.id = l.period_id AND p.status = 'closed'
+        JOIN subsidies_allowancegrant g ON g.resident_id = l.resident_id
+        JOIN residents_resident r ON r.id = l.resident_id
+        WHERE g.status = 'terminated' AND l.month > g.end_month {scope}
+        ON CONFLICT (line_id) DO NOTHING
+        """,
+        {"run": run_id},
+    )
+    return cursor.rowcount
+
+
+def _totals(cursor, period_id: int) -> None:
+    cursor.execute(
+        """
+        UPDATE subsidies_payrollperiod p SET line_count = s.n, total_amount = s.total
+        FROM (SELECT count(*) AS n, coalesce(sum(amount), 0) AS total
+              FROM subsidies_paymentline WHERE period_id = %(p)s) s
+        WHERE p.id = %(p)s
+        """,
+        {"p": period_id},
+    )
+
+
+def _try_lock(cursor) -> bool:
+    cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+    return cursor.fetchone()[0]
+
+
+def _unlock(cursor) -> None:
+    cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def run_match(
+    *, as_of: dt.date, trigger: str = "command", user=None, force_full: bool = False
+) -> MatchOutcome:
+    """Run the match for `as_of`; raises RunInProgress (after recording a skipped run) when locked.
+
+    Called by `services.allowance_match` (command, Celery task and the /manage/ button).
+    """
+    month = rules.month_start(as_of)
+    with connection.cursor() as cursor:
+        if not _try_lock(cursor):
+            run = MatchRun.objects.create(
+                as_of=as_of, status=RunStatus.SKIPPED, trigger=trigger, triggered_by=user,
+                finished_at=timezone.now(), message="另一次匹配正在运行",
+            )  # fmt: skip
+            raise RunInProgress(run)
+        try:
+            # Rows left "running" by a killed process: we hold the lock, so they cannot be alive.
+            MatchRun.objects.filter(status=RunStatus.RUNNING).update(
+                status=RunStatus.INTERRUPTED, finished_at=timezone.now()
+            )
+            run = MatchRun.objects.create(as_of=as_of, trigger=trigger, triggered_by=user)
+            started = time.monotonic()
+            try:
+                counts = _run(cursor, run=run, month=month, as_of=as_of, force_full=force_full)
+            except Exception as exc:
+                MatchRun.objects.filter(pk=run.pk).update(
+                    status=RunStatus.FAILED, finished_at=timezone.now(), message=str(exc)[:2000]
+                )
+                raise
+            counts["seconds"] = round(time.monotonic() - started, 3)
+            MatchRun.objects.filter(pk=run.pk).update(counts=counts)
+            run.refresh_from_db()
+            return MatchOutcome(run=run, counts=counts)
+        finally:
+            _unlock(cursor)
+
+
+def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: bool) -> dict:
+    with transaction.atomic():
+        cap = AllowanceConfig.current().arrears_cap_months
+        baseline = _baseline(cursor)
+        floor = rules.arrears_floor(month=month, baseline=baseline, cap_months=cap)
+        fingerprint = _fingerprint(cursor, month=month, floor=floor, cap=cap)
+        last = (
+            MatchRun.objects.filter(status=RunStatus.SUCCEEDED)
+            .exclude(pk=run.pk)
+            .order_by("-started_at")
+            .first()
+        )
+        incremental = bool(not force_full and last and last.fingerprint == fingerprint)
+        since = (last.started_at - SINCE_MARGIN) if incremental else None
+        min_age = _prepare_policies(cursor, month)
+        examined = _build_targets(cursor, month=month, min_age=min_age, since=since)
+        counts: dict = {"granted": _new_grants(cursor, run_id=run.pk, month=month, as_of=as_of, floor=floor)}
+        for kind, n in _changed_grants(cursor, run_id=run.pk, month=month, as_of=as_of).items():
+            counts[kind] = counts.get(kind, 0) + n
+        counts["granted"] += counts.pop("grant", 0)
+        pause = float(os.environ.get(_PAUSE_ENV) or 0)
+        if pause:
+            time.sleep(pause)
+        period_id, period_status = _ensure_period(cursor, month)
+        if period_status == PeriodStatus.DRAFT:
+            counts.update(_payroll(cursor, period_id=period_id, month=month, floor=floor, since=since))
+            _totals(cursor, period_id)
+        counts["overpayments"] = _overpayments(cursor, run_id=run.pk, since=since)
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.SUCCEEDED,
+            finished_at=timezone.now(),
+            mode=RunMode.INCREMENTAL if incremental else RunMode.FULL,
+            fingerprint=fingerprint,
+            since=since,
+            examined=examined,
+            counts=counts,
+        )
+    return counts

@@ -1,0 +1,138 @@
+"""Reads of the allowance app: dashboard figures per town, a person's history, the simulation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from hechuan_portal.accounts.scope import scope_for
+from hechuan_portal.areas.models import AdminArea
+
+from . import matching, rules
+from .models import (
+    AllowanceDecision,
+    AllowanceGrant,
+    DecisionKind,
+    Overpayment,
+    OverpaymentStatus,
+    PaymentLine,
+)
+
+
+def dashboard(*, user, month: dt.date | None = None) -> dict:
+    """Per town: recipients by tier, new and stopped this month, the month's cost, overpayments."""
+    month = rules.month_start(month or timezone.localdate())
+    next_month = rules.add_months(month, 1)
+    towns = {t.code: {"town": t, "tiers": {}, "new": 0, "stopped": 0, "lines": 0, "cost": Decimal("0"),
+                      "over_n": 0, "over_sum": Decimal("0")}
+             for t in AdminArea.objects.towns().order_by("code")}  # fmt: skip
+    scope = scope_for(user)
+    if scope.town_code:
+        towns = {k: v for k, v in towns.items() if k == scope.town_code}
+    tiers: set[str] = set()
+    for row in (
+        AllowanceGrant.objects.visible_to(user).filter(status="active")
+        .values("resident__town_id", "tier_label").annotate(n=Count("id"))
+    ):  # fmt: skip
+        if row["resident__town_id"] in towns:
+            towns[row["resident__town_id"]]["tiers"][row["tier_label"]] = row["n"]
+            tiers.add(row["tier_label"])
+    for row in (
+        AllowanceDecision.objects.visible_to(user)
+        .filter(decided_at__date__gte=month, decided_at__date__lt=next_month, run__isnull=False)
+        .values("resident__town_id")
+        .annotate(
+            new=Count(
+                "id", filter=Q(kind__in=[DecisionKind.GRANT, DecisionKind.REINSTATE], new_status="active")
+            ),
+            stopped=Count("id", filter=Q(kind__in=[DecisionKind.SUSPEND, DecisionKind.TERMINATE])),
+        )
+    ):
+        if row["resident__town_id"] in towns:
+            towns[row["resident__town_id"]].update(new=row["new"], stopped=row["stopped"])
+    for row in (
+        PaymentLine.objects.visible_to(user).filter(period__month=month)
+        .values("town_id").annotate(n=Count("id"), total=Sum("amount"))
+    ):  # fmt: skip
+        if row["town_id"] in towns:
+            towns[row["town_id"]].update(lines=row["n"], cost=row["total"] or Decimal("0"))
+    for row in (
+        Overpayment.objects.visible_to(user).filter(status=OverpaymentStatus.OPEN)
+        .values("town_id").annotate(n=Count("id"), total=Sum("amount"))
+    ):  # fmt: skip
+        if row["town_id"] in towns:
+            towns[row["town_id"]].update(over_n=row["n"], over_sum=row["total"] or Decimal("0"))
+    tier_list = sorted(tiers)
+    rows = []
+    for data in towns.values():
+        data["tier_counts"] = [data["tiers"].get(t, 0) for t in tier_list]
+        data["recipients"] = sum(data["tiers"].values())
+        rows.append(data)
+    totals = {
+        "recipients": sum(r["recipients"] for r in rows),
+        "tier_counts": [sum(r["tier_counts"][i] for r in rows) for i in range(len(tier_list))],
+        "new": sum(r["new"] for r in rows),
+        "stopped": sum(r["stopped"] for r in rows),
+        "lines": sum(r["lines"] for r in rows),
+        "cost": sum((r["cost"] for r in rows), Decimal("0")),
+        "over_n": sum(r["over_n"] for r in rows),
+        "over_sum": sum((r["over_sum"] for r in rows), Decimal("0")),
+    }
+    return {"month": month, "tiers": tier_list, "rows": rows, "totals": totals}
+
+
+def simulate(*, user, tier_code: str, amount: Decimal, start: dt.date, months: int = 12) -> dict:
+    """ "If tier X were ¥Y from D": per month from D, the people in tier X and its cost now and then.
+
+    Read-only (the transaction is rolled back); people as registered today, ages moving month by month.
+    """
+    start = rules.month_start(start)
+    last = rules.add_months(start, months - 1)
+    scope = scope_for(user)
+    town_filter = "AND r.town_id = %(town)s" if scope.town_code else ""
+    with transaction.atomic(), connection.cursor() as cursor:
+        min_age = matching._prepare_policies(cursor, start)
+        # No policy in force yet: nobody is in any tier (threshold in year 1 selects nobody).
+        threshold = dt.date(last.year - min_age, last.month, 1) if min_age is not None else dt.date(1, 1, 1)
+        cursor.execute(
+            f"""
+            SELECT x.m, count(DISTINCT x.id), coalesce(sum(tier.monthly_amount), 0), array_agg(DISTINCT x.id)
+            FROM (
+                SELECT r.id, r.birth_date, r.dibao, r.tekun, mm.m
+                FROM residents_resident r
+                CROSS JOIN generate_series(%(start)s::date, %(last)s::date, interval '1 month') AS mm(m)
+                WHERE r.town_id IS NOT NULL AND r.birth_date < %(threshold)s {town_filter}
+                  AND NOT (r.status = 'deceased' AND date_trunc('month', r.death_date) < mm.m)
+                  AND NOT (r.status = 'moved_out' AND date_trunc('month', r.moved_out_date) < mm.m)
+            ) x
+            {matching._tier_lateral("x.m::date")}
+            WHERE tier.code = %(tier)s
+            GROUP BY x.m ORDER BY x.m
+            """,
+            {
+                "start": start,
+                "last": last,
+                "threshold": threshold,
+                "town": scope.town_code,
+                "tier": tier_code,
+            },
+        )
+        rows, people = [], set()
+        for month, n, current, ids in cursor.fetchall():
+            people.update(ids or [])
+            rows.append({"month": month.date() if hasattr(month, "date") else month, "people": n,
+                         "current": current, "simulated": amount * n, "difference": amount * n - current})  # fmt: skip
+        transaction.set_rollback(True)
+    return {
+        "rows": rows,
+        "people": len(people),
+        "monthly_current": rows[0]["current"] if rows else Decimal("0"),
+        "monthly_simulated": rows[0]["simulated"] if rows else Decimal("0"),
+        "yearly_current": sum((r["current"] for r in rows), Decimal("0")),
+        "yearly_simulated": sum((r["simulated"] for r in rows), Decimal("0")),
+        "yearly_difference": sum((r["difference"] for r in rows), Decimal("0")),
+    }

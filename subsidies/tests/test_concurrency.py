@@ -1,0 +1,134 @@
+"""The advisory lock with two real concurrent runs, and a real Celery worker killed mid-run.
+
+Both need committed data visible to other processes, so they are transactional tests; the
+subprocesses are pointed at the test database through DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from subsidies.matching import RunInProgress, run_match
+from subsidies.models import AllowanceGrant, MatchRun, PaymentLine
+
+from .conftest import D, paid, person, state
+
+ROOT = Path(__file__).resolve().parents[2]
+transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _env(**extra) -> dict:
+    db = connection.settings_dict
+    url = f"postgis://{db['USER']}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": settings.REDIS_URL,
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+def _wait(predicate, timeout=60.0, what="condition"):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _paused_in_transaction() -> bool:
+    """The running match is inside its transaction (the test pause), holding uncommitted writes."""
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'idle in transaction'"
+            " AND pid <> pg_backend_pid()",
+            [connection.settings_dict["NAME"]],
+        )
+        return c.fetchone()[0] > 0
+
+
+@transactional
+def test_second_concurrent_run_exits_at_once():
+    for i in range(3):
+        person(D(1930 + i, 1, 1))
+    first = subprocess.Popen(
+        [sys.executable, "manage.py", "match_allowances", "--as-of", "2027-01-01"],
+        cwd=ROOT, env=_env(SUBSIDIES_MATCH_TEST_PAUSE="8"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        _wait(_paused_in_transaction, what="the first run to be inside its transaction")
+        started = time.monotonic()
+        second = subprocess.run(
+            [sys.executable, "manage.py", "match_allowances", "--as-of", "2027-01-01"],
+            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert second.returncode == 1
+        assert "另一次匹配正在运行" in second.stderr
+        assert time.monotonic() - started < 7  # did not wait for the first run
+        with pytest.raises(RunInProgress):
+            run_match(as_of=D(2027, 1, 1), trigger="test")
+        assert first.wait(timeout=60) == 0, first.stderr.read()
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert list(MatchRun.objects.order_by("id").values_list("status", flat=True)) == [
+        "succeeded",
+        "skipped",
+        "skipped",
+    ]
+    assert AllowanceGrant.objects.count() == 3
+
+
+@transactional
+def test_worker_killed_mid_run_then_rerun_gives_the_same_end_state():
+    from subsidies.tasks import match_allowances_task
+
+    people = [person(D(1925 + i * 3, 1 + i, 10)) for i in range(6)]
+    queue = f"test-allowance-{uuid.uuid4().hex[:8]}"
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "hechuan_portal", "worker", "-P", "solo", "-Q", queue,
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
+        cwd=ROOT, env=_env(SUBSIDIES_MATCH_TEST_PAUSE="60"), start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        match_allowances_task.apply_async(kwargs={"as_of": "2027-01-01", "trigger": "test"}, queue=queue)
+        _wait(lambda: MatchRun.objects.filter(status="running").exists(), what="the worker to start the run")
+        _wait(_paused_in_transaction, what="the run to be midway")
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+    # Nothing of the killed run is left but its row, still "running".
+    _wait(lambda: not _paused_in_transaction(), what="PostgreSQL to end the dead session")
+    assert AllowanceGrant.objects.count() == 0 and PaymentLine.objects.count() == 0
+    assert list(MatchRun.objects.values_list("status", flat=True)) == ["running"]
+
+    outcome = run_match(as_of=D(2027, 1, 1), trigger="rerun")
+    assert outcome.run.status == "succeeded"
+    assert list(MatchRun.objects.order_by("id").values_list("status", flat=True)) == [
+        "interrupted",
+        "succeeded",
+    ]
+    after_rerun = state()
+    # The same end state as an uninterrupted run: each person paid January per STANDARDS §6.
+    amounts = {80: "50.00", 90: "100.00", 100: "300.00"}
+    for p in people:
+        age = (2027 * 12 + 1 - (p.birth_date.year * 12 + p.birth_date.month) - 1) // 12
+        band = 100 if age >= 100 else 90 if age >= 90 else 80
+        assert paid(p) == [("2027-01", amounts[band], "normal")]
+    run_match(as_of=D(2027, 1, 1), trigger="again", force_full=True)
+    assert state() == after_rerun

@@ -1,0 +1,347 @@
+"""Staff pages of the senior allowance: dashboard, runs, policy, rolls, overpayments, people, reviews."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hechuan_portal.accounts.audit import audit_record
+from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.scope import is_district
+from hechuan_portal.residents.models import Resident
+from hechuan_portal.residents.views import registry_user
+
+from . import selectors, services
+from .forms import (
+    ConfigForm,
+    ManualDecisionForm,
+    OverpaymentStatusForm,
+    PolicyForm,
+    ReviewRequestForm,
+    SimulationForm,
+    TierFormSet,
+)
+from .models import (
+    AllowanceConfig,
+    AllowanceDecision,
+    AllowanceGrant,
+    AllowancePolicy,
+    MatchRun,
+    Overpayment,
+    PaymentLine,
+    PayrollPeriod,
+    ReviewStatus,
+)
+from .tasks import match_allowances_task
+
+
+def _require(check: bool) -> None:
+    if not check:
+        raise PermissionDenied
+
+
+@login_required
+def dashboard(request):
+    _require(registry_user(request.user))
+    data = selectors.dashboard(user=request.user)
+    last_run = MatchRun.objects.visible_to(request.user).first()
+    return render(request, "subsidies/dashboard.html", {"data": data, "last_run": last_run})
+
+
+@login_required
+def runs(request):
+    _require(is_district(request.user))
+    if request.method == "POST":
+        _require(services.can_manage(request.user))
+        transaction.on_commit(
+            lambda: match_allowances_task.delay(
+                as_of=timezone.localdate().isoformat(), user_id=request.user.pk, trigger="manage"
+            )
+        )
+        messages.success(request, _("已提交匹配任务，稍后刷新查看结果。"))
+        return redirect("subsidies:runs")
+    page = Paginator(MatchRun.objects.visible_to(request.user).select_related("triggered_by"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "subsidies/runs.html", {"page": page, "can_manage": services.can_manage(request.user)}
+    )
+
+
+@login_required
+def policies(request):
+    _require(is_district(request.user))
+    config = AllowanceConfig.current()
+    config_form = ConfigForm(request.POST or None, instance=config, prefix="cfg")
+    if request.method == "POST":
+        _require(services.can_manage(request.user))
+        if config_form.is_valid():
+            config_form.save()
+            messages.success(request, _("补发上限已保存。"))
+            return redirect("subsidies:policies")
+    items = AllowancePolicy.objects.prefetch_related("tiers")
+    return render(
+        request,
+        "subsidies/policies.html",
+        {"policies": items, "config_form": config_form, "can_manage": services.can_manage(request.user)},
+    )
+
+
+@login_required
+def policy_edit(request, pk=None):
+    _require(services.can_manage(request.user))
+    policy = get_object_or_404(AllowancePolicy, pk=pk) if pk else None
+    form = PolicyForm(request.POST or None, instance=policy)
+    formset = TierFormSet(request.POST or None, instance=policy or AllowancePolicy())
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            formset.instance = saved
+            formset.save()
+            saved.save()  # updated_at moves: the next match runs in full under the new policy
+            audit_record(
+                action=AuditAction.UPDATE if pk else AuditAction.CREATE,
+                request=request,
+                obj=saved,
+                reason=_("编辑津贴政策"),
+            )
+        messages.success(request, _("政策已保存，下次匹配起生效；已关闭的月份不受影响。"))
+        return redirect("subsidies:policies")
+    return render(request, "subsidies/policy_form.html", {"form": form, "formset": formset, "policy": policy})
+
+
+@login_required
+def payroll(request):
+    _require(is_district(request.user))
+    periods = PayrollPeriod.objects.visible_to(request.user)
+    return render(request, "subsidies/payroll.html", {"periods": periods})
+
+
+def _period_or_404(request, month: str) -> PayrollPeriod:
+    _require(is_district(request.user))
+    try:
+        day = services.parse_period(month)
+    except ValidationError:
+        raise PermissionDenied from None
+    return get_object_or_404(PayrollPeriod.objects.visible_to(request.user), month=day)
+
+
+@login_required
+def payroll_detail(request, month):
+    period = _period_or_404(request, month)
+    towns = (
+        PaymentLine.objects.filter(period=period)
+        .values("town__name", "town_id")
+        .annotate(
+            n=Count("id"),
+            normal=Sum("amount", filter=Q(kind="normal")),
+            arrears=Sum("amount", filter=Q(kind="arrears")),
+            total=Sum("amount"),
+        )
+        .order_by("town_id")
+    )
+    return render(
+        request,
+        "subsidies/payroll_detail.html",
+        {"period": period, "towns": towns, "can_manage": services.can_manage(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def payroll_close(request, month):
+    period = _period_or_404(request, month)
+    _require(services.can_manage(request.user))
+    try:
+        services.payroll_close(month=period.month, user=request.user, request=request)
+        messages.success(request, _("发放名册已关闭。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("subsidies:payroll_detail", month=month)
+
+
+def _file_response(path: Path, name: str) -> FileResponse:
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=name)  # noqa: SIM115
+
+
+@login_required
+def payroll_export(request, month):
+    period = _period_or_404(request, month)
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    tmp = Path(tempfile.mkdtemp()) / f"payroll-{month}.{fmt}"
+    services.payroll_export(month=period.month, output=tmp, user=request.user, request=request)
+    return _file_response(tmp, tmp.name)
+
+
+@login_required
+def overpayments(request):
+    _require(registry_user(request.user))
+    qs = Overpayment.objects.visible_to(request.user)
+    towns = (
+        qs.values("town__name", "town_id")
+        .annotate(n=Count("id"), open=Sum("amount", filter=Q(status="open")), total=Sum("amount"))
+        .order_by("town_id")
+    )
+    page = Paginator(qs.select_related("resident", "town"), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "subsidies/overpayments.html",
+        {"towns": towns, "page": page, "can_export": is_district(request.user),
+         "can_manage": services.can_manage(request.user), "status_form": OverpaymentStatusForm()},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def overpayment_status(request, pk):
+    _require(services.can_manage(request.user))
+    item = get_object_or_404(Overpayment.objects.visible_to(request.user), pk=pk)
+    form = OverpaymentStatusForm(request.POST)
+    if form.is_valid():
+        services.overpayment_set_status(
+            overpayment=item, status=form.cleaned_data["status"], user=request.user, request=request
+        )
+    return redirect("subsidies:overpayments")
+
+
+@login_required
+def overpayments_export(request):
+    _require(is_district(request.user))
+    tmp = Path(tempfile.mkdtemp()) / "overpayments.csv"
+    services.overpayments_export(output=tmp, user=request.user, request=request)
+    return _file_response(tmp, tmp.name)
+
+
+def _person_or_404(request, pk) -> Resident:
+    _require(registry_user(request.user))
+    return get_object_or_404(Resident.objects.visible_to(request.user).select_related("town"), pk=pk)
+
+
+@login_required
+def person(request, pk):
+    resident = _person_or_404(request, pk)
+    grant = AllowanceGrant.objects.filter(resident=resident).first()
+    audit_record(
+        action=AuditAction.VIEW,
+        request=request,
+        obj=resident,
+        area_code=resident.town_id or "",
+        reason=_("查看津贴记录"),
+    )
+    context = {
+        "resident": resident,
+        "grant": grant,
+        "decisions": AllowanceDecision.objects.filter(resident=resident).select_related("decided_by", "run")[
+            :200
+        ],
+        "lines": PaymentLine.objects.filter(resident=resident)
+        .select_related("period")
+        .order_by("-month")[:120],
+        "overpayments": Overpayment.objects.filter(resident=resident).order_by("month"),
+        "review_form": ReviewRequestForm(),
+        "decision_form": ManualDecisionForm(
+            initial={
+                "status": grant.status if grant and grant.status != "none" else "active",
+                "tier_code": grant.tier_code if grant else "",
+                "tier_label": grant.tier_label if grant else "",
+                "monthly_amount": grant.monthly_amount if grant else None,
+                "start_month": grant.start_month if grant else None,
+                "end_month": grant.end_month if grant else None,
+            }
+        ),
+        "can_manage": services.can_manage(request.user),
+    }
+    return render(request, "subsidies/person.html", context)
+
+
+@login_required
+@require_POST
+def person_review(request, pk):
+    resident = _person_or_404(request, pk)
+    form = ReviewRequestForm(request.POST)
+    if form.is_valid():
+        services.grant_request_review(
+            resident=resident, note=form.cleaned_data["note"], user=request.user, request=request
+        )
+        messages.success(request, _("已转入人工复核队列。"))
+    else:
+        messages.error(request, _("请填写复核申请的理由"))
+    return redirect("subsidies:person", pk=pk)
+
+
+@login_required
+@require_POST
+def person_decide(request, pk):
+    resident = _person_or_404(request, pk)
+    _require(services.can_manage(request.user))
+    form = ManualDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grant_decide_manually(
+                resident=resident, user=request.user, request=request, **form.cleaned_data
+            )
+            messages.success(request, _("人工决定已保存，夜间匹配不会覆盖。"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(
+            request,
+            _("请检查填写内容：%(errors)s")
+            % {"errors": "; ".join(" ".join(v) for v in form.errors.values())},
+        )
+    return redirect("subsidies:person", pk=pk)
+
+
+@login_required
+@require_POST
+def person_automatic(request, pk):
+    resident = _person_or_404(request, pk)
+    _require(services.can_manage(request.user))
+    services.grant_return_to_automatic(
+        resident=resident, note=request.POST.get("note", ""), user=request.user, request=request
+    )
+    messages.success(request, _("已恢复自动匹配。"))
+    return redirect("subsidies:person", pk=pk)
+
+
+@login_required
+def reviews(request):
+    _require(registry_user(request.user))
+    queue = (
+        AllowanceGrant.objects.visible_to(request.user)
+        .filter(review_status=ReviewStatus.REQUESTED)
+        .select_related("resident", "resident__town")
+        .order_by("review_requested_at")
+    )
+    return render(request, "subsidies/reviews.html", {"queue": queue[:500]})
+
+
+@login_required
+def simulate(request):
+    _require(is_district(request.user))
+    policy = (
+        AllowancePolicy.objects.filter(effective_from__lte=timezone.localdate())
+        .prefetch_related("tiers")
+        .first()
+    )
+    tiers = [(t.code, f"{t.label}（¥{t.monthly_amount}）") for t in policy.tiers.all()] if policy else []
+    form = SimulationForm(request.GET or None, tiers=tiers)
+    result = None
+    if request.GET and form.is_valid():
+        result = selectors.simulate(
+            user=request.user, tier_code=form.cleaned_data["tier_code"], amount=form.cleaned_data["amount"],
+            start=form.cleaned_data["start"],
+        )  # fmt: skip
+    return render(request, "subsidies/simulate.html", {"form": form, "result": result})
