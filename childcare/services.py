@@ -361,6 +361,7 @@ def waitlist_join(
     """Put a family on a full class's waitlist. Priority points are the sum of the active
     categories' points, fixed at application so the order stays explainable."""
     _require_facility_scope(user, klass.facility)
+    _require_child_scope(user, child)
     klass.refresh_from_db()
     if klass.vacant > 0:
         raise ChildcareError("class_has_vacancy", status=409)
