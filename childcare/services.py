@@ -526,9 +526,6 @@ def checkup_record(
         raise ChildcareError("clinic_not_medical_partner")
     if not _is_clinic_staff(user, clinic):
         raise ChildcareError("not_clinic_staff", status=403)
-    done = Checkup.objects.filter(pk=checkup.pk, status=CheckupStatus.DUE).update(status=CheckupStatus.DONE)
-    if done != 1:
-        raise ChildcareError("checkup_already_recorded", status=409)
     checkup = Checkup.objects.select_related("child").get(pk=checkup.pk)
     child = checkup.child
     z = std.growth_zscores(
@@ -540,7 +537,9 @@ def checkup_record(
         head_cm=head_cm,
     )
     cls = std.classify_growth(z)
-    Checkup.objects.filter(pk=checkup.pk).update(
+    # Recorded once: the status condition makes a second (or concurrent) recording a no-op.
+    done = Checkup.objects.filter(pk=checkup.pk, status=CheckupStatus.DUE).update(
+        status=CheckupStatus.DONE,
         clinic=clinic,
         performed_on=performed_on,
         recorded_by=user,
@@ -560,6 +559,8 @@ def checkup_record(
         overweight=cls.overweight,
         notes_cipher=crypto.encrypt(notes) if notes else None,
     )
+    if done != 1:
+        raise ChildcareError("checkup_already_recorded", status=409)
     reasons = list(cls.follow_up_reasons)
     if hearing == "refer":
         reasons.insert(0, "hearing_refer")
