@@ -12,7 +12,7 @@ from childcare.models import Voucher
 from childcare.services import class_create, voucher_batch_issue, voucher_redeem
 from childcare.standards import add_months
 
-from .factories import ChildFactory, FacilityFactory
+from .factories import ChildFactory
 
 TODAY = timezone.localdate()
 

@@ -1,0 +1,252 @@
+"""The childcare API: enrolment, error codes, scope, audit, query counts."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from childcare.models import Checkup, ChildcareClass, Enrolment
+from childcare.services import class_create, enrolment_create
+from childcare.standards import add_months
+from hechuan_portal.accounts.models import AuditEvent
+from hechuan_portal.common.idcard import check_char
+
+from .factories import ChildFactory, FacilityFactory
+
+TODAY = timezone.localdate()
+TODDLER = add_months(TODAY, -15)
+
+
+def test_enrol_through_the_api(operator_client, small_class):
+    kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
+    r = operator_client.post(
+        "/api/v1/childcare/enrolments/",
+        {"child": kid.pk, "klass": small_class.pk},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["status"] == "active"
+    small_class.refresh_from_db()
+    assert small_class.occupied == 1
+
+
+def test_class_full_code(operator_client, small_class, operator):
+    for _ in range(3):
+        enrolment_create(
+            user=operator,
+            child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
+            klass=small_class,
+        )
+    kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
+    r = operator_client.post(
+        "/api/v1/childcare/enrolments/",
+        {"child": kid.pk, "klass": small_class.pk},
+        content_type="application/json",
+    )
+    assert r.status_code == 409
+    assert r.json()["code"] == "class_full"
+    assert Enrolment.objects.filter(child=kid).count() == 0
+
+
+def test_age_error_code(operator_client, small_class):
+    baby = ChildFactory(birth_date=add_months(TODAY, -8), facility=small_class.facility)
+    r = operator_client.post(
+        "/api/v1/childcare/enrolments/",
+        {"child": baby.pk, "klass": small_class.pk},
+        content_type="application/json",
+    )
+    assert (r.status_code, r.json()["code"]) == (400, "child_too_young")
+
+
+def test_class_create_refused_beyond_standard(operator_client, nursery):
+    r = operator_client.post(
+        "/api/v1/childcare/classes/",
+        {"facility": nursery.pk, "name": "乳儿班", "class_type": "infant", "capacity": 11, "caregivers": 4},
+        content_type="application/json",
+    )
+    assert (r.status_code, r.json()["code"]) == (400, "class_size_exceeds_standard")
+    r = operator_client.post(
+        "/api/v1/childcare/classes/",
+        {"facility": nursery.pk, "name": "乳儿班", "class_type": "infant", "capacity": 10, "caregivers": 3},
+        content_type="application/json",
+    )
+    assert (r.status_code, r.json()["code"]) == (400, "ratio_below_standard")
+    assert ChildcareClass.objects.count() == 0
+    r = operator_client.post(
+        "/api/v1/childcare/classes/",
+        {"facility": nursery.pk, "name": "乳儿班", "class_type": "infant", "capacity": 10, "caregivers": 4},
+        content_type="application/json",
+    )
+    assert r.status_code == 201
+    nursery.refresh_from_db()
+    assert nursery.places_total == 10
+
+
+def test_class_scope(
+    operator_client, officer_a_client, officer_b_client, staff_client, auditor_client, small_class
+):
+    other = FacilityFactory(name="别家托育")
+    class_create(user=None, facility=other, name="托大", class_type="toddler_large", capacity=7, caregivers=1)
+
+    def names(client):
+        return sorted(c["facility_name"] for c in client.get("/api/v1/childcare/classes/").json()["results"])
+
+    assert names(operator_client) == ["合阳托育园"]
+    assert names(officer_a_client) == ["别家托育", "合阳托育园"]
+    assert names(officer_b_client) == []
+    assert names(staff_client) == ["别家托育", "合阳托育园"]
+    assert names(auditor_client) == []
+    other_class = ChildcareClass.objects.get(facility=other)
+    assert operator_client.get(f"/api/v1/childcare/classes/{other_class.pk}/").status_code == 404
+
+
+def test_operator_cannot_enrol_in_another_facility(operator_client, nursery_b):
+    klass = class_create(
+        user=None, facility=nursery_b, name="托大", class_type="toddler_large", capacity=7, caregivers=1
+    )
+    kid = ChildFactory(birth_date=add_months(TODAY, -30), town_id="500117002000", facility=nursery_b)
+    r = operator_client.post(
+        "/api/v1/childcare/enrolments/", {"child": kid.pk, "klass": klass.pk}, content_type="application/json"
+    )
+    assert (r.status_code, r.json()["code"]) == (404, "not_in_scope")
+    assert Enrolment.objects.count() == 0
+
+
+def test_auditor_cannot_write(auditor_client, small_class):
+    r = auditor_client.post(
+        "/api/v1/childcare/enrolments/",
+        {"child": 1, "klass": small_class.pk},
+        content_type="application/json",
+    )
+    assert r.status_code == 403
+    assert Enrolment.objects.count() == 0
+
+
+def test_child_create_masks_and_encrypts_the_id(officer_a_client, officer_a):
+    number = "50011720250307001" + check_char("50011720250307001")
+    bad = number[:17] + ("0" if number[17] != "0" else "1")
+    payload = {
+        "name": "小明",
+        "gender": "M",
+        "birth_date": "2025-03-07",
+        "id_number": bad,
+        "guardian_name": "王芳",
+        "guardian_phone": "13900000000",
+        "town": "500117001000",
+    }
+    r = officer_a_client.post("/api/v1/childcare/children/", payload, content_type="application/json")
+    assert (r.status_code, r.json()["code"]) == (400, "id_check_digit")
+    payload["id_number"] = number
+    r = officer_a_client.post("/api/v1/childcare/children/", payload, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["id_masked"] == "500117********" + number[-4:]
+    assert number not in r.content.decode()
+    r = officer_a_client.post(
+        "/api/v1/childcare/children/",
+        {
+            "name": "小明",
+            "gender": "M",
+            "birth_date": "2025-03-07",
+            "id_number": number,
+            "guardian_name": "王芳",
+            "guardian_phone": "13900000000",
+            "town": "500117001000",
+        },
+        content_type="application/json",
+    )
+    assert r.json()["code"] == "child_exists"
+    r = officer_a_client.post(
+        "/api/v1/childcare/children/",
+        {
+            "name": "小红",
+            "gender": "F",
+            "birth_date": "2025-03-07",
+            "guardian_name": "王芳",
+            "guardian_phone": "13900000000",
+            "town": "500117002000",
+        },
+        content_type="application/json",
+    )
+    assert (r.status_code, r.json()["code"]) == (404, "not_in_scope")
+
+
+def test_child_reads_are_audited(officer_a_client, officer_a):
+    kid = ChildFactory()
+    before = AuditEvent.objects.count()
+    r = officer_a_client.get(f"/api/v1/childcare/children/{kid.pk}/")
+    assert r.status_code == 200
+    event = AuditEvent.objects.order_by("-id").first()
+    assert AuditEvent.objects.count() == before + 1
+    assert (event.action, event.object_type, event.object_id, event.actor_id) == (
+        "view",
+        "childcare.child",
+        str(kid.pk),
+        officer_a.pk,
+    )
+
+
+def test_checkups_visible_to_facility_and_audited(operator_client, officer_a_client, small_class, operator):
+    kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
+    enrolment_create(user=operator, child=kid, klass=small_class)
+    r = operator_client.get("/api/v1/childcare/checkups/")
+    assert r.json()["count"] == Checkup.objects.filter(child=kid).count() > 0
+    assert AuditEvent.objects.filter(object_type="childcare.checkup", action="view").count() == 1
+    assert officer_a_client.get("/api/v1/childcare/checkups/").json()["count"] == 0
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_class_list_query_count(staff_client, nursery, n, django_assert_num_queries):
+    for i in range(n):
+        class_create(
+            user=None, facility=nursery, name=f"班{i}", class_type="toddler_large", capacity=7, caregivers=1
+        )
+    with django_assert_num_queries(7):  # session read+save, user, savepoints, count, page
+        r = staff_client.get("/api/v1/childcare/classes/")
+    assert r.json()["count"] == n
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_child_list_query_count(staff_client, n, django_assert_num_queries):
+    ChildFactory.create_batch(n)
+    with django_assert_num_queries(8):  # the same plus the audit insert
+        r = staff_client.get("/api/v1/childcare/children/")
+    assert r.json()["count"] == n
+
+
+def test_places_stats(staff_client, small_class):
+    from hechuan_portal.residents.models import Resident
+
+    Resident.objects.bulk_create(
+        [
+            Resident(
+                id_cipher=b"x",
+                id_index=f"idx{i}",
+                id_masked="x",
+                name="r",
+                gender="M",
+                birth_date=dt.date(1990, 1, 1),
+                hukou_code="500117001001",
+                town_id="500117001000",
+                extract_date=TODAY,
+                status="normal" if i < 1000 else "deceased",
+                death_date=None if i < 1000 else TODAY,
+            )
+            for i in range(1001)
+        ]
+    )
+    r = staff_client.get("/api/v1/childcare/stats/places/")
+    assert r.status_code == 200
+    town = next(t for t in r.json()["towns"] if t["code"] == "500117001000")
+    assert (town["population"], town["places"], town["per_thousand"], town["inclusive_share"]) == (
+        1000,
+        3,
+        "3.00",
+        "0.0",
+    )
+    assert r.json()["district"]["places"] == 3
+
+
+def test_schema_still_valid(staff_client):
+    r = staff_client.get("/api/v1/schema/")
+    assert r.status_code == 200
+    assert b"/api/v1/childcare/enrolments/" in r.content
