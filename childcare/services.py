@@ -297,13 +297,14 @@ def _enrol(
         raise ChildcareError("child_already_enrolled", status=409) from None
     Child.objects.filter(pk=child.pk).update(facility_id=klass.facility_id)
     checkups_generate_for(enrolments=[enrolment])
-    audit_record(
-        action=AuditAction.CREATE,
-        actor=user,
-        obj=enrolment,
-        area_code=child.town_id,
-        changes={"class": klass.pk},
-    )
+    if user is not None:  # system writes (demo data) are logged by their command
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=user,
+            obj=enrolment,
+            area_code=child.town_id,
+            changes={"class": klass.pk},
+        )
     return enrolment
 
 
@@ -382,7 +383,8 @@ def waitlist_join(
     except IntegrityError:
         raise ChildcareError("already_waiting", status=409) from None
     entry.categories.set(categories)
-    audit_record(action=AuditAction.CREATE, actor=user, obj=entry, area_code=child.town_id)
+    if user is not None:
+        audit_record(action=AuditAction.CREATE, actor=user, obj=entry, area_code=child.town_id)
     return entry
 
 
@@ -637,13 +639,14 @@ def voucher_batch_issue(
         ],
         batch_size=2000,
     )
-    audit_record(
-        action=AuditAction.CREATE,
-        actor=user,
-        obj=batch,
-        area_code=town_id or "",
-        changes={"vouchers": batch.vouchers.count()},
-    )
+    if user is not None:
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=user,
+            obj=batch,
+            area_code=town_id or "",
+            changes={"vouchers": batch.vouchers.count()},
+        )
     return batch
 
 
