@@ -28,7 +28,9 @@ class ClassForm(forms.Form):
 class ChildForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=64)
     gender = forms.ChoiceField(label=_("性别"), choices=[("M", _("男")), ("F", _("女"))])
-    birth_date = forms.DateField(label=_("出生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(
+        label=_("出生日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     id_number = forms.CharField(label=_("身份证号"), max_length=20, required=False)
     guardian_name = forms.CharField(label=_("监护人"), max_length=64)
     guardian_phone = forms.CharField(label=_("监护人电话"), max_length=32)
@@ -47,7 +49,9 @@ class ChildForm(forms.Form):
 class EnrolForm(forms.Form):
     child = forms.ModelChoiceField(queryset=Child.objects.none(), label=_("幼儿"))
     start_date = forms.DateField(
-        label=_("入托日期"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label=_("入托日期"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        initial=timezone.localdate,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -74,7 +78,9 @@ class WaitlistForm(forms.Form):
 
 class CheckupForm(forms.Form):
     clinic = forms.ModelChoiceField(queryset=Facility.objects.none(), label=_("检查机构"))
-    performed_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    performed_on = forms.DateField(
+        label=_("检查日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     hearing = forms.ChoiceField(
         label=_("听力"), choices=[("", "—"), *ScreeningResult.choices], required=False
     )
@@ -102,7 +108,9 @@ class VoucherIssueForm(forms.Form):
     child_ids = forms.CharField(
         label=_("幼儿编号名单"), required=False, help_text=_("按名单发放时填写，以逗号或换行分隔。")
     )
-    expires_on = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(
+        label=_("有效期至"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
     def clean_child_ids(self) -> list[int]:
         raw = self.cleaned_data["child_ids"].replace("，", ",").replace("\n", ",")

@@ -17,7 +17,7 @@ from hechuan_portal.common.idcard import IdNumberError
 
 from .. import selectors, services
 from ..error_codes import ChildcareError
-from ..filters import ChildFilter, ClassFilter, EnrolmentFilter, WaitlistFilter
+from ..filters import CheckupFilter, ChildFilter, ClassFilter, EnrolmentFilter, WaitlistFilter
 from ..models import Checkup, Child, ChildcareClass, Enrolment, WaitlistEntry
 from . import serializers as s
 
@@ -200,7 +200,7 @@ class CheckupViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
     every read is audited."""
 
     serializer_class = s.CheckupSerializer
-    filterset_fields = ["child", "facility", "status"]
+    filterset_class = CheckupFilter
 
     def get_queryset(self):
         return Checkup.objects.visible_to(self.request.user).order_by("child_id", "age_months")

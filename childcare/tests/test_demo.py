@@ -16,7 +16,9 @@ def snapshot():
         "checkups": sorted(Checkup.objects.values_list("age_months", "status", "z_wfa")),
         "follow_ups": FollowUp.objects.count(),
         "vouchers": Voucher.objects.count(),
-        "places": sorted(Facility.objects.values_list("name", "places_total", "places_inclusive", "places_occupied")),
+        "places": sorted(
+            Facility.objects.values_list("name", "places_total", "places_inclusive", "places_occupied")
+        ),
     }
 
 

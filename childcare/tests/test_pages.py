@@ -87,7 +87,7 @@ def test_class_list_page_query_count(staff_client, nursery, n, django_assert_num
         class_create(
             user=None, facility=nursery, name=f"班{i}", class_type="toddler_large", capacity=7, caregivers=1
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         r = staff_client.get("/manage/childcare/classes/")
     assert r.content.decode().count("cc-card-title") == n
 
@@ -99,6 +99,6 @@ def test_child_list_page_query_count(staff_client, small_class, operator, n, dja
             user=operator, child=ChildFactory(birth_date=TODDLER), klass=small_class
         ) if False else None
         ChildFactory(birth_date=TODDLER)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         r = staff_client.get("/manage/childcare/children/")
     assert r.content.decode().count("cc-card-title") == n

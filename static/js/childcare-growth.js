@@ -16,10 +16,10 @@
   var chart = echarts.init(el);
   chart.setOption({
     animation: false,
-    grid: {left: 40, right: 16, top: 40, bottom: 40},
-    legend: {top: 0, type: "scroll"},
+    grid: {left: 44, right: 16, top: 36, bottom: 64},
+    legend: {bottom: 0, type: "scroll"},
     tooltip: {trigger: "axis"},
-    xAxis: {type: "value", name: labels.x, nameLocation: "middle", nameGap: 24, min: 0},
+    xAxis: {type: "value", name: labels.x, nameLocation: "middle", nameGap: 22, min: 0},
     yAxis: {type: "value", name: labels.y},
     series: series
   });
