@@ -129,6 +129,8 @@ def seed(*, residents: int = 0, stdout=None) -> None:
     for facility in facilities:
         plan = PLANS.get(facility.kind, DEFAULT_PLAN)
         profile, _created = ChildcareProfile.objects.get_or_create(facility=facility)
+        if profile.partner_clinic_id is None:
+            ChildcareProfile.objects.filter(pk=profile.pk).update(partner_clinic=clinic)
         if facility.kind == FacilityKind.KINDERGARTEN and profile.kindergarten_vacant < 14:
             profile.kindergarten_places, profile.kindergarten_pupils = 300, 270
             profile.save()

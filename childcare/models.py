@@ -69,6 +69,16 @@ class ChildcareProfile(models.Model):
     health_workers = models.PositiveSmallIntegerField(_("专职卫生保健人员"), default=0)
     kindergarten_places = models.PositiveIntegerField(_("幼儿园核定学位"), default=0)
     kindergarten_pupils = models.PositiveIntegerField(_("幼儿园在园幼儿"), default=0)
+    # 医育结合: the clinic that screens this facility's children sees their due check-ups.
+    partner_clinic = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("签约医疗卫生机构"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partner_of",
+        limit_choices_to={"kind": "medical_partner"},
+    )
 
     class Meta:
         verbose_name = _("托育机构概况")
@@ -372,8 +382,9 @@ class WaitlistEntry(models.Model):
 
 
 class ScreeningQuerySet(models.QuerySet):
-    """Screening data of minors: district staff, the childcare facility and the recording clinic
-    only. Town officers and auditors see nothing. (Not a ScopedQuerySet: no town rule here.)"""
+    """Screening data of minors: district staff, the childcare facility, the recording clinic and
+    the facility's partner clinic (which must see the due check-ups to do them) only. Town officers
+    and auditors see nothing. (Not a ScopedQuerySet: there is no town rule here.)"""
 
     def visible_to(self, user):
         if user is None or not user.is_authenticated or not user.is_active:
@@ -381,7 +392,11 @@ class ScreeningQuerySet(models.QuerySet):
         if user.is_superuser or user.role in DISTRICT_ROLES:
             return self
         if user.role == Role.FACILITY_OPERATOR:
-            return self.filter(Q(facility__operators=user) | Q(clinic__operators=user)).distinct()
+            return self.filter(
+                Q(facility__operators=user)
+                | Q(clinic__operators=user)
+                | Q(facility__childcare_profile__partner_clinic__operators=user)
+            ).distinct()
         return self.none()
 
 

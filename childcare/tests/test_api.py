@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from childcare.models import Checkup, ChildcareClass, Enrolment
+from childcare.models import Checkup, ChildcareClass, ChildcareProfile, Enrolment, FollowUp
 from childcare.services import class_create, enrolment_create
 from childcare.standards import add_months
 from hechuan_portal.accounts.models import AuditEvent
@@ -250,3 +250,134 @@ def test_schema_still_valid(staff_client):
     r = staff_client.get("/api/v1/schema/")
     assert r.status_code == 200
     assert b"/api/v1/childcare/enrolments/" in r.content
+
+
+def test_waitlist_join_and_accept_through_the_api(operator_client, operator, small_class):
+    for _ in range(3):
+        enrolment_create(
+            user=operator,
+            child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
+            klass=small_class,
+        )
+    kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
+    r = operator_client.post(
+        "/api/v1/childcare/waitlist/",
+        {"child": kid.pk, "klass": small_class.pk, "categories": ["second_child"]},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    entry = r.json()
+    assert (entry["status"], entry["priority_points"], entry["categories"]) == (
+        "waiting",
+        2,
+        ["second_child"],
+    )
+    first = Enrolment.objects.filter(klass=small_class, status="active").first()
+    r = operator_client.post(
+        f"/api/v1/childcare/enrolments/{first.pk}/withdraw/", {}, content_type="application/json"
+    )
+    assert r.json()["status"] == "withdrawn"
+    r = operator_client.get("/api/v1/childcare/waitlist/")
+    assert r.json()["results"][0]["status"] == "offered"
+    r = operator_client.post(
+        f"/api/v1/childcare/waitlist/{entry['id']}/accept/", {}, content_type="application/json"
+    )
+    assert r.status_code == 201
+    assert r.json()["child"] == kid.pk
+    small_class.refresh_from_db()
+    assert (small_class.occupied, small_class.reserved) == (3, 0)
+
+
+def test_checkup_record_through_the_api(small_class, operator):
+    from conftest import _client_for, make_user
+
+    kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility, gender="M")
+    enrolment_create(user=operator, child=kid, klass=small_class)
+    clinic = FacilityFactory(kind="medical_partner", name="诊所")
+    nurse = make_user("nurse", "facility_operator")
+    clinic.operators.add(nurse)
+    checkup = Checkup.objects.filter(child=kid).first()
+    client = _client_for(nurse)
+    # A clinic that is not the facility's partner does not see the check-up at all.
+    r = client.post(
+        f"/api/v1/childcare/checkups/{checkup.pk}/record/",
+        {"clinic": clinic.pk, "performed_on": TODAY.isoformat(), "hearing": "refer", "weight_kg": "10.2"},
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+    ChildcareProfile.objects.update_or_create(
+        facility=small_class.facility, defaults={"partner_clinic": clinic}
+    )
+    r = client.post(
+        f"/api/v1/childcare/checkups/{checkup.pk}/record/",
+        {"clinic": clinic.pk, "performed_on": TODAY.isoformat(), "hearing": "refer", "weight_kg": "10.2"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["hearing"] == "refer"
+    assert FollowUp.objects.filter(checkup=checkup).values_list("reason", flat=True).get() == "hearing_refer"
+    checkup = Checkup.objects.filter(child=kid, status="due").first()
+    op_client = _client_for(operator)
+    r = op_client.post(
+        f"/api/v1/childcare/checkups/{checkup.pk}/record/",
+        {"clinic": clinic.pk, "performed_on": TODAY.isoformat(), "hearing": "refer"},
+        content_type="application/json",
+    )
+    assert (r.status_code, r.json()["code"]) == (403, "not_clinic_staff")
+    checkup.refresh_from_db()
+    assert checkup.status == "due"
+
+
+def test_voucher_redeem_api_refuses_the_second_time(operator_client, operator, district_staff, nursery):
+    from decimal import Decimal
+
+    from childcare.services import voucher_batch_issue
+
+    class_create(
+        user=None,
+        facility=nursery,
+        name="普惠",
+        class_type="toddler_large",
+        capacity=7,
+        caregivers=1,
+        is_inclusive=True,
+    )
+    ChildFactory(birth_date=add_months(TODAY, -6))
+    batch = voucher_batch_issue(
+        user=district_staff,
+        name="券",
+        value=Decimal("100"),
+        issued_on=TODAY,
+        expires_on=TODAY,
+        town_id="500117001000",
+    )
+    code = batch.vouchers.get().code
+    r = operator_client.post(
+        "/api/v1/childcare/vouchers/redeem/",
+        {"code": code, "facility": nursery.pk},
+        content_type="application/json",
+    )
+    assert (r.status_code, r.json()["status"]) == (200, "redeemed")
+    r = operator_client.post(
+        "/api/v1/childcare/vouchers/redeem/",
+        {"code": code, "facility": nursery.pk},
+        content_type="application/json",
+    )
+    assert (r.status_code, r.json()["code"]) == (409, "voucher_already_redeemed")
+
+
+@pytest.mark.parametrize(
+    ("client_name", "status"),
+    [
+        ("admin_client_", 200),
+        ("staff_client", 200),
+        ("officer_a_client", 200),
+        ("officer_b_client", 200),
+        ("operator_client", 200),
+        ("auditor_client", 403),
+        ("anon_client", 401),
+    ],
+)
+def test_places_stats_permissions(request, client_name, status, db):
+    client = request.getfixturevalue(client_name)
+    assert client.get("/api/v1/childcare/stats/places/").status_code == status

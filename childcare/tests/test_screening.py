@@ -9,7 +9,7 @@ from pygrowup.tables.by_day import wfa
 
 from childcare import selectors
 from childcare.error_codes import ChildcareError
-from childcare.models import Checkup, FollowUp
+from childcare.models import Checkup, ChildcareProfile, FollowUp
 from childcare.services import checkup_record, checkups_generate, enrolment_create
 from childcare.standards import add_months
 from conftest import make_user
@@ -113,6 +113,9 @@ def test_screening_visibility(enrolled, clinic, operator, officer_a, district_st
     assert Checkup.objects.visible_to(officer_a).count() == 0
     assert Checkup.objects.visible_to(auditor).count() == 0
     assert Checkup.objects.visible_to(other_nurse).count() == 0
+    # The facility's partner clinic sees every check-up of its children, due ones included.
+    ChildcareProfile.objects.update_or_create(facility=enrolled.facility, defaults={"partner_clinic": clinic})
+    assert Checkup.objects.visible_to(nurse).count() == 8
 
 
 def test_overdue_lists(enrolled, operator, district_staff):
