@@ -18,6 +18,7 @@ MESSAGES = {
     "child_too_old": _("幼儿月龄已超过该班型的范围。"),
     "child_already_enrolled": _("该幼儿已有在托记录，请先办理退托。"),
     "child_exists": _("该身份证号的幼儿已登记。"),
+    "community_not_in_town": _("所选村社区不属于该镇街。"),
     "id_birth_mismatch": _("出生日期或性别与身份证号不一致。"),
     "not_in_scope": _("超出您的管理范围。"),
     "already_waiting": _("该幼儿已在此班级候补。"),

@@ -25,6 +25,12 @@ class ClassForm(forms.Form):
         self.fields["facility"].queryset = Facility.objects.visible_to(user).filter(kind__in=CHILDCARE_KINDS)
 
 
+class ClassUpdateForm(forms.Form):
+    capacity = forms.IntegerField(label=_("托位数"), min_value=1, max_value=100)
+    caregivers = forms.IntegerField(label=_("保育人员数"), min_value=0, max_value=50)
+    is_inclusive = forms.BooleanField(label=_("普惠托位"), required=False)
+
+
 class ChildForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=64)
     gender = forms.ChoiceField(label=_("性别"), choices=[("M", _("男")), ("F", _("女"))])
@@ -35,6 +41,11 @@ class ChildForm(forms.Form):
     guardian_name = forms.CharField(label=_("监护人"), max_length=64)
     guardian_phone = forms.CharField(label=_("监护人电话"), max_length=32)
     town = forms.ModelChoiceField(queryset=AdminArea.objects.towns(), label=_("镇街"))
+    community = forms.ModelChoiceField(
+        queryset=AdminArea.objects.communities().order_by("parent_id", "name"),
+        label=_("居住村社区"),
+        required=False,
+    )
     facility = forms.ModelChoiceField(queryset=Facility.objects.none(), label=_("托育机构"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -42,6 +53,7 @@ class ChildForm(forms.Form):
         self.fields["facility"].queryset = Facility.objects.visible_to(user).filter(kind__in=CHILDCARE_KINDS)
         if user.area_id and user.role == "town_officer":
             self.fields["town"].queryset = AdminArea.objects.filter(code=user.area_id)
+            self.fields["community"].queryset = AdminArea.objects.communities().filter(parent_id=user.area_id)
         if user.role == "facility_operator":
             self.fields["facility"].required = True
 

@@ -22,6 +22,7 @@ from facilities.models import CHILDCARE_KINDS, Facility, FacilityKind
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.scope import is_district, scope_for
+from hechuan_portal.areas.models import AdminArea, AreaLevel
 from hechuan_portal.common import crypto, idcard
 
 from . import standards as std
@@ -230,6 +231,13 @@ def child_create(
             if facility is None:
                 raise ChildcareError("not_in_scope", status=404)
             _require_facility_scope(user, facility)
+    if (
+        community_id
+        and not AdminArea.objects.filter(
+            code=community_id, level=AreaLevel.COMMUNITY, parent_id=town_id
+        ).exists()
+    ):
+        raise ChildcareError("community_not_in_town")
     child = Child(
         name=name,
         gender=gender,

@@ -23,7 +23,16 @@ from . import selectors, services
 from . import standards as std
 from .error_codes import ChildcareError
 from .filters import ChildFilter, ClassFilter
-from .forms import CheckupForm, ChildForm, ClassForm, EnrolForm, RedeemForm, VoucherIssueForm, WaitlistForm
+from .forms import (
+    CheckupForm,
+    ChildForm,
+    ClassForm,
+    ClassUpdateForm,
+    EnrolForm,
+    RedeemForm,
+    VoucherIssueForm,
+    WaitlistForm,
+)
 from .models import Checkup, Child, ChildcareClass, Enrolment, EnrolmentStatus, WaitlistEntry
 
 
@@ -76,10 +85,23 @@ def class_detail(request, pk: int):
     )
     enrol_form = EnrolForm(user=request.user)
     waitlist_form = WaitlistForm(user=request.user)
+    update_form = ClassUpdateForm(
+        initial={
+            "capacity": klass.capacity,
+            "caregivers": klass.caregivers,
+            "is_inclusive": klass.is_inclusive,
+        }
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "enrol":
+            if action == "update":
+                update_form = ClassUpdateForm(request.POST)
+                if update_form.is_valid():
+                    services.class_update(user=request.user, klass=klass, **update_form.cleaned_data)
+                    messages.success(request, _("班级已更新。"))
+                    return redirect(klass)
+            elif action == "enrol":
                 enrol_form = EnrolForm(request.POST, user=request.user)
                 if enrol_form.is_valid():
                     services.enrolment_create(user=request.user, klass=klass, **enrol_form.cleaned_data)
@@ -120,6 +142,7 @@ def class_detail(request, pk: int):
             "waitlist": waitlist,
             "enrol_form": enrol_form,
             "waitlist_form": waitlist_form,
+            "update_form": update_form,
         },
     )
 
@@ -184,6 +207,7 @@ def child_create(request):
                 guardian_name=data["guardian_name"],
                 guardian_phone=data["guardian_phone"],
                 town_id=data["town"].code,
+                community_id=data["community"].code if data["community"] else None,
                 facility=data["facility"],
             )
         except ChildcareError as exc:

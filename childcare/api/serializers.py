@@ -3,7 +3,16 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Checkup, Child, ChildcareClass, ClassType, Enrolment, ScreeningResult, WaitlistEntry
+from ..models import (
+    Checkup,
+    Child,
+    ChildcareClass,
+    ClassType,
+    Enrolment,
+    FollowUp,
+    ScreeningResult,
+    WaitlistEntry,
+)
 
 
 class ClassSerializer(serializers.ModelSerializer):
@@ -190,6 +199,17 @@ class CheckupRecordSerializer(serializers.Serializer):
         max_digits=4, decimal_places=1, required=False, allow_null=True, default=None
     )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUp
+        fields = ["id", "checkup", "child", "facility", "clinic", "reason", "due_date", "completed_on"]
+        read_only_fields = fields
+
+
+class CompleteSerializer(serializers.Serializer):
+    completed_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class RedeemSerializer(serializers.Serializer):

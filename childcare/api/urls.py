@@ -11,6 +11,7 @@ router.register("childcare/children", views.ChildViewSet, basename="childcare-ch
 router.register("childcare/enrolments", views.EnrolmentViewSet, basename="childcare-enrolment")
 router.register("childcare/waitlist", views.WaitlistViewSet, basename="childcare-waitlist")
 router.register("childcare/checkups", views.CheckupViewSet, basename="childcare-checkup")
+router.register("childcare/follow-ups", views.FollowUpViewSet, basename="childcare-followup")
 
 urlpatterns = [
     path("childcare/vouchers/redeem/", views.VoucherRedeemView.as_view(), name="childcare-voucher-redeem"),

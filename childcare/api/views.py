@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -18,7 +19,7 @@ from hechuan_portal.common.idcard import IdNumberError
 from .. import selectors, services
 from ..error_codes import ChildcareError
 from ..filters import CheckupFilter, ChildFilter, ClassFilter, EnrolmentFilter, WaitlistFilter
-from ..models import Checkup, Child, ChildcareClass, Enrolment, WaitlistEntry
+from ..models import Checkup, Child, ChildcareClass, Enrolment, FollowUp, WaitlistEntry
 from . import serializers as s
 
 
@@ -45,7 +46,30 @@ class ChildcareAPIMixin:
             raise PermissionDenied()
 
 
-class ClassViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
+class AuditedReadMixin:
+    """Personal data of minors: each list page (one row, with the count) and each record read is
+    audited; never the values themselves."""
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        audit_record(
+            action=AuditAction.VIEW,
+            request=request,
+            object_type=self.get_queryset().model._meta.label_lower,
+            reason="api list",
+            changes={"count": len(response.data.get("results", []))},
+        )
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        audit_record(
+            action=AuditAction.VIEW, request=request, obj=obj, area_code=getattr(obj, "town_id", "") or ""
+        )
+        return Response(self.get_serializer(obj).data)
+
+
+class ClassViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Classes (班级) with their 托位; create and change go through the standard's checks."""
 
     serializer_class = s.ClassSerializer
@@ -74,7 +98,7 @@ class ClassViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet, mixins.Crea
         return Response(s.ClassSerializer(klass).data)
 
 
-class ChildViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
+class ChildViewSet(AuditedReadMixin, ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Children; personal data of minors: every list page and record read is audited."""
 
     serializer_class = s.ChildSerializer
@@ -82,22 +106,6 @@ class ChildViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Child.objects.visible_to(self.request.user).order_by("id")
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit_record(
-            action=AuditAction.VIEW,
-            request=request,
-            object_type="childcare.child",
-            reason="api list",
-            changes={"count": len(response.data.get("results", []))},
-        )
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        child = self.get_object()
-        audit_record(action=AuditAction.VIEW, request=request, obj=child, area_code=child.town_id)
-        return Response(self.get_serializer(child).data)
 
     @extend_schema(request=s.ChildCreateSerializer, responses={201: s.ChildSerializer})
     def create(self, request, *args, **kwargs):
@@ -195,7 +203,7 @@ class WaitlistViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
 
-class CheckupViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
+class CheckupViewSet(AuditedReadMixin, ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Health check-ups: the childcare facility, the recording clinic and district staff only;
     every read is audited."""
 
@@ -204,22 +212,6 @@ class CheckupViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Checkup.objects.visible_to(self.request.user).order_by("child_id", "age_months")
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit_record(
-            action=AuditAction.VIEW,
-            request=request,
-            object_type="childcare.checkup",
-            reason="api list",
-            changes={"count": len(response.data.get("results", []))},
-        )
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        checkup = self.get_object()
-        audit_record(action=AuditAction.VIEW, request=request, obj=checkup)
-        return Response(self.get_serializer(checkup).data)
 
     @extend_schema(request=s.CheckupRecordSerializer, responses=s.CheckupSerializer)
     @action(detail=True, methods=["post"])
@@ -232,6 +224,30 @@ class CheckupViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
         clinic = _get(Facility.objects.all(), v.pop("clinic"))
         checkup = services.checkup_record(user=request.user, checkup=checkup, clinic=clinic, **v)
         return Response(s.CheckupSerializer(checkup).data)
+
+
+class FollowUpViewSet(AuditedReadMixin, ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Follow-ups (re-screening, referral) a check-up called for; same visibility as check-ups."""
+
+    serializer_class = s.FollowUpSerializer
+    filterset_fields = ["reason"]
+
+    def get_queryset(self):
+        return FollowUp.objects.visible_to(self.request.user).order_by("due_date", "id")
+
+    @extend_schema(request=s.CompleteSerializer, responses=s.FollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        self.require_write()
+        follow_up = self.get_object()
+        data = s.CompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        follow_up = services.followup_complete(
+            user=request.user,
+            follow_up=follow_up,
+            completed_on=data.validated_data["completed_on"] or timezone.localdate(),
+        )
+        return Response(s.FollowUpSerializer(follow_up).data)
 
 
 class VoucherRedeemView(ChildcareAPIMixin, APIView):

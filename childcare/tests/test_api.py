@@ -381,3 +381,47 @@ def test_voucher_redeem_api_refuses_the_second_time(operator_client, operator, d
 def test_places_stats_permissions(request, client_name, status, db):
     client = request.getfixturevalue(client_name)
     assert client.get("/api/v1/childcare/stats/places/").status_code == status
+
+
+def test_child_home_community_must_lie_in_the_town(officer_a_client):
+    from hechuan_portal.areas.models import AdminArea
+
+    AdminArea.objects.create(
+        code="500117001001", name="测试社区", level="community", parent_id="500117001000"
+    )
+    AdminArea.objects.create(
+        code="500117002001", name="别镇社区", level="community", parent_id="500117002000"
+    )
+    payload = {
+        "name": "小红",
+        "gender": "F",
+        "birth_date": "2025-03-07",
+        "guardian_name": "王芳",
+        "guardian_phone": "13900000000",
+        "town": "500117001000",
+        "community": "500117002001",
+    }
+    r = officer_a_client.post("/api/v1/childcare/children/", payload, content_type="application/json")
+    assert (r.status_code, r.json()["code"]) == (400, "community_not_in_town")
+    payload["community"] = "500117001001"
+    r = officer_a_client.post("/api/v1/childcare/children/", payload, content_type="application/json")
+    assert (r.status_code, r.json()["community"]) == (201, "500117001001")
+
+
+def test_follow_up_complete(small_class, operator, operator_client, district_staff):
+    from childcare.services import checkup_record
+
+    kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
+    enrolment_create(user=operator, child=kid, klass=small_class)
+    clinic = FacilityFactory(kind="medical_partner", name="诊所")
+    checkup = Checkup.objects.filter(child=kid).first()
+    checkup_record(user=district_staff, checkup=checkup, clinic=clinic, performed_on=TODAY, vision="refer")
+    follow_up = FollowUp.objects.get()
+    r = operator_client.get("/api/v1/childcare/follow-ups/")
+    assert [f["reason"] for f in r.json()["results"]] == ["vision_refer"]
+    r = operator_client.post(
+        f"/api/v1/childcare/follow-ups/{follow_up.pk}/complete/",
+        {"completed_on": TODAY.isoformat()},
+        content_type="application/json",
+    )
+    assert r.json()["completed_on"] == TODAY.isoformat()

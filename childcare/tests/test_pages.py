@@ -102,3 +102,18 @@ def test_child_list_page_query_count(staff_client, small_class, operator, n, dja
     with django_assert_num_queries(10):
         r = staff_client.get("/manage/childcare/children/")
     assert r.content.decode().count("cc-card-title") == n
+
+
+def test_update_class_through_the_page(operator_client, small_class):
+    r = operator_client.post(
+        f"/manage/childcare/classes/{small_class.pk}/", {"action": "update", "capacity": 11, "caregivers": 2}
+    )
+    assert r.status_code == 200
+    assert "保育人员不足：按国家标准该班至少需要 3 名保育人员。" in r.content.decode()
+    small_class.refresh_from_db()
+    assert (small_class.capacity, small_class.caregivers) == (3, 1)
+    operator_client.post(
+        f"/manage/childcare/classes/{small_class.pk}/", {"action": "update", "capacity": 10, "caregivers": 2}
+    )
+    small_class.refresh_from_db()
+    assert (small_class.capacity, small_class.caregivers) == (10, 2)
