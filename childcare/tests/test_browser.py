@@ -43,7 +43,7 @@ def test_operator_enrols_a_child_and_sees_the_place_count(live_server, page, pho
     for i in range(2):
         enrolment_create(
             user=None,
-            child=ChildFactory(name=f"在托{i}", birth_date=add_months(today, -16), facility=nursery),
+            child=ChildFactory(name=f"在托{i}", birth_date=add_months(today, -13), facility=nursery),
             klass=klass,
         )
     ChildFactory(name="李小满", birth_date=add_months(today, -14), facility=nursery)

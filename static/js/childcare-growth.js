@@ -19,7 +19,8 @@
     grid: {left: 44, right: 16, top: 36, bottom: 64},
     legend: {bottom: 0, type: "scroll"},
     tooltip: {trigger: "axis"},
-    xAxis: {type: "value", name: labels.x, nameLocation: "middle", nameGap: 22, min: 0},
+    xAxis: {type: "value", name: labels.x, nameLocation: "middle", nameGap: 22, min: 0,
+            max: data.curves["0"][data.curves["0"].length - 1][0]},
     yAxis: {type: "value", name: labels.y},
     series: series
   });
