@@ -268,7 +268,10 @@ def child_create(
 
 
 def _claim_place(klass: ChildcareClass, *, from_reserved: bool = False) -> None:
-    """Take one place: a conditional UPDATE whose row count decides (never more than capacity)."""
+    """Take one place: a conditional UPDATE whose row count decides (never more than capacity).
+    Every writer locks the facility row before the class row (class changes do too), so two
+    writers never wait on each other in opposite orders."""
+    list(Facility.objects.select_for_update().filter(pk=klass.facility_id).values_list("pk"))
     if from_reserved:
         claimed = ChildcareClass.objects.filter(pk=klass.pk, reserved__gte=1).update(
             occupied=F("occupied") + 1, reserved=F("reserved") - 1
@@ -343,8 +346,8 @@ def enrolment_withdraw(*, user, enrolment: Enrolment, end_date: dt.date | None =
     )
     if ended != 1:
         raise ChildcareError("enrolment_not_active", status=409)
-    ChildcareClass.objects.filter(pk=enrolment.klass_id).update(occupied=F("occupied") - 1)
     Facility.objects.filter(pk=enrolment.facility_id).update(places_occupied=F("places_occupied") - 1)
+    ChildcareClass.objects.filter(pk=enrolment.klass_id).update(occupied=F("occupied") - 1)
     # Check-ups not yet done no longer concern this facility.
     Checkup.objects.filter(
         child_id=enrolment.child_id, facility_id=enrolment.facility_id, status="due"
