@@ -13,6 +13,18 @@ TOWN_A = "500117001000"
 TOWN_B = "500117002000"
 
 
+def ensure_areas() -> None:
+    """Transactional tests may follow another one's flush (which empties the migrated areas table
+    when serialized rollback is not in force): make sure the district and towns A/B exist."""
+    from hechuan_portal.areas.models import AdminArea
+
+    AdminArea.objects.get_or_create(code="500117000000", defaults={"name": "合川区", "level": "district"})
+    for code, name in ((TOWN_A, "合阳城街道"), (TOWN_B, "钓鱼城街道")):
+        AdminArea.objects.get_or_create(
+            code=code, defaults={"name": name, "level": "town", "parent_id": "500117000000"}
+        )
+
+
 class FacilityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Facility

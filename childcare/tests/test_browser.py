@@ -12,7 +12,7 @@ from childcare.standards import add_months
 from conftest import TOWN_A, login_in_browser, make_user
 from facilities.models import Facility
 
-from .factories import ChildFactory, FacilityFactory
+from .factories import ChildFactory, FacilityFactory, ensure_areas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -27,6 +27,7 @@ def shot(page, tmp_path, name):
 
 
 def test_operator_enrols_a_child_and_sees_the_place_count(live_server, page, phone_page, tmp_path):
+    ensure_areas()
     operator = make_user("cc_operator", "facility_operator", TOWN_A)
     nursery = FacilityFactory(name="合阳托育园")
     nursery.operators.add(operator)

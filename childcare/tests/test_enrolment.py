@@ -18,9 +18,10 @@ from childcare.services import (
     waitlist_join,
 )
 from childcare.standards import add_months
+from conftest import make_user
 from facilities.models import Facility
 
-from .factories import ChildFactory, FacilityFactory
+from .factories import ChildFactory, FacilityFactory, ensure_areas
 
 TODAY = timezone.localdate()
 TODDLER = add_months(TODAY, -15)  # fits 托小班 (12–24 months) today
@@ -229,11 +230,11 @@ def test_expired_offer_goes_to_the_next_family(small_class, operator):
     assert places(small_class) == (2, 1, 2)
 
 
-# serialized_rollback: a transactional test truncates the tables; the areas of the data migration
-# are restored from the serialized copy, as the browser tests do.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_enrolment_never_exceeds_capacity(operator):
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_enrolment_never_exceeds_capacity():
     """20 threads, each its own PostgreSQL connection, race for 3 places (and two for one child)."""
+    ensure_areas()
+    operator = make_user("cc_race_operator", "facility_operator")
     facility = FacilityFactory(name="并发托育园")
     facility.operators.add(operator)
     klass = class_create(
