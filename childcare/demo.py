@@ -221,11 +221,26 @@ def seed(*, residents: int = 0, stdout=None) -> None:
         expires_on=today + dt.timedelta(days=60),
         town_id=facilities[0].town_id,
     )
+    # Some families have used theirs at a 普惠 facility of their town.
+    inclusive = next(
+        (
+            f
+            for f in Facility.objects.filter(
+                pk__in=[f.pk for f in facilities], places_inclusive__gt=0
+            ).order_by("pk")
+        ),
+        None,
+    )
+    redeemed = 0
+    if inclusive is not None:
+        for code in batch.vouchers.order_by("pk").values_list("code", flat=True)[::3]:
+            services.voucher_redeem(user=None, code=code, facility=inclusive)
+            redeemed += 1
     if stdout is not None:
         stdout.write(
             f"childcare: {len(classes)} classes in {len(facilities)} facilities, {n_children} children "
             f"({enrolled} enrolled, {waiting} waiting), {recorded} check-ups recorded, "
-            f"{batch.vouchers.count()} vouchers (演示数据)\n"
+            f"{batch.vouchers.count()} vouchers, {redeemed} redeemed (演示数据)\n"
         )
 
 
