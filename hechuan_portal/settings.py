@@ -241,3 +241,8 @@ LOGGING = {
 # Debian 12 ships GDAL 3.6; the portal reads only GeoJSON vectors in WGS 84 and never lets GDAL open
 # a user-supplied spatial reference or remote file, so the GDAL ≥ 3.9 sandbox is not needed.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# childcare: hearing and vision results share one choice set; name it once in the OpenAPI schema.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ScreeningResultEnum"] = (
+    "childcare.models.ScreeningResult"
+)

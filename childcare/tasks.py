@@ -1,0 +1,17 @@
+"""Celery wrappers around the childcare services (schedule them in the admin, django-celery-beat)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="childcare.expire_offers")
+def expire_offers() -> int:
+    """Hourly is enough: lapsed waitlist offers go to the next family."""
+    return services.waitlist_expire_offers()
+
+
+@shared_task(name="childcare.generate_checkups")
+def generate_checkups() -> int:
+    """Nightly: the due check-ups of every active enrolment (idempotent)."""
+    return services.checkups_generate()

@@ -1,0 +1,344 @@
+"""Staff pages of the childcare app (thin: forms in, services do the work)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hechuan_portal.accounts.audit import audit_record
+from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.scope import can_write, is_district
+from hechuan_portal.common.idcard import IdNumberError
+
+from . import selectors, services
+from . import standards as std
+from .error_codes import ChildcareError
+from .filters import ChildFilter, ClassFilter
+from .forms import (
+    CheckupForm,
+    ChildForm,
+    ClassForm,
+    ClassUpdateForm,
+    EnrolForm,
+    RedeemForm,
+    VoucherIssueForm,
+    WaitlistForm,
+)
+from .models import Checkup, Child, ChildcareClass, Enrolment, EnrolmentStatus, WaitlistEntry
+
+
+def staff_page(view):
+    """Logged in, and a role that works with scoped records (auditors read the audit log only)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not can_write(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _fail(request, exc: Exception) -> None:
+    messages.error(request, exc.message if isinstance(exc, ChildcareError) else str(exc))
+
+
+@staff_page
+def overview(request):
+    rows, district = selectors.places_by_town()
+    return render(request, "childcare/overview.html", {"rows": rows, "district": district})
+
+
+@staff_page
+def class_list(request):
+    qs = selectors.class_list(user=request.user).order_by("facility__town_id", "facility__name", "name")
+    filterset = ClassFilter(request.GET, queryset=qs)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    form = ClassForm(user=request.user)
+    if request.method == "POST":
+        form = ClassForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                klass = services.class_create(user=request.user, **form.cleaned_data)
+            except ChildcareError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("班级已创建。"))
+                return redirect(klass)
+    return render(request, "childcare/class_list.html", {"filter": filterset, "page": page, "form": form})
+
+
+@staff_page
+def class_detail(request, pk: int):
+    klass = get_object_or_404(
+        ChildcareClass.objects.visible_to(request.user).select_related("facility", "facility__town"), pk=pk
+    )
+    enrol_form = EnrolForm(user=request.user)
+    waitlist_form = WaitlistForm(user=request.user)
+    update_form = ClassUpdateForm(
+        initial={
+            "capacity": klass.capacity,
+            "caregivers": klass.caregivers,
+            "is_inclusive": klass.is_inclusive,
+        }
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "update":
+                update_form = ClassUpdateForm(request.POST)
+                if update_form.is_valid():
+                    services.class_update(user=request.user, klass=klass, **update_form.cleaned_data)
+                    messages.success(request, _("班级已更新。"))
+                    return redirect(klass)
+            elif action == "enrol":
+                enrol_form = EnrolForm(request.POST, user=request.user)
+                if enrol_form.is_valid():
+                    services.enrolment_create(user=request.user, klass=klass, **enrol_form.cleaned_data)
+                    messages.success(request, _("已办理入托。"))
+                    return redirect(klass)
+            elif action == "waitlist":
+                waitlist_form = WaitlistForm(request.POST, user=request.user)
+                if waitlist_form.is_valid():
+                    services.waitlist_join(
+                        user=request.user,
+                        klass=klass,
+                        child=waitlist_form.cleaned_data["child"],
+                        category_codes=[c.code for c in waitlist_form.cleaned_data["categories"]],
+                    )
+                    messages.success(request, _("已登记候补。"))
+                    return redirect(klass)
+        except ChildcareError as exc:
+            _fail(request, exc)
+    enrolments = (
+        Enrolment.objects.filter(klass=klass, status=EnrolmentStatus.ACTIVE)
+        .select_related("child")
+        .order_by("id")
+    )
+    waitlist = (
+        WaitlistEntry.objects.filter(klass=klass, status__in=["waiting", "offered"])
+        .select_related("child")
+        .prefetch_related("categories")
+        .in_order()
+    )
+    audit_record(action=AuditAction.VIEW, request=request, obj=klass, area_code=klass.facility.town_id)
+    return render(
+        request,
+        "childcare/class_detail.html",
+        {
+            "klass": klass,
+            "standard": std.CLASS_STANDARDS[klass.class_type],
+            "enrolments": enrolments,
+            "waitlist": waitlist,
+            "enrol_form": enrol_form,
+            "waitlist_form": waitlist_form,
+            "update_form": update_form,
+        },
+    )
+
+
+@staff_page
+@require_POST
+def enrolment_withdraw(request, pk: int):
+    enrolment = get_object_or_404(Enrolment.objects.visible_to(request.user), pk=pk)
+    try:
+        services.enrolment_withdraw(user=request.user, enrolment=enrolment)
+        messages.success(request, _("已办理退托，空出的托位已按候补顺序通知下一位。"))
+    except ChildcareError as exc:
+        _fail(request, exc)
+    return redirect(enrolment.klass)
+
+
+@staff_page
+@require_POST
+def waitlist_accept(request, pk: int):
+    entry = get_object_or_404(WaitlistEntry.objects.visible_to(request.user), pk=pk)
+    try:
+        services.waitlist_accept(user=request.user, entry=entry)
+        messages.success(request, _("已确认递补入托。"))
+    except ChildcareError as exc:
+        _fail(request, exc)
+    return redirect(entry.klass)
+
+
+@staff_page
+def child_list(request):
+    qs = selectors.child_list(user=request.user).prefetch_related(
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.filter(status="active").select_related("klass"),
+            to_attr="active_enrolments",
+        )
+    )
+    filterset = ChildFilter(request.GET, queryset=qs)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    audit_record(
+        action=AuditAction.VIEW,
+        request=request,
+        object_type="childcare.child",
+        reason="list",
+        changes={"count": len(page.object_list)},
+    )
+    return render(request, "childcare/child_list.html", {"filter": filterset, "page": page})
+
+
+@staff_page
+def child_create(request):
+    form = ChildForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            child = services.child_create(
+                user=request.user,
+                name=data["name"],
+                gender=data["gender"],
+                birth_date=data["birth_date"],
+                id_number=data["id_number"],
+                guardian_name=data["guardian_name"],
+                guardian_phone=data["guardian_phone"],
+                town_id=data["town"].code,
+                community_id=data["community"].code if data["community"] else None,
+                facility=data["facility"],
+            )
+        except ChildcareError as exc:
+            form.add_error(None, exc.message)
+        except IdNumberError as exc:
+            form.add_error("id_number", str(exc))
+        else:
+            messages.success(request, _("幼儿信息已登记。"))
+            return redirect(child)
+    return render(request, "childcare/child_form.html", {"form": form})
+
+
+def _may_see_screening(user, child: Child) -> bool:
+    return Checkup.objects.visible_to(user).filter(child=child).exists()
+
+
+@staff_page
+def child_detail(request, pk: int):
+    child = get_object_or_404(
+        Child.objects.visible_to(request.user).select_related("town", "community", "facility"), pk=pk
+    )
+    audit_record(action=AuditAction.VIEW, request=request, obj=child, area_code=child.town_id)
+    today = timezone.localdate()
+    context = {
+        "child": child,
+        "age_months": std.age_in_months(child.birth_date, today),
+        "allowed_types": std.allowed_class_types(child.birth_date, today),
+        "enrolments": child.enrolments.select_related("klass", "facility").order_by("-id"),
+        "checkups": None,
+    }
+    if _may_see_screening(request.user, child):
+        checkups = list(
+            Checkup.objects.visible_to(request.user)
+            .filter(child=child)
+            .select_related("clinic")
+            .order_by("age_months")
+        )
+        follow_ups = (
+            child.follow_ups.filter(pk__in=[]) if not checkups else child.follow_ups.order_by("due_date")
+        )
+        # Screening data of a minor: its own audit row, apart from the record view.
+        audit_record(
+            action=AuditAction.VIEW,
+            request=request,
+            object_type="childcare.checkup",
+            object_id=child.pk,
+            area_code=child.town_id,
+            reason="child screening",
+        )
+        points = [
+            [round((c.performed_on - child.birth_date).days / 30.4375, 1), float(c.weight_kg)]
+            for c in checkups
+            if c.status == "done" and c.weight_kg is not None
+        ]
+        context.update(
+            checkups=checkups,
+            follow_ups=follow_ups,
+            checkup_form=CheckupForm(user=request.user),
+            chart={
+                "curves": std.who_weight_curves(
+                    child.gender, months=72 if points and points[-1][0] > 36 else 36
+                ),
+                "points": points,
+            },
+        )
+    return render(request, "childcare/child_detail.html", context)
+
+
+@staff_page
+@require_POST
+def checkup_record(request, pk: int):
+    checkup = get_object_or_404(Checkup.objects.visible_to(request.user).select_related("child"), pk=pk)
+    form = CheckupForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.checkup_record(user=request.user, checkup=checkup, **form.cleaned_data)
+            messages.success(request, _("检查结果已记录。"))
+        except ChildcareError as exc:
+            _fail(request, exc)
+    else:
+        messages.error(request, _("请检查填写的内容。"))
+    return redirect(checkup.child)
+
+
+@staff_page
+def overdue(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "childcare/overdue.html",
+        {
+            "checkups": selectors.overdue_checkups(user=request.user, today=today)[:200],
+            "follow_ups": selectors.overdue_follow_ups(user=request.user, today=today)[:200],
+            "counts": selectors.overdue_counts(user=request.user, today=today),
+            "grace_days": std.CHECKUP_GRACE_DAYS,
+        },
+    )
+
+
+@staff_page
+def vouchers(request):
+    issue_form = VoucherIssueForm(prefix="issue") if is_district(request.user) else None
+    redeem_form = RedeemForm(prefix="redeem", user=request.user)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "issue" and is_district(request.user):
+                issue_form = VoucherIssueForm(request.POST, prefix="issue")
+                if issue_form.is_valid():
+                    d = issue_form.cleaned_data
+                    batch = services.voucher_batch_issue(
+                        user=request.user,
+                        name=d["name"],
+                        value=d["value"],
+                        issued_on=timezone.localdate(),
+                        expires_on=d["expires_on"],
+                        town_id=d["town"].code if d["town"] else None,
+                        child_ids=d["child_ids"] or None,
+                    )
+                    messages.success(request, _("已发放 %(n)s 张体验券。") % {"n": batch.vouchers.count()})
+                    return redirect("childcare:vouchers")
+            elif request.POST.get("action") == "redeem":
+                redeem_form = RedeemForm(request.POST, prefix="redeem", user=request.user)
+                if redeem_form.is_valid():
+                    services.voucher_redeem(user=request.user, **redeem_form.cleaned_data)
+                    messages.success(request, _("体验券已核销。"))
+                    return redirect("childcare:vouchers")
+        except ChildcareError as exc:
+            _fail(request, exc)
+    report = selectors.voucher_report(user=request.user, today=timezone.localdate())
+    return render(
+        request,
+        "childcare/vouchers.html",
+        {"report": report, "issue_form": issue_form, "redeem_form": redeem_form},
+    )
