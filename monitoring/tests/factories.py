@@ -30,7 +30,7 @@ class FacilityFactory(factory.django.DjangoModelFactory):
     location = factory.LazyFunction(lambda: Point(LNG, LAT, srid=4326))
     status = FacilityStatus.OPERATING
     beds_total = 50
-    beds_occupied = 20
+    beds_occupied = 0
 
 
 def community(code: str, name: str, town: str = TOWN_A) -> AdminArea:
