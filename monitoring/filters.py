@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,10 +47,13 @@ class InspectionFilter(django_filters.FilterSet):
     inspected_to = django_filters.DateFilter(
         field_name="inspected_at", lookup_expr="date__lte", label=_("检查日期止")
     )
+    # Plain ids, not choice lists: a select of every plan or facility would leak other towns' rows.
+    plan = django_filters.NumberFilter(widget=forms.HiddenInput, label=_("计划"))
+    facility = django_filters.NumberFilter(widget=forms.HiddenInput, label=_("设施"))
 
     class Meta:
         model = Inspection
-        fields = ["plan", "facility"]
+        fields: list[str] = []
 
 
 class FindingFilter(django_filters.FilterSet):
@@ -57,10 +61,12 @@ class FindingFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=FindingStatus.choices, label=_("状态"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("严重程度"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已逾期"))
+    facility = django_filters.NumberFilter(widget=forms.HiddenInput, label=_("设施"))
+    inspection = django_filters.NumberFilter(widget=forms.HiddenInput, label=_("检查"))
 
     class Meta:
         model = Finding
-        fields = ["facility", "inspection"]
+        fields: list[str] = []
 
     def filter_overdue(self, queryset, name, value):
         today = timezone.localdate()
@@ -96,7 +102,9 @@ class VisitFilter(django_filters.FilterSet):
         field_name="visited_on", lookup_expr="gte", label=_("探访日期起")
     )
     visited_to = django_filters.DateFilter(field_name="visited_on", lookup_expr="lte", label=_("探访日期止"))
+    resident = django_filters.NumberFilter(label=_("老年人"))
+    community = django_filters.CharFilter(label=_("村社区代码"))
 
     class Meta:
         model = WelfareVisit
-        fields = ["resident", "community", "method", "condition"]
+        fields = ["method", "condition"]
