@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from facilities.models import BED_KINDS, CHILDCARE_KINDS, Facility, FacilityStatus
 from hechuan_portal.accounts.models import Role, User
+from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.residents.models import HukouStatus, Resident
 
 from . import rules, services
@@ -57,17 +58,23 @@ def _clear() -> None:
 def _inspectors(towns: list[str]) -> tuple[User, list[User]]:
     """One district demo inspector and two per town, none able to log in."""
 
-    def account(username: str, role: str, area: str | None) -> User:
+    names = dict(AdminArea.objects.filter(code__in=towns).values_list("code", "name"))
+
+    def account(username: str, role: str, area: str | None, label: str) -> User:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"role": role, "area_id": area, "first_name": "演示检查员"}
+            username=username, defaults={"role": role, "area_id": area, "first_name": label}
         )
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
         return user
 
-    lead = account(f"{DEMO_PREFIX}district", Role.DISTRICT_STAFF, None)
-    officers = [account(f"{DEMO_PREFIX}{t}_{n}", Role.TOWN_OFFICER, t) for t in towns for n in (1, 2)]
+    lead = account(f"{DEMO_PREFIX}district", Role.DISTRICT_STAFF, None, "区级演示检查员")
+    officers = [
+        account(f"{DEMO_PREFIX}{t}_{n}", Role.TOWN_OFFICER, t, f"{names[t]}演示检查员{n}")
+        for t in towns
+        for n in (1, 2)
+    ]
     return lead, officers
 
 

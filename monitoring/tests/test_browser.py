@@ -43,7 +43,8 @@ def test_officer_records_on_a_phone_and_operator_sees_the_finding(live_server, p
         phone_page.check(f"input[name=item_{item.pk}][value={value}]")
     phone_page.fill(f"input[name=note_{items[2].pk}]", "半年内未组织消防演练")
     phone_page.set_input_files(
-        f"input[name=photo_{items[2].pk}]", files=[{"name": "drill.png", "mimeType": "image/png", "buffer": PNG}]
+        f"input[name=photo_{items[2].pk}]",
+        files=[{"name": "drill.png", "mimeType": "image/png", "buffer": PNG}],
     )
     phone_page.screenshot(path=str(shots / "record-phone.png"), full_page=True)
     # The page must fit the phone: nothing wider than the viewport.
@@ -54,7 +55,11 @@ def test_officer_records_on_a_phone_and_operator_sees_the_finding(live_server, p
     phone_page.screenshot(path=str(shots / "detail-phone.png"), full_page=True)
 
     finding = Finding.objects.get()
-    assert (finding.description, finding.status, finding.severity) == ("半年内未组织消防演练", "open", "major")
+    assert (finding.description, finding.status, finding.severity) == (
+        "半年内未组织消防演练",
+        "open",
+        "major",
+    )
 
     login_in_browser(page, live_server, "operator_e2e")
     page.goto(f"{live_server.url}/manage/monitoring/")
@@ -63,3 +68,65 @@ def test_officer_records_on_a_phone_and_operator_sees_the_finding(live_server, p
     assert page.text_content("#finding-status") == "待整改"
     assert page.is_visible("text=提交整改材料")
     page.screenshot(path=str(shots / "finding-operator.png"), full_page=True)
+
+
+PAGES = [
+    "/manage/monitoring/",
+    "/manage/monitoring/inspections/",
+    "/manage/monitoring/findings/",
+    "/manage/monitoring/plans/",
+    "/manage/monitoring/due/",
+    "/manage/monitoring/staff/",
+    "/manage/monitoring/visits/",
+    "/manage/monitoring/visits/rates/",
+]
+
+
+def test_pages_fit_a_phone_and_speak_chinese(live_server, phone_page, page, tmp_path):
+    """Every staff page, with the demo data set, fits 390 px without sideways scrolling."""
+    import io
+    from datetime import date
+
+    from monitoring import demo
+    from monitoring.models import InspectionPlan
+
+    from .factories import ResidentFactory, community
+
+    shots = Path(os.environ.get("MONITORING_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    make_user("officer_pages", "town_officer", TOWN_A)
+    make_user("staff_pages", "district_staff")
+    east = community("500117001001", "东津沱社区")
+    for n in range(6):
+        FacilityFactory(name=f"合阳城演示养老院{n}", town_id=TOWN_A, is_demo=True, beds_occupied=n * 4)
+    FacilityFactory(
+        name="合阳城演示托育中心",
+        kind="nursery",
+        town_id=TOWN_A,
+        is_demo=True,
+        places_total=60,
+        places_occupied=30,
+    )
+    for n in range(12):
+        ResidentFactory(
+            name=f"演示老人{n}",
+            birth_date=date(1936 + n, 3, 1),
+            lives_alone=n % 2 == 0,
+            tekun=n % 3 == 0,
+            community=east,
+        )
+    demo.seed(residents=12, stdout=io.StringIO())
+    plan = InspectionPlan.objects.first()
+
+    login_in_browser(phone_page, live_server, "officer_pages")
+    for url in PAGES:
+        phone_page.goto(live_server.url + url)
+        name = url.strip("/").replace("/", "-") or "home"
+        phone_page.screenshot(path=str(shots / f"phone-{name}.png"), full_page=True)
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, url
+    login_in_browser(page, live_server, "staff_pages")
+    for url in [*PAGES, f"/manage/monitoring/plans/{plan.pk}/", "/manage/monitoring/findings/escalated/"]:
+        page.goto(live_server.url + url)
+        assert page.title() and "Traceback" not in page.content()
+        name = url.strip("/").replace("/", "-")
+        page.screenshot(path=str(shots / f"desktop-{name}.png"), full_page=True)

@@ -1,6 +1,15 @@
 /* Inspection recording: take the device location once and tell the inspector how far the facility is.
    The server repeats the check; this only explains it before submitting. */
 (function () {
+  /* File pickers: show the chosen file names in the page's language. */
+  document.querySelectorAll(".file-pick input[type=file]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var label = input.parentNode.querySelector("[data-file-label]");
+      var names = Array.prototype.map.call(input.files, function (f) { return f.name; });
+      label.textContent = names.length ? names.join("、") : label.dataset.empty;
+      input.parentNode.classList.toggle("chosen", names.length > 0);
+    });
+  });
   var box = document.querySelector("[data-geo]");
   if (!box) return;
   var form = box.closest("form");
