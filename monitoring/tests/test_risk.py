@@ -131,3 +131,28 @@ def test_certificate_alerts_and_understaffing(
     assert officer_b_client.get(url).status_code == 404
     assert officer_b_client.post(url, {"name": "x"}).status_code == 404
     assert StaffQualification.objects.count() == 1
+
+
+def test_nightly_command_and_schedule(facility_a, officer_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    from monitoring.models import Finding
+
+    inspection = _inspect(facility_a, officer_a, fail={6}, when=_at(TODAY - timedelta(days=40)))
+    out = StringIO()
+    call_command("monitoring_nightly", "--date", TODAY.isoformat(), stdout=out)
+    assert out.getvalue().strip() == "escalated=1 facilities_refreshed=1"
+    assert Finding.objects.get(inspection=inspection).status == "escalated"
+    assert set(
+        PeriodicTask.objects.filter(task__startswith="monitoring.").values_list("task", flat=True)
+    ) == {
+        "monitoring.escalate_overdue_findings",
+        "monitoring.refresh_risk",
+    }
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("monitoring_nightly", "--date", "2026-13-01")
