@@ -1,6 +1,7 @@
 """Admin: reference data (templates, conflicts) editable; records read through the area scope."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     ChecklistItem,
@@ -13,6 +14,7 @@ from .models import (
     StaffQualification,
     WelfareVisit,
 )
+from .services import template_new_version
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -36,6 +38,19 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
     list_display = ["code", "version", "name", "topic", "is_active"]
     list_filter = ["topic", "is_active"]
     inlines = [ChecklistItemInline]
+    actions = ["save_as_new_version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.inspections.exists():
+            return ["code", "version", "name", "topic", "kinds"]
+        return ["version"] if obj is not None else []
+
+    @admin.action(description=_("另存为新版本（原版本停用）"))
+    def save_as_new_version(self, request, queryset):
+        for template in queryset:
+            items = list(template.items.values("text", "basis", "weight", "severity"))
+            new = template_new_version(template=template, items=items, user=request.user)
+            self.message_user(request, _("已创建 %(name)s") % {"name": str(new)})
 
 
 @admin.register(InspectorConflict)

@@ -74,7 +74,11 @@ def latest_public_inspection(facility) -> PublicInspection | None:
 
 
 def inspection_list(*, user, data=None) -> InspectionFilter:
-    qs = Inspection.objects.visible_to(user).select_related("facility", "facility__town", "template", "plan")
+    qs = (
+        Inspection.objects.visible_to(user)
+        .select_related("facility", "facility__town", "template", "plan")
+        .order_by("-due_on", "-pk")
+    )
     return InspectionFilter(data, queryset=qs)
 
 
@@ -120,6 +124,7 @@ def plan_list(*, user, data=None) -> PlanFilter:
                 "inspections", filter=Q(inspections__status=InspectionStatus.COMPLETED), distinct=True
             ),
         )
+        .order_by("-starts_on", "-pk")
     )
     return PlanFilter(data, queryset=qs)
 

@@ -298,6 +298,33 @@ def inspection_record(
     return inspection
 
 
+@transaction.atomic
+def inspection_cancel(
+    *, inspection: Inspection, user: User, reason: str, request: HttpRequest | None = None
+) -> Inspection:
+    """Cancel a scheduled inspection (facility closed, duplicate…); the reason is audited."""
+    inspection = Inspection.objects.select_for_update().select_related("facility").get(pk=inspection.pk)
+    if not can_record_inspection(user, inspection):
+        raise MonitoringError("not_allowed")
+    if not reason.strip():
+        raise MonitoringError("reason_required", field="reason")
+    inspection.status = rules.transition(
+        rules.INSPECTION_TRANSITIONS, inspection.status, "cancel", {"inspector"}
+    )
+    inspection.notes = reason[:2000]
+    inspection.save(update_fields=["status", "notes"])
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=user,
+        request=request,
+        obj=inspection,
+        area_code=inspection.facility.town_id,
+        reason=f"inspection_cancel: {reason}"[:255],
+        changes={"status": inspection.status},
+    )
+    return inspection
+
+
 # ---------------------------------------------------------------------------------------------
 # Findings and the rectification loop
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("inspections/new/", views.inspection_new, name="inspection_new"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/record/", views.inspection_record, name="inspection_record"),
+    path("inspections/<int:pk>/cancel/", views.inspection_cancel, name="inspection_cancel"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
     path("findings/", views.finding_list, name="finding_list"),

@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +23,7 @@ from hechuan_portal.residents.models import Resident
 
 from . import exports, rules, selectors, services
 from .access import can_manage_staff, can_record_inspection, finding_actors, is_inspector_user
-from .error_codes import MonitoringError
+from .error_codes import MESSAGES, MonitoringError
 from .forms import (
     DrawForm,
     EvidenceForm,
@@ -42,7 +43,7 @@ from .models import (
     RiskBand,
     StaffQualification,
 )
-from .rules import finding_actions_for
+from .rules import TransitionError, finding_actions_for
 from .standards import config
 
 
@@ -62,6 +63,11 @@ def monitoring_user(view=None, *, inspectors_only: bool = False):
         return wrapped
 
     return decorator(view) if view else decorator
+
+
+def _page(request, qs, per_page: int = 50):
+    """One page of `qs` (a COUNT and a slice: the query count does not grow with the rows)."""
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
 def _apply_error(form, exc: MonitoringError) -> None:
@@ -109,7 +115,7 @@ def index(request):
 @monitoring_user
 def inspection_list(request):
     filterset = selectors.inspection_list(user=request.user, data=request.GET or None)
-    rows = filterset.qs.annotate(n_findings=Count("findings"))[:200]
+    rows = _page(request, filterset.qs.annotate(n_findings=Count("findings")))
     return render(request, "monitoring/inspection_list.html", {"filter": filterset, "rows": rows})
 
 
@@ -219,6 +225,21 @@ def inspection_record(request, pk):
     )
 
 
+@require_POST
+@monitoring_user(inspectors_only=True)
+def inspection_cancel(request, pk):
+    inspection = get_object_or_404(selectors.inspection_detail_qs(request.user), pk=pk)
+    try:
+        services.inspection_cancel(
+            inspection=inspection, user=request.user, reason=request.POST.get("reason", ""), request=request
+        )
+    except (MonitoringError, TransitionError) as exc:
+        messages.error(request, MESSAGES[exc.code])
+    else:
+        messages.success(request, _("检查已取消。"))
+    return redirect(inspection)
+
+
 def _serve(request, qs, pk):
     obj = get_object_or_404(qs, pk=pk)
     try:
@@ -257,7 +278,7 @@ def finding_list(request):
     return render(
         request,
         "monitoring/finding_list.html",
-        {"filter": filterset, "rows": filterset.qs[:200], "today": timezone.localdate()},
+        {"filter": filterset, "rows": _page(request, filterset.qs), "today": timezone.localdate()},
     )
 
 
@@ -268,7 +289,10 @@ def finding_escalated(request):
     return render(
         request,
         "monitoring/finding_escalated.html",
-        {"rows": selectors.escalated_findings(user=request.user)[:500], "today": timezone.localdate()},
+        {
+            "rows": _page(request, selectors.escalated_findings(user=request.user)),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -328,7 +352,9 @@ def finding_detail(request, pk):
 @monitoring_user(inspectors_only=True)
 def plan_list(request):
     filterset = selectors.plan_list(user=request.user, data=request.GET or None)
-    return render(request, "monitoring/plan_list.html", {"filter": filterset, "rows": filterset.qs[:200]})
+    return render(
+        request, "monitoring/plan_list.html", {"filter": filterset, "rows": _page(request, filterset.qs)}
+    )
 
 
 @monitoring_user(inspectors_only=True)
@@ -394,7 +420,7 @@ def due_list(request):
     return render(
         request,
         "monitoring/due_list.html",
-        {"filter": filterset, "rows": filterset.qs[:300], "today": timezone.localdate()},
+        {"filter": filterset, "rows": _page(request, filterset.qs), "today": timezone.localdate()},
     )
 
 
@@ -476,8 +502,8 @@ def visit_due(request):
     state = request.GET.get("state")
     if state in {"overdue", "never", "due", "ok"}:
         qs = qs.filter(due_state=state)
-    rows = list(qs[:300])
-    _audit_list(request, "visit_due_list", len(rows))
+    rows = _page(request, qs)
+    _audit_list(request, "visit_due_list", len(rows.object_list))
     from hechuan_portal.areas.models import AdminArea
 
     communities = AdminArea.objects.communities()

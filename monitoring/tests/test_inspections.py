@@ -321,3 +321,21 @@ def test_inspection_export_is_xlsx_with_safe_cells(facility_a, officer_a, staff_
     assert rows[1][0] == "'=HYPERLINK(1)" and rows[1][1] == "合阳城街道" and rows[1][7] == "不合格"
     assert rows[1][10] == 1
     assert AuditEvent.objects.filter(action="export", reason="inspections_xlsx").count() == 1
+
+
+def test_cancel_needs_a_reason_and_only_while_scheduled(
+    facility_a, officer_a, officer_a_client, operator_client
+):
+    inspection = _schedule(facility_a, officer_a)
+    url = reverse("monitoring:inspection_cancel", args=[inspection.pk])
+    assert operator_client.post(url, {"reason": "x"}).status_code == 403
+    officer_a_client.post(url, {"reason": ""})
+    assert Inspection.objects.get().status == "scheduled"
+    officer_a_client.post(url, {"reason": "机构已停业"})
+    inspection.refresh_from_db()
+    assert (inspection.status, inspection.notes) == ("cancelled", "机构已停业")
+    assert AuditEvent.objects.filter(reason="inspection_cancel: 机构已停业").count() == 1
+    from monitoring.rules import TransitionError
+
+    with pytest.raises(TransitionError, match="invalid_transition"):
+        services.inspection_record(inspection=inspection, user=officer_a, answers=_answers(inspection))

@@ -74,15 +74,23 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-def test_query_counts_do_not_grow_with_rows(officer_a, officer_a_client):
+DISTRICT_LISTS = [*LISTS, "/manage/monitoring/findings/escalated/"]
+
+
+def test_query_counts_do_not_grow_with_rows(officer_a, officer_a_client, staff_client):
     _add(1, officer_a)
-    client = officer_a_client
+    services.findings_escalate_overdue(today=timezone.localdate() + timedelta(days=40))
     for url in LISTS:
-        client.get(url)  # warm caches (content types, sessions)
-    one = {url: _count(client, url) for url in LISTS}
+        officer_a_client.get(url)  # warm caches (content types, sessions)
+        staff_client.get(url)
+    one = {url: _count(officer_a_client, url) for url in LISTS}
+    one_d = {url: _count(staff_client, url) for url in DISTRICT_LISTS}
     _add(12, officer_a, start=100)
-    many = {url: _count(client, url) for url in LISTS}
+    services.findings_escalate_overdue(today=timezone.localdate() + timedelta(days=40))
+    many = {url: _count(officer_a_client, url) for url in LISTS}
+    many_d = {url: _count(staff_client, url) for url in DISTRICT_LISTS}
     assert many == one
+    assert many_d == one_d
 
 
 def test_lists_are_scoped(officer_a, officer_b, officer_b_client, operator_client, auditor_client, operator):
