@@ -236,20 +236,8 @@ def _visits(rng: random.Random, visitor: User, today) -> int:
             referrals = [Referral.CANTEEN] if Need.MEALS in needs else []
             if Need.ADAPTATION in needs:
                 referrals.append(Referral.ADAPTATION)
-            t = (
-                rules.visit_tier(
-                    age=rules.age_on(r.birth_date, day),
-                    lives_alone=r.lives_alone,
-                    empty_nest=r.empty_nest,
-                    left_behind=r.left_behind,
-                    special_family=r.special_family,
-                    tekun=r.tekun,
-                    disability_grade=r.disability_grade,
-                    serious_condition=condition == ElderCondition.CRITICAL,
-                    cfg=cfg,
-                )
-                or tier
-            )
+            critical = condition == ElderCondition.CRITICAL
+            t = services.resident_tier(r, today=day, serious_condition=critical) or tier
             rows.append(
                 WelfareVisit(
                     resident=r,

@@ -346,8 +346,33 @@ def photo_path(instance, filename: str) -> str:
     return f"monitoring/{instance.sha256[:2]}/{instance.sha256}.{ext}"
 
 
-class InspectionPhoto(models.Model):
-    """A photo taken during an inspection, stored under MEDIA_ROOT with its SHA-256 and time."""
+class StoredUpload(models.Model):
+    """A file stored under MEDIA_ROOT at a path made of its SHA-256, with who sent it and when."""
+
+    file = models.FileField(_("文件"), upload_to=photo_path, max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("类型"), max_length=32)
+    received_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["received_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="%(app_label)s_%(class)s_sha256"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.sha256
+
+
+class InspectionPhoto(StoredUpload):
+    """A photo taken during an inspection."""
 
     inspection = models.ForeignKey(
         Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="photos"
@@ -360,28 +385,14 @@ class InspectionPhoto(models.Model):
         blank=True,
         related_name="+",
     )
-    file = models.FileField(_("文件"), upload_to=photo_path, max_length=200)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("类型"), max_length=32)
-    received_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
-    )
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("检查照片")
         verbose_name_plural = _("检查照片")
-        ordering = ["received_at", "id"]
         constraints = [
+            *StoredUpload.Meta.constraints,
             models.UniqueConstraint(fields=["inspection", "sha256"], name="monitoring_photo_unique_hash"),
-            models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="monitoring_photo_sha256"
-            ),
         ]
-
-    def __str__(self) -> str:
-        return self.sha256
 
 
 class FindingStatus(models.TextChoices):
@@ -484,34 +495,17 @@ class FindingTransition(models.Model):
         return f"{self.finding_id}: {self.from_status} → {self.to_status}"
 
 
-class FindingEvidence(models.Model):
-    """A file the operator uploads to show the fix (photo or PDF), hashed like inspection photos."""
+class FindingEvidence(StoredUpload):
+    """A file the operator uploads to show the fix (photo or PDF)."""
 
     finding = models.ForeignKey(
         Finding, verbose_name=_("整改事项"), on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(_("文件"), upload_to=photo_path, max_length=200)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("类型"), max_length=32)
     note = models.CharField(_("整改说明"), max_length=500, blank=True)
-    received_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
-    )
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("整改材料")
         verbose_name_plural = _("整改材料")
-        ordering = ["received_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="monitoring_evidence_sha256"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.sha256
 
 
 class RiskBand(models.TextChoices):

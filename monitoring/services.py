@@ -74,6 +74,16 @@ class StoredFile:
     size: int
     content_type: str
 
+    def fields(self, user: User) -> dict:
+        """The StoredUpload columns for a row recording this file."""
+        return {
+            "file": self.name,
+            "sha256": self.sha256,
+            "size": self.size,
+            "content_type": self.content_type,
+            "uploaded_by": user,
+        }
+
 
 def store_file(upload, *, allow_pdf: bool = False) -> StoredFile:
     """Write an upload under MEDIA_ROOT at a content-addressed path (monitoring/ab/abcd….ext)."""
@@ -251,11 +261,7 @@ def inspection_record(
             InspectionPhoto(
                 inspection=inspection,
                 item_id=item_id if item_id in items else None,
-                file=stored.name,
-                sha256=stored.sha256,
-                size=stored.size,
-                content_type=stored.content_type,
-                uploaded_by=user,
+                **stored.fields(user),
             )
         )
     InspectionPhoto.objects.bulk_create(photo_rows)
@@ -374,12 +380,8 @@ def finding_submit_evidence(
         rows.append(
             FindingEvidence(
                 finding=finding,
-                file=stored.name,
-                sha256=stored.sha256,
-                size=stored.size,
-                content_type=stored.content_type,
                 note=note[:500],
-                uploaded_by=user,
+                **stored.fields(user),
             )
         )
     FindingEvidence.objects.bulk_create(rows)
