@@ -15,7 +15,12 @@ from monitoring.models import Finding, Topic
 from .conftest import PNG
 from .factories import LAT, LNG, FacilityFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Not serialized_rollback: see the `reference_data` fixture.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 def test_officer_records_on_a_phone_and_operator_sees_the_finding(live_server, phone_page, page, tmp_path):
