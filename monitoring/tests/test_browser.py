@@ -52,6 +52,8 @@ def test_officer_records_on_a_phone_and_operator_sees_the_finding(live_server, p
         files=[{"name": "drill.png", "mimeType": "image/png", "buffer": PNG}],
     )
     phone_page.screenshot(path=str(shots / "record-phone.png"), full_page=True)
+    phone_page.locator('fieldset[data-item="3"]').screenshot(path=str(shots / "record-item3.png"))
+    phone_page.screenshot(path=str(shots / "record-top.png"))
     # The page must fit the phone: nothing wider than the viewport.
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     phone_page.click("text=提交检查结果")
