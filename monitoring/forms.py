@@ -148,6 +148,18 @@ class DrawForm(forms.Form):
     seed = forms.IntegerField(
         label=_("随机种子（留空自动生成）"), required=False, min_value=0, max_value=2**62
     )
+    inspectors = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label=_("检查人员库（不选为全部）"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, pool, **kwargs):
+        super().__init__(*args, **kwargs)
+        from hechuan_portal.accounts.models import User
+
+        self.fields["inspectors"].queryset = User.objects.filter(pk__in=[u.pk for u in pool]).order_by("pk")
 
 
 class StaffForm(forms.ModelForm):

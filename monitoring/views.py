@@ -375,10 +375,17 @@ def plan_detail(request, pk):
     plan = get_object_or_404(InspectionPlan.objects.visible_to(request.user).select_related("town"), pk=pk)
     draw = getattr(plan, "draw", None)
     inspections = plan.inspections.select_related("facility", "facility__town").prefetch_related("inspectors")
-    form = DrawForm(request.POST or None)
+    form = DrawForm(request.POST or None, pool=services.default_inspector_pool(plan) if draw is None else [])
     if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["inspectors"]) or None
         try:
-            services.plan_draw(plan=plan, user=request.user, seed=form.cleaned_data["seed"], request=request)
+            services.plan_draw(
+                plan=plan,
+                user=request.user,
+                seed=form.cleaned_data["seed"],
+                inspectors=chosen,
+                request=request,
+            )
         except MonitoringError as exc:
             _apply_error(form, exc)
         else:

@@ -158,3 +158,14 @@ def test_api_plan_create_and_draw(population, officer_a_client, officer_b_client
         f"/api/v1/monitoring/plans/{pk}/draw/", {"seed": 5}, content_type="application/json"
     )
     assert again.status_code == 409 and again.json()["code"] == "already_drawn"
+
+
+def test_draw_page_with_a_chosen_pool(population, officer_a, officer_a_client):
+    other = make_user("officer_a2", "town_officer", TOWN_A)
+    plan = _plan(officer_a, town_id=TOWN_A, inspectors_per_target=1)
+    url = reverse("monitoring:plan_detail", args=[plan.pk])
+    assert "officer_a2" in officer_a_client.get(url).content.decode()
+    officer_a_client.post(url, {"seed": "77", "inspectors": [other.pk]})
+    record = PlanDraw.objects.get()
+    assert [i["id"] for i in record.inputs["inspectors"]] == [other.pk]
+    assert {tuple(t["inspectors"]) for t in record.result} == {(other.pk,)}
