@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from facilities.models import FacilityStatus
 from hechuan_portal.residents.models import HukouStatus, Resident
 
 from . import rules
@@ -134,7 +135,11 @@ def due_inspections(*, user, data=None, today: date | None = None, horizon_days:
     today = today or timezone.localdate()
     qs = (
         FacilityRisk.objects.visible_to(user)
-        .filter(next_due_on__lte=today + timedelta(days=horizon_days))
+        # Planned and closed facilities are not inspected; their risk rows may linger from before.
+        .filter(
+            next_due_on__lte=today + timedelta(days=horizon_days),
+            facility__status__in=[FacilityStatus.OPERATING, FacilityStatus.SUSPENDED],
+        )
         .select_related("facility", "facility__town")
         .annotate(
             overdue=Case(
