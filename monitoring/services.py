@@ -99,7 +99,9 @@ def store_file(upload, *, allow_pdf: bool = False) -> StoredFile:
     # Same content, same name: a second upload of the same photo reuses the stored file.
     if not default_storage.exists(name):
         saved = default_storage.save(name, ContentFile(data))
-        assert saved == name, saved  # a different name would break the hash ↔ path link
+        if saved != name:
+            # A concurrent upload of the same content stored it first; keep that one.
+            default_storage.delete(saved)
     return StoredFile(name=name, sha256=digest, size=len(data), content_type=ctype)
 
 
