@@ -114,6 +114,20 @@ class ReviewForm(forms.Form):
     )
 
 
+# What a planner sets; the page form and the API serializer share it.
+PLAN_INPUT_FIELDS = [
+    "name",
+    "topic",
+    "town",
+    "facility_kinds",
+    "starts_on",
+    "ends_on",
+    "sample_rate",
+    "high_risk_rate",
+    "inspectors_per_target",
+]
+
+
 class PlanForm(forms.ModelForm):
     facility_kinds = forms.MultipleChoiceField(
         choices=FacilityKind.choices,
@@ -124,17 +138,7 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = InspectionPlan
-        fields = [
-            "name",
-            "topic",
-            "town",
-            "facility_kinds",
-            "starts_on",
-            "ends_on",
-            "sample_rate",
-            "high_risk_rate",
-            "inspectors_per_target",
-        ]
+        fields = PLAN_INPUT_FIELDS
         widgets = {"starts_on": DateInput, "ends_on": DateInput}
 
     def __init__(self, *args, user, **kwargs):

@@ -132,15 +132,22 @@ class InspectionPlan(models.Model):
         verbose_name_plural = _("检查计划")
         ordering = ["-starts_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="monitoring_plan_dates"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="monitoring_plan_dates",
+                violation_error_message=_("结束日期不能早于开始日期。"),
+            ),
             models.CheckConstraint(
                 condition=Q(
                     sample_rate__gt=0, sample_rate__lte=1, high_risk_rate__gt=0, high_risk_rate__lte=1
                 ),
                 name="monitoring_plan_rates",
+                violation_error_message=_("抽查比例应大于 0 且不超过 1。"),
             ),
             models.CheckConstraint(
-                condition=Q(inspectors_per_target__gte=1), name="monitoring_plan_inspectors_ge_1"
+                condition=Q(inspectors_per_target__gte=1),
+                name="monitoring_plan_inspectors_ge_1",
+                violation_error_message=_("每家至少一名检查人员。"),
             ),
         ]
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from ..forms import PLAN_INPUT_FIELDS
 from ..models import (
     Answer,
     ChecklistItem,
@@ -36,27 +38,12 @@ class ChecklistTemplateSerializer(serializers.ModelSerializer):
 class PlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionPlan
-        fields = [
-            "id",
-            "name",
-            "kind",
-            "topic",
-            "town",
-            "facility_kinds",
-            "starts_on",
-            "ends_on",
-            "sample_rate",
-            "high_risk_rate",
-            "inspectors_per_target",
-            "status",
-            "created_at",
-            "is_demo",
-        ]
+        fields = ["id", "kind", *PLAN_INPUT_FIELDS, "status", "created_at", "is_demo"]
         read_only_fields = ["status", "created_at", "is_demo"]
 
     def validate(self, attrs):
         if attrs["ends_on"] < attrs["starts_on"]:
-            raise serializers.ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+            raise serializers.ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
         return attrs
 
 

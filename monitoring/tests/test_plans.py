@@ -169,3 +169,28 @@ def test_draw_page_with_a_chosen_pool(population, officer_a, officer_a_client):
     record = PlanDraw.objects.get()
     assert [i["id"] for i in record.inputs["inspectors"]] == [other.pk]
     assert {tuple(t["inspectors"]) for t in record.result} == {(other.pk,)}
+
+
+def test_bad_plan_dates_are_a_form_error_not_a_crash(officer_a_client):
+    response = officer_a_client.post(
+        reverse("monitoring:plan_new"),
+        {
+            "name": "倒序",
+            "topic": "fire_safety",
+            "starts_on": "2026-03-31",
+            "ends_on": "2026-03-01",
+            "sample_rate": "0.2",
+            "high_risk_rate": "1.5",
+            "inspectors_per_target": "1",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "结束日期不能早于开始日期。" in body and "抽查比例应大于 0 且不超过 1。" in body
+    assert not InspectionPlan.objects.exists()
+    api = officer_a_client.post(
+        "/api/v1/monitoring/plans/",
+        {"name": "x", "topic": "fire_safety", "starts_on": "2026-03-31", "ends_on": "2026-03-01"},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and api.json()["ends_on"] == ["结束日期不能早于开始日期。"]
