@@ -1,0 +1,302 @@
+"""Read use-cases of the monitoring app. Every one starts from `visible_to(user)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from facilities.models import FacilityStatus
+from hechuan_portal.residents.models import HukouStatus, Resident
+
+from . import rules
+from .filters import FindingFilter, InspectionFilter, PlanFilter, RiskFilter, VisitFilter
+from .models import (
+    FacilityRisk,
+    Finding,
+    FindingStatus,
+    Inspection,
+    InspectionPlan,
+    InspectionResult,
+    InspectionStatus,
+    StaffQualification,
+    WelfareVisit,
+)
+from .standards import config
+
+# ---------------------------------------------------------------------------------------------
+# Public
+
+
+@dataclass(frozen=True)
+class PublicInspection:
+    """What the public facility page may show: a date and a verdict, nothing about people."""
+
+    inspected_on: date
+    result: str
+    result_label: str
+
+
+def latest_public_inspection(facility) -> PublicInspection | None:
+    """The facility's latest completed inspection (date and result), or None."""
+    row = (
+        Inspection.objects.filter(facility=facility, status=InspectionStatus.COMPLETED)
+        .order_by("-inspected_at", "-pk")
+        .values("inspected_at", "result")
+        .first()
+    )
+    if row is None:
+        return None
+    return PublicInspection(
+        inspected_on=timezone.localdate(row["inspected_at"]),
+        result=row["result"],
+        result_label=str(InspectionResult(row["result"]).label),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Inspections, findings, plans
+
+
+def inspection_list(*, user, data=None) -> InspectionFilter:
+    qs = (
+        Inspection.objects.visible_to(user)
+        .select_related("facility", "facility__town", "template", "plan")
+        .order_by("-due_on", "-pk")
+    )
+    return InspectionFilter(data, queryset=qs)
+
+
+def inspection_detail_qs(user) -> QuerySet:
+    return (
+        Inspection.objects.visible_to(user)
+        .select_related("facility", "facility__town", "template", "plan", "recorded_by")
+        .prefetch_related("inspectors", "photos")
+    )
+
+
+def finding_list(*, user, data=None) -> FindingFilter:
+    qs = Finding.objects.visible_to(user).select_related("facility", "facility__town", "item", "inspection")
+    return FindingFilter(data, queryset=qs)
+
+
+def escalated_findings(*, user) -> QuerySet:
+    """The district list: findings escalated for missing their deadline and not yet closed."""
+    return (
+        Finding.objects.visible_to(user)
+        .filter(escalated_at__isnull=False)
+        .exclude(status=FindingStatus.CLOSED)
+        .select_related("facility", "facility__town", "item")
+        .order_by("deadline", "pk")
+    )
+
+
+def finding_detail_qs(user) -> QuerySet:
+    return (
+        Finding.objects.visible_to(user)
+        .select_related("facility", "facility__town", "item", "inspection", "inspection__template")
+        .prefetch_related(Prefetch("transitions__actor"), "evidence")
+    )
+
+
+def plan_list(*, user, data=None) -> PlanFilter:
+    qs = (
+        InspectionPlan.objects.visible_to(user)
+        .select_related("town", "created_by")
+        .annotate(
+            n_targets=Count("inspections", distinct=True),
+            n_done=Count(
+                "inspections", filter=Q(inspections__status=InspectionStatus.COMPLETED), distinct=True
+            ),
+        )
+        .order_by("-starts_on", "-pk")
+    )
+    return PlanFilter(data, queryset=qs)
+
+
+def due_inspections(*, user, data=None, today: date | None = None, horizon_days: int = 30) -> RiskFilter:
+    """Facilities due for inspection within `horizon_days` (or overdue), per the risk schedule."""
+    today = today or timezone.localdate()
+    qs = (
+        FacilityRisk.objects.visible_to(user)
+        # Planned and closed facilities are not inspected; their risk rows may linger from before.
+        .filter(
+            next_due_on__lte=today + timedelta(days=horizon_days),
+            facility__status__in=[FacilityStatus.OPERATING, FacilityStatus.SUSPENDED],
+        )
+        .select_related("facility", "facility__town")
+        .annotate(
+            overdue=Case(
+                When(next_due_on__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
+        .order_by("next_due_on", "facility_id")
+    )
+    return RiskFilter(data, queryset=qs)
+
+
+def expiring_certificates(*, user, today: date | None = None) -> QuerySet:
+    """Certificates that expired or expire within the warning window, for active staff."""
+    today = today or timezone.localdate()
+    warn = today + timedelta(days=config()["certificate_warning_days"])
+    return (
+        StaffQualification.objects.visible_to(user)
+        .filter(active=True, certificate_expiry__lte=warn)
+        .select_related("facility", "facility__town")
+        .order_by("certificate_expiry", "pk")
+    )
+
+
+def understaffed_facilities(*, user) -> QuerySet:
+    """Facilities whose latest risk computation found fewer certified staff than required."""
+    return (
+        FacilityRisk.objects.visible_to(user)
+        .filter(factors__staff_breaches__gt=0)
+        .select_related("facility", "facility__town")
+        .order_by("facility__town_id", "facility__name")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 探访关爱
+
+
+def years_before(day: date, years: int) -> date:
+    """The latest birth date of someone at least `years` old on `day` (29 Feb → 28 Feb)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _covered_q(as_of: date, cfg: dict[str, Any]) -> tuple[Q, Q, Q]:
+    """(covered, alone, key) conditions mirroring `rules.visit_tier` in SQL."""
+    alone = Q(lives_alone=True) | Q(empty_nest=True) | Q(left_behind=True)
+    severe = Q(disability_grade__in=cfg["severe_disability_grades"])
+    key = Q(tekun=True) | Q(special_family=True) | severe
+    covered = Q(birth_date__lte=years_before(as_of, cfg["visit_min_age"])) & (alone | key)
+    return covered, alone, key
+
+
+def _latest_visit(field: str) -> Subquery:
+    return Subquery(
+        WelfareVisit.objects.filter(resident=OuterRef("pk")).order_by("-visited_on", "-pk").values(field)[:1]
+    )
+
+
+def visit_candidates(*, user, today: date | None = None, community: str | None = None) -> QuerySet:
+    """Elders in scope who must be visited, with their tier, last visit, next due date and status.
+
+    The tier is the SQL twin of `rules.visit_tier` (tests check both agree)."""
+    cfg = config()
+    today = today or timezone.localdate()
+    covered, alone, key = _covered_q(today, cfg)
+    high = Q(birth_date__lte=years_before(today, cfg["visit_high_risk_age"]))
+    qs = (
+        Resident.objects.visible_to(user)
+        .filter(status=HukouStatus.NORMAL, town__isnull=False)
+        .filter(covered)
+        .select_related("town", "community")
+        .annotate(
+            last_visit_on=_latest_visit("visited_on"),
+            next_due_on=_latest_visit("next_due_on"),
+            last_condition=_latest_visit("condition"),
+        )
+        .annotate(
+            tier=Case(
+                When(Q(last_condition="critical") | (alone & high), then=Value("weekly")),
+                When(key, then=Value("monthly")),
+                default=Value("quarterly"),
+                output_field=CharField(),
+            ),
+            due_state=Case(
+                When(next_due_on__isnull=True, then=Value("never")),
+                When(next_due_on__lt=today, then=Value("overdue")),
+                When(next_due_on__lte=today + timedelta(days=cfg["visit_due_soon_days"]), then=Value("due")),
+                default=Value("ok"),
+                output_field=CharField(),
+            ),
+            due_rank=Case(
+                When(next_due_on__isnull=True, then=Value(1)),
+                When(next_due_on__lt=today, then=Value(0)),
+                When(next_due_on__lte=today + timedelta(days=cfg["visit_due_soon_days"]), then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("due_rank", "next_due_on", "community_id", "name", "pk")
+    )
+    if community:
+        qs = qs.filter(community_id=community)
+    return qs
+
+
+@dataclass
+class RateRow:
+    town_code: str
+    town_name: str
+    community_code: str | None
+    community_name: str
+    covered: int
+    visited: int
+
+    @property
+    def rate(self):
+        return rules.visit_rate(self.visited, self.covered)
+
+    @property
+    def gap(self) -> int:
+        return self.covered - self.visited
+
+
+def visit_rates(
+    *, user, year: int, month: int, today: date | None = None
+) -> tuple[list[RateRow], list[RateRow]]:
+    """Monthly visit rate per community and per town (target 100%): elders covered at the end of
+    the month (or today, for the current month) and how many had at least one visit in it."""
+    cfg = config()
+    today = today or timezone.localdate()
+    start, end = rules.month_bounds(year, month)
+    as_of = min(end - timedelta(days=1), today)
+    covered, _, _ = _covered_q(as_of, cfg)
+    visited = WelfareVisit.objects.filter(resident=OuterRef("pk"), visited_on__gte=start, visited_on__lt=end)
+    rows = (
+        Resident.objects.visible_to(user)
+        .filter(status=HukouStatus.NORMAL, town__isnull=False)
+        .filter(covered)
+        .annotate(was_visited=Exists(visited))
+        .values("town_id", "town__name", "community_id", "community__name")
+        .annotate(n=Count("pk"), v=Count("pk", filter=Q(was_visited=True)))
+        .order_by("town_id", "community_id")
+    )
+    communities = [
+        RateRow(r["town_id"], r["town__name"], r["community_id"], r["community__name"] or "", r["n"], r["v"])
+        for r in rows
+    ]
+    towns: dict[str, RateRow] = {}
+    for r in communities:
+        t = towns.setdefault(r.town_code, RateRow(r.town_code, r.town_name, None, "", 0, 0))
+        t.covered += r.covered
+        t.visited += r.visited
+    return communities, list(towns.values())
+
+
+def visit_list(*, user, data=None) -> VisitFilter:
+    qs = WelfareVisit.objects.visible_to(user).select_related("resident", "town", "community", "visitor")
+    return VisitFilter(data, queryset=qs)

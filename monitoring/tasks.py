@@ -1,0 +1,19 @@
+"""Celery tasks: thin wrappers, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="monitoring.escalate_overdue_findings")
+def escalate_overdue_findings() -> int:
+    """Nightly: move findings past their deadline to the district list."""
+    return services.findings_escalate_overdue()
+
+
+@shared_task(name="monitoring.refresh_risk")
+def refresh_risk() -> int:
+    """Nightly: recompute every facility's risk score and next due inspection date."""
+    return services.risk_refresh()

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from .factories import FacilityFactory
+
+TOWN_A = "500117001000"
+TOWN_B = "500117002000"
+
+# A minimal valid PNG (1×1 pixel) and JPEG header, for upload tests.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # The role cast hashes a password per user; a fast hasher keeps this app's suite short.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def facility_a(db, operator):
+    f = FacilityFactory(name="合阳城养老院", town_id=TOWN_A)
+    f.operators.add(operator)
+    return f
+
+
+@pytest.fixture
+def facility_b(db):
+    return FacilityFactory(name="钓鱼城养老院", town_id=TOWN_B)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Rows the data migrations load (towns, checklist templates), put back if a transactional test
+    that ran earlier flushed the database. Browser tests use this instead of serialized_rollback,
+    which breaks once any non-serialized transactional test has flushed (content types get new ids)."""
+    import importlib
+
+    from django.apps import apps
+
+    from hechuan_portal.areas.models import AdminArea
+    from monitoring.models import ChecklistTemplate
+
+    if not AdminArea.objects.filter(code=TOWN_A).exists():
+        importlib.import_module("hechuan_portal.areas.migrations.0002_load_hechuan_towns").load(apps, None)
+    if not ChecklistTemplate.objects.exists():
+        importlib.import_module("monitoring.migrations.0002_seed_checklist_templates").seed(apps, None)
