@@ -27,7 +27,11 @@ urlpatterns = [
     path("manage/childcare/", include("childcare.urls")),
     path("manage/monitoring/", include("monitoring.urls")),
     # The admin signs in through the portal's login (lockout, second factor), never its own form.
-    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+        name="admin-login-redirect",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hechuan_portal.api_urls")),
 ]
