@@ -64,11 +64,18 @@ URLS: dict[str, Case | list[Case]] = {
     "accounts:login": Case(expect(200, **{r: 302 for r in ROLES if r != "anonymous"})),
     "accounts:logout": [
         Case(expect(405), method="get"),
-        Case(expect(302), method="post", skip="ends the session the other requests use; tested in test_security_auth"),
+        Case(
+            expect(302),
+            method="post",
+            skip="ends the session the other requests use; tested in test_security_auth",
+        ),
     ],
     "accounts:reauth": Case(LOGIN_REQUIRED),
     "accounts:otp_setup": Case(LOGIN_REQUIRED),
-    "set_language": [Case(expect(302), method="get"), Case(expect(302), method="post", data={"language": "zh-hans"})],
+    "set_language": [
+        Case(expect(302), method="get"),
+        Case(expect(302), method="post", data={"language": "zh-hans"}),
+    ],
     "manage:home": Case(LOGIN_REQUIRED),
     "manage:audit": Case(AUDITOR_ONLY),
     "admin-login-redirect": Case(expect(302)),

@@ -8,7 +8,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from hechuan_portal.accounts.reauth import ReauthRequired, ReauthRequiredMixin, reauth_required
-from hechuan_portal.urls import handler404, handler500, urlpatterns as site_patterns  # noqa: F401
+from hechuan_portal.urls import handler404, handler500  # noqa: F401
+from hechuan_portal.urls import urlpatterns as site_patterns
 
 
 @reauth_required

@@ -16,7 +16,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.db import connection
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLResolver, get_resolver
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 
 from conftest import TOWN_A, TOWN_B, make_user
@@ -37,10 +37,27 @@ SAMPLE_KWARGS = {
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 # Keys no anonymous answer may carry; and an 18-character GB 11643 shape anywhere in its body.
-PERSONAL_KEYS = {"id_number", "id_cipher", "id_index", "id_masked", "birth_date", "phone", "hukou_code", "address"}
-ID_SHAPE = re.compile(r"(?<!\d)\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dXx])")
+PERSONAL_KEYS = {
+    "id_number",
+    "id_cipher",
+    "id_index",
+    "id_masked",
+    "birth_date",
+    "phone",
+    "hukou_code",
+    "address",
+}
+ID_SHAPE = re.compile(
+    r"(?<!\d)\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dXx])"
+)
 # Tables a refused request may still write to: the audit trail, sessions and the lockout counters.
-UNTRACKED_TABLES = {"accounts_auditevent", "django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+UNTRACKED_TABLES = {
+    "accounts_auditevent",
+    "django_session",
+    "axes_accessattempt",
+    "axes_accesslog",
+    "axes_accessfailurelog",
+}
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,7 @@ def _schema() -> dict:
 
 def _schema_callbacks() -> set:
     """The views the schema describes (the schema and Swagger views themselves are excluded from it)."""
+
     def shape(path):  # the schema may name a parameter after the lookup field ({code} for {pk})
         return re.sub(r"\{\w+\}", "{}", path)
 
@@ -188,7 +206,9 @@ def _request(client: Client, case: table.Case, path: str):
     if case.method == "get":
         return client.get(url)
     if path.startswith("/api/"):
-        return getattr(client, case.method)(url, data=json.dumps(case.data or {}), content_type="application/json")
+        return getattr(client, case.method)(
+            url, data=json.dumps(case.data or {}), content_type="application/json"
+        )
     return getattr(client, case.method)(url, data=case.data or {})
 
 
@@ -220,13 +240,23 @@ def run_case(case: table.Case, route: str, clients: dict[str, Client], world: di
         before = None if safe else _table_counts()
         AccessAttempt.objects.all().delete()  # seven roles posting the same wrong login is not an attack
         response = _request(clients[role], case, path)
-        ok = response.status_code in expected if isinstance(expected, frozenset) else response.status_code == expected
+        ok = (
+            response.status_code in expected
+            if isinstance(expected, frozenset)
+            else response.status_code == expected
+        )
         if not ok:
-            problems.append(f"{case.method.upper()} {path} as {role}: got {response.status_code}, expected {expected}")
+            problems.append(
+                f"{case.method.upper()} {path} as {role}: got {response.status_code}, expected {expected}"
+            )
         if not safe and response.status_code >= 400 and _table_counts() != before:
-            problems.append(f"{case.method.upper()} {path} as {role}: refused ({response.status_code}) but data changed")
+            problems.append(
+                f"{case.method.upper()} {path} as {role}: refused ({response.status_code}) but data changed"
+            )
         if role == "anonymous" and response.status_code == 200:
-            problems += [f"{case.method.upper()} {path} as anonymous: {leak}" for leak in _personal_leaks(response)]
+            problems += [
+                f"{case.method.upper()} {path} as anonymous: {leak}" for leak in _personal_leaks(response)
+            ]
     return problems
 
 

@@ -14,12 +14,18 @@ pytestmark = pytest.mark.django_db
 
 
 def _events(n, **kw):
-    base = dict(actor_username="officer_a", action=AuditAction.VIEW, object_type="residents.resident")
+    base = {"actor_username": "officer_a", "action": AuditAction.VIEW, "object_type": "residents.resident"}
     AuditEvent.objects.bulk_create([AuditEvent(**{**base, "object_id": str(i), **kw}) for i in range(n)])
 
 
 def test_only_the_auditor_reads_the_audit_log(
-    anon_client, admin_client_, staff_client, officer_a_client, officer_b_client, operator_client, auditor_client
+    anon_client,
+    admin_client_,
+    staff_client,
+    officer_a_client,
+    officer_b_client,
+    operator_client,
+    auditor_client,
 ):
     assert anon_client.get("/manage/audit/").status_code == 302
     for client in (admin_client_, staff_client, officer_a_client, officer_b_client, operator_client):
@@ -30,7 +36,12 @@ def test_only_the_auditor_reads_the_audit_log(
 def test_auditor_filters_by_who_what_object_and_dates(auditor_client):
     _events(3)
     _events(2, actor_username="staff_a", action=AuditAction.EXPORT, object_type="subsidies.payroll")
-    AuditEvent.objects.create(actor_username="officer_b", action=AuditAction.REVEAL, object_type="residents.resident", object_id="77")
+    AuditEvent.objects.create(
+        actor_username="officer_b",
+        action=AuditAction.REVEAL,
+        object_type="residents.resident",
+        object_id="77",
+    )
 
     def rows(query):
         page = auditor_client.get("/manage/audit/", query).context["page"]
@@ -69,7 +80,11 @@ def test_database_refuses_update_delete_and_truncate_even_in_raw_sql(district_ad
         "DELETE FROM accounts_auditevent",
         "TRUNCATE accounts_auditevent",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
             cur.execute(sql)
     assert AuditEvent.objects.get(pk=event.pk).reason == "月度名册"
 

@@ -64,7 +64,9 @@ def test_token_endpoint_is_locked_too_with_a_json_answer(officer_a):
     client = APIClient()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/api/v1/auth/token/", {"username": "officer_a", "password": "x"}, format="json")
-    response = client.post("/api/v1/auth/token/", {"username": "officer_a", "password": PASSWORD}, format="json")
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "officer_a", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 429
     assert response.json()["code"] == "locked_out"
     assert "token" not in response.json()
@@ -167,7 +169,9 @@ def test_absolute_session_limit_on_the_api_is_json_401(officer_a):
 
 def _unthrottle(device):
     # django-otp delays the next try after a wrong code; the test does not wait for it.
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
 
 
 def _code(device):
@@ -185,7 +189,12 @@ def test_district_admin_must_set_up_totp_before_anything_else(district_admin):
     assert "otpauth://totp/" in page and "<svg" in page
     secret = page.split('id="otp-secret">')[1].split("<")[0]
     assert len(secret) == 32
-    assert client.post("/accounts/otp/", {"token": "000000" if _code(device) != "000000" else "111111"}).status_code == 400
+    assert (
+        client.post(
+            "/accounts/otp/", {"token": "000000" if _code(device) != "000000" else "111111"}
+        ).status_code
+        == 400
+    )
     _unthrottle(device)
     assert client.post("/accounts/otp/", {"token": _code(device)})["Location"] == "/manage/"
     assert client.get("/manage/").status_code == 200

@@ -84,7 +84,7 @@ def test_every_inline_script_in_our_templates_carries_the_csp_nonce():
         for match in re.finditer(r"<script(?![^>]*\bsrc=)[^>]*>", text):
             tag = match.group(0)
             if "nonce=" not in tag and "application/json" not in tag:
-                offenders.append(f"{path.relative_to(ROOT)}: {tag}  → add nonce=\"{{{{ CSP_NONCE }}}}\"")
+                offenders.append(f'{path.relative_to(ROOT)}: {tag}  → add nonce="{{{{ CSP_NONCE }}}}"')
         for match in re.finditer(r"{%\s*leaflet_map[^%]*%}", text):
             if "csp_nonce=" not in match.group(0):
                 offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}  → add csp_nonce=CSP_NONCE")
@@ -119,7 +119,9 @@ def test_check_deploy_passes_with_production_settings():
 
 
 def test_check_deploy_complains_about_development_settings():
-    result = _manage(["check", "--deploy", "--fail-level", "WARNING"], {"DEBUG": "True", "SECURE_COOKIES": "False"})
+    result = _manage(
+        ["check", "--deploy", "--fail-level", "WARNING"], {"DEBUG": "True", "SECURE_COOKIES": "False"}
+    )
     assert result.returncode != 0
     assert "security.W018" in result.stderr + result.stdout  # DEBUG on
 

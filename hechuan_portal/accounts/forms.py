@@ -49,7 +49,9 @@ class LoginForm(AuthenticationForm):
 
 
 class ReauthForm(forms.Form):
-    password = forms.CharField(label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)

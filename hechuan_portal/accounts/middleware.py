@@ -37,7 +37,9 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         authenticated_api = _is_api(request) and (
-            "HTTP_AUTHORIZATION" in request.META or getattr(request, "user", None) and request.user.is_authenticated
+            "HTTP_AUTHORIZATION" in request.META
+            or getattr(request, "user", None)
+            and request.user.is_authenticated
         )
         if request.path.startswith(SENSITIVE_PREFIXES) or authenticated_api:
             add_never_cache_headers(response)
@@ -63,7 +65,8 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 if _is_api(request):
                     return JsonResponse(
-                        {"code": "session_expired", "detail": _("登录已超过最长时限，请重新登录。")}, status=401
+                        {"code": "session_expired", "detail": _("登录已超过最长时限，请重新登录。")},
+                        status=401,
                     )
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
         return self.get_response(request)
@@ -82,14 +85,17 @@ class SecondFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and request.session.get(OTP_SETUP_PENDING_KEY):
-            if not request.path.startswith(settings.STATIC_URL) and not self._allowed(request):
-                if _is_api(request):
-                    return JsonResponse(
-                        {"code": "otp_setup_required", "detail": _("请先设置动态口令（二次验证）。")},
-                        status=403,
-                    )
-                return redirect("accounts:otp_setup")
+        if (
+            request.user.is_authenticated
+            and request.session.get(OTP_SETUP_PENDING_KEY)
+            and not request.path.startswith(settings.STATIC_URL)
+            and not self._allowed(request)
+        ):
+            if _is_api(request):
+                return JsonResponse(
+                    {"code": "otp_setup_required", "detail": _("请先设置动态口令（二次验证）。")}, status=403
+                )
+            return redirect("accounts:otp_setup")
         return self.get_response(request)
 
     def _allowed(self, request) -> bool:

@@ -85,7 +85,9 @@ def reauth_required(view=None, *, max_age: int | None = None):
         @functools.wraps(func)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
+                return redirect(
+                    f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+                )
             if is_recently_reauthenticated(request, max_age) or _password_header_ok(request):
                 return func(request, *args, **kwargs)
             return _refuse(request)

@@ -56,7 +56,9 @@ def lockout_response(request, original_response=None, credentials=None):
 
 def _safe_next(request, default: str) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return default
 
@@ -67,15 +69,23 @@ class ReauthView(LoginRequiredMixin, View):
     template_name = "accounts/reauth.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"form": ReauthForm(request=request), "next": _safe_next(request, "")})
+        return render(
+            request,
+            self.template_name,
+            {"form": ReauthForm(request=request), "next": _safe_next(request, "")},
+        )
 
     def post(self, request):
         form = ReauthForm(request.POST, request=request)
         if form.is_valid():
             mark_reauthenticated(request)
-            audit_record(action=AuditAction.LOGIN, request=request, obj=request.user, reason=_("再次验证身份"))
+            audit_record(
+                action=AuditAction.LOGIN, request=request, obj=request.user, reason=_("再次验证身份")
+            )
             return redirect(_safe_next(request, "manage:home"))
-        return render(request, self.template_name, {"form": form, "next": _safe_next(request, "")}, status=400)
+        return render(
+            request, self.template_name, {"form": form, "next": _safe_next(request, "")}, status=400
+        )
 
 
 class OtpSetupView(LoginRequiredMixin, View):
@@ -97,7 +107,11 @@ class OtpSetupView(LoginRequiredMixin, View):
         }
 
     def get(self, request):
-        return render(request, self.template_name, self._context(request, OtpConfirmForm(device=pending_device(request.user))))
+        return render(
+            request,
+            self.template_name,
+            self._context(request, OtpConfirmForm(device=pending_device(request.user))),
+        )
 
     def post(self, request):
         device = pending_device(request.user)
@@ -125,7 +139,11 @@ def audit_search(request):
     if request.user.role != Role.AUDITOR or not request.user.is_active:
         raise PermissionDenied
     filterset = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.order_by("-at", "-id"))
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else AuditEvent.objects.order_by("-at", "-id")
+    qs = (
+        filterset.qs
+        if filterset.is_bound and filterset.is_valid()
+        else AuditEvent.objects.order_by("-at", "-id")
+    )
     page = Paginator(qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

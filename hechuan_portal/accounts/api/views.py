@@ -41,7 +41,8 @@ class TokenView(ObtainAuthToken):
         device = confirmed_device(user)
         if device is None and otp_required_for(user):
             return Response(
-                {"code": "otp_setup_required", "detail": _("请先在网页上设置动态口令（二次验证）。")}, status=403
+                {"code": "otp_setup_required", "detail": _("请先在网页上设置动态口令（二次验证）。")},
+                status=403,
             )
         if device is not None:
             allowed, _extra = device.verify_is_allowed()
