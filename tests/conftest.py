@@ -7,7 +7,9 @@ import logging
 import os
 from pathlib import Path
 
-SUITE_LOG = Path(os.environ.get("PORTAL_SUITE_LOG", Path(__file__).resolve().parent.parent / ".suite-logs" / "suite.log"))
+SUITE_LOG = Path(
+    os.environ.get("PORTAL_SUITE_LOG", Path(__file__).resolve().parent.parent / ".suite-logs" / "suite.log")
+)
 
 
 def _install_suite_log_handler() -> None:

@@ -37,7 +37,7 @@ def _fingerprint(url: str) -> dict[str, tuple[int, str]]:
         ]
         return {
             t: conn.execute(
-                f'SELECT count(*), coalesce(md5(string_agg(x::text, \'|\' ORDER BY x::text)), \'\') FROM "{t}" x'
+                f"SELECT count(*), coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM \"{t}\" x"
             ).fetchone()
             for t in tables
         }
@@ -46,7 +46,12 @@ def _fingerprint(url: str) -> dict[str, tuple[int, str]]:
 def _script(action: str, file: Path, dbname: str):
     env = {**os.environ, "DATABASE_URL": _url(dbname).replace("postgresql://", "postgis://", 1)}
     return subprocess.run(
-        ["scripts/backup.sh", action, str(file)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        ["scripts/backup.sh", action, str(file)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

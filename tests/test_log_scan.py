@@ -11,7 +11,9 @@ from hechuan_portal.common.idcard import check_char
 
 from .conftest import SUITE_LOG
 
-ID_SHAPE = re.compile(r"(?<![0-9A-Za-z])(\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?![0-9A-Za-z])")
+ID_SHAPE = re.compile(
+    r"(?<![0-9A-Za-z])(\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?![0-9A-Za-z])"
+)
 
 
 def find_id_numbers(text: str) -> list[str]:
