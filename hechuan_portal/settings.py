@@ -317,3 +317,8 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Audit log retention: rows are kept at least this many days (the trigger refuses deletion anyway).
 AUDIT_RETENTION_DAYS = 180
+# Every API operation documents its error answers too (accounts/openapi.py).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "hechuan_portal.accounts.openapi.add_error_responses",
+]

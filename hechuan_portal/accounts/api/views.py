@@ -1,6 +1,6 @@
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -25,7 +25,12 @@ class TokenView(ObtainAuthToken):
                 "otp_token": serializers.CharField(required=False),
             },
         ),
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="用户名、密码或动态口令不正确"),
+            403: OpenApiResponse(description="该账号须先设置二次验证"),
+            429: OpenApiResponse(description="登录失败次数过多，暂时锁定"),
+        },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
