@@ -123,28 +123,33 @@ def test_redis_stopped_then_back(tmp_path, settings, officer_a):
         _append_to_suite_log(tmp_path / "worker.log")
 
 
-@pytest.mark.skipif(not (PG_BIN / "initdb").exists(), reason="PostgreSQL 15 server binaries not installed")
-def test_postgresql_restart_under_load_recovers_within_seconds(tmp_path):
-    # The `postgres` OS user cannot enter pytest's private temp directory: the cluster lives in /tmp.
+needs_pg = pytest.mark.skipif(
+    not (PG_BIN / "initdb").exists(), reason="PostgreSQL 15 server binaries not installed"
+)
+
+
+def _pg(url: str, **kw):
+    return psycopg.connect(url.replace("postgis://", "postgresql://", 1), **kw)
+
+
+@pytest.fixture(scope="module")
+def private_pg():
+    """A private cluster with the portal's schema in database `hechuan`, migrated by its owner role
+    `hechuan` as in a deployment. The `postgres` OS user cannot enter pytest's private temp directory,
+    so the cluster lives in its own directory under /tmp."""
     cluster_dir = Path(tempfile.mkdtemp(prefix="hechuan-pg-"))
     cluster = PrivateCluster(cluster_dir)
-    server = None
-    log = tmp_path / "gunicorn.log"
     try:
         cluster.init()
         cluster.start()
-        with psycopg.connect(
-            cluster.url("postgres").replace("postgis", "postgresql"), autocommit=True
-        ) as conn:
-            conn.execute("CREATE DATABASE portal")
-        env = {
-            **os.environ,
-            "DATABASE_URL": cluster.url("portal"),
-            "DJANGO_SETTINGS_MODULE": "hechuan_portal.settings",
-            "CONN_MAX_AGE": "60",
-        }
-        with psycopg.connect(cluster.url("portal").replace("postgis", "postgresql"), autocommit=True) as conn:
+        with _pg(cluster.url("postgres"), autocommit=True) as conn:
+            conn.execute("CREATE ROLE hechuan LOGIN")
+            conn.execute("CREATE DATABASE hechuan OWNER hechuan")
+        with _pg(cluster.url("hechuan"), autocommit=True) as conn:
             conn.execute("CREATE EXTENSION postgis")
+            conn.execute("GRANT ALL ON SCHEMA public TO hechuan")
+        owner_url = cluster.url("hechuan").replace("postgres@", "hechuan@")
+        env = {**os.environ, "DATABASE_URL": owner_url, "DJANGO_SETTINGS_MODULE": "hechuan_portal.settings"}
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
             cwd=ROOT,
@@ -153,6 +158,45 @@ def test_postgresql_restart_under_load_recovers_within_seconds(tmp_path):
             capture_output=True,
             timeout=180,
         )
+        yield cluster, env
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster_dir, ignore_errors=True)
+
+
+@needs_pg
+def test_application_role_cannot_rewrite_the_audit_log(private_pg):
+    """scripts/db_roles.sql: the role the site runs as may add audit rows, never change or remove them."""
+    cluster, _env = private_pg
+    with _pg(cluster.url("hechuan"), autocommit=True) as conn:
+        conn.execute((ROOT / "scripts" / "db_roles.sql").read_text())
+    app_url = cluster.url("hechuan").replace("postgres@", "hechuan_app@")
+    with _pg(app_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO accounts_auditevent (at, actor_username, action, object_type, object_id, area_code,"
+            " reason, changes) VALUES (now(), 'x', 'view', '', '', '', '', '{}')"
+        )
+        assert conn.execute("SELECT count(*) FROM areas_adminarea").fetchone()[0] >= 31
+        for sql in (
+            "UPDATE accounts_auditevent SET reason = 'x'",
+            "DELETE FROM accounts_auditevent",
+            "TRUNCATE accounts_auditevent",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(sql)
+    with _pg(cluster.url("hechuan").replace("postgres@", "hechuan_backup@")) as conn:
+        assert conn.execute("SELECT count(*) FROM accounts_auditevent").fetchone()[0] == 1
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM areas_adminarea")
+
+
+@needs_pg
+def test_postgresql_restart_under_load_recovers_within_seconds(private_pg, tmp_path):
+    cluster, env = private_pg
+    env = {**env, "CONN_MAX_AGE": "60"}
+    server = None
+    log = tmp_path / "gunicorn.log"
+    try:
         port = free_port()
         server = subprocess.Popen(
             [
@@ -236,6 +280,4 @@ def test_postgresql_restart_under_load_recovers_within_seconds(tmp_path):
         print("postgres restart under load:", stats)
     finally:
         _stop(server)
-        cluster.stop()
-        shutil.rmtree(cluster_dir, ignore_errors=True)
         _append_to_suite_log(log)
