@@ -226,6 +226,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -246,3 +248,82 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ScreeningResultEnum"] = (
     "childcare.models.ScreeningResult"
 )
+# ---------------------------------------------------------------------------------------------
+# Security (issue 8): login lockout, second factor, session limits, re-authentication, CSP,
+# cache control and upload limits. See SECURITY.md for the control ↔ test map.
+# ---------------------------------------------------------------------------------------------
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "csp"]
+# One backend: axes' lockout check in front of Django's model backend (accounts/backends.py), so the
+# test client's force_login and real logins share it.
+AUTHENTICATION_BACKENDS = ["hechuan_portal.accounts.backends.PortalBackend"]
+_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_auth + 1 : _auth + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "hechuan_portal.accounts.middleware.SessionLifetimeMiddleware",
+    "hechuan_portal.accounts.middleware.SecondFactorRequiredMiddleware",
+]
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(1, "hechuan_portal.accounts.middleware.NoStoreMiddleware")
+# Axes last: it turns a locked-out login response into the lockout page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
+
+# Lockout after 5 failures within 15 minutes, counted per (account, client address): an attacker can
+# lock an account only from their own address, never for its owner elsewhere. A second, looser limit
+# counts all failures from one address (password spraying across accounts); see accounts/backends.py.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "hechuan_portal.accounts.backends.PortalAxesHandler"
+AXES_LOCKOUT_CALLABLE = "hechuan_portal.accounts.views.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# Behind the district's reverse proxy set AXES_IPWARE_PROXY_COUNT so the client address is the real one.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+
+# Absolute session limit on top of the 30-minute idle timeout above.
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+# Roles that must use a TOTP second factor (staff may opt in at /accounts/otp/).
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=["district_admin"])
+OTP_TOTP_ISSUER = "合川一老一幼平台"
+# Re-entering the password unlocks bulk exports and full ID numbers for this long (accounts/reauth.py).
+REAUTH_MAX_AGE = env.int("REAUTH_MAX_AGE", default=10 * 60)
+
+# Content Security Policy: scripts only from this site (inline scripts need the per-response nonce,
+# `nonce="{{ CSP_NONCE }}"`; `{% leaflet_map … csp_nonce=CSP_NONCE %}`), images also from the tile hosts.
+_TILE_HOSTS = ["https://tile.openstreetmap.org"] + (["https://*.tianditu.gov.cn"] if TIANDITU_KEY else [])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # Leaflet and ECharts position elements with inline style attributes.
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:", *_TILE_HOSTS],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Uploads: requests above these sizes are refused before any app reads them. Apps check files against
+# MAX_UPLOAD_SIZE (bytes) themselves before parsing (imports, attachments).
+MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=50 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # non-file form/JSON bodies
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger files spool to a temporary file
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Audit log retention: rows are kept at least this many days (the trigger refuses deletion anyway).
+AUDIT_RETENTION_DAYS = 180
+# Every API operation documents its error answers too (accounts/openapi.py).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "hechuan_portal.accounts.openapi.add_error_responses",
+]

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from . import views
+from .accounts.views import audit_search
 from .health import healthz
 
 admin.site.site_header = _("合川区“一老一幼”服务管理平台")
@@ -10,6 +12,7 @@ admin.site.site_title = _("一老一幼平台管理")
 
 manage_patterns = [
     path("", views.manage_home, name="home"),
+    path("audit/", audit_search, name="audit"),
 ]
 
 urlpatterns = [
@@ -24,6 +27,12 @@ urlpatterns = [
     path("manage/childcare/", include("childcare.urls")),
     path("manage/monitoring/", include("monitoring.urls")),
     path("manage/overview/", include("hechuan_portal.overview.urls")),
+    # The admin signs in through the portal's login (lockout, second factor), never its own form.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+        name="admin-login-redirect",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hechuan_portal.api_urls")),
 ]

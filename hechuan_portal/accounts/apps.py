@@ -9,3 +9,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (login/logout audit receivers)
+        from .admin import replace_totp_admin
+
+        replace_totp_admin()

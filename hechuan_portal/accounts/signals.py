@@ -1,14 +1,20 @@
 """Login, logout and failed logins are audit events."""
 
+import time
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from .audit import audit_record
+from .middleware import SESSION_STARTED_KEY
 from .models import AuditAction
 
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    # The absolute session limit counts from here (SessionLifetimeMiddleware).
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_STARTED_KEY] = int(time.time())
     audit_record(action=AuditAction.LOGIN, actor=user, request=request)
 
 

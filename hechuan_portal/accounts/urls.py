@@ -6,4 +6,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("reauth/", views.ReauthView.as_view(), name="reauth"),
+    path("otp/", views.OtpSetupView.as_view(), name="otp_setup"),
 ]

@@ -1,6 +1,27 @@
-from django.contrib.auth import views as auth_views
+"""Login (password + optional TOTP), logout, re-authentication, TOTP set-up, lockout page, and the
+auditor's search of the audit log."""
 
-from .forms import LoginForm
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django_otp import login as otp_login
+
+from .audit import audit_record
+from .filters import AuditEventFilter
+from .forms import LoginForm, OtpConfirmForm, ReauthForm
+from .middleware import OTP_SETUP_PENDING_KEY, otp_required_for
+from .models import AuditAction, AuditEvent, Role
+from .otp import base32_secret, confirmed_device, otpauth_uri, pending_device, qr_svg
+from .reauth import mark_reauthenticated
 
 
 class LoginView(auth_views.LoginView):
@@ -8,6 +29,126 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        # auth_login (inside) rotates the session key: a session id planted before login is useless.
+        response = super().form_valid(form)
+        if form.otp_device is not None:
+            otp_login(self.request, form.otp_device)
+        elif otp_required_for(self.request.user):
+            self.request.session[OTP_SETUP_PENDING_KEY] = True
+            messages.warning(self.request, _("您的角色须使用二次验证，请先完成动态口令设置。"))
+            return redirect("accounts:otp_setup")
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes: the answer to a login while the (account, address) pair is locked."""
+    message = _("登录失败次数过多，该账号在本机已被暂时锁定，请 15 分钟后再试，或联系区级管理员解锁。")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "locked_out", "detail": message}, status=429)
+    form = LoginForm(request)
+    return render(request, "accounts/login.html", {"form": form, "lockout_message": message}, status=429)
+
+
+def _safe_next(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+class ReauthView(LoginRequiredMixin, View):
+    """Re-enter the password before a reveal or a bulk export (accounts/reauth.py)."""
+
+    template_name = "accounts/reauth.html"
+
+    def get(self, request):
+        return render(
+            request,
+            self.template_name,
+            {"form": ReauthForm(request=request), "next": _safe_next(request, "")},
+        )
+
+    def post(self, request):
+        form = ReauthForm(request.POST, request=request)
+        if form.is_valid():
+            mark_reauthenticated(request)
+            audit_record(
+                action=AuditAction.LOGIN, request=request, obj=request.user, reason=_("再次验证身份")
+            )
+            return redirect(_safe_next(request, "manage:home"))
+        return render(
+            request, self.template_name, {"form": form, "next": _safe_next(request, "")}, status=400
+        )
+
+
+class OtpSetupView(LoginRequiredMixin, View):
+    """Show the secret (text, otpauth URI and QR code) and confirm it with one code."""
+
+    template_name = "accounts/otp_setup.html"
+
+    def _context(self, request, form):
+        existing = confirmed_device(request.user)
+        device = pending_device(request.user)
+        uri = otpauth_uri(device)
+        return {
+            "form": form,
+            "existing": existing,
+            "secret": base32_secret(device),
+            "otpauth_uri": uri,
+            "qr_svg": qr_svg(uri),
+            "required": otp_required_for(request.user),
+        }
+
+    def get(self, request):
+        return render(
+            request,
+            self.template_name,
+            self._context(request, OtpConfirmForm(device=pending_device(request.user))),
+        )
+
+    def post(self, request):
+        device = pending_device(request.user)
+        form = OtpConfirmForm(request.POST, device=device)
+        if not form.is_valid():
+            return render(request, self.template_name, self._context(request, form), status=400)
+        # One authenticator per user: the newly confirmed device replaces any older one.
+        request.user.totpdevice_set.exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        request.session.pop(OTP_SETUP_PENDING_KEY, None)
+        audit_record(action=AuditAction.UPDATE, request=request, obj=request.user, reason=_("设置二次验证"))
+        messages.success(request, _("二次验证已启用，下次登录请输入动态口令。"))
+        return redirect("manage:home")
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+def audit_search(request):
+    """The auditor's search of the audit log: who, action, object, date range; 50 rows a page."""
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    if request.user.role != Role.AUDITOR or not request.user.is_active:
+        raise PermissionDenied
+    filterset = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.order_by("-at", "-id"))
+    qs = (
+        filterset.qs
+        if filterset.is_bound and filterset.is_valid()
+        else AuditEvent.objects.order_by("-at", "-id")
+    )
+    page = Paginator(qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/audit_list.html",
+        {"filterset": filterset, "page": page, "query": query.urlencode()},
+    )

@@ -1,22 +1,63 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.contrib.auth.signals import user_login_failed
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..middleware import otp_required_for
+from ..otp import confirmed_device
+from ..views import lockout_response
+
 
 class TokenView(ObtainAuthToken):
-    """POST username and password; returns {"token": "..."} for `Authorization: Token …`."""
+    """POST username and password (and `otp_token` for accounts with a second factor); returns
+    {"token": "..."} for `Authorization: Token …`."""
 
     @extend_schema(
         request=inline_serializer(
-            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+            "TokenRequest",
+            {
+                "username": serializers.CharField(),
+                "password": serializers.CharField(),
+                "otp_token": serializers.CharField(required=False),
+            },
         ),
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="用户名、密码或动态口令不正确"),
+            403: OpenApiResponse(description="该账号须先设置二次验证"),
+            429: OpenApiResponse(description="登录失败次数过多，暂时锁定"),
+        },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except serializers.ValidationError:
+            # django-axes flags the DRF request, which its middleware never sees: answer here.
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request)
+            raise
+        user = serializer.validated_data["user"]
+        device = confirmed_device(user)
+        if device is None and otp_required_for(user):
+            return Response(
+                {"code": "otp_setup_required", "detail": _("请先在网页上设置动态口令（二次验证）。")},
+                status=403,
+            )
+        if device is not None:
+            allowed, _extra = device.verify_is_allowed()
+            if not (allowed and device.verify_token(str(request.data.get("otp_token", "")).strip())):
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": user.get_username()}, request=request
+                )
+                return Response({"code": "otp_invalid", "detail": _("动态口令不正确或已过期。")}, status=400)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
 
 
 class MeSerializer(serializers.Serializer):

@@ -1,0 +1,108 @@
+"""Session and response hardening that every app gets without doing anything.
+
+- `NoStoreMiddleware`: staff pages, the admin, account pages and authenticated API responses are
+  never stored by browsers or proxies (`Cache-Control: no-store`).
+- `SessionLifetimeMiddleware`: an absolute session limit (SESSION_ABSOLUTE_SECONDS, 12 h) on top of
+  the 30-minute idle timeout (SESSION_COOKIE_AGE refreshed on every request).
+- `SecondFactorRequiredMiddleware`: a user whose role needs TOTP (OTP_REQUIRED_ROLES) and who logged
+  in with a password only can reach nothing but the set-up page until a device is confirmed.
+"""
+
+from __future__ import annotations
+
+import time
+
+from csp.constants import SELF, UNSAFE_INLINE
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+
+SESSION_STARTED_KEY = "portal_session_started"
+OTP_SETUP_PENDING_KEY = "portal_otp_setup_pending"
+SENSITIVE_PREFIXES = ("/manage/", "/admin/", "/accounts/")
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        authenticated_api = _is_api(request) and (
+            "HTTP_AUTHORIZATION" in request.META
+            or getattr(request, "user", None)
+            and request.user.is_authenticated
+        )
+        if request.path.startswith(SENSITIVE_PREFIXES) or authenticated_api:
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        if request.path.startswith("/admin/"):
+            # Django's GIS and django-leaflet admin widgets write inline scripts without a nonce; the
+            # admin (district administrators with a second factor only) allows them, nothing else does.
+            response._csp_replace = {"script-src": [SELF, UNSAFE_INLINE]}
+        return response
+
+
+class SessionLifetimeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            now = int(time.time())
+            if started is None:
+                request.session[SESSION_STARTED_KEY] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                if _is_api(request):
+                    return JsonResponse(
+                        {"code": "session_expired", "detail": _("登录已超过最长时限，请重新登录。")},
+                        status=401,
+                    )
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+        return self.get_response(request)
+
+
+def otp_required_for(user) -> bool:
+    return bool(user.is_authenticated and user.role in settings.OTP_REQUIRED_ROLES)
+
+
+class SecondFactorRequiredMiddleware:
+    """Only the set-up page, logout and static files until the second factor is set up."""
+
+    allowed_names = {"accounts:otp_setup", "accounts:logout", "set_language"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.user.is_authenticated
+            and request.session.get(OTP_SETUP_PENDING_KEY)
+            and not request.path.startswith(settings.STATIC_URL)
+            and not self._allowed(request)
+        ):
+            if _is_api(request):
+                return JsonResponse(
+                    {"code": "otp_setup_required", "detail": _("请先设置动态口令（二次验证）。")}, status=403
+                )
+            return redirect("accounts:otp_setup")
+        return self.get_response(request)
+
+    def _allowed(self, request) -> bool:
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.view_name in self.allowed_names

@@ -1,0 +1,45 @@
+"""OpenAPI post-processing: every operation documents the error answers it can give.
+
+drf-spectacular documents the success answer only; clients (and Schemathesis) also need to know that
+a protected operation may answer 401/403, one with a path parameter 404 (out of scope is 404, never
+403), and one taking input 400. All errors are JSON objects (`{"code": …, "detail": …}`, or DRF's
+field → messages map for validation errors).
+"""
+
+from __future__ import annotations
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"code": {"type": "string"}, "detail": {"type": "string"}},
+    "additionalProperties": True,
+}
+DESCRIPTIONS = {
+    "400": "请求参数不正确",
+    "401": "未登录或令牌无效",
+    "403": "无权执行此操作",
+    "404": "不存在或不在管辖范围内",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            security = operation.get("security", [])
+            codes = []
+            if operation.get("requestBody") or any(
+                p.get("in") == "query" for p in operation.get("parameters", [])
+            ):
+                codes.append("400")
+            if security and {} not in security:
+                codes += ["401", "403"]
+            elif method not in ("get", "head", "options"):
+                codes.append("403")  # a session-authenticated write without its CSRF token
+            if "{" in path:
+                codes.append("404")
+            for code in codes:
+                operation["responses"].setdefault(code, {"description": DESCRIPTIONS[code], "content": ref})
+    return result
