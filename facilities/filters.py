@@ -61,7 +61,7 @@ class NearField(forms.CharField):
         return Point(lng, lat, srid=4326)
 
 
-class NearFilter(django_filters.Filter):
+class NearFilter(django_filters.CharFilter):
     field_class = NearField
 
     def filter(self, qs, value):

@@ -327,3 +327,24 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "hechuan_portal.accounts.openapi.add_error_responses",
 ]
+
+# OpenAPI: every choice set gets one stable enum name (the same TextChoices is used by several
+# fields and apps; without names drf-spectacular invents hashed ones and warns).
+_ENUMS = {
+    "facilities.models": ["FacilityKind", "CanteenSubtype", "Ownership", "FacilityStatus", "FilingStatus",
+                          "PopulationGroup", "CoverageRunStatus"],
+    "subsidies.models": ["TierCategory", "RunStatus", "RunMode", "GrantStatus", "ReviewStatus", "DecisionKind",
+                         "PeriodStatus", "LineKind", "OverpaymentStatus"],
+    "childcare.models": ["ClassType", "EnrolmentStatus", "WaitlistStatus", "ScreeningResult", "CheckupStatus",
+                         "FollowUpReason", "VoucherStatus"],
+    "monitoring.models": ["Topic", "Severity", "PlanKind", "PlanStatus", "InspectionStatus", "InspectionResult",
+                          "LocationCheck", "Answer", "FindingStatus", "RiskBand", "StaffRole", "VisitMethod",
+                          "ElderCondition", "Need", "Referral"],
+    "hechuan_portal.areas.models": ["AreaLevel"],
+    "hechuan_portal.residents.models": ["Gender", "HukouStatus", "ImportStatus"],
+    "hechuan_portal.accounts.models": ["Role", "AuditAction"],
+    "hechuan_portal.overview.models": ["Comparator"],
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    f"{name}Enum": f"{module}.{name}" for module, names in _ENUMS.items() for name in names
+}
