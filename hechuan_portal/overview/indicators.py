@@ -6,28 +6,40 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Q, Sum
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from facilities.models import BED_KINDS, CHILDCARE_KINDS, Facility, FacilityStatus
+from facilities.models import BED_KINDS, CHILDCARE_KINDS, CommunityCoverage, Facility, FacilityStatus
+from hechuan_portal.accounts.scope import SYSTEM
 from hechuan_portal.residents.models import HukouStatus, Resident
+from monitoring import selectors as monitoring_selectors
+from monitoring.models import Finding, FindingStatus, Inspection, InspectionStatus
+from subsidies.models import AllowanceGrant, GrantStatus, PaymentLine
 
+from . import rules
 from .registry import Indicator, Parts, register
 
 ZERO = Decimal(0)
 
 
-def _facility_list_url(**params) -> Callable[[str], str]:
+def _list_url(name: str, **params) -> Callable[[str], str]:
+    """The staff list behind a figure, filtered to one town."""
+
     def build(town: str) -> str:
         try:
-            base = reverse("facilities:list")
+            base = reverse(name)
         except NoReverseMatch:
             return ""
         return f"{base}?{urlencode({'town': town, **params})}"
 
     return build
+
+
+def _facility_list_url(**params) -> Callable[[str], str]:
+    return _list_url("facilities:list", **params)
 
 
 def _operating():
@@ -177,5 +189,174 @@ register(
         scale=100,
         has_denominator=True,
         drill=_facility_list_url(status="operating"),
+    )
+)
+
+
+def _coverage(layer_code: str) -> Callable[[dt.date], Parts]:
+    """People living in communities within the layer's radius ÷ all people (latest coverage run)."""
+
+    def compute(period: dt.date) -> Parts:
+        rows = (
+            CommunityCoverage.objects.filter(layer__code=layer_code)
+            .values("town")
+            .annotate(covered=Sum("people", filter=Q(covered=True)), people=Sum("people"))
+            .order_by()
+        )
+        return _pairs(rows, "covered", "people")
+
+    return compute
+
+
+def allowance_recipients(period: dt.date) -> Parts:
+    rows = (
+        AllowanceGrant.objects.filter(status=GrantStatus.ACTIVE)
+        .values(town=F("resident__town"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return _pairs(rows, "n", None)
+
+
+def allowance_cost(period: dt.date) -> Parts:
+    """The month's payment roll (normal lines and arrears), whether draft or closed."""
+    rows = (
+        PaymentLine.objects.filter(period__month=period).values("town").annotate(n=Sum("amount")).order_by()
+    )
+    return _pairs(rows, "n", None)
+
+
+def inspections_done(period: dt.date) -> Parts:
+    """Inspections completed ÷ inspections due in the month (cancelled ones excluded)."""
+    end = rules.month_end(period)
+    rows = (
+        Inspection.objects.filter(due_on__gte=period, due_on__lte=end)
+        .exclude(status=InspectionStatus.CANCELLED)
+        .values(town=F("facility__town"))
+        .annotate(done=Count("id", filter=Q(status=InspectionStatus.COMPLETED)), planned=Count("id"))
+        .order_by()
+    )
+    return _pairs(rows, "done", "planned")
+
+
+_UNRESOLVED = [FindingStatus.OPEN, FindingStatus.SUBMITTED, FindingStatus.RETURNED, FindingStatus.ESCALATED]
+
+
+def findings_open(period: dt.date) -> Parts:
+    rows = (
+        Finding.objects.filter(status__in=_UNRESOLVED)
+        .values(town=F("facility__town"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return _pairs(rows, "n", None)
+
+
+def findings_overdue(period: dt.date) -> Parts:
+    today = timezone.localdate()
+    rows = (
+        Finding.objects.filter(status__in=_UNRESOLVED, deadline__lt=today)
+        .values(town=F("facility__town"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return _pairs(rows, "n", None)
+
+
+def visit_rate(period: dt.date) -> Parts:
+    """Elders due a monthly visit who had one in the month ÷ all of them (monitoring's own rule)."""
+    _communities, towns = monitoring_selectors.visit_rates(user=SYSTEM, year=period.year, month=period.month)
+    return {t.town_code: (Decimal(t.visited), Decimal(t.covered)) for t in towns}
+
+
+register(
+    Indicator(
+        code="elder_coverage",
+        label=_("15分钟养老服务圈覆盖率"),
+        unit="%",
+        group="elder",
+        compute=_coverage("elder_home_care"),
+        scale=100,
+        has_denominator=True,
+        drill=_list_url("facilities:coverage", layer="elder_home_care"),
+        help_text=_("居住在社区居家养老服务设施步行半径内的60岁及以上老年人 ÷ 全部60岁及以上老年人"),
+    )
+)
+register(
+    Indicator(
+        code="toddler_coverage",
+        label=_("15分钟婴幼儿服务圈覆盖率"),
+        unit="%",
+        group="child",
+        compute=_coverage("childcare_15min"),
+        scale=100,
+        has_denominator=True,
+        drill=_list_url("facilities:coverage", layer="childcare_15min"),
+        help_text=_("居住在托育设施步行半径内的0–3岁婴幼儿 ÷ 全部0–3岁婴幼儿"),
+    )
+)
+register(
+    Indicator(
+        code="allowance_recipients",
+        label=_("高龄津贴享受人数"),
+        unit=_("人"),
+        group="allowance",
+        compute=allowance_recipients,
+        drill=_list_url("subsidies:dashboard"),
+    )
+)
+register(
+    Indicator(
+        code="allowance_cost",
+        label=_("本月高龄津贴发放金额"),
+        unit=_("元"),
+        group="allowance",
+        compute=allowance_cost,
+        drill=_list_url("subsidies:payroll"),
+    )
+)
+register(
+    Indicator(
+        code="inspections_done",
+        label=_("本月检查完成率"),
+        unit="%",
+        group="monitoring",
+        compute=inspections_done,
+        scale=100,
+        has_denominator=True,
+        drill=_list_url("monitoring:inspection_list"),
+        help_text=_("本月已完成检查 ÷ 本月计划检查（不含已取消）"),
+    )
+)
+register(
+    Indicator(
+        code="findings_open",
+        label=_("未销号问题"),
+        unit=_("个"),
+        group="monitoring",
+        compute=findings_open,
+        drill=_list_url("monitoring:finding_list"),
+    )
+)
+register(
+    Indicator(
+        code="findings_overdue",
+        label=_("逾期未整改问题"),
+        unit=_("个"),
+        group="monitoring",
+        compute=findings_overdue,
+        drill=_list_url("monitoring:finding_list"),
+    )
+)
+register(
+    Indicator(
+        code="visit_rate",
+        label=_("特殊困难老年人月探访率"),
+        unit="%",
+        group="monitoring",
+        compute=visit_rate,
+        scale=100,
+        has_denominator=True,
+        drill=_list_url("monitoring:visit_rates"),
     )
 )
