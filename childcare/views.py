@@ -197,19 +197,14 @@ def child_list(request):
 def child_create(request):
     form = ChildForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        town, community = data.pop("town"), data.pop("community")
         try:
             child = services.child_create(
                 user=request.user,
-                name=data["name"],
-                gender=data["gender"],
-                birth_date=data["birth_date"],
-                id_number=data["id_number"],
-                guardian_name=data["guardian_name"],
-                guardian_phone=data["guardian_phone"],
-                town_id=data["town"].code,
-                community_id=data["community"].code if data["community"] else None,
-                facility=data["facility"],
+                town_id=town.code,
+                community_id=community.code if community else None,
+                **data,
             )
         except ChildcareError as exc:
             form.add_error(None, exc.message)

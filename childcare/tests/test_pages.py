@@ -162,3 +162,9 @@ def test_clinic_records_through_the_child_page(small_class, operator):
     )
     assert checkup.z_wfa is not None
     assert checkup.follow_ups.get().reason == "vision_refer"
+
+
+def test_paging_keeps_the_filter(staff_client):
+    ChildFactory.create_batch(51, name="王小")
+    page = staff_client.get("/manage/childcare/children/?name=王").content.decode()
+    assert 'href="?name=%E7%8E%8B&amp;page=2"' in page
