@@ -99,11 +99,24 @@ class CheckupForm(forms.Form):
     vision = forms.ChoiceField(
         label=_("视力/眼部"), choices=[("", "—"), *ScreeningResult.choices], required=False
     )
+    vision_checks_done = forms.MultipleChoiceField(
+        label=_("已做眼部检查"),
+        choices=[("eye_exam", _("眼外观检查")), ("red_reflex", _("红光反射")), ("refraction", _("屈光筛查"))],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     length_cm = forms.DecimalField(
         label=_("身长/身高（厘米）"), max_digits=5, decimal_places=1, required=False
     )
     weight_kg = forms.DecimalField(label=_("体重（千克）"), max_digits=5, decimal_places=2, required=False)
     head_cm = forms.DecimalField(label=_("头围（厘米）"), max_digits=4, decimal_places=1, required=False)
+    notes = forms.CharField(
+        label=_("备注"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("加密保存。"),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("children/", views.child_list, name="child_list"),
     path("children/new/", views.child_create, name="child_create"),
     path("children/<int:pk>/", views.child_detail, name="child_detail"),
+    path("checkups/", views.checkup_list, name="checkup_list"),
     path("checkups/<int:pk>/record/", views.checkup_record, name="checkup_record"),
     path("overdue/", views.overdue, name="overdue"),
     path("vouchers/", views.vouchers, name="vouchers"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 
 from django.contrib import messages
@@ -196,19 +197,14 @@ def child_list(request):
 def child_create(request):
     form = ChildForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        town, community = data.pop("town"), data.pop("community")
         try:
             child = services.child_create(
                 user=request.user,
-                name=data["name"],
-                gender=data["gender"],
-                birth_date=data["birth_date"],
-                id_number=data["id_number"],
-                guardian_name=data["guardian_name"],
-                guardian_phone=data["guardian_phone"],
-                town_id=data["town"].code,
-                community_id=data["community"].code if data["community"] else None,
-                facility=data["facility"],
+                town_id=town.code,
+                community_id=community.code if community else None,
+                **data,
             )
         except ChildcareError as exc:
             form.add_error(None, exc.message)
@@ -277,6 +273,32 @@ def child_detail(request, pk: int):
 
 
 @staff_page
+def checkup_list(request):
+    """The clinic's worklist: check-ups due (or recently due) that this user may see, with a form
+    each. Screening data: the page view is audited."""
+    today = timezone.localdate()
+    qs = (
+        Checkup.objects.visible_to(request.user)
+        .filter(status="due", due_date__lte=today + dt.timedelta(days=30))
+        .select_related("child", "facility")
+        .order_by("due_date", "id")
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    audit_record(
+        action=AuditAction.VIEW,
+        request=request,
+        object_type="childcare.checkup",
+        reason="worklist",
+        changes={"count": len(page.object_list)},
+    )
+    return render(
+        request,
+        "childcare/checkup_list.html",
+        {"page": page, "form": CheckupForm(user=request.user), "today": today},
+    )
+
+
+@staff_page
 @require_POST
 def checkup_record(request, pk: int):
     checkup = get_object_or_404(Checkup.objects.visible_to(request.user).select_related("child"), pk=pk)
@@ -289,6 +311,8 @@ def checkup_record(request, pk: int):
             _fail(request, exc)
     else:
         messages.error(request, _("请检查填写的内容。"))
+    if request.POST.get("next") == "worklist":
+        return redirect("childcare:checkup_list")
     return redirect(checkup.child)
 
 

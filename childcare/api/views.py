@@ -116,17 +116,9 @@ class ChildViewSet(AuditedReadMixin, ChildcareAPIMixin, viewsets.ReadOnlyModelVi
         facility = None
         if v["facility"] is not None:
             facility = _get(Facility.objects.visible_to(request.user), v["facility"])
+        v.pop("facility")
         child = services.child_create(
-            user=request.user,
-            name=v["name"],
-            gender=v["gender"],
-            birth_date=v["birth_date"],
-            id_number=v["id_number"],
-            guardian_name=v["guardian_name"],
-            guardian_phone=v["guardian_phone"],
-            town_id=v["town"],
-            community_id=v["community"],
-            facility=facility,
+            user=request.user, facility=facility, town_id=v.pop("town"), community_id=v.pop("community"), **v
         )
         return Response(s.ChildSerializer(child).data, status=status.HTTP_201_CREATED)
 

@@ -4,6 +4,13 @@ from ..services import class_create
 from .factories import FacilityFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The role cast's users are created per test; the production hasher's million PBKDF2 rounds
+    cost ~0.3 s per user, which is most of this app's test time. Hashing is not under test here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def nursery(db, operator):
     facility = FacilityFactory(name="合阳托育园")

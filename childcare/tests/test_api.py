@@ -425,3 +425,17 @@ def test_follow_up_complete(small_class, operator, operator_client, district_sta
         content_type="application/json",
     )
     assert r.json()["completed_on"] == TODAY.isoformat()
+
+
+def test_class_patch(operator_client, small_class, officer_b_client):
+    url = f"/api/v1/childcare/classes/{small_class.pk}/"
+    r = operator_client.patch(url, {"capacity": 16, "caregivers": 4}, content_type="application/json")
+    assert (r.status_code, r.json()["code"]) == (400, "class_size_exceeds_standard")
+    r = officer_b_client.patch(url, {"capacity": 10, "caregivers": 2}, content_type="application/json")
+    assert r.status_code == 404
+    small_class.refresh_from_db()
+    assert small_class.capacity == 3
+    r = operator_client.patch(url, {"capacity": 10, "caregivers": 2}, content_type="application/json")
+    assert (r.status_code, r.json()["capacity"], r.json()["vacant"]) == (200, 10, 10)
+    small_class.facility.refresh_from_db()
+    assert small_class.facility.places_total == 10

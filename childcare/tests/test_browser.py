@@ -85,6 +85,7 @@ def test_operator_enrols_a_child_and_sees_the_place_count(live_server, page, pho
         ("overview_phone", "/manage/childcare/"),
         ("child_phone", f"/manage/childcare/children/{child.pk}/"),
         ("overdue_phone", "/manage/childcare/overdue/"),
+        ("checkups_phone", "/manage/childcare/checkups/"),
         ("vouchers_phone", "/manage/childcare/vouchers/"),
     ]:
         phone_page.goto(live_server.url + url)

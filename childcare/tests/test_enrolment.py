@@ -268,3 +268,17 @@ def test_concurrent_enrolment_never_exceeds_capacity():
     assert places(klass) == (3, 0, 3)
     assert Enrolment.objects.filter(klass=klass, status="active").count() == 3
     assert ChildcareClass.objects.get(pk=klass.pk).occupied == 3
+
+
+def test_waitlist_join_refusals(small_class, operator):
+    fill(small_class, operator, 3)
+    kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
+    waitlist_join(user=operator, child=kid, klass=small_class)
+    with pytest.raises(ChildcareError) as exc:
+        waitlist_join(user=operator, child=kid, klass=small_class)
+    assert exc.value.code == "already_waiting"
+    baby = ChildFactory(birth_date=add_months(TODAY, -7), facility=small_class.facility)
+    with pytest.raises(ChildcareError) as exc:
+        waitlist_join(user=operator, child=baby, klass=small_class)
+    assert exc.value.code == "child_too_young"
+    assert WaitlistEntry.objects.count() == 1

@@ -23,6 +23,7 @@ TODDLER = add_months(TODAY, -15)
         "/manage/childcare/children/new/",
         "/manage/childcare/overdue/",
         "/manage/childcare/vouchers/",
+        "/manage/childcare/checkups/",
     ],
 )
 def test_pages_render_for_staff_and_refuse_auditors(
@@ -117,3 +118,53 @@ def test_update_class_through_the_page(operator_client, small_class):
     )
     small_class.refresh_from_db()
     assert (small_class.capacity, small_class.caregivers) == (10, 2)
+
+
+def test_clinic_records_through_the_child_page(small_class, operator):
+    from childcare.models import Checkup, ChildcareProfile
+    from conftest import _client_for, make_user
+
+    kid = ChildFactory(birth_date=add_months(TODAY, -13), gender="F", facility=small_class.facility)
+    enrolment_create(user=operator, child=kid, klass=small_class)
+    clinic = FacilityFactory(kind="medical_partner", name="合阳社区卫生服务中心")
+    ChildcareProfile.objects.update_or_create(
+        facility=small_class.facility, defaults={"partner_clinic": clinic}
+    )
+    nurse = make_user("nurse", "facility_operator")
+    clinic.operators.add(nurse)
+    client = _client_for(nurse)
+    # The clinic has no access to the child record, only to the check-ups (its worklist).
+    assert client.get(f"/manage/childcare/children/{kid.pk}/").status_code == 404
+    page = client.get("/manage/childcare/checkups/").content.decode()
+    assert "记录结果" in page and kid.name in page
+    checkup = Checkup.objects.filter(child=kid).order_by("age_months").first()
+    r = client.post(
+        f"/manage/childcare/checkups/{checkup.pk}/record/",
+        {
+            "clinic": clinic.pk,
+            "performed_on": TODAY.isoformat(),
+            "hearing": "pass",
+            "vision": "refer",
+            "vision_checks_done": ["eye_exam", "red_reflex"],
+            "weight_kg": "9.1",
+            "length_cm": "74.0",
+            "head_cm": "45.0",
+            "notes": "复查",
+            "next": "worklist",
+        },
+    )
+    assert (r.status_code, r.url) == (302, "/manage/childcare/checkups/")
+    checkup.refresh_from_db()
+    assert (checkup.status, checkup.vision, checkup.vision_checks_done) == (
+        "done",
+        "refer",
+        ["eye_exam", "red_reflex"],
+    )
+    assert checkup.z_wfa is not None
+    assert checkup.follow_ups.get().reason == "vision_refer"
+
+
+def test_paging_keeps_the_filter(staff_client):
+    ChildFactory.create_batch(51, name="王小")
+    page = staff_client.get("/manage/childcare/children/?name=王").content.decode()
+    assert 'href="?name=%E7%8E%8B&amp;page=2"' in page
