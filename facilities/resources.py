@@ -249,9 +249,13 @@ class FacilityResource(resources.ModelResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or original.pk is None:
             return False
-        watched = [f.attribute for f in self.get_import_fields() if f.attribute and not f.readonly]
-        same = all(getattr(instance, a + "_id" if a in ("town", "community") else a, None)
-                   == getattr(original, a + "_id" if a in ("town", "community") else a, None) for a in watched)  # fmt: skip
+        # Foreign keys compare by their codes, the point by its coordinates.
+        names = [
+            f"{f.attribute}_id" if f.attribute in ("town", "community") else f.attribute
+            for f in self.get_import_fields()
+            if f.attribute and not f.readonly
+        ]
+        same = all(getattr(instance, name, None) == getattr(original, name, None) for name in names)
         return same and instance.location.equals_exact(original.location, 1e-9)
 
     def before_save_instance(self, instance, row, **kwargs):
