@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -38,10 +38,13 @@ EXPORT_ONLY_COLUMNS = ("镇街", "状态", "容量上报时间", "演示数据")
 
 
 def _choice_lookup(choices) -> dict[str, str]:
-    """Accept the code or the Chinese label (whatever the active language shows)."""
+    """Accept the code, the Chinese label (the district's files), or the label in the active language."""
     lookup = {}
-    for value, label in choices:
+    with translation.override("zh-hans"):
+        chinese = [(value, str(label)) for value, label in choices]
+    for (value, label), (_value, zh) in zip(choices, chinese, strict=True):
         lookup[str(value)] = value
+        lookup[zh] = value
         lookup[str(label)] = value
     return lookup
 

@@ -249,3 +249,12 @@ def test_exported_file_imports_back_without_changes(staff_client, tmp_path):
     out = io.StringIO()
     call_command("import_facilities", write(tmp_path, "round.csv", response.content), stdout=out)
     assert "新增 0，更新 0，无变化 1" in out.getvalue()
+
+
+def test_chinese_kind_names_are_read_whatever_the_page_language(tmp_path):
+    from django.utils import translation
+
+    with translation.override("en"):
+        report = facilities_import(user=None, source=io.BytesIO(csv_bytes(GOOD[:1])), dry_run=False)
+    assert report.written and report.created == 1
+    assert Facility.objects.get().kind == FacilityKind.ELDER_CANTEEN
