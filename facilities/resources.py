@@ -68,7 +68,9 @@ class ChoiceWidget(widgets.Widget):
         return found
 
     def render(self, value, obj=None, **kwargs):
-        return str(dict(self.choices).get(value, value or ""))
+        # Files always carry the Chinese names (the district's format), whatever the page language.
+        with translation.override("zh-hans"):
+            return str(dict(self.choices).get(value, value or ""))
 
 
 class CountWidget(widgets.Widget):

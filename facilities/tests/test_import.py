@@ -258,3 +258,11 @@ def test_chinese_kind_names_are_read_whatever_the_page_language(tmp_path):
         report = facilities_import(user=None, source=io.BytesIO(csv_bytes(GOOD[:1])), dry_run=False)
     assert report.written and report.created == 1
     assert Facility.objects.get().kind == FacilityKind.ELDER_CANTEEN
+
+
+def test_exports_use_chinese_names_in_any_language(staff_client):
+    FacilityFactory(name="语言测试", kind=FacilityKind.ELDER_CANTEEN)
+    staff_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = staff_client.get("/manage/facilities/export/", {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][:2] == ["语言测试", "老年食堂"]
