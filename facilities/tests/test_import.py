@@ -262,7 +262,12 @@ def test_chinese_kind_names_are_read_whatever_the_page_language(tmp_path):
 
 def test_exports_use_chinese_names_in_any_language(staff_client):
     FacilityFactory(name="语言测试", kind=FacilityKind.ELDER_CANTEEN)
+    from django.utils import translation
+
     staff_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    response = staff_client.get("/manage/facilities/export/", {"format": "csv"})
+    try:
+        response = staff_client.get("/manage/facilities/export/", {"format": "csv"})
+    finally:
+        translation.activate("zh-hans")  # the request left English active in this thread
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][:2] == ["语言测试", "老年食堂"]
