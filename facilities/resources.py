@@ -208,7 +208,10 @@ class FacilityResource(resources.ModelResource):
             raise ValidationError(_("缺少必填列：%(columns)s") % {"columns": "、".join(missing)})
 
     def before_import_row(self, row, **kwargs):
-        key = (str(row.get("名称") or "").strip(), str(row.get("镇街代码") or "").strip())
+        town_code = str(row.get("镇街代码") or "").strip()
+        if len(town_code) == 9 and town_code.isdigit():
+            town_code += "000"
+        key = (str(row.get("名称") or "").strip(), town_code)
         first = self._seen.setdefault(key, kwargs.get("row_number", 0))
         if key[0] and first != kwargs.get("row_number"):
             raise ValidationError(
