@@ -78,6 +78,21 @@ def _time(client, url: str, params=None) -> list[float]:
     return times
 
 
+def _timing_table(health_ms: list[float], near_ms: list[float]) -> list[str]:
+    """Medians and p95 of both, and the ratio of the medians against the 2× floor."""
+    h50, n50 = statistics.median(health_ms), statistics.median(near_ms)
+    ratio = n50 / h50
+    verdict = "PASS" if ratio <= RATIO_FLOOR else "FAIL"
+    return [
+        "| measure | median ms | p95 ms |",
+        "|---|---|---|",
+        f"| `/healthz` | {h50:.2f} | {_p(health_ms, 95):.2f} |",
+        f"| `/api/v1/facilities/?near=…&radius={RADIUS_M}` | {n50:.2f} | {_p(near_ms, 95):.2f} |",
+        "",
+        f"Ratio near / healthz (medians): **{ratio:.2f}** — floor ≤ {RATIO_FLOOR:.1f} → **{verdict}**",
+    ]
+
+
 def _p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1]
 
@@ -127,8 +142,6 @@ def _run() -> str:
         for _ in range(3):
             health_ms += _time(client, "/healthz")
             near_ms += _time(client, "/api/v1/facilities/", near_params)
-        h50, n50 = statistics.median(health_ms), statistics.median(near_ms)
-        ratio = n50 / h50
 
         def queries(url, **params) -> int:
             client.get(url, params)
@@ -151,19 +164,13 @@ def _run() -> str:
         }
         transaction.set_rollback(True)
 
-    verdict = "PASS" if ratio <= RATIO_FLOOR else "FAIL"
     lines += [
         "## Facilities: `near` search and query counts (in process)",
         "",
         f"{FACILITIES:,} facilities; `near` with a {RADIUS_M} m radius returning {NEAR_RESULTS} results "
         f"(anonymous, first page), {REQUESTS * 3} requests each, interleaved, in-process test client.",
         "",
-        "| measure | median ms | p95 ms |",
-        "|---|---|---|",
-        f"| `/healthz` | {h50:.2f} | {_p(health_ms, 95):.2f} |",
-        f"| `/api/v1/facilities/?near=…&radius={RADIUS_M}` | {n50:.2f} | {_p(near_ms, 95):.2f} |",
-        "",
-        f"Ratio near / healthz (medians): **{ratio:.2f}** — floor ≤ {RATIO_FLOOR:.1f} → **{verdict}**",
+        *_timing_table(health_ms, near_ms),
         "",
         "| endpoint | SQL queries at 5,000 rows | at 1 row | constant |",
         "|---|---|---|---|",
@@ -255,9 +262,6 @@ def _run_http() -> str:
             server.wait(timeout=10)
         Facility.objects.filter(name__startswith="基准设施", is_demo=True).delete()
         CENTRE = saved_centre
-    h50, n50 = statistics.median(health_ms), statistics.median(near_ms)
-    ratio = n50 / h50
-    verdict = "PASS" if ratio <= RATIO_FLOOR else "FAIL"
     return "\n".join(
         [
             "## Facilities: `near` search over HTTP (gunicorn, 1 sync worker)",
@@ -266,12 +270,7 @@ def _run_http() -> str:
             f"with no other facility nearby), {REQUESTS * 2} requests each, alternating, one connection per "
             f"request (Python {sys.version.split()[0]} urllib client on the same machine).",
             "",
-            "| measure | median ms | p95 ms |",
-            "|---|---|---|",
-            f"| `/healthz` | {h50:.2f} | {_p(health_ms, 95):.2f} |",
-            f"| `/api/v1/facilities/?near=…&radius={RADIUS_M}` | {n50:.2f} | {_p(near_ms, 95):.2f} |",
-            "",
-            f"Ratio near / healthz (medians): **{ratio:.2f}** — floor ≤ {RATIO_FLOOR:.1f} → **{verdict}**",
+            *_timing_table(health_ms, near_ms),
         ]
     )
 

@@ -9,6 +9,8 @@ from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from hechuan_portal.areas.models import AdminArea
 
@@ -61,7 +63,8 @@ class NearField(forms.CharField):
         return Point(lng, lat, srid=4326)
 
 
-class NearFilter(django_filters.CharFilter):
+@extend_schema_field(OpenApiTypes.STR)
+class NearFilter(django_filters.Filter):
     field_class = NearField
 
     def filter(self, qs, value):

@@ -25,10 +25,14 @@ def _location(request) -> tuple[Point | None, str, AdminArea | None]:
             pass
         else:
             return Point(lng_f, lat_f, srid=4326), "point", None
+    # The community is more precise than its town when both are given.
     for param in ("community", "town"):
         code = request.GET.get(param, "")
         if code.isdigit() and len(code) == 12:
             area = AdminArea.objects.filter(code=code).first()
+            town = request.GET.get("town", "")
+            if param == "community" and area is not None and town and area.parent_id != town:
+                continue  # a community left over from another town the resident moved away from
             if area is not None:
                 return area.centroid, param, area
     return None, "", None
@@ -59,6 +63,14 @@ def finder_home(request):
             facility.distance_km = distance.km if distance is not None else None
             facility.walk_minutes = standards.walking_minutes(distance.m) if distance is not None else None
     towns = AdminArea.objects.towns().order_by("code")
+    town_code = request.GET.get("town", "") or (
+        area.parent_id if area is not None and area.level == "community" else ""
+    )
+    communities = (
+        AdminArea.objects.communities().filter(parent_id=town_code).order_by("code").only("code", "name")
+        if town_code.isdigit()
+        else AdminArea.objects.none()
+    )
     return render(
         request,
         "facilities/finder/home.html",
@@ -70,7 +82,9 @@ def finder_home(request):
             "source": source,
             "area": area,
             "point": point,
-            "selected_town": request.GET.get("town", ""),
+            "selected_town": town_code,
+            "communities": communities,
+            "selected_community": request.GET.get("community", ""),
         },
     )
 

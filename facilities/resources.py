@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -38,10 +38,13 @@ EXPORT_ONLY_COLUMNS = ("镇街", "状态", "容量上报时间", "演示数据")
 
 
 def _choice_lookup(choices) -> dict[str, str]:
-    """Accept the code or the Chinese label (whatever the active language shows)."""
+    """Accept the code, the Chinese label (the district's files), or the label in the active language."""
     lookup = {}
-    for value, label in choices:
+    with translation.override("zh-hans"):
+        chinese = [(value, str(label)) for value, label in choices]
+    for (value, label), (_value, zh) in zip(choices, chinese, strict=True):
         lookup[str(value)] = value
+        lookup[zh] = value
         lookup[str(label)] = value
     return lookup
 
@@ -65,7 +68,9 @@ class ChoiceWidget(widgets.Widget):
         return found
 
     def render(self, value, obj=None, **kwargs):
-        return str(dict(self.choices).get(value, value or ""))
+        # Files always carry the Chinese names (the district's format), whatever the page language.
+        with translation.override("zh-hans"):
+            return str(dict(self.choices).get(value, value or ""))
 
 
 class CountWidget(widgets.Widget):
@@ -203,7 +208,10 @@ class FacilityResource(resources.ModelResource):
             raise ValidationError(_("缺少必填列：%(columns)s") % {"columns": "、".join(missing)})
 
     def before_import_row(self, row, **kwargs):
-        key = (str(row.get("名称") or "").strip(), str(row.get("镇街代码") or "").strip())
+        town_code = str(row.get("镇街代码") or "").strip()
+        if len(town_code) == 9 and town_code.isdigit():
+            town_code += "000"
+        key = (str(row.get("名称") or "").strip(), town_code)
         first = self._seen.setdefault(key, kwargs.get("row_number", 0))
         if key[0] and first != kwargs.get("row_number"):
             raise ValidationError(
@@ -249,9 +257,13 @@ class FacilityResource(resources.ModelResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or original.pk is None:
             return False
-        watched = [f.attribute for f in self.get_import_fields() if f.attribute and not f.readonly]
-        same = all(getattr(instance, a + "_id" if a in ("town", "community") else a, None)
-                   == getattr(original, a + "_id" if a in ("town", "community") else a, None) for a in watched)  # fmt: skip
+        # Foreign keys compare by their codes, the point by its coordinates.
+        names = [
+            f"{f.attribute}_id" if f.attribute in ("town", "community") else f.attribute
+            for f in self.get_import_fields()
+            if f.attribute and not f.readonly
+        ]
+        same = all(getattr(instance, name, None) == getattr(original, name, None) for name in names)
         return same and instance.location.equals_exact(original.location, 1e-9)
 
     def before_save_instance(self, instance, row, **kwargs):

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from .factories import TOWN_A, TOWN_B, FacilityFactory
 
@@ -30,3 +31,10 @@ def reference_data(db):
 
     importlib.import_module("hechuan_portal.areas.migrations.0002_load_hechuan_towns").load(apps, None)
     importlib.import_module("facilities.migrations.0003_load_service_layers").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def chinese_ui():
+    """Messages are asserted in Chinese; a request that switched the language must not leak."""
+    with translation.override("zh-hans"):
+        yield

@@ -132,3 +132,19 @@ def test_community_pick_uses_its_centroid(client, canteens):
     make_community("500117001001", "一社区", 106.270, 30.0095)
     response = client.get("/", {"community": "500117001001", "need": "meals"})
     assert [f.name for f in response.context["results"]][0] == "远处老年食堂"
+
+
+def test_town_pick_offers_its_communities_and_a_community_narrows_the_list(client, canteens):
+    make_community("500117001001", "一社区", 106.270, 30.0095)
+    make_community("500117002001", "乙社区", 106.300, 30.02)
+    body = client.get("/", {"town": TOWN_A}).content.decode()
+    assert "一社区" in body and "乙社区" not in body
+    response = client.get("/", {"town": TOWN_A, "community": "500117001001", "need": "meals"})
+    assert response.context["source"] == "community"
+    assert [f.name for f in response.context["results"]][0] == "远处老年食堂"
+
+
+def test_a_community_of_another_town_is_ignored(client, canteens):
+    make_community("500117002001", "乙社区", 106.300, 30.02)
+    response = client.get("/", {"town": TOWN_A, "community": "500117002001"})
+    assert response.context["source"] == "town"

@@ -249,3 +249,25 @@ def test_exported_file_imports_back_without_changes(staff_client, tmp_path):
     out = io.StringIO()
     call_command("import_facilities", write(tmp_path, "round.csv", response.content), stdout=out)
     assert "新增 0，更新 0，无变化 1" in out.getvalue()
+
+
+def test_chinese_kind_names_are_read_whatever_the_page_language(tmp_path):
+    from django.utils import translation
+
+    with translation.override("en"):
+        report = facilities_import(user=None, source=io.BytesIO(csv_bytes(GOOD[:1])), dry_run=False)
+    assert report.written and report.created == 1
+    assert Facility.objects.get().kind == FacilityKind.ELDER_CANTEEN
+
+
+def test_exports_use_chinese_names_in_any_language(staff_client):
+    FacilityFactory(name="语言测试", kind=FacilityKind.ELDER_CANTEEN)
+    from django.utils import translation
+
+    staff_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    try:
+        response = staff_client.get("/manage/facilities/export/", {"format": "csv"})
+    finally:
+        translation.activate("zh-hans")  # the request left English active in this thread
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][:2] == ["语言测试", "老年食堂"]

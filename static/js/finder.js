@@ -28,7 +28,11 @@
     });
   }
   // Choosing a town replaces a previous position.
-  if (townSelect) townSelect.addEventListener("change", function () { lngInput.value = ""; latInput.value = ""; });
+  var communitySelect = document.getElementById("community");
+  if (townSelect) townSelect.addEventListener("change", function () {
+    lngInput.value = ""; latInput.value = "";
+    if (communitySelect) communitySelect.value = "";
+  });
   // A need chip re-runs the search at once when a place is already chosen.
   if (form) form.querySelectorAll("input[name=need]").forEach(function (radio) {
     radio.addEventListener("change", function () { if (lngInput.value || (townSelect && townSelect.value)) form.submit(); });
