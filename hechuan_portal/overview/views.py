@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -68,6 +69,10 @@ def indicator_detail(request, code: str):
             "lat": t["area"].centroid.y,
             "value": float(t["value"]) if t["value"] is not None else None,
             "status": t["status"],
+            # A choropleth when the town's boundary is loaded (simplified to keep the page small).
+            "boundary": json.loads(t["area"].boundary.simplify(0.0005, preserve_topology=True).geojson)
+            if t["area"].boundary
+            else None,
         }
         for t in data["towns"]
         if t["area"].centroid

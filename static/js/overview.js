@@ -63,14 +63,29 @@
   // Town points coloured by traffic light (a choropleth needs boundaries; points otherwise).
   window.overviewMap = function (map) {
     var points = data("map-points") || [];
+    var values = points.map(function (p) { return p.value; }).filter(function (v) { return v !== null; });
+    var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
+    var hasTarget = points.some(function (p) { return p.status !== "none"; });
+    // Traffic lights when the indicator has a target; otherwise a blue ramp from low to high.
+    function colour(p) {
+      if (hasTarget) return COLORS[p.status] || COLORS.none;
+      if (p.value === null || !isFinite(lo)) return COLORS.none;
+      var t = hi > lo ? (p.value - lo) / (hi - lo) : 1;
+      var light = Math.round(85 - t * 50);
+      return "hsl(200, 60%, " + light + "%)";
+    }
     var layer = L.featureGroup();
     points.forEach(function (p) {
-      L.circleMarker([p.lat, p.lng], { radius: 9, weight: 1, color: "#fff", fillOpacity: 0.9,
-        fillColor: COLORS[p.status] || COLORS.none })
-        .bindTooltip(p.name + "：" + (p.value === null ? "—" : p.value))
-        .addTo(layer);
+      var label = p.name + "：" + (p.value === null ? "—" : p.value);
+      if (p.boundary) {
+        L.geoJSON(p.boundary, { style: { color: "#fff", weight: 1, fillColor: colour(p), fillOpacity: 0.75 } })
+          .bindTooltip(label).addTo(layer);
+      } else {
+        L.circleMarker([p.lat, p.lng], { radius: 9, weight: 1, color: "#fff", fillOpacity: 0.9, fillColor: colour(p) })
+          .bindTooltip(label).addTo(layer);
+      }
     });
     layer.addTo(map);
-    if (points.length) map.fitBounds(layer.getBounds().pad(0.1));
+    if (points.length) map.fitBounds(layer.getBounds().pad(0.05));
   };
 })();

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--residents", type=int, default=2000, help="number of demo residents / 演示户籍人口数"
+            "--residents", type=int, default=20000, help="number of demo residents / 演示户籍人口数"
         )
 
     def handle(self, *args, residents, **options):
@@ -37,4 +37,11 @@ class Command(BaseCommand):
 
         run = coverage_refresh()
         self.stdout.write(f"==> 15分钟服务圈 / service circle: {run.communities} communities")
+        # The dashboard reads snapshots: refresh this month's so it shows the data just loaded.
+        from django.utils import timezone
+
+        from hechuan_portal.overview.services import snapshot_refresh
+
+        rows = snapshot_refresh(period=timezone.localdate().replace(day=1))
+        self.stdout.write(f"==> 一网统管 / overview: {rows} indicator figures")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data ready"))
