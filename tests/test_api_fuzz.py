@@ -68,7 +68,7 @@ def _fuzz(operation, base: str, role: str, headers: dict, failures: list[str]) -
     return ran
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_api_conforms_to_its_schema_for_three_roles(live_server, settings):
     # A fuzzer sending hundreds of wrong logins from one address must not trip the lockout here
     # (the lockout itself is tested in test_security_auth.py).

@@ -80,7 +80,8 @@ def _stop(process: subprocess.Popen | None) -> None:
 def test_redis_stopped_then_back(tmp_path, settings, officer_a):
     redis_server = PrivateRedis(tmp_path)
     worker = None
-    probe = Celery("probe", broker=None, backend=None)
+    # Not the current app: the project's shared tasks must keep resolving to the project app.
+    probe = Celery("probe", broker=None, backend=None, set_as_current=False)
     try:
         redis_server.start()
         probe.conf.update(broker_url=redis_server.url, result_backend=redis_server.url)
