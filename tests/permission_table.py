@@ -14,7 +14,7 @@ each role to the status it must get — an int, or a frozenset when several are 
 redirects). `Case.kwargs` fills the URL's parameters; a callable receives the `world` (objects built by
 the WORLD builders below, e.g. a facility in town A and one in town B) and returns them, so that
 "officer of town B gets 404 on town A's record" is one entry. Writes list `mutates=False` when a
-denied request must change nothing (the test compares row counts of every table).
+denied request must change nothing (the test compares the row count and checksum of every table).
 """
 
 from __future__ import annotations

@@ -193,12 +193,17 @@ def _clients(cast) -> dict[str, Client]:
     return clients
 
 
-def _table_counts() -> dict[str, int]:
+def _table_counts() -> dict[str, tuple]:
+    """Row count and an md5 over the rows of every table: a refused write must change neither (an
+    UPDATE keeps the count but not the checksum)."""
     tables = sorted(set(connection.introspection.table_names()) - UNTRACKED_TABLES - {"spatial_ref_sys"})
-    sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in tables)
+    sql = " UNION ALL ".join(
+        f"SELECT '{t}', count(*), md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM \"{t}\" x"
+        for t in tables
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return dict(cursor.fetchall())
+        return {name: (count, digest) for name, count, digest in cursor.fetchall()}
 
 
 def _request(client: Client, case: table.Case, path: str):
