@@ -15,8 +15,9 @@ redirects). `Case.kwargs` fills the URL's parameters; a callable receives the `w
 the WORLD builders below, e.g. a facility in town A and one in town B) and returns them, so that
 "officer of town B gets 404 on town A's record" is one entry. For every write the test also checks
 that a refused request (status ≥ 400) changed nothing (row count and checksum of every table). A
-write that succeeds for one role changes the data the next role sees: give such cases their own
-object per role, or order the roles' expectations accordingly.
+write that succeeds for one role changes the data the next role sees: give such a case
+`kwargs=lambda world, role: {...}` (two parameters) and it is called per role, e.g. to make a fresh
+object for each role's DELETE.
 """
 
 from __future__ import annotations
