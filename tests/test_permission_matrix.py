@@ -330,3 +330,16 @@ def matrix_size() -> tuple[int, int]:
     endpoints = [e for e in ALL_ENDPOINTS if cases_for(e)]
     requests = sum(len(table.ROLES) for e in endpoints for c in cases_for(e) if not c.skip)
     return len(endpoints), requests
+
+
+def test_an_undeclared_endpoint_is_caught(settings):
+    """The safety net itself: a URLconf with extra views yields endpoints that have no entry."""
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "tests.security_urls"
+    clear_url_caches()
+    try:
+        undeclared = {e.key for e in url_endpoints() if cases_for(e) is None}
+    finally:
+        clear_url_caches()
+    assert {"t/reveal/", "t/export/", "t/boom/"} <= undeclared
