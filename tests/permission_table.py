@@ -13,8 +13,11 @@ A value is a `Case` (or a list of them: several methods, or several objects). `C
 each role to the status it must get — an int, or a frozenset when several are right (the admin's own
 redirects). `Case.kwargs` fills the URL's parameters; a callable receives the `world` (objects built by
 the WORLD builders below, e.g. a facility in town A and one in town B) and returns them, so that
-"officer of town B gets 404 on town A's record" is one entry. Writes list `mutates=False` when a
-denied request must change nothing (the test compares row counts of every table).
+"officer of town B gets 404 on town A's record" is one entry. For every write the test also checks
+that a refused request (status ≥ 400) changed nothing (row count and checksum of every table). A
+write that succeeds for one role changes the data the next role sees: give such a case
+`kwargs=lambda world, role: {...}` (two parameters) and it is called per role, e.g. to make a fresh
+object for each role's DELETE.
 """
 
 from __future__ import annotations

@@ -10,11 +10,62 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from contextlib import closing
 from pathlib import Path
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def start_celery_worker(redis_url: str, log: Path, *extra_env: tuple[str, str]) -> subprocess.Popen:
+    """A real `celery worker` (solo pool) for the project, on the given broker; logs to `log`.
+
+    For "kill the worker mid-run, rerun, same end state" tests: `process.kill()` (SIGKILL) it while a
+    task runs, start another, and compare the end state with an uninterrupted run.
+    """
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "DJANGO_SETTINGS_MODULE": "hechuan_portal.settings",
+        **dict(extra_env),
+    }
+    return subprocess.Popen(
+        [
+            str(VENV_BIN / "celery"),
+            "-A",
+            "hechuan_portal",
+            "worker",
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel",
+            "INFO",
+            "--logfile",
+            str(log),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Stop a process this test started (by its handle, never by name)."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def free_port() -> int:

@@ -62,7 +62,7 @@ def test_make_targets_call_the_script():
     assert "./scripts/backup.sh backup x.dump" in dry and "./scripts/backup.sh restore x.dump" in dry
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_restores_into_another_database_identically(tmp_path, officer_a):
     from hechuan_portal.residents.models import Resident
 

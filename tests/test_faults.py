@@ -27,7 +27,15 @@ from conftest import PASSWORD
 from hechuan_portal import health
 
 from .conftest import SUITE_LOG
-from .processes import PG_BIN, PrivateCluster, PrivateRedis, free_port, wait_for_port
+from .processes import (
+    PG_BIN,
+    PrivateCluster,
+    PrivateRedis,
+    free_port,
+    start_celery_worker,
+    stop_process,
+    wait_for_port,
+)
 
 ROOT = Path(settings.BASE_DIR)
 VENV_BIN = Path(sys.executable).parent
@@ -39,48 +47,12 @@ def _append_to_suite_log(path: Path) -> None:
             out.write(path.read_text(encoding="utf-8", errors="replace"))
 
 
-def _start_worker(redis_url: str, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "hechuan_portal.settings"}
-    return subprocess.Popen(
-        [
-            str(VENV_BIN / "celery"),
-            "-A",
-            "hechuan_portal",
-            "worker",
-            "--pool",
-            "solo",
-            "--concurrency",
-            "1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel",
-            "INFO",
-            "--logfile",
-            str(log),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _stop(process: subprocess.Popen | None) -> None:
-    if process is not None and process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.mark.django_db
 def test_redis_stopped_then_back(tmp_path, settings, officer_a):
     redis_server = PrivateRedis(tmp_path)
     worker = None
-    probe = Celery("probe", broker=None, backend=None)
+    # Not the current app: the project's shared tasks must keep resolving to the project app.
+    probe = Celery("probe", broker=None, backend=None, set_as_current=False)
     try:
         redis_server.start()
         probe.conf.update(broker_url=redis_server.url, result_backend=redis_server.url)
@@ -106,7 +78,7 @@ def test_redis_stopped_then_back(tmp_path, settings, officer_a):
         redis_server.start()
         health._redis_client = None
         assert Client().get("/healthz").status_code == 200
-        worker = _start_worker(redis_server.url, tmp_path / "worker.log")
+        worker = start_celery_worker(redis_server.url, tmp_path / "worker.log")
         assert queued.get(timeout=40) == ["queued-before-outage"]
 
         # A second outage under the running worker: it reconnects by itself.
@@ -117,7 +89,7 @@ def test_redis_stopped_then_back(tmp_path, settings, officer_a):
         assert after.get(timeout=40) == ["after-reconnect"]
         assert worker.poll() is None
     finally:
-        _stop(worker)
+        stop_process(worker)
         redis_server.stop()
         health._redis_client = None
         _append_to_suite_log(tmp_path / "worker.log")
@@ -279,5 +251,5 @@ def test_postgresql_restart_under_load_recovers_within_seconds(private_pg, tmp_p
         (tmp_path / "stats.txt").write_text(repr(stats))
         print("postgres restart under load:", stats)
     finally:
-        _stop(server)
+        stop_process(server)
         _append_to_suite_log(log)

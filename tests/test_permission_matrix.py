@@ -8,6 +8,7 @@ a refused write must leave every table as it was; anonymous answers must carry n
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from dataclasses import dataclass
@@ -193,12 +194,17 @@ def _clients(cast) -> dict[str, Client]:
     return clients
 
 
-def _table_counts() -> dict[str, int]:
+def _table_counts() -> dict[str, tuple]:
+    """Row count and an md5 over the rows of every table: a refused write must change neither (an
+    UPDATE keeps the count but not the checksum)."""
     tables = sorted(set(connection.introspection.table_names()) - UNTRACKED_TABLES - {"spatial_ref_sys"})
-    sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in tables)
+    sql = " UNION ALL ".join(
+        f"SELECT '{t}', count(*), md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM \"{t}\" x"
+        for t in tables
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return dict(cursor.fetchall())
+        return {name: (count, digest) for name, count, digest in cursor.fetchall()}
 
 
 def _request(client: Client, case: table.Case, path: str):
@@ -231,10 +237,14 @@ def _personal_leaks(response) -> list[str]:
 
 
 def run_case(case: table.Case, route: str, clients: dict[str, Client], world: dict) -> list[str]:
-    kwargs = case.kwargs(world) if callable(case.kwargs) else case.kwargs
-    path = concrete_path(route, kwargs)
+    per_role = callable(case.kwargs) and len(inspect.signature(case.kwargs).parameters) == 2
     problems = []
     for role in table.ROLES:
+        if per_role:  # kwargs(world, role): e.g. a fresh object per role for a DELETE
+            kwargs = case.kwargs(world, role)
+        else:
+            kwargs = case.kwargs(world) if callable(case.kwargs) else case.kwargs
+        path = concrete_path(route, kwargs)
         expected = case.statuses[role]
         safe = case.method in ("get", "head", "options")
         before = None if safe else _table_counts()
@@ -320,3 +330,16 @@ def matrix_size() -> tuple[int, int]:
     endpoints = [e for e in ALL_ENDPOINTS if cases_for(e)]
     requests = sum(len(table.ROLES) for e in endpoints for c in cases_for(e) if not c.skip)
     return len(endpoints), requests
+
+
+def test_an_undeclared_endpoint_is_caught(settings):
+    """The safety net itself: a URLconf with extra views yields endpoints that have no entry."""
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "tests.security_urls"
+    clear_url_caches()
+    try:
+        undeclared = {e.key for e in url_endpoints() if cases_for(e) is None}
+    finally:
+        clear_url_caches()
+    assert {"t/reveal/", "t/export/", "t/boom/"} <= undeclared

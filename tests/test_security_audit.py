@@ -51,7 +51,8 @@ def test_auditor_filters_by_who_what_object_and_dates(auditor_client):
     assert rows({"action": "reveal"}) == [("officer_b", "reveal", "77")]
     assert rows({"object_type": "residents.resident", "object_id": "77"}) == [("officer_b", "reveal", "77")]
     today = timezone.localdate()
-    assert len(rows({"since": today.isoformat(), "until": today.isoformat()})) == 7  # with the login
+    # 6 events, the auditor's login, and the auditor's three searches above (reading is audited too)
+    assert len(rows({"since": today.isoformat(), "until": today.isoformat()})) == 10
     assert rows({"until": (today - dt.timedelta(days=1)).isoformat()}) == []
 
 
@@ -59,16 +60,28 @@ def test_audit_page_is_paginated_at_fifty(auditor_client):
     _events(120)
     first = auditor_client.get("/manage/audit/").context["page"]
     third = auditor_client.get("/manage/audit/?page=3").context["page"]
-    # 121: the 120 rows and the auditor's own login (force_login sends the login signal too).
-    assert (first.paginator.count, len(first.object_list), len(third.object_list)) == (121, 50, 21)
+    # 121: the 120 rows and the auditor's own login (force_login sends the login signal too); the
+    # first search adds its own audit row, so the third page then holds 22.
+    assert (first.paginator.count, len(first.object_list), len(third.object_list)) == (121, 50, 22)
+
+
+def test_reading_the_audit_log_is_audited(auditor_client):
+    auditor_client.get("/manage/audit/", {"actor": "staff_a", "action": "export"})
+    event = AuditEvent.objects.filter(object_type="accounts.auditevent").get()
+    assert (event.actor_username, event.action, event.changes) == (
+        "auditor_a",
+        AuditAction.VIEW,
+        {"actor": "staff_a", "action": "export"},
+    )
 
 
 @pytest.mark.parametrize("rows", [1, 200])
 def test_audit_page_query_count_does_not_grow(auditor_client, django_assert_num_queries, rows):
     _events(rows)
     auditor_client.get("/manage/audit/")  # warm the session
-    # session, user, count, one page of rows, and the session save (savepoint, update, release)
-    with django_assert_num_queries(7):
+    # session, user, count, one page of rows, the audit row for this search, and the session save
+    # (savepoint, update, release)
+    with django_assert_num_queries(8):
         response = auditor_client.get("/manage/audit/?action=view")
     assert response.status_code == 200
 

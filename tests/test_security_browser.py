@@ -23,9 +23,11 @@ def _watch_csp(page) -> list[str]:
     violations: list[str] = []
     page.on(
         "console",
-        lambda msg: violations.append(msg.text)
-        if "Content Security Policy" in msg.text or "Refused to" in msg.text
-        else None,
+        lambda msg: (
+            violations.append(msg.text)
+            if "Content Security Policy" in msg.text or "Refused to" in msg.text
+            else None
+        ),
     )
     return violations
 
@@ -51,8 +53,15 @@ def test_security_pages_at_phone_and_desktop(live_server, page, phone_page, tmp_
     make_user("shot_admin", "district_admin")
     AuditEvent.objects.bulk_create(
         [
-            AuditEvent(actor_username="officer_a", action=AuditAction.REVEAL, object_type="residents.resident",
-                       object_id=str(i), area_code="500117001000", reason="核对高龄津贴资格", ip="10.0.0.8")
+            AuditEvent(
+                actor_username="officer_a",
+                action=AuditAction.REVEAL,
+                object_type="residents.resident",
+                object_id=str(i),
+                area_code="500117001000",
+                reason="核对高龄津贴资格",
+                ip="10.0.0.8",
+            )
             for i in range(60)
         ]
     )

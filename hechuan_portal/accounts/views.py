@@ -145,6 +145,14 @@ def audit_search(request):
         else AuditEvent.objects.order_by("-at", "-id")
     )
     page = Paginator(qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Reading the audit log is itself audited (after the search, so it never shows in its own page).
+    audit_record(
+        action=AuditAction.VIEW,
+        request=request,
+        object_type="accounts.auditevent",
+        reason=_("审计日志查询"),
+        changes={k: v for k, v in request.GET.items() if k in AuditEventFilter.base_filters and v},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
