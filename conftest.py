@@ -14,6 +14,33 @@ from django.test import Client
 from hechuan_portal.accounts.models import Role, User
 
 
+def _share_serialized_contents() -> None:
+    """Make the test database's serialized contents visible to every connection object.
+
+    Django keeps connections in an asgiref Local, i.e. per context. Under Playwright's sync API a test
+    runs in another context and gets a fresh connection object without `_test_serialized_contents`:
+    serialized_rollback then silently restores nothing (the towns are gone) and the flush after the
+    test re-creates content types, which breaks the next serialized test. Storing the contents on the
+    connection class as well fixes both.
+    """
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    original = BaseDatabaseCreation.serialize_db_to_string
+    if getattr(original, "_shared", False):
+        return
+
+    def serialize_db_to_string(self):
+        data = original(self)
+        type(self.connection)._test_serialized_contents = data
+        return data
+
+    serialize_db_to_string._shared = True
+    BaseDatabaseCreation.serialize_db_to_string = serialize_db_to_string
+
+
+_share_serialized_contents()
+
+
 def pytest_collection_modifyitems(items):
     """Every transactional test restores the migrated reference data (areas, targets, schedules).
 

@@ -39,6 +39,9 @@ def main(argv):
         for path in catalogues(rest[1:]):
             po = polib.pofile(str(path), wrapwidth=0)
             for entry in po:
+                # Only fill what is missing: an app's own wording of a shared word is kept.
+                if entry.translated() and "fuzzy" not in entry.flags:
+                    continue
                 if entry.msgid in mapping and mapping[entry.msgid]:
                     if entry.msgid_plural:
                         entry.msgstr_plural = {
