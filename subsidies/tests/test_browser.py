@@ -23,7 +23,9 @@ def _data():
     from hechuan_portal.areas.models import AdminArea
 
     if not AdminArea.objects.filter(code="500117001000").exists():
-        importlib.import_module("hechuan_portal.areas.migrations.0002_load_hechuan_towns").load(django_apps, None)
+        importlib.import_module("hechuan_portal.areas.migrations.0002_load_hechuan_towns").load(
+            django_apps, None
+        )
     from subsidies.models import AllowancePolicy
 
     if not AllowancePolicy.objects.exists():
