@@ -325,6 +325,13 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
                 tier_label, amount, kind)
             SELECT %(period)s, n.resident_id, n.town_id, n.month, n.tier_code, n.tier_label, n.amount, n.kind
             FROM m_lines n
+            -- Lines already as they should be are skipped here, by an index probe, rather than
+            -- by a speculative insertion and row lock each (the steady state of a nightly run).
+            WHERE NOT EXISTS (
+                SELECT 1 FROM subsidies_paymentline o
+                WHERE o.resident_id = n.resident_id AND o.month = n.month AND o.period_id = %(period)s
+                  AND (o.town_id, o.tier_code, o.tier_label, o.amount, o.kind)
+                      IS NOT DISTINCT FROM (n.town_id, n.tier_code, n.tier_label, n.amount, n.kind))
             ON CONFLICT (resident_id, month) DO UPDATE SET
                 town_id = EXCLUDED.town_id, tier_code = EXCLUDED.tier_code, tier_label = EXCLUDED.tier_label,
                 amount = EXCLUDED.amount, kind = EXCLUDED.kind
