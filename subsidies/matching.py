@@ -118,10 +118,17 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
     threshold = dt.date(month.year - min_age, month.month, 1) if min_age is not None else dt.date(1, 1, 1)
     changed_r = "AND r.updated_at >= %(since)s" if since else ""
     changed_g = "AND (r.updated_at >= %(since)s OR g.updated_at >= %(since)s)" if since else ""
-    # The incremental branch for the old: their grant may have changed even if their record did not.
-    if since:
-        changed_r = """AND (r.updated_at >= %(since)s OR EXISTS (SELECT 1 FROM subsidies_allowancegrant g
-                       WHERE g.resident_id = r.id AND NOT g.manual AND g.updated_at >= %(since)s))"""
+    # Incremental only: the old whose grant changed (e.g. handed back from a manual decision) while
+    # their record did not; disjoint from the first branch.
+    regranted = (
+        f"""UNION ALL
+            SELECT {_PERSON_COLUMNS} FROM subsidies_allowancegrant g
+            JOIN residents_resident r ON r.id = g.resident_id
+            WHERE NOT g.manual AND g.updated_at >= %(since)s AND r.birth_date < %(threshold)s
+              AND r.updated_at < %(since)s"""
+        if since
+        else ""
+    )
     cursor.execute("DROP TABLE IF EXISTS m_target")
     cursor.execute(
         f"""
@@ -135,6 +142,7 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
             SELECT {_PERSON_COLUMNS} FROM subsidies_allowancegrant g
             JOIN residents_resident r ON r.id = g.resident_id
             WHERE NOT g.manual AND r.birth_date >= %(threshold)s {changed_g}
+            {regranted}
         ),
         y AS (
             SELECT x.*, LEAST(%(month)s::date, coalesce(x.end_month, %(month)s::date)) AS ref_month FROM x
