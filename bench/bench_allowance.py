@@ -191,6 +191,10 @@ def run() -> str:
         f"| import peak RSS at {small:,} rows | {small_import['maxrss_mb']:.0f} MB | | | flat |",
         f"| import peak RSS at {big:,} rows | {big_import['maxrss_mb']:.0f} MB | at {small:,}: {small_import['maxrss_mb']:.0f} MB | {ratio(big_import['maxrss_mb'], small_import['maxrss_mb'])} | ≈ 1× |",
         f"| import {small:,} rows | {small_import['seconds']:.1f} s | | | |",
+        "",
+        "Import phases at {n:,} rows: {phases}.".format(
+            n=big, phases=", ".join(f"{k} {v:.1f} s" for k, v in big_import["timings"].items())
+        ),
     ]
     return "\n".join(lines)
 

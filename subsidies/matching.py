@@ -107,28 +107,42 @@ def _tier_lateral(month_expr: str, alias: str = "x") -> str:
     """
 
 
+_PERSON_COLUMNS = """r.id AS resident_id, r.town_id, r.birth_date, r.status AS hukou_status, r.dibao, r.tekun,
+    r.hukou_code, r.source, r.extract_date, r.death_date, r.moved_out_date,
+    CASE WHEN r.status = 'deceased' THEN date_trunc('month', r.death_date)::date
+         WHEN r.status = 'moved_out' THEN date_trunc('month', r.moved_out_date)::date
+    END AS end_month"""
+
+
 def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int:
     threshold = dt.date(month.year - min_age, month.month, 1) if min_age is not None else dt.date(1, 1, 1)
     changed_r = "AND r.updated_at >= %(since)s" if since else ""
     changed_g = "AND (r.updated_at >= %(since)s OR g.updated_at >= %(since)s)" if since else ""
+    # Incremental only: the old whose grant changed (e.g. handed back from a manual decision) while
+    # their record did not; disjoint from the first branch.
+    regranted = (
+        f"""UNION ALL
+            SELECT {_PERSON_COLUMNS} FROM subsidies_allowancegrant g
+            JOIN residents_resident r ON r.id = g.resident_id
+            WHERE NOT g.manual AND g.updated_at >= %(since)s AND r.birth_date < %(threshold)s
+              AND r.updated_at < %(since)s"""
+        if since
+        else ""
+    )
     cursor.execute("DROP TABLE IF EXISTS m_target")
     cursor.execute(
         f"""
         CREATE TEMP TABLE m_target ON COMMIT DROP AS
-        WITH ids AS (
-            SELECT r.id FROM residents_resident r WHERE r.birth_date < %(threshold)s {changed_r}
-            UNION
-            SELECT g.resident_id FROM subsidies_allowancegrant g
+        WITH x AS (
+            -- Everybody old enough for a tier (birth-date index range), plus everybody else who
+            -- holds an automatic grant; UNION ALL of two disjoint sets, no re-join of the register.
+            SELECT {_PERSON_COLUMNS} FROM residents_resident r
+            WHERE r.birth_date < %(threshold)s {changed_r}
+            UNION ALL
+            SELECT {_PERSON_COLUMNS} FROM subsidies_allowancegrant g
             JOIN residents_resident r ON r.id = g.resident_id
-            WHERE NOT g.manual {changed_g}
-        ),
-        x AS (
-            SELECT r.id AS resident_id, r.town_id, r.birth_date, r.status AS hukou_status, r.dibao, r.tekun,
-                   r.hukou_code, r.source, r.extract_date, r.death_date, r.moved_out_date,
-                   CASE WHEN r.status = 'deceased' THEN date_trunc('month', r.death_date)::date
-                        WHEN r.status = 'moved_out' THEN date_trunc('month', r.moved_out_date)::date
-                   END AS end_month
-            FROM ids JOIN residents_resident r ON r.id = ids.id
+            WHERE NOT g.manual AND r.birth_date >= %(threshold)s {changed_g}
+            {regranted}
         ),
         y AS (
             SELECT x.*, LEAST(%(month)s::date, coalesce(x.end_month, %(month)s::date)) AS ref_month FROM x
@@ -325,6 +339,13 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
                 tier_label, amount, kind)
             SELECT %(period)s, n.resident_id, n.town_id, n.month, n.tier_code, n.tier_label, n.amount, n.kind
             FROM m_lines n
+            -- Lines already as they should be are skipped here, by an index probe, rather than
+            -- by a speculative insertion and row lock each (the steady state of a nightly run).
+            WHERE NOT EXISTS (
+                SELECT 1 FROM subsidies_paymentline o
+                WHERE o.resident_id = n.resident_id AND o.month = n.month AND o.period_id = %(period)s
+                  AND (o.town_id, o.tier_code, o.tier_label, o.amount, o.kind)
+                      IS NOT DISTINCT FROM (n.town_id, n.tier_code, n.tier_label, n.amount, n.kind))
             ON CONFLICT (resident_id, month) DO UPDATE SET
                 town_id = EXCLUDED.town_id, tier_code = EXCLUDED.tier_code, tier_label = EXCLUDED.tier_label,
                 amount = EXCLUDED.amount, kind = EXCLUDED.kind
@@ -428,6 +449,8 @@ def run_match(
 
 def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: bool) -> dict:
     with transaction.atomic():
+        # JIT compilation costs more than it saves on these short statements (measured: 1.2 s of 3.4).
+        cursor.execute("SET LOCAL jit = off")
         cap = AllowanceConfig.current().arrears_cap_months
         baseline = _baseline(cursor)
         floor = rules.arrears_floor(month=month, baseline=baseline, cap_months=cap)

@@ -14,20 +14,6 @@ SHOTS = Path(os.environ.get("ALLOWANCE_SHOTS", "/tmp/allowance-shots"))
 
 
 def _data():
-    # With live_server, pytest-django flushes without restoring the serialized areas between
-    # parametrised runs; reload the 30 towns the same way their data migration does.
-    import importlib
-
-    from django.apps import apps as django_apps
-
-    from hechuan_portal.areas.models import AdminArea
-
-    if not AdminArea.objects.filter(code="500117001000").exists():
-        importlib.import_module("hechuan_portal.areas.migrations.0002_load_hechuan_towns").load(django_apps, None)
-    from subsidies.models import AllowancePolicy
-
-    if not AllowancePolicy.objects.exists():
-        importlib.import_module("subsidies.migrations.0002_demo_policy_and_config").create(django_apps, None)
     make_user("admin_b", Role.DISTRICT_ADMIN)
     people = [
         person(
@@ -47,7 +33,7 @@ def _data():
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_pages_render_without_english_or_overflow(request, live_server, size):
+def test_pages_render_without_english_or_overflow(request, live_server, size, migration_data):
     page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
     people = _data()
     SHOTS.mkdir(parents=True, exist_ok=True)
