@@ -7,6 +7,7 @@ facility operator, an auditor, and anonymous — each with a logged-in Django te
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from django.test import Client
@@ -103,10 +104,18 @@ def auditor(db):
     return make_user("auditor_a", Role.AUDITOR)
 
 
-def _client_for(user: User | None) -> Client:
+def _client_for(user: User | None, *, reauthenticated: bool = True) -> Client:
+    """A logged-in client. By default its session has just re-entered the password, so reveals and
+    exports answer directly; tests of the re-authentication step pass `reauthenticated=False`."""
+    from hechuan_portal.accounts.reauth import REAUTH_SESSION_KEY
+
     client = Client()
     if user is not None:
         client.force_login(user)
+        if reauthenticated:
+            session = client.session
+            session[REAUTH_SESSION_KEY] = int(time.time())
+            session.save()
     return client
 
 
@@ -223,8 +232,23 @@ def phone_page(chromium):
 
 
 def login_in_browser(page, live_server, username: str, password: str = PASSWORD) -> None:
+    """Log in through the form. A district administrator must have a second factor: one is bound
+    for them here and its current TOTP code typed in, as the person would from their phone."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = User.objects.get(username=username)
+    token = ""
+    if user.role == Role.DISTRICT_ADMIN:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test phone", confirmed=True
+        )
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        token = f"{totp.token():0{device.digits}d}"
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
+    if token:
+        page.fill("#id_otp_token", token)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/manage/**")

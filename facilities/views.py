@@ -99,10 +99,17 @@ def facility_detail(request, pk):
     )
 
 
+def _map_nonce(form, request) -> None:
+    """The Leaflet widget's inline script must carry this response's CSP nonce, or it is blocked."""
+    if "location" in form.fields:
+        form.fields["location"].widget.csp_nonce = getattr(request, "csp_nonce", None)
+
+
 @login_required
 def facility_create(request):
     _require(can_manage, request.user)
     form = FacilityForm(request.POST or None, user=request.user)
+    _map_nonce(form, request)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         data["status"] = form.cleaned_data["status"]
@@ -128,6 +135,7 @@ def facility_edit(request, pk):
     form_class = FacilityForm if full else CapacityForm
     kwargs = {"user": request.user} if full else {}
     form = form_class(request.POST or None, instance=facility, **kwargs)
+    _map_nonce(form, request)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:

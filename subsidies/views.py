@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.reauth import reauth_required
 from hechuan_portal.accounts.scope import is_district
 from hechuan_portal.residents.models import Resident
 from hechuan_portal.residents.views import registry_user
@@ -177,6 +178,7 @@ def _file_response(path: Path, name: str) -> FileResponse:
 
 
 @login_required
+@reauth_required
 def payroll_export(request, month):
     period = _period_or_404(request, month)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
@@ -217,6 +219,7 @@ def overpayment_status(request, pk):
 
 
 @login_required
+@reauth_required
 def overpayments_export(request):
     _require(is_district(request.user))
     tmp = Path(tempfile.mkdtemp()) / "overpayments.csv"

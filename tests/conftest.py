@@ -59,7 +59,9 @@ def _run_group(item) -> int:
         )
         serialized = serialized or bool(marker.kwargs.get("serialized_rollback"))
     elif not transactional:
-        return 3
+        # A test that reaches the database only through the `db` fixture (e.g. via the role cast)
+        # has no marker but must still run before the transactional ones, whose flush empties the DB.
+        return 0 if "db" in fixtures else 3
     if not transactional:
         return 0
     return 1 if serialized else 2

@@ -6,17 +6,20 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction, Role
+from hechuan_portal.accounts.reauth import is_recently_reauthenticated, reauth_url
 from hechuan_portal.accounts.scope import is_district
 
 from . import selectors
@@ -79,6 +82,10 @@ def detail(request, pk):
 def reveal(request, pk):
     _require(registry_user(request.user))
     resident = _resident_or_404(request, pk)
+    if not is_recently_reauthenticated(request):
+        # The password is asked again first; the person then confirms the reveal from their page.
+        messages.info(request, _("查看完整身份证号前，请再次输入密码确认身份。"))
+        return redirect(reauth_url(reverse("residents:detail", args=[resident.pk])))
     form = RevealForm(request.POST)
     full = None
     if form.is_valid():
