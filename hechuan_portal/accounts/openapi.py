@@ -37,7 +37,9 @@ def add_error_responses(result, generator, request, public):
             if security and {} not in security:
                 codes += ["401", "403"]
             elif method not in ("get", "head", "options"):
-                codes.append("403")  # a session-authenticated write without its CSRF token
+                # An operation open to anonymous readers may still refuse an anonymous write (401),
+                # or a session-authenticated write without its CSRF token (403).
+                codes += ["401", "403"]
             if "{" in path:
                 codes.append("404")
             for code in codes:
