@@ -34,14 +34,14 @@ def add_error_responses(result, generator, request, public):
                 p.get("in") == "query" for p in operation.get("parameters", [])
             ):
                 codes.append("400")
-            if security and {} not in security:
+            if security or method not in ("get", "head", "options"):
+                # Also where anonymous callers are admitted ({} in security): a viewset open to
+                # anonymous readers still answers 401 on its staff-only actions and anonymous writes,
+                # and 403 on a session-authenticated write without its CSRF token.
                 codes += ["401", "403"]
-            elif method not in ("get", "head", "options"):
-                # An operation open to anonymous readers may still refuse an anonymous write (401),
-                # or a session-authenticated write without its CSRF token (403).
-                codes += ["401", "403"]
-            if "{" in path:
-                codes.append("404")
+            # Out of scope is 404 — for the path's object, and for one named in the body or the query
+            # (a class, a town, a service-circle layer…).
+            codes.append("404")
             for code in codes:
                 operation["responses"].setdefault(code, {"description": DESCRIPTIONS[code], "content": ref})
     return result
