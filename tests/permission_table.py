@@ -44,6 +44,8 @@ class Case:
     data: dict | None = None
     # Not requested at all (the reason is required): e.g. an endpoint that would end the session.
     skip: str = ""
+    # Keys from the personal-field list that are public on this endpoint (a facility's own phone).
+    public_keys: frozenset = frozenset()
 
 
 # Common shapes.
@@ -55,6 +57,7 @@ AUDITOR_ONLY = expect(403, anonymous=302, auditor=200)
 # everyone else is sent to the login. What a staff account then sees depends on its model permissions.
 ADMIN_DENIED = frozenset({302, 403, 404, 405})
 ADMIN = expect(302, district_admin=ADMIN_DENIED)
+FACILITY_CONTACT = frozenset({"address", "phone"})
 
 # Objects the cases can point at: name → builder(cast) where cast maps each role to its user (the
 # operator must be linked to a facility by the builder that makes one). Apps append their builders.
@@ -105,3 +108,192 @@ API: dict[tuple[str, str], Case | list[Case]] = {
         Case(expect(404), kwargs={"code": "999999999999"}),
     ],
 }
+
+# --- the world: objects in town A (the operator's facility) and town B, one builder per app ---
+from . import matrix_world  # noqa: E402
+
+WORLD.update(
+    {
+        "facilities": matrix_world.facilities,
+        "residents": matrix_world.residents,
+        "childcare": matrix_world.childcare,
+        "monitoring": matrix_world.monitoring,
+        "subsidies": matrix_world.subsidies,
+    }
+)
+
+
+def obj(*path: str) -> Callable[[dict], dict[str, Any]]:
+    """kwargs {"pk": world[path…].pk}: e.g. obj("facilities", "a") is town A's facility."""
+
+    def kwargs(world):
+        value = world
+        for part in path:
+            value = value[part]
+        return {"pk": value.pk}
+
+    return kwargs
+
+
+# Shapes for a scoped record: in town A (and the operator's facility), or in town B. Staff pages send
+# anonymous users to the login and refuse auditors (they read the audit log only).
+IN_A = expect(200, anonymous=302, officer_b=404, auditor=403)
+IN_B = expect(200, anonymous=302, officer_a=404, operator=404, auditor=403)
+# Records operators never see (the household registry and what hangs off it): their pages refuse them.
+REG_A = expect(200, anonymous=302, officer_b=404, operator=403, auditor=403)
+REG_B = expect(200, anonymous=302, officer_a=404, operator=403, auditor=403)
+STAFF_PAGE = expect(200, anonymous=302, auditor=403)  # every staff role, each sees its own scope
+NO_OPERATOR = expect(200, anonymous=302, operator=403, auditor=403)
+DISTRICT_ONLY = expect(403, anonymous=302, district_admin=200, district_staff=200)
+ADMIN_ONLY = expect(403, anonymous=302, district_admin=200)
+GET_405 = expect(405, anonymous=302)
+# A form posted back to its page: redirected (302) in scope, 404 out of it.
+POSTED_A = expect(302, officer_b=404, auditor=403)
+POSTED_B = expect(302, officer_a=404, operator=404, auditor=403)  # POST-only views behind login_required
+# The API: anonymous 401; lists are filtered by scope (an auditor's scope is empty).
+API_IN_A = expect(200, anonymous=401, officer_b=404, auditor=404)
+API_IN_B = expect(200, anonymous=401, officer_a=404, operator=404, auditor=404)
+
+# --- facilities ---
+URLS.update(
+    {
+        "finder:facility": [
+            Case(PUBLIC, kwargs=obj("facilities", "a")),
+            Case(expect(404), kwargs={"pk": 999999}),
+        ],
+        "facilities:list": Case(STAFF_PAGE),
+        "facilities:create": [
+            Case(NO_OPERATOR),
+            Case(expect(200, anonymous=302, operator=403, auditor=403), method="post", data={}),
+        ],
+        "facilities:export": Case(STAFF_PAGE),
+        "facilities:import": Case(NO_OPERATOR),
+        "facilities:coverage": Case(NO_OPERATOR),
+        "facilities:coverage_refresh": [
+            Case(GET_405),
+            Case(DISTRICT_ONLY, method="post", skip="queues the coverage job; the refusals are below"),
+            Case(expect(403, anonymous=302, district_admin=302, district_staff=302), method="post"),
+        ],
+        "facilities:detail": [Case(IN_A, kwargs=obj("facilities", "a")), Case(IN_B, kwargs=obj("facilities", "b"))],
+        "facilities:edit": [
+            Case(IN_A, kwargs=obj("facilities", "a")),
+            Case(IN_B, kwargs=obj("facilities", "b")),
+            Case(IN_A, method="post", data={}, kwargs=obj("facilities", "a")),
+            Case(IN_B, method="post", data={}, kwargs=obj("facilities", "b")),
+        ],
+        # An incomplete form goes back to the detail page with a message (302), nothing changed.
+        "facilities:status": [
+            Case(GET_405, kwargs=obj("facilities", "a")),
+            Case({**POSTED_A, "operator": 403}, method="post", data={}, kwargs=obj("facilities", "a")),
+            Case({**POSTED_B, "operator": 403}, method="post", data={}, kwargs=obj("facilities", "b")),
+        ],
+        "facilities:capacity": [
+            Case(GET_405, kwargs=obj("facilities", "a")),
+            Case(POSTED_A, method="post", data={"beds_total": -1}, kwargs=obj("facilities", "a")),
+            Case(POSTED_B, method="post", data={"beds_total": -1}, kwargs=obj("facilities", "b")),
+        ],
+        "facility-list-fast": Case(PUBLIC, public_keys=FACILITY_CONTACT),
+    }
+)
+API.update(
+    {
+        # A facility's own address and phone are public (the finder shows them), not personal data.
+        ("/api/v1/facilities/", "get"): Case(PUBLIC, public_keys=FACILITY_CONTACT),
+        ("/api/v1/facilities/", "post"): Case(expect(400, anonymous=401, operator=403, auditor=403), data={}),
+        # Anonymous callers get the public record of any facility; signed-in staff their scope's.
+        ("/api/v1/facilities/{id}/", "get"): [
+            Case({**PUBLIC, "officer_b": 404}, kwargs=lambda w: {"id": w["facilities"]["a"].pk}, public_keys=FACILITY_CONTACT),
+            Case({**PUBLIC, "officer_a": 404, "operator": 404}, kwargs=lambda w: {"id": w["facilities"]["b"].pk}, public_keys=FACILITY_CONTACT),
+        ],
+        ("/api/v1/facilities/{id}/", "put"): [
+            # An operator's serializer holds only the optional capacity fields: an empty PUT is a no-op.
+            Case(expect(400, anonymous=401, officer_b=404, operator=200, auditor=403), data={}, kwargs=lambda w: {"id": w["facilities"]["a"].pk}),
+            Case(expect(400, anonymous=401, officer_a=404, operator=404, auditor=403), data={}, kwargs=lambda w: {"id": w["facilities"]["b"].pk}),
+        ],
+        ("/api/v1/facilities/{id}/", "patch"): [
+            Case(expect(400, anonymous=401, officer_b=404, auditor=403), data={"beds_total": -1}, kwargs=lambda w: {"id": w["facilities"]["a"].pk}),
+            Case(expect(400, anonymous=401, officer_a=404, operator=404, auditor=403), data={"beds_total": -1}, kwargs=lambda w: {"id": w["facilities"]["b"].pk}),
+        ],
+        ("/api/v1/facilities/{id}/status/", "post"): [
+            Case(expect(400, anonymous=401, officer_b=404, operator=403, auditor=403), data={}, kwargs=lambda w: {"id": w["facilities"]["a"].pk}),
+            Case(expect(400, anonymous=401, officer_a=404, operator=404, auditor=403), data={}, kwargs=lambda w: {"id": w["facilities"]["b"].pk}),
+        ],
+        ("/api/v1/facilities/coverage/", "get"): Case(expect(200, anonymous=401, operator=403, auditor=403)),
+        ("/api/v1/facilities/geojson/", "get"): Case(PUBLIC),
+    }
+)
+
+# --- residents (the household registry: operators never see it) ---
+REG_POSTED_A = expect(302, officer_b=404, operator=403, auditor=403)
+REG_POSTED_B = expect(302, officer_a=404, operator=403, auditor=403)
+URLS.update(
+    {
+        "residents:search": Case(NO_OPERATOR),
+        "residents:detail": [Case(REG_A, kwargs=obj("residents", "a")), Case(REG_B, kwargs=obj("residents", "b"))],
+        # Revealing needs a reason: without one the form comes back (400) and nothing is revealed.
+        "residents:reveal": [
+            Case(GET_405, kwargs=obj("residents", "a")),
+            Case({**REG_A, **{r: 400 for r in ("district_admin", "district_staff", "officer_a")}}, method="post", data={}, kwargs=obj("residents", "a")),
+            Case({**REG_B, **{r: 400 for r in ("district_admin", "district_staff", "officer_b")}}, method="post", data={}, kwargs=obj("residents", "b")),
+        ],
+        "residents:quality": Case(NO_OPERATOR),
+        # District staff read the import history; only the administrator uploads.
+        "residents:imports": [Case(DISTRICT_ONLY), Case(ADMIN_ONLY, method="post", data={})],
+        "residents:import_detail": Case(DISTRICT_ONLY, kwargs=obj("residents", "batch")),
+        "residents:import_report": Case(DISTRICT_ONLY, kwargs=obj("residents", "batch")),
+    }
+)
+
+# --- subsidies (district administrators run the allowance; officers see their town's people) ---
+MONTH = lambda w: {"month": w["subsidies"]["month"]}  # noqa: E731
+URLS.update(
+    {
+        "subsidies:dashboard": Case(NO_OPERATOR),
+        "subsidies:runs": [
+            Case(DISTRICT_ONLY),
+            # Only the district administrator starts a run (an empty form is sent back with a message).
+            Case(expect(403, anonymous=302, district_admin=302), method="post", data={}),
+        ],
+        "subsidies:policies": Case(DISTRICT_ONLY),
+        "subsidies:policy_create": [Case(ADMIN_ONLY), Case(ADMIN_ONLY, method="post", data={})],
+        "subsidies:policy_edit": [
+            Case(ADMIN_ONLY, kwargs=obj("subsidies", "policy")),
+            Case(ADMIN_ONLY, method="post", data={}, kwargs=obj("subsidies", "policy")),
+        ],
+        "subsidies:payroll": Case(DISTRICT_ONLY),
+        "subsidies:payroll_detail": Case(DISTRICT_ONLY, kwargs=MONTH),
+        "subsidies:payroll_close": [
+            Case(GET_405, kwargs=MONTH),
+            Case(expect(403, anonymous=302, district_admin=302), method="post", kwargs=MONTH),
+        ],
+        "subsidies:payroll_export": Case(DISTRICT_ONLY, kwargs=MONTH),
+        "subsidies:overpayments": Case(NO_OPERATOR),
+        "subsidies:overpayments_export": Case(DISTRICT_ONLY),
+        "subsidies:overpayment_status": [
+            Case(GET_405, kwargs=obj("subsidies", "a", "overpayment")),
+            Case(expect(403, anonymous=302, district_admin=302), method="post", data={}, kwargs=obj("subsidies", "a", "overpayment")),
+            Case(expect(403, anonymous=302, district_admin=302), method="post", data={}, kwargs=obj("subsidies", "b", "overpayment")),
+        ],
+        "subsidies:person": [
+            Case(REG_A, kwargs=obj("subsidies", "a", "resident")),
+            Case(REG_B, kwargs=obj("subsidies", "b", "resident")),
+        ],
+        "subsidies:person_review": [
+            Case(GET_405, kwargs=obj("subsidies", "a", "resident")),
+            Case(REG_POSTED_A, method="post", data={}, kwargs=obj("subsidies", "a", "resident")),
+            Case(REG_POSTED_B, method="post", data={}, kwargs=obj("subsidies", "b", "resident")),
+        ],
+        "subsidies:person_decide": [
+            Case(GET_405, kwargs=obj("subsidies", "a", "resident")),
+            Case(expect(403, anonymous=302, district_admin=302, officer_b=404), method="post", data={}, kwargs=obj("subsidies", "a", "resident")),
+            Case(expect(403, anonymous=302, district_admin=302, officer_a=404), method="post", data={}, kwargs=obj("subsidies", "b", "resident")),
+        ],
+        "subsidies:person_automatic": [
+            Case(GET_405, kwargs=obj("subsidies", "a", "resident")),
+            Case(expect(403, anonymous=302, district_admin=302, officer_b=404), method="post", data={}, kwargs=obj("subsidies", "a", "resident")),
+            Case(expect(403, anonymous=302, district_admin=302, officer_a=404), method="post", data={}, kwargs=obj("subsidies", "b", "resident")),
+        ],
+        "subsidies:reviews": Case(NO_OPERATOR),
+        "subsidies:simulate": Case(DISTRICT_ONLY),
+    }
+)
