@@ -297,3 +297,116 @@ URLS.update(
         "subsidies:simulate": Case(DISTRICT_ONLY),
     }
 )
+
+# --- childcare (screening data: district roles and the childcare facility only, never officers) ---
+CC = lambda key, name: obj("childcare", key, name)  # noqa: E731
+STAFF_GET_405 = expect(405, anonymous=302, auditor=403)  # POST-only behind the staff-page check
+SCREENING_A = expect(200, anonymous=302, officer_a=404, officer_b=404, auditor=403)
+SCREENING_B = expect(200, anonymous=302, officer_a=404, officer_b=404, operator=404, auditor=403)
+
+
+def api_obj(*path: str) -> Callable[[dict], dict[str, Any]]:
+    """As `obj`, for the schema's `{id}` parameter."""
+    return lambda world: {"id": obj(*path)(world)["pk"]}
+
+
+API_LIST = expect(200, anonymous=401)
+API_CREATE_400 = expect(400, anonymous=401, auditor=403)  # an empty body: refused before any write
+API_SCREENING_A = expect(200, anonymous=401, officer_a=404, officer_b=404, auditor=404)
+API_SCREENING_B = expect(200, anonymous=401, officer_a=404, officer_b=404, operator=404, auditor=404)
+URLS.update(
+    {
+        "childcare:overview": Case(STAFF_PAGE),
+        "childcare:class_list": Case(STAFF_PAGE),
+        "childcare:class_detail": [
+            Case(IN_A, kwargs=CC("a", "klass")),
+            Case(IN_B, kwargs=CC("b", "klass")),
+            Case(IN_A, method="post", data={"action": "update"}, kwargs=CC("a", "klass")),
+            Case(IN_B, method="post", data={"action": "update"}, kwargs=CC("b", "klass")),
+        ],
+        # A real withdrawal: the first role in scope ends it, the next in scope are told it has ended
+        # (302 both); out of scope 404 and the enrolment stays.
+        "childcare:enrolment_withdraw": [
+            Case(STAFF_GET_405, kwargs=CC("a", "enrolment")),
+            Case(POSTED_A, method="post", kwargs=CC("a", "enrolment")),
+            Case(POSTED_B, method="post", kwargs=CC("b", "enrolment")),
+        ],
+        "childcare:waitlist_accept": [
+            Case(STAFF_GET_405, kwargs=CC("a", "waitlist")),
+            Case(POSTED_A, method="post", kwargs=CC("a", "waitlist")),
+            Case(POSTED_B, method="post", kwargs=CC("b", "waitlist")),
+        ],
+        "childcare:child_list": Case(STAFF_PAGE),
+        "childcare:child_create": [Case(STAFF_PAGE), Case(STAFF_PAGE, method="post", data={})],
+        "childcare:child_detail": [Case(IN_A, kwargs=CC("a", "child")), Case(IN_B, kwargs=CC("b", "child"))],
+        "childcare:checkup_list": Case(STAFF_PAGE),
+        "childcare:checkup_record": [
+            Case(STAFF_GET_405, kwargs=CC("a", "checkup")),
+            Case({**SCREENING_A, "district_admin": 302, "district_staff": 302, "operator": 302}, method="post", data={}, kwargs=CC("a", "checkup")),
+            Case({**SCREENING_B, "district_admin": 302, "district_staff": 302, "operator": 404}, method="post", data={}, kwargs=CC("b", "checkup")),
+        ],
+        "childcare:overdue": Case(STAFF_PAGE),
+        "childcare:vouchers": Case(STAFF_PAGE),
+    }
+)
+API.update(
+    {
+        ("/api/v1/childcare/classes/", "get"): Case(API_LIST),
+        ("/api/v1/childcare/classes/", "post"): Case(API_CREATE_400, data={}),
+        ("/api/v1/childcare/classes/{id}/", "get"): [
+            Case(API_IN_A, kwargs=api_obj("childcare", "a", "klass")),
+            Case(API_IN_B, kwargs=api_obj("childcare", "b", "klass")),
+        ],
+        ("/api/v1/childcare/classes/{id}/", "patch"): [
+            Case({**API_IN_A, "auditor": 403, **{r: 400 for r in ("district_admin", "district_staff", "officer_a", "operator")}}, data={"capacity": -1}, kwargs=api_obj("childcare", "a", "klass")),
+            Case({**API_IN_B, "auditor": 403, **{r: 400 for r in ("district_admin", "district_staff", "officer_b")}}, data={"capacity": -1}, kwargs=api_obj("childcare", "b", "klass")),
+        ],
+        ("/api/v1/childcare/children/", "get"): Case(API_LIST),
+        ("/api/v1/childcare/children/", "post"): Case(API_CREATE_400, data={}),
+        ("/api/v1/childcare/children/{id}/", "get"): [
+            Case(API_IN_A, kwargs=api_obj("childcare", "a", "child")),
+            Case(API_IN_B, kwargs=api_obj("childcare", "b", "child")),
+        ],
+        ("/api/v1/childcare/enrolments/", "get"): Case(API_LIST),
+        ("/api/v1/childcare/enrolments/", "post"): Case(API_CREATE_400, data={}),
+        ("/api/v1/childcare/enrolments/{id}/", "get"): [
+            Case(API_IN_A, kwargs=api_obj("childcare", "a", "enrolment")),
+            Case(API_IN_B, kwargs=api_obj("childcare", "b", "enrolment")),
+        ],
+        ("/api/v1/childcare/enrolments/{id}/withdraw/", "post"): [
+            Case({**API_IN_A, "auditor": 403, **{r: 409 for r in ("district_staff", "officer_a", "operator")}}, data={}, kwargs=api_obj("childcare", "a", "enrolment")),
+            Case({**API_IN_B, "auditor": 403, **{r: 409 for r in ("district_staff", "officer_b")}}, data={}, kwargs=api_obj("childcare", "b", "enrolment")),
+        ],
+        ("/api/v1/childcare/waitlist/", "get"): Case(API_LIST),
+        ("/api/v1/childcare/waitlist/", "post"): Case(API_CREATE_400, data={}),
+        ("/api/v1/childcare/waitlist/{id}/", "get"): [
+            Case(API_IN_A, kwargs=api_obj("childcare", "a", "waitlist")),
+            Case(API_IN_B, kwargs=api_obj("childcare", "b", "waitlist")),
+        ],
+        ("/api/v1/childcare/waitlist/{id}/accept/", "post"): [
+            Case({**API_IN_A, "auditor": 403, **{r: 409 for r in ("district_admin", "district_staff", "officer_a", "operator")}}, data={}, kwargs=api_obj("childcare", "a", "waitlist")),
+            Case({**API_IN_B, "auditor": 403, **{r: 409 for r in ("district_admin", "district_staff", "officer_b")}}, data={}, kwargs=api_obj("childcare", "b", "waitlist")),
+        ],
+        ("/api/v1/childcare/checkups/", "get"): Case(API_LIST),
+        ("/api/v1/childcare/checkups/{id}/", "get"): [
+            Case(API_SCREENING_A, kwargs=api_obj("childcare", "a", "checkup")),
+            Case(API_SCREENING_B, kwargs=api_obj("childcare", "b", "checkup")),
+        ],
+        ("/api/v1/childcare/checkups/{id}/record/", "post"): [
+            Case({**API_SCREENING_A, "auditor": 403, **{r: 400 for r in ("district_admin", "district_staff", "operator")}}, data={}, kwargs=api_obj("childcare", "a", "checkup")),
+            Case({**API_SCREENING_B, "auditor": 403, **{r: 400 for r in ("district_admin", "district_staff")}}, data={}, kwargs=api_obj("childcare", "b", "checkup")),
+        ],
+        ("/api/v1/childcare/follow-ups/", "get"): Case(API_LIST),
+        ("/api/v1/childcare/follow-ups/{id}/", "get"): [
+            Case(API_SCREENING_A, kwargs=api_obj("childcare", "a", "follow_up")),
+            Case(API_SCREENING_B, kwargs=api_obj("childcare", "b", "follow_up")),
+        ],
+        # Completed today when no date is given: a real write for those in scope, refused for the rest.
+        ("/api/v1/childcare/follow-ups/{id}/complete/", "post"): [
+            Case({**API_SCREENING_A, "auditor": 403}, data={}, kwargs=api_obj("childcare", "a", "follow_up")),
+            Case({**API_SCREENING_B, "auditor": 403}, data={}, kwargs=api_obj("childcare", "b", "follow_up")),
+        ],
+        ("/api/v1/childcare/vouchers/redeem/", "post"): Case(API_CREATE_400, data={}),
+        ("/api/v1/childcare/stats/places/", "get"): Case(expect(200, anonymous=401, auditor=403)),
+    }
+)
