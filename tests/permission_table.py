@@ -41,7 +41,7 @@ class Case:
     method: str = "get"
     kwargs: dict[str, Any] | Callable[[dict], dict[str, Any]] = field(default_factory=dict)
     query: str = ""
-    data: dict | None = None
+    data: dict | Callable[[dict], dict] | None = None  # a callable receives the world
     # Not requested at all (the reason is required): e.g. an endpoint that would end the session.
     skip: str = ""
     # Keys from the personal-field list that are public on this endpoint (a facility's own phone).
@@ -408,5 +408,147 @@ API.update(
         ],
         ("/api/v1/childcare/vouchers/redeem/", "post"): Case(API_CREATE_400, data={}),
         ("/api/v1/childcare/stats/places/", "get"): Case(expect(200, anonymous=401, auditor=403)),
+    }
+)
+
+# --- monitoring (inspections: district staff and officers inspect, operators answer findings) ---
+MO = lambda key, name: obj("monitoring", key, name)  # noqa: E731
+INSPECTOR_A = REG_A  # inspectors only: operators refused outright
+INSPECTOR_B = REG_B
+NOT_FOUND_STAFF = expect(404, anonymous=302, auditor=403)
+# Records operators never see through the API (plans, visits): their queryset is empty.
+API_TOWN_A = expect(200, anonymous=401, officer_b=404, operator=404, auditor=404)
+API_TOWN_B = expect(200, anonymous=401, officer_a=404, operator=404, auditor=404)
+URLS.update(
+    {
+        "monitoring:index": Case(STAFF_PAGE),
+        "monitoring:inspection_list": Case(STAFF_PAGE),
+        "monitoring:inspection_export": Case(STAFF_PAGE),
+        "monitoring:inspection_new": [Case(NO_OPERATOR), Case(NO_OPERATOR, method="post", data={})],
+        "monitoring:inspection_detail": [Case(IN_A, kwargs=MO("a", "inspection")), Case(IN_B, kwargs=MO("b", "inspection"))],
+        "monitoring:inspection_record": [
+            Case(INSPECTOR_A, kwargs=MO("a", "inspection")),
+            Case(INSPECTOR_B, kwargs=MO("b", "inspection")),
+            Case(INSPECTOR_A, method="post", data={}, kwargs=MO("a", "inspection")),
+            Case(INSPECTOR_B, method="post", data={}, kwargs=MO("b", "inspection")),
+        ],
+        # require_POST sits outside the login check here: a GET is 405 even for anonymous callers.
+        "monitoring:inspection_cancel": [
+            Case(expect(405), kwargs=MO("a", "inspection")),
+            Case(REG_POSTED_A, method="post", data={}, kwargs=MO("a", "inspection")),
+            Case(REG_POSTED_B, method="post", data={}, kwargs=MO("b", "inspection")),
+        ],
+        # No photo or evidence file in the world: only the refusals are checked here.
+        "monitoring:photo": Case(NOT_FOUND_STAFF, kwargs={"pk": 999999}),
+        "monitoring:evidence": Case(NOT_FOUND_STAFF, kwargs={"pk": 999999}),
+        "monitoring:finding_list": Case(STAFF_PAGE),
+        "monitoring:finding_escalated": Case(DISTRICT_ONLY),
+        "monitoring:finding_detail": [
+            Case(IN_A, kwargs=MO("a", "finding")),
+            Case(IN_B, kwargs=MO("b", "finding")),
+            # Submitting evidence is the operator's step (an incomplete form comes back, 200); for
+            # everyone else in scope it is not an allowed action (403).
+            Case(expect(403, anonymous=302, operator=200, officer_b=404), method="post", data={"step": "submit"}, kwargs=MO("a", "finding")),
+            Case(expect(403, anonymous=302, operator=404, officer_a=404), method="post", data={"step": "submit"}, kwargs=MO("b", "finding")),
+        ],
+        "monitoring:plan_list": Case(NO_OPERATOR),
+        "monitoring:plan_new": [Case(NO_OPERATOR), Case(NO_OPERATOR, method="post", data={})],
+        "monitoring:plan_detail": [
+            Case(INSPECTOR_A, kwargs=MO("a", "plan")),
+            Case(INSPECTOR_B, kwargs=MO("b", "plan")),
+            Case(INSPECTOR_A, method="post", data={}, kwargs=MO("a", "plan")),
+            Case(INSPECTOR_B, method="post", data={}, kwargs=MO("b", "plan")),
+        ],
+        "monitoring:due_list": Case(NO_OPERATOR),
+        "monitoring:refresh_risk": [
+            Case(expect(405)),
+            Case(expect(403, anonymous=302, district_admin=302, district_staff=302), method="post"),
+        ],
+        "monitoring:staff_overview": Case(STAFF_PAGE),
+        "monitoring:staff_facility": [
+            Case(IN_A, kwargs=MO("a", "facility")),
+            Case(IN_B, kwargs=MO("b", "facility")),
+            Case(IN_A, method="post", data={}, kwargs=MO("a", "facility")),
+            Case(IN_B, method="post", data={}, kwargs=MO("b", "facility")),
+        ],
+        "monitoring:visit_due": Case(NO_OPERATOR),
+        "monitoring:visit_new": [
+            Case(INSPECTOR_A, kwargs=lambda w: {"resident_pk": w["monitoring"]["a"]["resident"].pk}),
+            Case(INSPECTOR_B, kwargs=lambda w: {"resident_pk": w["monitoring"]["b"]["resident"].pk}),
+            Case(INSPECTOR_A, method="post", data={}, kwargs=lambda w: {"resident_pk": w["monitoring"]["a"]["resident"].pk}),
+            Case(INSPECTOR_B, method="post", data={}, kwargs=lambda w: {"resident_pk": w["monitoring"]["b"]["resident"].pk}),
+        ],
+        "monitoring:visit_rates": Case(NO_OPERATOR),
+        "monitoring:visit_rates_export": Case(NO_OPERATOR),
+    }
+)
+API.update(
+    {
+        ("/api/v1/monitoring/templates/", "get"): Case(API_LIST),
+        ("/api/v1/monitoring/templates/{id}/", "get"): Case(API_LIST, kwargs=lambda w: {"id": w["monitoring"]["a"]["inspection"].template_id}),
+        ("/api/v1/monitoring/plans/", "get"): Case(API_LIST),
+        ("/api/v1/monitoring/plans/", "post"): Case(
+            expect(201, anonymous=401, operator=403, auditor=403),
+            data={"name": "矩阵计划", "topic": "fire_safety", "starts_on": "2026-12-01", "ends_on": "2026-12-31"},
+        ),
+        ("/api/v1/monitoring/plans/{id}/", "get"): [
+            Case(API_TOWN_A, kwargs=api_obj("monitoring", "a", "plan")),
+            Case(API_TOWN_B, kwargs=api_obj("monitoring", "b", "plan")),
+        ],
+        # The first draw in scope succeeds with the plan's defaults; a second is refused (409).
+        ("/api/v1/monitoring/plans/{id}/draw/", "post"): [
+            Case({**API_TOWN_A, "district_admin": 201, "district_staff": 409, "officer_a": 409}, data={}, kwargs=api_obj("monitoring", "a", "plan")),
+            Case({**API_TOWN_B, "district_admin": 201, "district_staff": 409, "officer_b": 409}, data={}, kwargs=api_obj("monitoring", "b", "plan")),
+        ],
+        ("/api/v1/monitoring/inspections/", "get"): Case(API_LIST),
+        ("/api/v1/monitoring/inspections/", "post"): [
+            Case(
+                # An operator is no inspector (403); an auditor sees no facility (404).
+                expect(201, anonymous=401, officer_b=404, operator=403, auditor=404),
+                data=lambda w: {"facility": w["monitoring"]["a"]["facility"].pk, "topic": "fire_safety", "due_on": "2026-12-20"},
+            ),
+            Case(
+                expect(201, anonymous=401, officer_a=404, operator=404, auditor=404),
+                data=lambda w: {"facility": w["monitoring"]["b"]["facility"].pk, "topic": "fire_safety", "due_on": "2026-12-20"},
+            ),
+        ],
+        ("/api/v1/monitoring/inspections/{id}/", "get"): [
+            Case(API_IN_A, kwargs=api_obj("monitoring", "a", "inspection")),
+            Case(API_IN_B, kwargs=api_obj("monitoring", "b", "inspection")),
+        ],
+        ("/api/v1/monitoring/inspections/{id}/record/", "post"): [
+            # The body is checked before the inspector rule: an operator's empty body is a 400.
+            Case({**API_IN_A, **{r: 400 for r in ("district_admin", "district_staff", "officer_a", "operator")}}, data={}, kwargs=api_obj("monitoring", "a", "inspection")),
+            Case({**API_IN_B, **{r: 400 for r in ("district_admin", "district_staff", "officer_b")}}, data={}, kwargs=api_obj("monitoring", "b", "inspection")),
+        ],
+        ("/api/v1/monitoring/findings/", "get"): Case(API_LIST),
+        ("/api/v1/monitoring/findings/{id}/", "get"): [
+            Case(API_IN_A, kwargs=api_obj("monitoring", "a", "finding")),
+            Case(API_IN_B, kwargs=api_obj("monitoring", "b", "finding")),
+        ],
+        # Evidence is uploaded as multipart: a JSON body is refused (415) in scope, 404 outside.
+        ("/api/v1/monitoring/findings/{id}/submit/", "post"): [
+            Case({**API_IN_A, **{r: 415 for r in ("district_admin", "district_staff", "officer_a", "operator")}}, data={}, kwargs=api_obj("monitoring", "a", "finding")),
+            Case({**API_IN_B, **{r: 415 for r in ("district_admin", "district_staff", "officer_b")}}, data={}, kwargs=api_obj("monitoring", "b", "finding")),
+        ],
+        ("/api/v1/monitoring/findings/{id}/review/", "post"): [
+            Case({**API_IN_A, **{r: 400 for r in ("district_admin", "district_staff", "officer_a", "operator")}}, data={}, kwargs=api_obj("monitoring", "a", "finding")),
+            Case({**API_IN_B, **{r: 400 for r in ("district_admin", "district_staff", "officer_b")}}, data={}, kwargs=api_obj("monitoring", "b", "finding")),
+        ],
+        ("/api/v1/monitoring/visits/", "get"): Case(API_LIST),
+        ("/api/v1/monitoring/visits/", "post"): [
+            Case(
+                expect(201, anonymous=401, officer_b=404, operator=404, auditor=404),
+                data=lambda w: {"resident": w["monitoring"]["a"]["resident"].pk, "visited_on": "2026-11-25", "method": "phone", "condition": "good"},
+            ),
+            Case(
+                expect(201, anonymous=401, officer_a=404, operator=404, auditor=404),
+                data=lambda w: {"resident": w["monitoring"]["b"]["resident"].pk, "visited_on": "2026-11-25", "method": "phone", "condition": "good"},
+            ),
+        ],
+        ("/api/v1/monitoring/visits/{id}/", "get"): [
+            Case(API_TOWN_A, kwargs=api_obj("monitoring", "a", "visit")),
+            Case(API_TOWN_B, kwargs=api_obj("monitoring", "b", "visit")),
+        ],
     }
 )

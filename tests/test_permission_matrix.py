@@ -211,15 +211,14 @@ def _table_counts() -> dict[str, tuple]:
         return {name: (count, digest) for name, count, digest in cursor.fetchall()}
 
 
-def _request(client: Client, case: table.Case, path: str):
+def _request(client: Client, case: table.Case, path: str, world: dict | None = None):
     url = path + (f"?{case.query}" if case.query else "")
     if case.method == "get":
         return client.get(url)
+    data = case.data(world) if callable(case.data) else case.data  # data(world): ids of world objects
     if path.startswith("/api/"):
-        return getattr(client, case.method)(
-            url, data=json.dumps(case.data or {}), content_type="application/json"
-        )
-    return getattr(client, case.method)(url, data=case.data or {})
+        return getattr(client, case.method)(url, data=json.dumps(data or {}), content_type="application/json")
+    return getattr(client, case.method)(url, data=data or {})
 
 
 def _personal_leaks(response, allowed=frozenset()) -> list[str]:
@@ -253,7 +252,7 @@ def run_case(case: table.Case, route: str, clients: dict[str, Client], world: di
         safe = case.method in ("get", "head", "options")
         before = None if safe else _table_counts()
         AccessAttempt.objects.all().delete()  # seven roles posting the same wrong login is not an attack
-        response = _request(clients[role], case, path)
+        response = _request(clients[role], case, path, world)
         ok = (
             response.status_code in expected
             if isinstance(expected, frozenset)
