@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+TOWN_A_CODE, TOWN_B_CODE = "500117001000", "500117002000"
 ROLES = ("anonymous", "district_admin", "district_staff", "officer_a", "officer_b", "operator", "auditor")
 
 
@@ -552,3 +553,27 @@ API.update(
         ],
     }
 )
+
+# --- overview (district figures; officers their own town; operators and auditors have no overview) ---
+OVERVIEW = expect(200, anonymous=302, operator=404, auditor=404)
+IND = "facilities_operating"
+URLS.update(
+    {
+        "overview:report": Case(OVERVIEW),
+        "overview:report-download": Case(expect(404, anonymous=302), kwargs={"pk": 999999}),
+        "overview:refresh": [
+            Case(GET_405),
+            Case(expect(404, anonymous=302, district_admin=302, district_staff=302), method="post"),
+        ],
+        # An officer is sent on to their own town's page.
+        "overview:indicator": [
+            Case({**OVERVIEW, "officer_a": 302, "officer_b": 302}, kwargs={"code": IND}),
+            Case(expect(404, anonymous=302), kwargs={"code": "nothing"}),
+        ],
+        "overview:town": [
+            Case({**OVERVIEW, "officer_b": 404}, kwargs={"code": IND, "town": TOWN_A_CODE}),
+            Case({**OVERVIEW, "officer_a": 404}, kwargs={"code": IND, "town": TOWN_B_CODE}),
+        ],
+    }
+)
+API.update({("/api/v1/overview/indicators/", "get"): Case(expect(200, anonymous=401, operator=404, auditor=404))})
