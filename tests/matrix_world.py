@@ -83,7 +83,12 @@ def childcare(cast):
         if key == "a":
             nursery.operators.add(cast["operator"])
         klass = services.class_create(
-            user=admin, facility=nursery, name=f"矩阵班{key}", class_type=ClassType.MIXED, capacity=1, caregivers=1
+            user=admin,
+            facility=nursery,
+            name=f"矩阵班{key}",
+            class_type=ClassType.MIXED,
+            capacity=1,
+            caregivers=1,
         )
         child = services.child_create(
             user=admin,
@@ -105,8 +110,17 @@ def childcare(cast):
             town_id=town,
         )
         entry = services.waitlist_join(user=admin, child=waiting, klass=klass)
-        checkup = Checkup.objects.create(child=child, facility=nursery, age_months=24, due_date=dt.date(2026, 9, 1))
-        follow_up = FollowUp.objects.create(checkup=checkup, child=child, facility=nursery, clinic=nursery, reason="stunting", due_date=dt.date(2026, 12, 1))
+        checkup = Checkup.objects.create(
+            child=child, facility=nursery, age_months=24, due_date=dt.date(2026, 9, 1)
+        )
+        follow_up = FollowUp.objects.create(
+            checkup=checkup,
+            child=child,
+            facility=nursery,
+            clinic=nursery,
+            reason="stunting",
+            due_date=dt.date(2026, 12, 1),
+        )
         out[key] = {
             "facility": nursery,
             "klass": klass,
@@ -175,9 +189,7 @@ def monitoring(cast):
 def subsidies(cast):
     from decimal import Decimal
 
-    from subsidies.models import AllowanceGrant, Overpayment, PaymentLine, PayrollPeriod
-
-    from subsidies.models import AllowancePolicy
+    from subsidies.models import AllowanceGrant, AllowancePolicy, Overpayment, PaymentLine, PayrollPeriod
 
     period = PayrollPeriod.objects.create(month=dt.date(2026, 10, 1))
     out = {"period": period, "month": "2026-10", "policy": AllowancePolicy.objects.order_by("pk").first()}
@@ -195,7 +207,12 @@ def subsidies(cast):
             kind="normal",
         )
         over = Overpayment.objects.create(
-            line=line, resident=resident, town_id=town, month=period.month, amount=Decimal("100.00"), reason="death"
+            line=line,
+            resident=resident,
+            town_id=town,
+            month=period.month,
+            amount=Decimal("100.00"),
+            reason="death",
         )
         out[key] = {"resident": resident, "grant": grant, "overpayment": over}
     return out

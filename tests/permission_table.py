@@ -175,7 +175,10 @@ URLS.update(
             Case(DISTRICT_ONLY, method="post", skip="queues the coverage job; the refusals are below"),
             Case(expect(403, anonymous=302, district_admin=302, district_staff=302), method="post"),
         ],
-        "facilities:detail": [Case(IN_A, kwargs=obj("facilities", "a")), Case(IN_B, kwargs=obj("facilities", "b"))],
+        "facilities:detail": [
+            Case(IN_A, kwargs=obj("facilities", "a")),
+            Case(IN_B, kwargs=obj("facilities", "b")),
+        ],
         "facilities:edit": [
             Case(IN_A, kwargs=obj("facilities", "a")),
             Case(IN_B, kwargs=obj("facilities", "b")),
@@ -203,21 +206,53 @@ API.update(
         ("/api/v1/facilities/", "post"): Case(expect(400, anonymous=401, operator=403, auditor=403), data={}),
         # Anonymous callers get the public record of any facility; signed-in staff their scope's.
         ("/api/v1/facilities/{id}/", "get"): [
-            Case({**PUBLIC, "officer_b": 404}, kwargs=lambda w: {"id": w["facilities"]["a"].pk}, public_keys=FACILITY_CONTACT),
-            Case({**PUBLIC, "officer_a": 404, "operator": 404}, kwargs=lambda w: {"id": w["facilities"]["b"].pk}, public_keys=FACILITY_CONTACT),
+            Case(
+                {**PUBLIC, "officer_b": 404},
+                kwargs=lambda w: {"id": w["facilities"]["a"].pk},
+                public_keys=FACILITY_CONTACT,
+            ),
+            Case(
+                {**PUBLIC, "officer_a": 404, "operator": 404},
+                kwargs=lambda w: {"id": w["facilities"]["b"].pk},
+                public_keys=FACILITY_CONTACT,
+            ),
         ],
         ("/api/v1/facilities/{id}/", "put"): [
             # An operator's serializer holds only the optional capacity fields: an empty PUT is a no-op.
-            Case(expect(400, anonymous=401, officer_b=404, operator=200, auditor=403), data={}, kwargs=lambda w: {"id": w["facilities"]["a"].pk}),
-            Case(expect(400, anonymous=401, officer_a=404, operator=404, auditor=403), data={}, kwargs=lambda w: {"id": w["facilities"]["b"].pk}),
+            Case(
+                expect(400, anonymous=401, officer_b=404, operator=200, auditor=403),
+                data={},
+                kwargs=lambda w: {"id": w["facilities"]["a"].pk},
+            ),
+            Case(
+                expect(400, anonymous=401, officer_a=404, operator=404, auditor=403),
+                data={},
+                kwargs=lambda w: {"id": w["facilities"]["b"].pk},
+            ),
         ],
         ("/api/v1/facilities/{id}/", "patch"): [
-            Case(expect(400, anonymous=401, officer_b=404, auditor=403), data={"beds_total": -1}, kwargs=lambda w: {"id": w["facilities"]["a"].pk}),
-            Case(expect(400, anonymous=401, officer_a=404, operator=404, auditor=403), data={"beds_total": -1}, kwargs=lambda w: {"id": w["facilities"]["b"].pk}),
+            Case(
+                expect(400, anonymous=401, officer_b=404, auditor=403),
+                data={"beds_total": -1},
+                kwargs=lambda w: {"id": w["facilities"]["a"].pk},
+            ),
+            Case(
+                expect(400, anonymous=401, officer_a=404, operator=404, auditor=403),
+                data={"beds_total": -1},
+                kwargs=lambda w: {"id": w["facilities"]["b"].pk},
+            ),
         ],
         ("/api/v1/facilities/{id}/status/", "post"): [
-            Case(expect(400, anonymous=401, officer_b=404, operator=403, auditor=403), data={}, kwargs=lambda w: {"id": w["facilities"]["a"].pk}),
-            Case(expect(400, anonymous=401, officer_a=404, operator=404, auditor=403), data={}, kwargs=lambda w: {"id": w["facilities"]["b"].pk}),
+            Case(
+                expect(400, anonymous=401, officer_b=404, operator=403, auditor=403),
+                data={},
+                kwargs=lambda w: {"id": w["facilities"]["a"].pk},
+            ),
+            Case(
+                expect(400, anonymous=401, officer_a=404, operator=404, auditor=403),
+                data={},
+                kwargs=lambda w: {"id": w["facilities"]["b"].pk},
+            ),
         ],
         ("/api/v1/facilities/coverage/", "get"): Case(expect(200, anonymous=401, operator=403, auditor=403)),
         ("/api/v1/facilities/geojson/", "get"): Case(PUBLIC),
@@ -230,12 +265,25 @@ REG_POSTED_B = expect(302, officer_a=404, operator=403, auditor=403)
 URLS.update(
     {
         "residents:search": Case(NO_OPERATOR),
-        "residents:detail": [Case(REG_A, kwargs=obj("residents", "a")), Case(REG_B, kwargs=obj("residents", "b"))],
+        "residents:detail": [
+            Case(REG_A, kwargs=obj("residents", "a")),
+            Case(REG_B, kwargs=obj("residents", "b")),
+        ],
         # Revealing needs a reason: without one the form comes back (400) and nothing is revealed.
         "residents:reveal": [
             Case(GET_405, kwargs=obj("residents", "a")),
-            Case({**REG_A, **{r: 400 for r in ("district_admin", "district_staff", "officer_a")}}, method="post", data={}, kwargs=obj("residents", "a")),
-            Case({**REG_B, **{r: 400 for r in ("district_admin", "district_staff", "officer_b")}}, method="post", data={}, kwargs=obj("residents", "b")),
+            Case(
+                {**REG_A, **dict.fromkeys(("district_admin", "district_staff", "officer_a"), 400)},
+                method="post",
+                data={},
+                kwargs=obj("residents", "a"),
+            ),
+            Case(
+                {**REG_B, **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 400)},
+                method="post",
+                data={},
+                kwargs=obj("residents", "b"),
+            ),
         ],
         "residents:quality": Case(NO_OPERATOR),
         # District staff read the import history; only the administrator uploads.
@@ -272,8 +320,18 @@ URLS.update(
         "subsidies:overpayments_export": Case(DISTRICT_ONLY),
         "subsidies:overpayment_status": [
             Case(GET_405, kwargs=obj("subsidies", "a", "overpayment")),
-            Case(expect(403, anonymous=302, district_admin=302), method="post", data={}, kwargs=obj("subsidies", "a", "overpayment")),
-            Case(expect(403, anonymous=302, district_admin=302), method="post", data={}, kwargs=obj("subsidies", "b", "overpayment")),
+            Case(
+                expect(403, anonymous=302, district_admin=302),
+                method="post",
+                data={},
+                kwargs=obj("subsidies", "a", "overpayment"),
+            ),
+            Case(
+                expect(403, anonymous=302, district_admin=302),
+                method="post",
+                data={},
+                kwargs=obj("subsidies", "b", "overpayment"),
+            ),
         ],
         "subsidies:person": [
             Case(REG_A, kwargs=obj("subsidies", "a", "resident")),
@@ -286,13 +344,33 @@ URLS.update(
         ],
         "subsidies:person_decide": [
             Case(GET_405, kwargs=obj("subsidies", "a", "resident")),
-            Case(expect(403, anonymous=302, district_admin=302, officer_b=404), method="post", data={}, kwargs=obj("subsidies", "a", "resident")),
-            Case(expect(403, anonymous=302, district_admin=302, officer_a=404), method="post", data={}, kwargs=obj("subsidies", "b", "resident")),
+            Case(
+                expect(403, anonymous=302, district_admin=302, officer_b=404),
+                method="post",
+                data={},
+                kwargs=obj("subsidies", "a", "resident"),
+            ),
+            Case(
+                expect(403, anonymous=302, district_admin=302, officer_a=404),
+                method="post",
+                data={},
+                kwargs=obj("subsidies", "b", "resident"),
+            ),
         ],
         "subsidies:person_automatic": [
             Case(GET_405, kwargs=obj("subsidies", "a", "resident")),
-            Case(expect(403, anonymous=302, district_admin=302, officer_b=404), method="post", data={}, kwargs=obj("subsidies", "a", "resident")),
-            Case(expect(403, anonymous=302, district_admin=302, officer_a=404), method="post", data={}, kwargs=obj("subsidies", "b", "resident")),
+            Case(
+                expect(403, anonymous=302, district_admin=302, officer_b=404),
+                method="post",
+                data={},
+                kwargs=obj("subsidies", "a", "resident"),
+            ),
+            Case(
+                expect(403, anonymous=302, district_admin=302, officer_a=404),
+                method="post",
+                data={},
+                kwargs=obj("subsidies", "b", "resident"),
+            ),
         ],
         "subsidies:reviews": Case(NO_OPERATOR),
         "subsidies:simulate": Case(DISTRICT_ONLY),
@@ -343,8 +421,18 @@ URLS.update(
         "childcare:checkup_list": Case(STAFF_PAGE),
         "childcare:checkup_record": [
             Case(STAFF_GET_405, kwargs=CC("a", "checkup")),
-            Case({**SCREENING_A, "district_admin": 302, "district_staff": 302, "operator": 302}, method="post", data={}, kwargs=CC("a", "checkup")),
-            Case({**SCREENING_B, "district_admin": 302, "district_staff": 302, "operator": 404}, method="post", data={}, kwargs=CC("b", "checkup")),
+            Case(
+                {**SCREENING_A, "district_admin": 302, "district_staff": 302, "operator": 302},
+                method="post",
+                data={},
+                kwargs=CC("a", "checkup"),
+            ),
+            Case(
+                {**SCREENING_B, "district_admin": 302, "district_staff": 302, "operator": 404},
+                method="post",
+                data={},
+                kwargs=CC("b", "checkup"),
+            ),
         ],
         "childcare:overdue": Case(STAFF_PAGE),
         "childcare:vouchers": Case(STAFF_PAGE),
@@ -359,8 +447,24 @@ API.update(
             Case(API_IN_B, kwargs=api_obj("childcare", "b", "klass")),
         ],
         ("/api/v1/childcare/classes/{id}/", "patch"): [
-            Case({**API_IN_A, "auditor": 403, **{r: 400 for r in ("district_admin", "district_staff", "officer_a", "operator")}}, data={"capacity": -1}, kwargs=api_obj("childcare", "a", "klass")),
-            Case({**API_IN_B, "auditor": 403, **{r: 400 for r in ("district_admin", "district_staff", "officer_b")}}, data={"capacity": -1}, kwargs=api_obj("childcare", "b", "klass")),
+            Case(
+                {
+                    **API_IN_A,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 400),
+                },
+                data={"capacity": -1},
+                kwargs=api_obj("childcare", "a", "klass"),
+            ),
+            Case(
+                {
+                    **API_IN_B,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 400),
+                },
+                data={"capacity": -1},
+                kwargs=api_obj("childcare", "b", "klass"),
+            ),
         ],
         ("/api/v1/childcare/children/", "get"): Case(API_LIST),
         ("/api/v1/childcare/children/", "post"): Case(API_CREATE_400, data={}),
@@ -375,8 +479,20 @@ API.update(
             Case(API_IN_B, kwargs=api_obj("childcare", "b", "enrolment")),
         ],
         ("/api/v1/childcare/enrolments/{id}/withdraw/", "post"): [
-            Case({**API_IN_A, "auditor": 403, **{r: 409 for r in ("district_staff", "officer_a", "operator")}}, data={}, kwargs=api_obj("childcare", "a", "enrolment")),
-            Case({**API_IN_B, "auditor": 403, **{r: 409 for r in ("district_staff", "officer_b")}}, data={}, kwargs=api_obj("childcare", "b", "enrolment")),
+            Case(
+                {
+                    **API_IN_A,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_staff", "officer_a", "operator"), 409),
+                },
+                data={},
+                kwargs=api_obj("childcare", "a", "enrolment"),
+            ),
+            Case(
+                {**API_IN_B, "auditor": 403, **dict.fromkeys(("district_staff", "officer_b"), 409)},
+                data={},
+                kwargs=api_obj("childcare", "b", "enrolment"),
+            ),
         ],
         ("/api/v1/childcare/waitlist/", "get"): Case(API_LIST),
         ("/api/v1/childcare/waitlist/", "post"): Case(API_CREATE_400, data={}),
@@ -385,8 +501,24 @@ API.update(
             Case(API_IN_B, kwargs=api_obj("childcare", "b", "waitlist")),
         ],
         ("/api/v1/childcare/waitlist/{id}/accept/", "post"): [
-            Case({**API_IN_A, "auditor": 403, **{r: 409 for r in ("district_admin", "district_staff", "officer_a", "operator")}}, data={}, kwargs=api_obj("childcare", "a", "waitlist")),
-            Case({**API_IN_B, "auditor": 403, **{r: 409 for r in ("district_admin", "district_staff", "officer_b")}}, data={}, kwargs=api_obj("childcare", "b", "waitlist")),
+            Case(
+                {
+                    **API_IN_A,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 409),
+                },
+                data={},
+                kwargs=api_obj("childcare", "a", "waitlist"),
+            ),
+            Case(
+                {
+                    **API_IN_B,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 409),
+                },
+                data={},
+                kwargs=api_obj("childcare", "b", "waitlist"),
+            ),
         ],
         ("/api/v1/childcare/checkups/", "get"): Case(API_LIST),
         ("/api/v1/childcare/checkups/{id}/", "get"): [
@@ -394,8 +526,24 @@ API.update(
             Case(API_SCREENING_B, kwargs=api_obj("childcare", "b", "checkup")),
         ],
         ("/api/v1/childcare/checkups/{id}/record/", "post"): [
-            Case({**API_SCREENING_A, "auditor": 403, **{r: 400 for r in ("district_admin", "district_staff", "operator")}}, data={}, kwargs=api_obj("childcare", "a", "checkup")),
-            Case({**API_SCREENING_B, "auditor": 403, **{r: 400 for r in ("district_admin", "district_staff")}}, data={}, kwargs=api_obj("childcare", "b", "checkup")),
+            Case(
+                {
+                    **API_SCREENING_A,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_admin", "district_staff", "operator"), 400),
+                },
+                data={},
+                kwargs=api_obj("childcare", "a", "checkup"),
+            ),
+            Case(
+                {
+                    **API_SCREENING_B,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_admin", "district_staff"), 400),
+                },
+                data={},
+                kwargs=api_obj("childcare", "b", "checkup"),
+            ),
         ],
         ("/api/v1/childcare/follow-ups/", "get"): Case(API_LIST),
         ("/api/v1/childcare/follow-ups/{id}/", "get"): [
@@ -426,7 +574,10 @@ URLS.update(
         "monitoring:inspection_list": Case(STAFF_PAGE),
         "monitoring:inspection_export": Case(STAFF_PAGE),
         "monitoring:inspection_new": [Case(NO_OPERATOR), Case(NO_OPERATOR, method="post", data={})],
-        "monitoring:inspection_detail": [Case(IN_A, kwargs=MO("a", "inspection")), Case(IN_B, kwargs=MO("b", "inspection"))],
+        "monitoring:inspection_detail": [
+            Case(IN_A, kwargs=MO("a", "inspection")),
+            Case(IN_B, kwargs=MO("b", "inspection")),
+        ],
         "monitoring:inspection_record": [
             Case(INSPECTOR_A, kwargs=MO("a", "inspection")),
             Case(INSPECTOR_B, kwargs=MO("b", "inspection")),
@@ -449,8 +600,18 @@ URLS.update(
             Case(IN_B, kwargs=MO("b", "finding")),
             # Submitting evidence is the operator's step (an incomplete form comes back, 200); for
             # everyone else in scope it is not an allowed action (403).
-            Case(expect(403, anonymous=302, operator=200, officer_b=404), method="post", data={"step": "submit"}, kwargs=MO("a", "finding")),
-            Case(expect(403, anonymous=302, operator=404, officer_a=404), method="post", data={"step": "submit"}, kwargs=MO("b", "finding")),
+            Case(
+                expect(403, anonymous=302, operator=200, officer_b=404),
+                method="post",
+                data={"step": "submit"},
+                kwargs=MO("a", "finding"),
+            ),
+            Case(
+                expect(403, anonymous=302, operator=404, officer_a=404),
+                method="post",
+                data={"step": "submit"},
+                kwargs=MO("b", "finding"),
+            ),
         ],
         "monitoring:plan_list": Case(NO_OPERATOR),
         "monitoring:plan_new": [Case(NO_OPERATOR), Case(NO_OPERATOR, method="post", data={})],
@@ -476,8 +637,18 @@ URLS.update(
         "monitoring:visit_new": [
             Case(INSPECTOR_A, kwargs=lambda w: {"resident_pk": w["monitoring"]["a"]["resident"].pk}),
             Case(INSPECTOR_B, kwargs=lambda w: {"resident_pk": w["monitoring"]["b"]["resident"].pk}),
-            Case(INSPECTOR_A, method="post", data={}, kwargs=lambda w: {"resident_pk": w["monitoring"]["a"]["resident"].pk}),
-            Case(INSPECTOR_B, method="post", data={}, kwargs=lambda w: {"resident_pk": w["monitoring"]["b"]["resident"].pk}),
+            Case(
+                INSPECTOR_A,
+                method="post",
+                data={},
+                kwargs=lambda w: {"resident_pk": w["monitoring"]["a"]["resident"].pk},
+            ),
+            Case(
+                INSPECTOR_B,
+                method="post",
+                data={},
+                kwargs=lambda w: {"resident_pk": w["monitoring"]["b"]["resident"].pk},
+            ),
         ],
         "monitoring:visit_rates": Case(NO_OPERATOR),
         "monitoring:visit_rates_export": Case(NO_OPERATOR),
@@ -486,11 +657,18 @@ URLS.update(
 API.update(
     {
         ("/api/v1/monitoring/templates/", "get"): Case(API_LIST),
-        ("/api/v1/monitoring/templates/{id}/", "get"): Case(API_LIST, kwargs=lambda w: {"id": w["monitoring"]["a"]["inspection"].template_id}),
+        ("/api/v1/monitoring/templates/{id}/", "get"): Case(
+            API_LIST, kwargs=lambda w: {"id": w["monitoring"]["a"]["inspection"].template_id}
+        ),
         ("/api/v1/monitoring/plans/", "get"): Case(API_LIST),
         ("/api/v1/monitoring/plans/", "post"): Case(
             expect(201, anonymous=401, operator=403, auditor=403),
-            data={"name": "矩阵计划", "topic": "fire_safety", "starts_on": "2026-12-01", "ends_on": "2026-12-31"},
+            data={
+                "name": "矩阵计划",
+                "topic": "fire_safety",
+                "starts_on": "2026-12-01",
+                "ends_on": "2026-12-31",
+            },
         ),
         ("/api/v1/monitoring/plans/{id}/", "get"): [
             Case(API_TOWN_A, kwargs=api_obj("monitoring", "a", "plan")),
@@ -498,19 +676,35 @@ API.update(
         ],
         # The first draw in scope succeeds with the plan's defaults; a second is refused (409).
         ("/api/v1/monitoring/plans/{id}/draw/", "post"): [
-            Case({**API_TOWN_A, "district_admin": 201, "district_staff": 409, "officer_a": 409}, data={}, kwargs=api_obj("monitoring", "a", "plan")),
-            Case({**API_TOWN_B, "district_admin": 201, "district_staff": 409, "officer_b": 409}, data={}, kwargs=api_obj("monitoring", "b", "plan")),
+            Case(
+                {**API_TOWN_A, "district_admin": 201, "district_staff": 409, "officer_a": 409},
+                data={},
+                kwargs=api_obj("monitoring", "a", "plan"),
+            ),
+            Case(
+                {**API_TOWN_B, "district_admin": 201, "district_staff": 409, "officer_b": 409},
+                data={},
+                kwargs=api_obj("monitoring", "b", "plan"),
+            ),
         ],
         ("/api/v1/monitoring/inspections/", "get"): Case(API_LIST),
         ("/api/v1/monitoring/inspections/", "post"): [
             Case(
                 # An operator is no inspector (403); an auditor sees no facility (404).
                 expect(201, anonymous=401, officer_b=404, operator=403, auditor=404),
-                data=lambda w: {"facility": w["monitoring"]["a"]["facility"].pk, "topic": "fire_safety", "due_on": "2026-12-20"},
+                data=lambda w: {
+                    "facility": w["monitoring"]["a"]["facility"].pk,
+                    "topic": "fire_safety",
+                    "due_on": "2026-12-20",
+                },
             ),
             Case(
                 expect(201, anonymous=401, officer_a=404, operator=404, auditor=404),
-                data=lambda w: {"facility": w["monitoring"]["b"]["facility"].pk, "topic": "fire_safety", "due_on": "2026-12-20"},
+                data=lambda w: {
+                    "facility": w["monitoring"]["b"]["facility"].pk,
+                    "topic": "fire_safety",
+                    "due_on": "2026-12-20",
+                },
             ),
         ],
         ("/api/v1/monitoring/inspections/{id}/", "get"): [
@@ -519,8 +713,19 @@ API.update(
         ],
         ("/api/v1/monitoring/inspections/{id}/record/", "post"): [
             # The body is checked before the inspector rule: an operator's empty body is a 400.
-            Case({**API_IN_A, **{r: 400 for r in ("district_admin", "district_staff", "officer_a", "operator")}}, data={}, kwargs=api_obj("monitoring", "a", "inspection")),
-            Case({**API_IN_B, **{r: 400 for r in ("district_admin", "district_staff", "officer_b")}}, data={}, kwargs=api_obj("monitoring", "b", "inspection")),
+            Case(
+                {
+                    **API_IN_A,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 400),
+                },
+                data={},
+                kwargs=api_obj("monitoring", "a", "inspection"),
+            ),
+            Case(
+                {**API_IN_B, **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 400)},
+                data={},
+                kwargs=api_obj("monitoring", "b", "inspection"),
+            ),
         ],
         ("/api/v1/monitoring/findings/", "get"): Case(API_LIST),
         ("/api/v1/monitoring/findings/{id}/", "get"): [
@@ -529,22 +734,54 @@ API.update(
         ],
         # Evidence is uploaded as multipart: a JSON body is refused (415) in scope, 404 outside.
         ("/api/v1/monitoring/findings/{id}/submit/", "post"): [
-            Case({**API_IN_A, **{r: 415 for r in ("district_admin", "district_staff", "officer_a", "operator")}}, data={}, kwargs=api_obj("monitoring", "a", "finding")),
-            Case({**API_IN_B, **{r: 415 for r in ("district_admin", "district_staff", "officer_b")}}, data={}, kwargs=api_obj("monitoring", "b", "finding")),
+            Case(
+                {
+                    **API_IN_A,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 415),
+                },
+                data={},
+                kwargs=api_obj("monitoring", "a", "finding"),
+            ),
+            Case(
+                {**API_IN_B, **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 415)},
+                data={},
+                kwargs=api_obj("monitoring", "b", "finding"),
+            ),
         ],
         ("/api/v1/monitoring/findings/{id}/review/", "post"): [
-            Case({**API_IN_A, **{r: 400 for r in ("district_admin", "district_staff", "officer_a", "operator")}}, data={}, kwargs=api_obj("monitoring", "a", "finding")),
-            Case({**API_IN_B, **{r: 400 for r in ("district_admin", "district_staff", "officer_b")}}, data={}, kwargs=api_obj("monitoring", "b", "finding")),
+            Case(
+                {
+                    **API_IN_A,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 400),
+                },
+                data={},
+                kwargs=api_obj("monitoring", "a", "finding"),
+            ),
+            Case(
+                {**API_IN_B, **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 400)},
+                data={},
+                kwargs=api_obj("monitoring", "b", "finding"),
+            ),
         ],
         ("/api/v1/monitoring/visits/", "get"): Case(API_LIST),
         ("/api/v1/monitoring/visits/", "post"): [
             Case(
                 expect(201, anonymous=401, officer_b=404, operator=404, auditor=404),
-                data=lambda w: {"resident": w["monitoring"]["a"]["resident"].pk, "visited_on": "2026-11-25", "method": "phone", "condition": "good"},
+                data=lambda w: {
+                    "resident": w["monitoring"]["a"]["resident"].pk,
+                    "visited_on": "2026-11-25",
+                    "method": "phone",
+                    "condition": "good",
+                },
             ),
             Case(
                 expect(201, anonymous=401, officer_a=404, operator=404, auditor=404),
-                data=lambda w: {"resident": w["monitoring"]["b"]["resident"].pk, "visited_on": "2026-11-25", "method": "phone", "condition": "good"},
+                data=lambda w: {
+                    "resident": w["monitoring"]["b"]["resident"].pk,
+                    "visited_on": "2026-11-25",
+                    "method": "phone",
+                    "condition": "good",
+                },
             ),
         ],
         ("/api/v1/monitoring/visits/{id}/", "get"): [
@@ -576,4 +813,6 @@ URLS.update(
         ],
     }
 )
-API.update({("/api/v1/overview/indicators/", "get"): Case(expect(200, anonymous=401, operator=404, auditor=404))})
+API.update(
+    {("/api/v1/overview/indicators/", "get"): Case(expect(200, anonymous=401, operator=404, auditor=404))}
+)
