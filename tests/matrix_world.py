@@ -4,14 +4,32 @@ one in town B, built directly or through each app's services (as the district ad
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 
 from django.contrib.gis.geos import Point
+from django.core.files.base import ContentFile
 
 from conftest import TOWN_A, TOWN_B
 
 _n = itertools.count(1)
 SEAT = Point(106.266, 29.991, srid=4326)
+
+
+# A 1×1 PNG: what inspectors upload as photos and operators as evidence.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _upload(user) -> dict:
+    return {
+        "sha256": hashlib.sha256(PNG).hexdigest(),
+        "size": len(PNG),
+        "content_type": "image/png",
+        "uploaded_by": user,
+    }
 
 
 def facilities(cast):
@@ -136,7 +154,7 @@ def childcare(cast):
 def monitoring(cast):
     from facilities.models import Facility, FacilityKind, FacilityStatus
     from monitoring import services
-    from monitoring.models import Finding, InspectionPlan
+    from monitoring.models import Finding, FindingEvidence, InspectionPhoto, InspectionPlan
 
     admin = cast["district_admin"]
     out = {}
@@ -171,6 +189,10 @@ def monitoring(cast):
             ends_on=dt.date(2026, 12, 31),
             created_by=admin,
         )
+        photo = InspectionPhoto(inspection=inspection, item=item, **_upload(admin))
+        photo.file.save("photo.png", ContentFile(PNG), save=True)
+        evidence = FindingEvidence(finding=finding, note="已更换", **_upload(admin))
+        evidence.file.save("evidence.png", ContentFile(PNG), save=True)
         resident = _resident(town, seq)
         visit = services.visit_record(
             resident=resident, user=admin, visited_on=dt.date(2026, 11, 20), method="home", condition="good"
@@ -182,6 +204,8 @@ def monitoring(cast):
             "plan": plan,
             "resident": resident,
             "visit": visit,
+            "photo": photo,
+            "evidence": evidence,
         }
     return out
 
@@ -216,3 +240,11 @@ def subsidies(cast):
         )
         out[key] = {"resident": resident, "grant": grant, "overpayment": over}
     return out
+
+
+def overview(cast):
+    from hechuan_portal.overview.models import MonthlyReport
+
+    report = MonthlyReport(period=dt.date(2026, 10, 1))
+    report.file.save("matrix-2026-10.xlsx", ContentFile(b"PK\x03\x04 matrix"), save=True)
+    return {"report": report}

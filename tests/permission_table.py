@@ -120,6 +120,7 @@ WORLD.update(
         "childcare": matrix_world.childcare,
         "monitoring": matrix_world.monitoring,
         "subsidies": matrix_world.subsidies,
+        "overview": matrix_world.overview,
     }
 )
 
@@ -156,6 +157,7 @@ API_IN_A = expect(200, anonymous=401, officer_b=404, auditor=404)
 API_IN_B = expect(200, anonymous=401, officer_a=404, operator=404, auditor=404)
 
 # --- facilities ---
+SUSPEND = {"status": "suspended", "reason": "矩阵检查"}  # a real change: refused ones must not happen
 URLS.update(
     {
         "finder:facility": [
@@ -188,8 +190,8 @@ URLS.update(
         # An incomplete form goes back to the detail page with a message (302), nothing changed.
         "facilities:status": [
             Case(GET_405, kwargs=obj("facilities", "a")),
-            Case({**POSTED_A, "operator": 403}, method="post", data={}, kwargs=obj("facilities", "a")),
-            Case({**POSTED_B, "operator": 403}, method="post", data={}, kwargs=obj("facilities", "b")),
+            Case({**POSTED_A, "operator": 403}, method="post", data=SUSPEND, kwargs=obj("facilities", "a")),
+            Case({**POSTED_B, "operator": 403}, method="post", data=SUSPEND, kwargs=obj("facilities", "b")),
         ],
         "facilities:capacity": [
             Case(GET_405, kwargs=obj("facilities", "a")),
@@ -260,6 +262,7 @@ API.update(
 )
 
 # --- residents (the household registry: operators never see it) ---
+REVEAL = {"reason": "核对高龄津贴资格"}
 REG_POSTED_A = expect(302, officer_b=404, operator=403, auditor=403)
 REG_POSTED_B = expect(302, officer_a=404, operator=403, auditor=403)
 URLS.update(
@@ -284,6 +287,9 @@ URLS.update(
                 data={},
                 kwargs=obj("residents", "b"),
             ),
+            # With a reason: shown to those in scope (only the audit trail is written), 404 outside.
+            Case(REG_A, method="post", data=REVEAL, kwargs=obj("residents", "a")),
+            Case(REG_B, method="post", data=REVEAL, kwargs=obj("residents", "b")),
         ],
         "residents:quality": Case(NO_OPERATOR),
         # District staff read the import history; only the administrator uploads.
@@ -323,13 +329,13 @@ URLS.update(
             Case(
                 expect(403, anonymous=302, district_admin=302),
                 method="post",
-                data={},
+                data={"status": "waived"},
                 kwargs=obj("subsidies", "a", "overpayment"),
             ),
             Case(
                 expect(403, anonymous=302, district_admin=302),
                 method="post",
-                data={},
+                data={"status": "waived"},
                 kwargs=obj("subsidies", "b", "overpayment"),
             ),
         ],
@@ -339,8 +345,18 @@ URLS.update(
         ],
         "subsidies:person_review": [
             Case(GET_405, kwargs=obj("subsidies", "a", "resident")),
-            Case(REG_POSTED_A, method="post", data={}, kwargs=obj("subsidies", "a", "resident")),
-            Case(REG_POSTED_B, method="post", data={}, kwargs=obj("subsidies", "b", "resident")),
+            Case(
+                REG_POSTED_A,
+                method="post",
+                data={"note": "矩阵复核"},
+                kwargs=obj("subsidies", "a", "resident"),
+            ),
+            Case(
+                REG_POSTED_B,
+                method="post",
+                data={"note": "矩阵复核"},
+                kwargs=obj("subsidies", "b", "resident"),
+            ),
         ],
         "subsidies:person_decide": [
             Case(GET_405, kwargs=obj("subsidies", "a", "resident")),
@@ -379,6 +395,7 @@ URLS.update(
 
 # --- childcare (screening data: district roles and the childcare facility only, never officers) ---
 CC = lambda key, name: obj("childcare", key, name)  # noqa: E731
+CLASS_UPDATE = {"action": "update", "capacity": 2, "caregivers": 1}
 STAFF_GET_405 = expect(405, anonymous=302, auditor=403)  # POST-only behind the staff-page check
 SCREENING_A = expect(200, anonymous=302, officer_a=404, officer_b=404, auditor=403)
 SCREENING_B = expect(200, anonymous=302, officer_a=404, officer_b=404, operator=404, auditor=403)
@@ -400,8 +417,9 @@ URLS.update(
         "childcare:class_detail": [
             Case(IN_A, kwargs=CC("a", "klass")),
             Case(IN_B, kwargs=CC("b", "klass")),
-            Case(IN_A, method="post", data={"action": "update"}, kwargs=CC("a", "klass")),
-            Case(IN_B, method="post", data={"action": "update"}, kwargs=CC("b", "klass")),
+            # A real update (capacity 1 → 2): in scope it saves and redirects; out of scope 404.
+            Case(POSTED_A, method="post", data=CLASS_UPDATE, kwargs=CC("a", "klass")),
+            Case(POSTED_B, method="post", data=CLASS_UPDATE, kwargs=CC("b", "klass")),
         ],
         # A real withdrawal: the first role in scope ends it, the next in scope are told it has ended
         # (302 both); out of scope 404 and the enrolment stays.
@@ -587,12 +605,19 @@ URLS.update(
         # require_POST sits outside the login check here: a GET is 405 even for anonymous callers.
         "monitoring:inspection_cancel": [
             Case(expect(405), kwargs=MO("a", "inspection")),
-            Case(REG_POSTED_A, method="post", data={}, kwargs=MO("a", "inspection")),
-            Case(REG_POSTED_B, method="post", data={}, kwargs=MO("b", "inspection")),
+            Case(REG_POSTED_A, method="post", data={"reason": "矩阵取消"}, kwargs=MO("a", "inspection")),
+            Case(REG_POSTED_B, method="post", data={"reason": "矩阵取消"}, kwargs=MO("b", "inspection")),
         ],
-        # No photo or evidence file in the world: only the refusals are checked here.
-        "monitoring:photo": Case(NOT_FOUND_STAFF, kwargs={"pk": 999999}),
-        "monitoring:evidence": Case(NOT_FOUND_STAFF, kwargs={"pk": 999999}),
+        "monitoring:photo": [
+            Case(IN_A, kwargs=MO("a", "photo")),
+            Case(IN_B, kwargs=MO("b", "photo")),
+            Case(NOT_FOUND_STAFF, kwargs={"pk": 999999}),
+        ],
+        "monitoring:evidence": [
+            Case(IN_A, kwargs=MO("a", "evidence")),
+            Case(IN_B, kwargs=MO("b", "evidence")),
+            Case(NOT_FOUND_STAFF, kwargs={"pk": 999999}),
+        ],
         "monitoring:finding_list": Case(STAFF_PAGE),
         "monitoring:finding_escalated": Case(DISTRICT_ONLY),
         "monitoring:finding_detail": [
@@ -797,7 +822,13 @@ IND = "facilities_operating"
 URLS.update(
     {
         "overview:report": Case(OVERVIEW),
-        "overview:report-download": Case(expect(404, anonymous=302), kwargs={"pk": 999999}),
+        "overview:report-download": [
+            Case(
+                expect(404, anonymous=302, district_admin=200, district_staff=200),
+                kwargs=obj("overview", "report"),
+            ),
+            Case(expect(404, anonymous=302), kwargs={"pk": 999999}),
+        ],
         "overview:refresh": [
             Case(GET_405),
             Case(expect(404, anonymous=302, district_admin=302, district_staff=302), method="post"),

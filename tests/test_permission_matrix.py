@@ -164,9 +164,10 @@ def concrete_path(route: str, kwargs: dict) -> str:
 
 
 @pytest.fixture(autouse=True)
-def fast_hasher(settings):
+def fast_hasher(settings, tmp_path):
     # Six users per test: a fast hash keeps the matrix quick (autouse runs before the cast).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"  # the world's photos and reports
 
 
 @pytest.fixture
