@@ -48,7 +48,9 @@ def facilities(cast):
 
     a, b = make(TOWN_A, "矩阵养老院甲"), make(TOWN_B, "矩阵养老院乙")
     a.operators.add(cast["operator"])
-    return {"a": a, "b": b}
+    closed = make(TOWN_A, "矩阵养老院丙")  # closed: not public, still in the registry
+    Facility.objects.filter(pk=closed.pk).update(status=FacilityStatus.CLOSED)
+    return {"a": a, "b": b, "closed": closed}
 
 
 def _resident(town, seq):

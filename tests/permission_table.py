@@ -163,6 +163,7 @@ URLS.update(
         "finder:facility": [
             Case(PUBLIC, kwargs=obj("facilities", "a")),
             Case(expect(404), kwargs={"pk": 999999}),
+            Case(expect(404), kwargs=obj("facilities", "closed")),  # the finder shows open facilities only
         ],
         "facilities:list": Case(STAFF_PAGE),
         "facilities:create": [
@@ -217,6 +218,11 @@ API.update(
                 {**PUBLIC, "officer_a": 404, "operator": 404},
                 kwargs=lambda w: {"id": w["facilities"]["b"].pk},
                 public_keys=FACILITY_CONTACT,
+            ),
+            # A closed facility: the registry in scope has it, the public view does not.
+            Case(
+                expect(200, anonymous=404, officer_b=404, operator=404, auditor=404),
+                kwargs=lambda w: {"id": w["facilities"]["closed"].pk},
             ),
         ],
         ("/api/v1/facilities/{id}/", "put"): [
