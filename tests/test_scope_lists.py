@@ -71,3 +71,25 @@ def test_officer_b_lists_town_b_only(url, app, a, b, cast, officer_b_client):
     text = body.decode("utf-8", errors="replace")
     assert _name(objects, b) in text
     assert _name(objects, a) not in text
+
+
+OPERATOR_LISTS = [
+    ("/manage/facilities/", "facilities", ("a",), ("b",)),
+    ("/api/v1/childcare/classes/", "childcare", ("a", "klass"), ("b", "klass")),
+    ("/manage/childcare/classes/", "childcare", ("a", "klass"), ("b", "klass")),
+    ("/manage/monitoring/inspections/", "monitoring", ("a", "facility"), ("b", "facility")),
+    ("/api/v1/monitoring/findings/", "monitoring", ("a", "facility"), ("b", "facility")),
+]
+
+
+@pytest.mark.parametrize(("url", "app", "a", "b"), OPERATOR_LISTS, ids=[u for u, *_ in OPERATOR_LISTS])
+def test_operator_lists_their_facility_only(url, app, a, b, cast):
+    """The operator is linked to town A's facility of each app by the world builders."""
+    objects = getattr(matrix_world, app)(cast)
+    client = Client()
+    client.force_login(cast["operator"])
+    response = client.get(url)
+    assert response.status_code == 200
+    text = response.content.decode("utf-8", errors="replace")
+    assert _name(objects, a) in text
+    assert _name(objects, b) not in text
