@@ -19,7 +19,8 @@ class ChildcareSettingsAdmin(admin.ModelAdmin):
     list_display = ("__str__", "mixed_children_per_caregiver", "offer_days")
 
     def has_add_permission(self, request):
-        return not ChildcareSettings.objects.exists()
+        # A singleton, and still subject to the model permission like every other admin page.
+        return super().has_add_permission(request) and not ChildcareSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+TOWN_A_CODE, TOWN_B_CODE = "500117001000", "500117002000"
 ROLES = ("anonymous", "district_admin", "district_staff", "officer_a", "officer_b", "operator", "auditor")
 
 
@@ -41,9 +42,11 @@ class Case:
     method: str = "get"
     kwargs: dict[str, Any] | Callable[[dict], dict[str, Any]] = field(default_factory=dict)
     query: str = ""
-    data: dict | None = None
+    data: dict | Callable[[dict], dict] | None = None  # a callable receives the world
     # Not requested at all (the reason is required): e.g. an endpoint that would end the session.
     skip: str = ""
+    # Keys from the personal-field list that are public on this endpoint (a facility's own phone).
+    public_keys: frozenset = frozenset()
 
 
 # Common shapes.
@@ -55,6 +58,7 @@ AUDITOR_ONLY = expect(403, anonymous=302, auditor=200)
 # everyone else is sent to the login. What a staff account then sees depends on its model permissions.
 ADMIN_DENIED = frozenset({302, 403, 404, 405})
 ADMIN = expect(302, district_admin=ADMIN_DENIED)
+FACILITY_CONTACT = frozenset({"address", "phone"})
 
 # Objects the cases can point at: name → builder(cast) where cast maps each role to its user (the
 # operator must be linked to a facility by the builder that makes one). Apps append their builders.
@@ -105,3 +109,747 @@ API: dict[tuple[str, str], Case | list[Case]] = {
         Case(expect(404), kwargs={"code": "999999999999"}),
     ],
 }
+
+# --- the world: objects in town A (the operator's facility) and town B, one builder per app ---
+from . import matrix_world  # noqa: E402
+
+WORLD.update(
+    {
+        "facilities": matrix_world.facilities,
+        "residents": matrix_world.residents,
+        "childcare": matrix_world.childcare,
+        "monitoring": matrix_world.monitoring,
+        "subsidies": matrix_world.subsidies,
+        "overview": matrix_world.overview,
+    }
+)
+
+
+def obj(*path: str) -> Callable[[dict], dict[str, Any]]:
+    """kwargs {"pk": world[path…].pk}: e.g. obj("facilities", "a") is town A's facility."""
+
+    def kwargs(world):
+        value = world
+        for part in path:
+            value = value[part]
+        return {"pk": value.pk}
+
+    return kwargs
+
+
+# Shapes for a scoped record: in town A (and the operator's facility), or in town B. Staff pages send
+# anonymous users to the login and refuse auditors (they read the audit log only).
+IN_A = expect(200, anonymous=302, officer_b=404, auditor=403)
+IN_B = expect(200, anonymous=302, officer_a=404, operator=404, auditor=403)
+# Records operators never see (the household registry and what hangs off it): their pages refuse them.
+REG_A = expect(200, anonymous=302, officer_b=404, operator=403, auditor=403)
+REG_B = expect(200, anonymous=302, officer_a=404, operator=403, auditor=403)
+STAFF_PAGE = expect(200, anonymous=302, auditor=403)  # every staff role, each sees its own scope
+NO_OPERATOR = expect(200, anonymous=302, operator=403, auditor=403)
+DISTRICT_ONLY = expect(403, anonymous=302, district_admin=200, district_staff=200)
+ADMIN_ONLY = expect(403, anonymous=302, district_admin=200)
+GET_405 = expect(405, anonymous=302)
+# A form posted back to its page: redirected (302) in scope, 404 out of it.
+POSTED_A = expect(302, officer_b=404, auditor=403)
+POSTED_B = expect(302, officer_a=404, operator=404, auditor=403)  # POST-only views behind login_required
+# The API: anonymous 401; lists are filtered by scope (an auditor's scope is empty).
+API_IN_A = expect(200, anonymous=401, officer_b=404, auditor=404)
+API_IN_B = expect(200, anonymous=401, officer_a=404, operator=404, auditor=404)
+
+# --- facilities ---
+SUSPEND = {"status": "suspended", "reason": "矩阵检查"}  # a real change: refused ones must not happen
+URLS.update(
+    {
+        "finder:facility": [
+            Case(PUBLIC, kwargs=obj("facilities", "a")),
+            Case(expect(404), kwargs={"pk": 999999}),
+            Case(expect(404), kwargs=obj("facilities", "closed")),  # the finder shows open facilities only
+        ],
+        "facilities:list": Case(STAFF_PAGE),
+        "facilities:create": [
+            Case(NO_OPERATOR),
+            Case(expect(200, anonymous=302, operator=403, auditor=403), method="post", data={}),
+        ],
+        "facilities:export": Case(STAFF_PAGE),
+        "facilities:import": Case(NO_OPERATOR),
+        "facilities:coverage": Case(NO_OPERATOR),
+        "facilities:coverage_refresh": [
+            Case(GET_405),
+            Case(DISTRICT_ONLY, method="post", skip="queues the coverage job; the refusals are below"),
+            Case(expect(403, anonymous=302, district_admin=302, district_staff=302), method="post"),
+        ],
+        "facilities:detail": [
+            Case(IN_A, kwargs=obj("facilities", "a")),
+            Case(IN_B, kwargs=obj("facilities", "b")),
+        ],
+        "facilities:edit": [
+            Case(IN_A, kwargs=obj("facilities", "a")),
+            Case(IN_B, kwargs=obj("facilities", "b")),
+            Case(IN_A, method="post", data={}, kwargs=obj("facilities", "a")),
+            Case(IN_B, method="post", data={}, kwargs=obj("facilities", "b")),
+        ],
+        # An incomplete form goes back to the detail page with a message (302), nothing changed.
+        "facilities:status": [
+            Case(GET_405, kwargs=obj("facilities", "a")),
+            Case({**POSTED_A, "operator": 403}, method="post", data=SUSPEND, kwargs=obj("facilities", "a")),
+            Case({**POSTED_B, "operator": 403}, method="post", data=SUSPEND, kwargs=obj("facilities", "b")),
+        ],
+        "facilities:capacity": [
+            Case(GET_405, kwargs=obj("facilities", "a")),
+            Case(POSTED_A, method="post", data={"beds_total": -1}, kwargs=obj("facilities", "a")),
+            Case(POSTED_B, method="post", data={"beds_total": -1}, kwargs=obj("facilities", "b")),
+        ],
+        "facility-list-fast": Case(PUBLIC, public_keys=FACILITY_CONTACT),
+    }
+)
+API.update(
+    {
+        # A facility's own address and phone are public (the finder shows them), not personal data.
+        ("/api/v1/facilities/", "get"): Case(PUBLIC, public_keys=FACILITY_CONTACT),
+        ("/api/v1/facilities/", "post"): Case(expect(400, anonymous=401, operator=403, auditor=403), data={}),
+        # Anonymous callers get the public record of any facility; signed-in staff their scope's.
+        ("/api/v1/facilities/{id}/", "get"): [
+            Case(
+                {**PUBLIC, "officer_b": 404},
+                kwargs=lambda w: {"id": w["facilities"]["a"].pk},
+                public_keys=FACILITY_CONTACT,
+            ),
+            Case(
+                {**PUBLIC, "officer_a": 404, "operator": 404},
+                kwargs=lambda w: {"id": w["facilities"]["b"].pk},
+                public_keys=FACILITY_CONTACT,
+            ),
+            # A closed facility: the registry in scope has it, the public view does not.
+            Case(
+                expect(200, anonymous=404, officer_b=404, operator=404, auditor=404),
+                kwargs=lambda w: {"id": w["facilities"]["closed"].pk},
+            ),
+        ],
+        ("/api/v1/facilities/{id}/", "put"): [
+            # An operator's serializer holds only the optional capacity fields: an empty PUT is a no-op.
+            Case(
+                expect(400, anonymous=401, officer_b=404, operator=200, auditor=403),
+                data={},
+                kwargs=lambda w: {"id": w["facilities"]["a"].pk},
+            ),
+            Case(
+                expect(400, anonymous=401, officer_a=404, operator=404, auditor=403),
+                data={},
+                kwargs=lambda w: {"id": w["facilities"]["b"].pk},
+            ),
+        ],
+        ("/api/v1/facilities/{id}/", "patch"): [
+            Case(
+                expect(400, anonymous=401, officer_b=404, auditor=403),
+                data={"beds_total": -1},
+                kwargs=lambda w: {"id": w["facilities"]["a"].pk},
+            ),
+            Case(
+                expect(400, anonymous=401, officer_a=404, operator=404, auditor=403),
+                data={"beds_total": -1},
+                kwargs=lambda w: {"id": w["facilities"]["b"].pk},
+            ),
+        ],
+        ("/api/v1/facilities/{id}/status/", "post"): [
+            Case(
+                expect(400, anonymous=401, officer_b=404, operator=403, auditor=403),
+                data={},
+                kwargs=lambda w: {"id": w["facilities"]["a"].pk},
+            ),
+            Case(
+                expect(400, anonymous=401, officer_a=404, operator=404, auditor=403),
+                data={},
+                kwargs=lambda w: {"id": w["facilities"]["b"].pk},
+            ),
+        ],
+        ("/api/v1/facilities/coverage/", "get"): Case(expect(200, anonymous=401, operator=403, auditor=403)),
+        ("/api/v1/facilities/geojson/", "get"): Case(PUBLIC),
+    }
+)
+
+# --- residents (the household registry: operators never see it) ---
+REVEAL = {"reason": "核对高龄津贴资格"}
+REG_POSTED_A = expect(302, officer_b=404, operator=403, auditor=403)
+REG_POSTED_B = expect(302, officer_a=404, operator=403, auditor=403)
+URLS.update(
+    {
+        "residents:search": Case(NO_OPERATOR),
+        "residents:detail": [
+            Case(REG_A, kwargs=obj("residents", "a")),
+            Case(REG_B, kwargs=obj("residents", "b")),
+        ],
+        # Revealing needs a reason: without one the form comes back (400) and nothing is revealed.
+        "residents:reveal": [
+            Case(GET_405, kwargs=obj("residents", "a")),
+            Case(
+                {**REG_A, **dict.fromkeys(("district_admin", "district_staff", "officer_a"), 400)},
+                method="post",
+                data={},
+                kwargs=obj("residents", "a"),
+            ),
+            Case(
+                {**REG_B, **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 400)},
+                method="post",
+                data={},
+                kwargs=obj("residents", "b"),
+            ),
+            # With a reason: shown to those in scope (only the audit trail is written), 404 outside.
+            Case(REG_A, method="post", data=REVEAL, kwargs=obj("residents", "a")),
+            Case(REG_B, method="post", data=REVEAL, kwargs=obj("residents", "b")),
+        ],
+        "residents:quality": Case(NO_OPERATOR),
+        # District staff read the import history; only the administrator uploads.
+        "residents:imports": [Case(DISTRICT_ONLY), Case(ADMIN_ONLY, method="post", data={})],
+        "residents:import_detail": Case(DISTRICT_ONLY, kwargs=obj("residents", "batch")),
+        "residents:import_report": Case(DISTRICT_ONLY, kwargs=obj("residents", "batch")),
+    }
+)
+
+# --- subsidies (district administrators run the allowance; officers see their town's people) ---
+MONTH = lambda w: {"month": w["subsidies"]["month"]}  # noqa: E731
+URLS.update(
+    {
+        "subsidies:dashboard": Case(NO_OPERATOR),
+        "subsidies:runs": [
+            Case(DISTRICT_ONLY),
+            # Only the district administrator starts a run (an empty form is sent back with a message).
+            Case(expect(403, anonymous=302, district_admin=302), method="post", data={}),
+        ],
+        "subsidies:policies": Case(DISTRICT_ONLY),
+        "subsidies:policy_create": [Case(ADMIN_ONLY), Case(ADMIN_ONLY, method="post", data={})],
+        "subsidies:policy_edit": [
+            Case(ADMIN_ONLY, kwargs=obj("subsidies", "policy")),
+            Case(ADMIN_ONLY, method="post", data={}, kwargs=obj("subsidies", "policy")),
+        ],
+        "subsidies:payroll": Case(DISTRICT_ONLY),
+        "subsidies:payroll_detail": Case(DISTRICT_ONLY, kwargs=MONTH),
+        "subsidies:payroll_close": [
+            Case(GET_405, kwargs=MONTH),
+            Case(expect(403, anonymous=302, district_admin=302), method="post", kwargs=MONTH),
+        ],
+        "subsidies:payroll_export": Case(DISTRICT_ONLY, kwargs=MONTH),
+        "subsidies:overpayments": Case(NO_OPERATOR),
+        "subsidies:overpayments_export": Case(DISTRICT_ONLY),
+        "subsidies:overpayment_status": [
+            Case(GET_405, kwargs=obj("subsidies", "a", "overpayment")),
+            Case(
+                expect(403, anonymous=302, district_admin=302),
+                method="post",
+                data={"status": "waived"},
+                kwargs=obj("subsidies", "a", "overpayment"),
+            ),
+            Case(
+                expect(403, anonymous=302, district_admin=302),
+                method="post",
+                data={"status": "waived"},
+                kwargs=obj("subsidies", "b", "overpayment"),
+            ),
+        ],
+        "subsidies:person": [
+            Case(REG_A, kwargs=obj("subsidies", "a", "resident")),
+            Case(REG_B, kwargs=obj("subsidies", "b", "resident")),
+        ],
+        "subsidies:person_review": [
+            Case(GET_405, kwargs=obj("subsidies", "a", "resident")),
+            Case(
+                REG_POSTED_A,
+                method="post",
+                data={"note": "矩阵复核"},
+                kwargs=obj("subsidies", "a", "resident"),
+            ),
+            Case(
+                REG_POSTED_B,
+                method="post",
+                data={"note": "矩阵复核"},
+                kwargs=obj("subsidies", "b", "resident"),
+            ),
+        ],
+        "subsidies:person_decide": [
+            Case(GET_405, kwargs=obj("subsidies", "a", "resident")),
+            Case(
+                expect(403, anonymous=302, district_admin=302, officer_b=404),
+                method="post",
+                data={},
+                kwargs=obj("subsidies", "a", "resident"),
+            ),
+            Case(
+                expect(403, anonymous=302, district_admin=302, officer_a=404),
+                method="post",
+                data={},
+                kwargs=obj("subsidies", "b", "resident"),
+            ),
+        ],
+        "subsidies:person_automatic": [
+            Case(GET_405, kwargs=obj("subsidies", "a", "resident")),
+            Case(
+                expect(403, anonymous=302, district_admin=302, officer_b=404),
+                method="post",
+                data={},
+                kwargs=obj("subsidies", "a", "resident"),
+            ),
+            Case(
+                expect(403, anonymous=302, district_admin=302, officer_a=404),
+                method="post",
+                data={},
+                kwargs=obj("subsidies", "b", "resident"),
+            ),
+        ],
+        "subsidies:reviews": Case(NO_OPERATOR),
+        "subsidies:simulate": Case(DISTRICT_ONLY),
+    }
+)
+
+# --- childcare (screening data: district roles and the childcare facility only, never officers) ---
+CC = lambda key, name: obj("childcare", key, name)  # noqa: E731
+CLASS_UPDATE = {"action": "update", "capacity": 2, "caregivers": 1}
+STAFF_GET_405 = expect(405, anonymous=302, auditor=403)  # POST-only behind the staff-page check
+SCREENING_A = expect(200, anonymous=302, officer_a=404, officer_b=404, auditor=403)
+SCREENING_B = expect(200, anonymous=302, officer_a=404, officer_b=404, operator=404, auditor=403)
+
+
+def api_obj(*path: str) -> Callable[[dict], dict[str, Any]]:
+    """As `obj`, for the schema's `{id}` parameter."""
+    return lambda world: {"id": obj(*path)(world)["pk"]}
+
+
+API_LIST = expect(200, anonymous=401)
+API_CREATE_400 = expect(400, anonymous=401, auditor=403)  # an empty body: refused before any write
+API_SCREENING_A = expect(200, anonymous=401, officer_a=404, officer_b=404, auditor=404)
+API_SCREENING_B = expect(200, anonymous=401, officer_a=404, officer_b=404, operator=404, auditor=404)
+URLS.update(
+    {
+        "childcare:overview": Case(STAFF_PAGE),
+        "childcare:class_list": Case(STAFF_PAGE),
+        "childcare:class_detail": [
+            Case(IN_A, kwargs=CC("a", "klass")),
+            Case(IN_B, kwargs=CC("b", "klass")),
+            # A real update (capacity 1 → 2): in scope it saves and redirects; out of scope 404.
+            Case(POSTED_A, method="post", data=CLASS_UPDATE, kwargs=CC("a", "klass")),
+            Case(POSTED_B, method="post", data=CLASS_UPDATE, kwargs=CC("b", "klass")),
+        ],
+        # A real withdrawal: the first role in scope ends it, the next in scope are told it has ended
+        # (302 both); out of scope 404 and the enrolment stays.
+        "childcare:enrolment_withdraw": [
+            Case(STAFF_GET_405, kwargs=CC("a", "enrolment")),
+            Case(POSTED_A, method="post", kwargs=CC("a", "enrolment")),
+            Case(POSTED_B, method="post", kwargs=CC("b", "enrolment")),
+        ],
+        "childcare:waitlist_accept": [
+            Case(STAFF_GET_405, kwargs=CC("a", "waitlist")),
+            Case(POSTED_A, method="post", kwargs=CC("a", "waitlist")),
+            Case(POSTED_B, method="post", kwargs=CC("b", "waitlist")),
+        ],
+        "childcare:child_list": Case(STAFF_PAGE),
+        "childcare:child_create": [Case(STAFF_PAGE), Case(STAFF_PAGE, method="post", data={})],
+        "childcare:child_detail": [Case(IN_A, kwargs=CC("a", "child")), Case(IN_B, kwargs=CC("b", "child"))],
+        "childcare:checkup_list": Case(STAFF_PAGE),
+        "childcare:checkup_record": [
+            Case(STAFF_GET_405, kwargs=CC("a", "checkup")),
+            Case(
+                {**SCREENING_A, "district_admin": 302, "district_staff": 302, "operator": 302},
+                method="post",
+                data={},
+                kwargs=CC("a", "checkup"),
+            ),
+            Case(
+                {**SCREENING_B, "district_admin": 302, "district_staff": 302, "operator": 404},
+                method="post",
+                data={},
+                kwargs=CC("b", "checkup"),
+            ),
+        ],
+        "childcare:overdue": Case(STAFF_PAGE),
+        "childcare:vouchers": Case(STAFF_PAGE),
+    }
+)
+API.update(
+    {
+        ("/api/v1/childcare/classes/", "get"): Case(API_LIST),
+        ("/api/v1/childcare/classes/", "post"): Case(API_CREATE_400, data={}),
+        ("/api/v1/childcare/classes/{id}/", "get"): [
+            Case(API_IN_A, kwargs=api_obj("childcare", "a", "klass")),
+            Case(API_IN_B, kwargs=api_obj("childcare", "b", "klass")),
+        ],
+        ("/api/v1/childcare/classes/{id}/", "patch"): [
+            Case(
+                {
+                    **API_IN_A,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 400),
+                },
+                data={"capacity": -1},
+                kwargs=api_obj("childcare", "a", "klass"),
+            ),
+            Case(
+                {
+                    **API_IN_B,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 400),
+                },
+                data={"capacity": -1},
+                kwargs=api_obj("childcare", "b", "klass"),
+            ),
+        ],
+        ("/api/v1/childcare/children/", "get"): Case(API_LIST),
+        ("/api/v1/childcare/children/", "post"): Case(API_CREATE_400, data={}),
+        ("/api/v1/childcare/children/{id}/", "get"): [
+            Case(API_IN_A, kwargs=api_obj("childcare", "a", "child")),
+            Case(API_IN_B, kwargs=api_obj("childcare", "b", "child")),
+        ],
+        ("/api/v1/childcare/enrolments/", "get"): Case(API_LIST),
+        ("/api/v1/childcare/enrolments/", "post"): Case(API_CREATE_400, data={}),
+        ("/api/v1/childcare/enrolments/{id}/", "get"): [
+            Case(API_IN_A, kwargs=api_obj("childcare", "a", "enrolment")),
+            Case(API_IN_B, kwargs=api_obj("childcare", "b", "enrolment")),
+        ],
+        ("/api/v1/childcare/enrolments/{id}/withdraw/", "post"): [
+            Case(
+                {
+                    **API_IN_A,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_staff", "officer_a", "operator"), 409),
+                },
+                data={},
+                kwargs=api_obj("childcare", "a", "enrolment"),
+            ),
+            Case(
+                {**API_IN_B, "auditor": 403, **dict.fromkeys(("district_staff", "officer_b"), 409)},
+                data={},
+                kwargs=api_obj("childcare", "b", "enrolment"),
+            ),
+        ],
+        ("/api/v1/childcare/waitlist/", "get"): Case(API_LIST),
+        ("/api/v1/childcare/waitlist/", "post"): Case(API_CREATE_400, data={}),
+        ("/api/v1/childcare/waitlist/{id}/", "get"): [
+            Case(API_IN_A, kwargs=api_obj("childcare", "a", "waitlist")),
+            Case(API_IN_B, kwargs=api_obj("childcare", "b", "waitlist")),
+        ],
+        ("/api/v1/childcare/waitlist/{id}/accept/", "post"): [
+            Case(
+                {
+                    **API_IN_A,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 409),
+                },
+                data={},
+                kwargs=api_obj("childcare", "a", "waitlist"),
+            ),
+            Case(
+                {
+                    **API_IN_B,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 409),
+                },
+                data={},
+                kwargs=api_obj("childcare", "b", "waitlist"),
+            ),
+        ],
+        ("/api/v1/childcare/checkups/", "get"): Case(API_LIST),
+        ("/api/v1/childcare/checkups/{id}/", "get"): [
+            Case(API_SCREENING_A, kwargs=api_obj("childcare", "a", "checkup")),
+            Case(API_SCREENING_B, kwargs=api_obj("childcare", "b", "checkup")),
+        ],
+        ("/api/v1/childcare/checkups/{id}/record/", "post"): [
+            Case(
+                {
+                    **API_SCREENING_A,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_admin", "district_staff", "operator"), 400),
+                },
+                data={},
+                kwargs=api_obj("childcare", "a", "checkup"),
+            ),
+            Case(
+                {
+                    **API_SCREENING_B,
+                    "auditor": 403,
+                    **dict.fromkeys(("district_admin", "district_staff"), 400),
+                },
+                data={},
+                kwargs=api_obj("childcare", "b", "checkup"),
+            ),
+        ],
+        ("/api/v1/childcare/follow-ups/", "get"): Case(API_LIST),
+        ("/api/v1/childcare/follow-ups/{id}/", "get"): [
+            Case(API_SCREENING_A, kwargs=api_obj("childcare", "a", "follow_up")),
+            Case(API_SCREENING_B, kwargs=api_obj("childcare", "b", "follow_up")),
+        ],
+        # Completed today when no date is given: a real write for those in scope, refused for the rest.
+        ("/api/v1/childcare/follow-ups/{id}/complete/", "post"): [
+            Case({**API_SCREENING_A, "auditor": 403}, data={}, kwargs=api_obj("childcare", "a", "follow_up")),
+            Case({**API_SCREENING_B, "auditor": 403}, data={}, kwargs=api_obj("childcare", "b", "follow_up")),
+        ],
+        ("/api/v1/childcare/vouchers/redeem/", "post"): Case(API_CREATE_400, data={}),
+        ("/api/v1/childcare/stats/places/", "get"): Case(expect(200, anonymous=401, auditor=403)),
+    }
+)
+
+# --- monitoring (inspections: district staff and officers inspect, operators answer findings) ---
+MO = lambda key, name: obj("monitoring", key, name)  # noqa: E731
+INSPECTOR_A = REG_A  # inspectors only: operators refused outright
+INSPECTOR_B = REG_B
+NOT_FOUND_STAFF = expect(404, anonymous=302, auditor=403)
+# Records operators never see through the API (plans, visits): their queryset is empty.
+API_TOWN_A = expect(200, anonymous=401, officer_b=404, operator=404, auditor=404)
+API_TOWN_B = expect(200, anonymous=401, officer_a=404, operator=404, auditor=404)
+URLS.update(
+    {
+        "monitoring:index": Case(STAFF_PAGE),
+        "monitoring:inspection_list": Case(STAFF_PAGE),
+        "monitoring:inspection_export": Case(STAFF_PAGE),
+        "monitoring:inspection_new": [Case(NO_OPERATOR), Case(NO_OPERATOR, method="post", data={})],
+        "monitoring:inspection_detail": [
+            Case(IN_A, kwargs=MO("a", "inspection")),
+            Case(IN_B, kwargs=MO("b", "inspection")),
+        ],
+        "monitoring:inspection_record": [
+            Case(INSPECTOR_A, kwargs=MO("a", "inspection")),
+            Case(INSPECTOR_B, kwargs=MO("b", "inspection")),
+            Case(INSPECTOR_A, method="post", data={}, kwargs=MO("a", "inspection")),
+            Case(INSPECTOR_B, method="post", data={}, kwargs=MO("b", "inspection")),
+        ],
+        # require_POST sits outside the login check here: a GET is 405 even for anonymous callers.
+        "monitoring:inspection_cancel": [
+            Case(expect(405), kwargs=MO("a", "inspection")),
+            Case(REG_POSTED_A, method="post", data={"reason": "矩阵取消"}, kwargs=MO("a", "inspection")),
+            Case(REG_POSTED_B, method="post", data={"reason": "矩阵取消"}, kwargs=MO("b", "inspection")),
+        ],
+        "monitoring:photo": [
+            Case(IN_A, kwargs=MO("a", "photo")),
+            Case(IN_B, kwargs=MO("b", "photo")),
+            Case(NOT_FOUND_STAFF, kwargs={"pk": 999999}),
+        ],
+        "monitoring:evidence": [
+            Case(IN_A, kwargs=MO("a", "evidence")),
+            Case(IN_B, kwargs=MO("b", "evidence")),
+            Case(NOT_FOUND_STAFF, kwargs={"pk": 999999}),
+        ],
+        "monitoring:finding_list": Case(STAFF_PAGE),
+        "monitoring:finding_escalated": Case(DISTRICT_ONLY),
+        "monitoring:finding_detail": [
+            Case(IN_A, kwargs=MO("a", "finding")),
+            Case(IN_B, kwargs=MO("b", "finding")),
+            # Submitting evidence is the operator's step (an incomplete form comes back, 200); for
+            # everyone else in scope it is not an allowed action (403).
+            Case(
+                expect(403, anonymous=302, operator=200, officer_b=404),
+                method="post",
+                data={"step": "submit"},
+                kwargs=MO("a", "finding"),
+            ),
+            Case(
+                expect(403, anonymous=302, operator=404, officer_a=404),
+                method="post",
+                data={"step": "submit"},
+                kwargs=MO("b", "finding"),
+            ),
+        ],
+        "monitoring:plan_list": Case(NO_OPERATOR),
+        "monitoring:plan_new": [Case(NO_OPERATOR), Case(NO_OPERATOR, method="post", data={})],
+        "monitoring:plan_detail": [
+            Case(INSPECTOR_A, kwargs=MO("a", "plan")),
+            Case(INSPECTOR_B, kwargs=MO("b", "plan")),
+            Case(INSPECTOR_A, method="post", data={}, kwargs=MO("a", "plan")),
+            Case(INSPECTOR_B, method="post", data={}, kwargs=MO("b", "plan")),
+        ],
+        "monitoring:due_list": Case(NO_OPERATOR),
+        "monitoring:refresh_risk": [
+            Case(expect(405)),
+            Case(expect(403, anonymous=302, district_admin=302, district_staff=302), method="post"),
+        ],
+        "monitoring:staff_overview": Case(STAFF_PAGE),
+        "monitoring:staff_facility": [
+            Case(IN_A, kwargs=MO("a", "facility")),
+            Case(IN_B, kwargs=MO("b", "facility")),
+            Case(IN_A, method="post", data={}, kwargs=MO("a", "facility")),
+            Case(IN_B, method="post", data={}, kwargs=MO("b", "facility")),
+        ],
+        "monitoring:visit_due": Case(NO_OPERATOR),
+        "monitoring:visit_new": [
+            Case(INSPECTOR_A, kwargs=lambda w: {"resident_pk": w["monitoring"]["a"]["resident"].pk}),
+            Case(INSPECTOR_B, kwargs=lambda w: {"resident_pk": w["monitoring"]["b"]["resident"].pk}),
+            Case(
+                INSPECTOR_A,
+                method="post",
+                data={},
+                kwargs=lambda w: {"resident_pk": w["monitoring"]["a"]["resident"].pk},
+            ),
+            Case(
+                INSPECTOR_B,
+                method="post",
+                data={},
+                kwargs=lambda w: {"resident_pk": w["monitoring"]["b"]["resident"].pk},
+            ),
+        ],
+        "monitoring:visit_rates": Case(NO_OPERATOR),
+        "monitoring:visit_rates_export": Case(NO_OPERATOR),
+    }
+)
+API.update(
+    {
+        ("/api/v1/monitoring/templates/", "get"): Case(API_LIST),
+        ("/api/v1/monitoring/templates/{id}/", "get"): Case(
+            API_LIST, kwargs=lambda w: {"id": w["monitoring"]["a"]["inspection"].template_id}
+        ),
+        ("/api/v1/monitoring/plans/", "get"): Case(API_LIST),
+        ("/api/v1/monitoring/plans/", "post"): Case(
+            expect(201, anonymous=401, operator=403, auditor=403),
+            data={
+                "name": "矩阵计划",
+                "topic": "fire_safety",
+                "starts_on": "2026-12-01",
+                "ends_on": "2026-12-31",
+            },
+        ),
+        ("/api/v1/monitoring/plans/{id}/", "get"): [
+            Case(API_TOWN_A, kwargs=api_obj("monitoring", "a", "plan")),
+            Case(API_TOWN_B, kwargs=api_obj("monitoring", "b", "plan")),
+        ],
+        # The first draw in scope succeeds with the plan's defaults; a second is refused (409).
+        ("/api/v1/monitoring/plans/{id}/draw/", "post"): [
+            Case(
+                {**API_TOWN_A, "district_admin": 201, "district_staff": 409, "officer_a": 409},
+                data={},
+                kwargs=api_obj("monitoring", "a", "plan"),
+            ),
+            Case(
+                {**API_TOWN_B, "district_admin": 201, "district_staff": 409, "officer_b": 409},
+                data={},
+                kwargs=api_obj("monitoring", "b", "plan"),
+            ),
+        ],
+        ("/api/v1/monitoring/inspections/", "get"): Case(API_LIST),
+        ("/api/v1/monitoring/inspections/", "post"): [
+            Case(
+                # An operator is no inspector (403); an auditor sees no facility (404).
+                expect(201, anonymous=401, officer_b=404, operator=403, auditor=404),
+                data=lambda w: {
+                    "facility": w["monitoring"]["a"]["facility"].pk,
+                    "topic": "fire_safety",
+                    "due_on": "2026-12-20",
+                },
+            ),
+            Case(
+                expect(201, anonymous=401, officer_a=404, operator=404, auditor=404),
+                data=lambda w: {
+                    "facility": w["monitoring"]["b"]["facility"].pk,
+                    "topic": "fire_safety",
+                    "due_on": "2026-12-20",
+                },
+            ),
+        ],
+        ("/api/v1/monitoring/inspections/{id}/", "get"): [
+            Case(API_IN_A, kwargs=api_obj("monitoring", "a", "inspection")),
+            Case(API_IN_B, kwargs=api_obj("monitoring", "b", "inspection")),
+        ],
+        ("/api/v1/monitoring/inspections/{id}/record/", "post"): [
+            # The body is checked before the inspector rule: an operator's empty body is a 400.
+            Case(
+                {
+                    **API_IN_A,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 400),
+                },
+                data={},
+                kwargs=api_obj("monitoring", "a", "inspection"),
+            ),
+            Case(
+                {**API_IN_B, **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 400)},
+                data={},
+                kwargs=api_obj("monitoring", "b", "inspection"),
+            ),
+        ],
+        ("/api/v1/monitoring/findings/", "get"): Case(API_LIST),
+        ("/api/v1/monitoring/findings/{id}/", "get"): [
+            Case(API_IN_A, kwargs=api_obj("monitoring", "a", "finding")),
+            Case(API_IN_B, kwargs=api_obj("monitoring", "b", "finding")),
+        ],
+        # Evidence is uploaded as multipart: a JSON body is refused (415) in scope, 404 outside.
+        ("/api/v1/monitoring/findings/{id}/submit/", "post"): [
+            Case(
+                {
+                    **API_IN_A,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 415),
+                },
+                data={},
+                kwargs=api_obj("monitoring", "a", "finding"),
+            ),
+            Case(
+                {**API_IN_B, **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 415)},
+                data={},
+                kwargs=api_obj("monitoring", "b", "finding"),
+            ),
+        ],
+        ("/api/v1/monitoring/findings/{id}/review/", "post"): [
+            Case(
+                {
+                    **API_IN_A,
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 400),
+                },
+                data={},
+                kwargs=api_obj("monitoring", "a", "finding"),
+            ),
+            Case(
+                {**API_IN_B, **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 400)},
+                data={},
+                kwargs=api_obj("monitoring", "b", "finding"),
+            ),
+        ],
+        ("/api/v1/monitoring/visits/", "get"): Case(API_LIST),
+        ("/api/v1/monitoring/visits/", "post"): [
+            Case(
+                expect(201, anonymous=401, officer_b=404, operator=404, auditor=404),
+                data=lambda w: {
+                    "resident": w["monitoring"]["a"]["resident"].pk,
+                    "visited_on": "2026-11-25",
+                    "method": "phone",
+                    "condition": "good",
+                },
+            ),
+            Case(
+                expect(201, anonymous=401, officer_a=404, operator=404, auditor=404),
+                data=lambda w: {
+                    "resident": w["monitoring"]["b"]["resident"].pk,
+                    "visited_on": "2026-11-25",
+                    "method": "phone",
+                    "condition": "good",
+                },
+            ),
+        ],
+        ("/api/v1/monitoring/visits/{id}/", "get"): [
+            Case(API_TOWN_A, kwargs=api_obj("monitoring", "a", "visit")),
+            Case(API_TOWN_B, kwargs=api_obj("monitoring", "b", "visit")),
+        ],
+    }
+)
+
+# --- overview (district figures; officers their own town; operators and auditors have no overview) ---
+OVERVIEW = expect(200, anonymous=302, operator=404, auditor=404)
+IND = "facilities_operating"
+URLS.update(
+    {
+        "overview:report": Case(OVERVIEW),
+        "overview:report-download": [
+            Case(
+                expect(404, anonymous=302, district_admin=200, district_staff=200),
+                kwargs=obj("overview", "report"),
+            ),
+            Case(expect(404, anonymous=302), kwargs={"pk": 999999}),
+        ],
+        "overview:refresh": [
+            Case(GET_405),
+            Case(expect(404, anonymous=302, district_admin=302, district_staff=302), method="post"),
+        ],
+        # An officer is sent on to their own town's page.
+        "overview:indicator": [
+            Case({**OVERVIEW, "officer_a": 302, "officer_b": 302}, kwargs={"code": IND}),
+            Case(expect(404, anonymous=302), kwargs={"code": "nothing"}),
+        ],
+        "overview:town": [
+            Case({**OVERVIEW, "officer_b": 404}, kwargs={"code": IND, "town": TOWN_A_CODE}),
+            Case({**OVERVIEW, "officer_a": 404}, kwargs={"code": IND, "town": TOWN_B_CODE}),
+        ],
+    }
+)
+API.update(
+    {("/api/v1/overview/indicators/", "get"): Case(expect(200, anonymous=401, operator=404, auditor=404))}
+)
