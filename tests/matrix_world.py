@@ -215,10 +215,18 @@ def monitoring(cast):
 def subsidies(cast):
     from decimal import Decimal
 
-    from subsidies.models import AllowanceGrant, AllowancePolicy, Overpayment, PaymentLine, PayrollPeriod
+    from subsidies.models import (
+        AllowanceGrant,
+        AllowancePolicy,
+        MatchRun,
+        Overpayment,
+        PaymentLine,
+        PayrollPeriod,
+    )
 
     period = PayrollPeriod.objects.create(month=dt.date(2026, 10, 1))
-    out = {"period": period, "month": "2026-10", "policy": AllowancePolicy.objects.order_by("pk").first()}
+    run = MatchRun.objects.create(as_of=dt.date(2026, 10, 1), status="succeeded", trigger="matrix")
+    out = {"period": period, "run": run, "month": "2026-10", "policy": AllowancePolicy.objects.order_by("pk").first()}
     for key, town, seq in (("a", TOWN_A, 301), ("b", TOWN_B, 303)):
         resident = _resident(town, seq)
         grant = AllowanceGrant.objects.create(resident=resident)

@@ -305,6 +305,22 @@ URLS.update(
     }
 )
 
+
+# The allowance API: runs and payment-roll totals, district roles only (others get an empty list).
+DISTRICT_API_DETAIL = expect(404, anonymous=401, district_admin=200, district_staff=200)
+API.update(
+    {
+        ("/api/v1/subsidies/runs/", "get"): Case(API_LOGIN_REQUIRED),
+        ("/api/v1/subsidies/runs/{id}/", "get"): Case(
+            DISTRICT_API_DETAIL, kwargs=lambda w: {"id": w["subsidies"]["run"].pk}
+        ),
+        ("/api/v1/subsidies/payroll-periods/", "get"): Case(API_LOGIN_REQUIRED),
+        ("/api/v1/subsidies/payroll-periods/{id}/", "get"): Case(
+            DISTRICT_API_DETAIL, kwargs=lambda w: {"id": w["subsidies"]["period"].pk}
+        ),
+    }
+)
+
 # --- subsidies (district administrators run the allowance; officers see their town's people) ---
 MONTH = lambda w: {"month": w["subsidies"]["month"]}  # noqa: E731
 URLS.update(

@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 
-from conftest import TOWN_A, TOWN_B, make_user
+from conftest import TOWN_A, TOWN_B, _client_for, make_user
 from hechuan_portal.accounts.models import Role
 
 from . import permission_table as table
@@ -204,10 +204,11 @@ def world(cast):
 
 
 def _clients(cast) -> dict[str, Client]:
+    """One client per role, each having just re-entered its password: the matrix checks who may
+    reveal and export at all; the re-authentication step itself is tests/test_reauth_wiring.py's."""
     clients = {"anonymous": Client()}
     for role, user in cast.items():
-        clients[role] = Client()
-        clients[role].force_login(user)
+        clients[role] = _client_for(user)
     return clients
 
 
