@@ -248,7 +248,8 @@ def _serve(request, qs, pk):
         raise Http404 from exc
     response = FileResponse(handle, content_type=obj.content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    # Inspection photos and rectification evidence may show people: never kept by a browser or proxy.
+    response["Cache-Control"] = "no-store"
     return response
 
 

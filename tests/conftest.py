@@ -14,16 +14,24 @@ SUITE_LOG = Path(
 )
 
 
-def _install_suite_log_handler() -> None:
-    SUITE_LOG.parent.mkdir(parents=True, exist_ok=True)
-    SUITE_LOG.write_text("", encoding="utf-8")
+def _attach_suite_handler() -> logging.Handler:
+    """The root logger's handler writing to SUITE_LOG (added once; returned either way)."""
+    root = logging.getLogger()
+    for existing in root.handlers:
+        if existing.get_name() == "portal-suite-log":
+            return existing
     handler = logging.FileHandler(SUITE_LOG, encoding="utf-8")
     handler.setLevel(logging.DEBUG)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     handler.set_name("portal-suite-log")
-    root = logging.getLogger()
-    if not any(h.get_name() == "portal-suite-log" for h in root.handlers):
-        root.addHandler(handler)
+    root.addHandler(handler)
+    return handler
+
+
+def _install_suite_log_handler() -> None:
+    SUITE_LOG.parent.mkdir(parents=True, exist_ok=True)
+    SUITE_LOG.write_text("", encoding="utf-8")
+    handler = _attach_suite_handler()
     # Loggers that do not propagate to the root get the handler directly.
     for name in ("django.server", "celery", "axes"):
         logger = logging.getLogger(name)
@@ -33,6 +41,26 @@ def _install_suite_log_handler() -> None:
 
 # At import, i.e. while the run is being collected and before any test runs.
 _install_suite_log_handler()
+
+
+def _keep_handler_across_reconfiguration() -> None:
+    """`django.setup()` (run again by Celery's Django fix-up when a task is applied) re-applies
+    settings.LOGGING, and dictConfig replaces the root logger's handlers: put ours back each time."""
+    import logging.config
+
+    original = logging.config.dictConfig
+    if getattr(original, "_keeps_suite_log", False):
+        return
+
+    def dict_config(config):
+        original(config)
+        _attach_suite_handler()
+
+    dict_config._keeps_suite_log = True
+    logging.config.dictConfig = dict_config
+
+
+_keep_handler_across_reconfiguration()
 
 
 
