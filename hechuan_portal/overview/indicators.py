@@ -242,25 +242,17 @@ def inspections_done(period: dt.date) -> Parts:
 _UNRESOLVED = [FindingStatus.OPEN, FindingStatus.SUBMITTED, FindingStatus.RETURNED, FindingStatus.ESCALATED]
 
 
-def findings_open(period: dt.date) -> Parts:
-    rows = (
-        Finding.objects.filter(status__in=_UNRESOLVED)
-        .values(town=F("facility__town"))
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+def _unresolved_findings(qs) -> Parts:
+    rows = qs.filter(status__in=_UNRESOLVED).values(town=F("facility__town")).annotate(n=Count("id")).order_by()
     return _pairs(rows, "n", None)
+
+
+def findings_open(period: dt.date) -> Parts:
+    return _unresolved_findings(Finding.objects.all())
 
 
 def findings_overdue(period: dt.date) -> Parts:
-    today = timezone.localdate()
-    rows = (
-        Finding.objects.filter(status__in=_UNRESOLVED, deadline__lt=today)
-        .values(town=F("facility__town"))
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return _pairs(rows, "n", None)
+    return _unresolved_findings(Finding.objects.filter(deadline__lt=timezone.localdate()))
 
 
 def visit_rate(period: dt.date) -> Parts:
