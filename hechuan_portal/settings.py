@@ -348,3 +348,19 @@ _ENUMS = {
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     f"{name}Enum": f"{module}.{name}" for module, names in _ENUMS.items() for name in names
 }
+
+# Performance / deployment (issue 9, docs/DEPLOYMENT.md). A PostgreSQL streaming replica, when
+# DATABASE_REPLICA_URL is set, serves the dashboard and the reports (hechuan_portal/db_router.py);
+# in tests it is a mirror of default. Without it everything reads and writes `default`.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["hechuan_portal.db_router.ReplicaRouter"]
+# Media (inspection photos, import files, reports): local disk by default; MEDIA_STORAGE=s3 puts
+# them on S3-compatible object storage through django-storages (pip install '.[s3]').
+from hechuan_portal.storage import media_storage  # noqa: E402 - needs `env` above
+
+STORAGES["default"] = media_storage(env)
