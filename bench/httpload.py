@@ -96,6 +96,7 @@ def measure(
         text=True,
         env=env,
         check=True,
+        timeout=seconds + 60,  # bounded even if wrk hangs on a stuck server
     ).stdout
     os.unlink(script.name)
     result = json.loads(out.strip().splitlines()[-1])

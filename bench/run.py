@@ -6,7 +6,8 @@ the database name replaced by `hechuan_bench` (the name must end in `_bench`: th
 truncate tables). It is created when missing, migrated, seeded with
 `seed_demo --residents $BENCH_RESIDENTS` (1.5 million by default) when it holds fewer residents,
 then `bench/volume.py` multiplies the demo rows up to district volumes (5,000 facilities, 100,000
-children, 50,000 inspections, 20,000 visits). Every step is bounded in time (BENCH_STEP_TIMEOUT,
+children, 50,000 inspections, 20,000 visits at 1.5 million; proportionally fewer for a smaller
+BENCH_RESIDENTS). BENCH_RESULTS names the output file (default bench/RESULTS.md). Every step is bounded in time (BENCH_STEP_TIMEOUT,
 seconds, per step and per benchmark module); a module that fails or overruns leaves a note in
 RESULTS.md instead of its figures.
 
@@ -97,8 +98,13 @@ def _bounded(fn, seconds: int = STEP_TIMEOUT):
         signal.alarm(0)
 
 
-def _manage(*args: str) -> None:
-    subprocess.run([sys.executable, str(BENCH.parent / "manage.py"), *args], check=True, timeout=STEP_TIMEOUT)
+def _manage(*args: str, **env: str) -> None:
+    subprocess.run(
+        [sys.executable, str(BENCH.parent / "manage.py"), *args],
+        check=True,
+        timeout=STEP_TIMEOUT,
+        env={**os.environ, **env},
+    )
 
 
 def prepare(url: str) -> list[str]:
@@ -114,6 +120,8 @@ def prepare(url: str) -> list[str]:
             conn.execute(f'CREATE DATABASE "{name}"')
     print("==> migrate", flush=True)
     _manage("migrate", "--noinput", "-v", "0")
+    # gunicorn serves with DEBUG off, i.e. from the hashed manifest of the collected files.
+    _manage("collectstatic", "--noinput", "-v", "0", DEBUG="False")
     import django
 
     django.setup()
@@ -127,7 +135,8 @@ def prepare(url: str) -> list[str]:
         _manage("seed_demo", "--residents", str(RESIDENTS))
         timings["seed_demo"] = time.perf_counter() - started
     print("==> district volume (set-based copies)", flush=True)
-    timings.update(_bounded(lambda: volume.build(stdout=lambda m: print(m, flush=True))))
+    scale = RESIDENTS / 1_500_000
+    timings.update(_bounded(lambda: volume.build(stdout=lambda m: print(m, flush=True), scale=scale)))
     n = volume.counts()
     return [
         "## Data set",
@@ -177,7 +186,7 @@ def main(argv: list[str]) -> None:
         + "\n".join(f"- {line}" for line in loads)
         + "\n"
     )
-    out = BENCH / "RESULTS.md"
+    out = Path(os.environ.get("BENCH_RESULTS", BENCH / "RESULTS.md"))
     out.write_text(header + "\n" + "\n\n".join(sections) + "\n", encoding="utf-8")
     print(f"written {out}")
 

@@ -93,10 +93,12 @@ def _copy(cursor, table: str, key: str, overrides: dict[str, str], extra_from: s
     )
 
 
-def build(stdout=print) -> dict[str, float]:
-    """Fill every table up to its target; returns seconds per table."""
+def build(stdout=print, scale: float = 1.0) -> dict[str, float]:
+    """Fill every table up to its target (times `scale`, for a smaller district); returns seconds
+    per table."""
     from django.db import connection, transaction
 
+    target = {key: int(value * scale) for key, value in TARGETS.items()}
     timings: dict[str, float] = {}
     with transaction.atomic(), connection.cursor() as c:
         started = time.perf_counter()
@@ -105,7 +107,7 @@ def build(stdout=print) -> dict[str, float]:
         added = clone(
             c,
             "facilities_facility",
-            target=TARGETS["facilities"],
+            target=target["facilities"],
             source_where="s.is_demo",
             overrides={
                 "name": "s.name || '·' || m.g",
@@ -122,7 +124,7 @@ def build(stdout=print) -> dict[str, float]:
         added = clone(
             c,
             "childcare_child",
-            target=TARGETS["children"],
+            target=target["children"],
             overrides={"id_cipher": "NULL", "id_index": "NULL", "name": "s.name || m.g"},
             children=(("childcare_checkup", "child_id"),),
         )
@@ -135,7 +137,7 @@ def build(stdout=print) -> dict[str, float]:
         added = clone(
             c,
             "monitoring_inspection",
-            target=TARGETS["inspections"],
+            target=target["inspections"],
             overrides={
                 "plan_id": "NULL",
                 "due_on": "(s.due_on - (m.g % 24) * interval '1 month')::date",
@@ -151,7 +153,7 @@ def build(stdout=print) -> dict[str, float]:
         added = clone(
             c,
             "monitoring_welfarevisit",
-            target=TARGETS["visits"],
+            target=target["visits"],
             overrides={"resident_id": "e.id", "town_id": "e.town_id", "community_id": "e.community_id"},
             extra_from="JOIN (SELECT id, town_id, community_id, row_number() OVER (ORDER BY id) AS rn "
             "FROM residents_resident WHERE town_id IS NOT NULL AND status = 'normal' "

@@ -364,3 +364,6 @@ DATABASE_ROUTERS = ["hechuan_portal.db_router.ReplicaRouter"]
 from hechuan_portal.storage import media_storage  # noqa: E402 - needs `env` above
 
 STORAGES["default"] = media_storage(env)
+# Sessions: in the database by default; several web replicas may keep them in Redis instead with
+# SESSION_ENGINE=django.contrib.sessions.backends.cache (or .cached_db) — docs/DEPLOYMENT.md.
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")

@@ -102,6 +102,9 @@ class Resident(models.Model):
             models.Index(fields=["birth_date"], name="residents_birth_date_idx"),
             # District-wide staff search by exact name.
             models.Index(fields=["name"], name="residents_name_idx"),
+            # residents.selectors.resident_search: name = … ORDER BY town, birth_date LIMIT 50 read in
+            # index order (a common name has hundreds of rows at 1.5 million; issue 9).
+            models.Index(fields=["name", "town", "birth_date"], name="residents_name_town_birth_idx"),
         ]
 
     def __str__(self) -> str:
