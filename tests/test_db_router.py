@@ -46,7 +46,11 @@ REPLICA_DB = pytest.mark.django_db(transaction=True, databases=["default", "repl
 
 def _snapshot() -> IndicatorSnapshot:
     return IndicatorSnapshot.objects.create(
-        period=PERIOD, indicator="bench_test", area_id=DISTRICT_CODE, numerator=Decimal(3), value=Decimal("1.50")
+        period=PERIOD,
+        indicator="bench_test",
+        area_id=DISTRICT_CODE,
+        numerator=Decimal(3),
+        value=Decimal("1.50"),
     )
 
 
@@ -68,7 +72,10 @@ def test_snapshot_and_report_reads_go_to_the_replica_writes_to_default(replica):
     # Other models, and the edited targets, stay on the primary.
     assert IndicatorTarget.objects.all().db == "default"
     assert Resident.objects.all().db == "default"
-    with CaptureQueriesContext(replica) as on_replica, CaptureQueriesContext(connections["default"]) as on_default:
+    with (
+        CaptureQueriesContext(replica) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_default,
+    ):
         row = IndicatorSnapshot.objects.get(indicator="bench_test")
     assert row.value == Decimal("1.50")
     assert row._state.db == "replica"
@@ -99,7 +106,10 @@ def test_dashboard_selector_reads_from_the_replica(replica, district_staff):
     from hechuan_portal.overview.selectors import report_table
 
     _snapshot()
-    with CaptureQueriesContext(replica) as on_replica, CaptureQueriesContext(connections["default"]) as on_default:
+    with (
+        CaptureQueriesContext(replica) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_default,
+    ):
         table = report_table(user=district_staff, period=PERIOD, district_wide=True)
     assert [row["area"].code for row in table["rows"]] == [DISTRICT_CODE]
     assert len(on_replica) >= 2
