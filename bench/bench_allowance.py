@@ -37,10 +37,19 @@ def _truncate() -> None:
         )
 
 
-def _child_import(path: str, extract: str) -> None:
-    """Run in a subprocess: import and report seconds and peak RSS as JSON."""
+def _peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM). Not getrusage's ru_maxrss: Linux carries that across
+    exec from the forked parent, so a child would report at least the parent's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     import resource
 
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _child_import(path: str, extract: str) -> None:
+    """Run in a subprocess: import and report seconds and peak RSS as JSON."""
     import django
 
     django.setup()
@@ -53,7 +62,7 @@ def _child_import(path: str, extract: str) -> None:
         json.dumps(
             {
                 "seconds": seconds,
-                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "maxrss_mb": _peak_rss_mb(),
                 "inserted": result.inserted,
                 "updated": result.updated,
                 "timings": result.timings,
@@ -120,8 +129,6 @@ def _match(force_full: bool) -> tuple[float, dict, int]:
 
 def _child_match() -> None:
     """Run in a subprocess: a full match, reporting seconds and peak RSS as JSON."""
-    import resource
-
     import django
 
     django.setup()
@@ -130,7 +137,7 @@ def _child_match() -> None:
         json.dumps(
             {
                 "seconds": seconds,
-                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "maxrss_mb": _peak_rss_mb(),
                 "examined": examined,
             }
         )

@@ -152,6 +152,18 @@ def prepare(url: str) -> list[str]:
     ]
 
 
+def _write(sections: list[str], loads: list[str]) -> None:
+    header = (
+        f"# Benchmark results\n\nMachine: {machine()}\nDate: {dt.datetime.now().isoformat(timespec='minutes')}\n\n"
+        "Load (the 2 cores and the PostgreSQL server are shared with other engineers' test runs):\n\n"
+        + "\n".join(f"- {line}" for line in loads)
+        + "\n"
+    )
+    out = Path(os.environ.get("BENCH_RESULTS", BENCH / "RESULTS.md"))
+    out.write_text(header + "\n" + "\n\n".join(sections) + "\n", encoding="utf-8")
+    print(f"written {out}", flush=True)
+
+
 def main(argv: list[str]) -> None:
     os.environ["DATABASE_URL"] = bench_database_url()
     prep = "--no-prepare" not in argv
@@ -180,15 +192,8 @@ def main(argv: list[str]) -> None:
                 f"## {name}\n\nNot measured: failed with\n\n```\n{traceback.format_exc(limit=3)}```"
             )
         loads.append(f"after {name} ({time.perf_counter() - started:.0f} s): {load()}")
-    header = (
-        f"# Benchmark results\n\nMachine: {machine()}\nDate: {dt.datetime.now().isoformat(timespec='minutes')}\n\n"
-        "Load (the 2 cores and the PostgreSQL server are shared with other engineers' test runs):\n\n"
-        + "\n".join(f"- {line}" for line in loads)
-        + "\n"
-    )
-    out = Path(os.environ.get("BENCH_RESULTS", BENCH / "RESULTS.md"))
-    out.write_text(header + "\n" + "\n\n".join(sections) + "\n", encoding="utf-8")
-    print(f"written {out}")
+        _write(sections, loads)  # after each module: a late failure keeps the earlier figures
+    _write(sections, loads)
 
 
 if __name__ == "__main__":
