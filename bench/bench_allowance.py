@@ -226,6 +226,9 @@ def run() -> str:
         f"| import peak RSS at {small:,} rows | {small_import['maxrss_mb']:.0f} MB | | | flat |",
         f"| import peak RSS at {big:,} rows | {big_import['maxrss_mb']:.0f} MB | at {small:,}: {small_import['maxrss_mb']:.0f} MB | {ratio(big_import['maxrss_mb'], small_import['maxrss_mb'])} | ≈ 1× |",
         f"| import {small:,} rows | {small_import['seconds']:.1f} s | | | |",
+        "| import phases at {:,} rows | {} | | | |".format(
+            big, ", ".join(f"{k} {v:.1f} s" for k, v in big_import["timings"].items())
+        ),
         f"| full match peak RSS at {small:,} residents (separate process) | {small_match['maxrss_mb']:.0f} MB | | | |",
         f"| full match peak RSS at {big:,} residents (separate process) | {big_match['maxrss_mb']:.0f} MB | at {small:,}: {small_match['maxrss_mb']:.0f} MB | {ratio(big_match['maxrss_mb'], small_match['maxrss_mb'])} | ≈ 1× |",
     ]

@@ -367,3 +367,10 @@ STORAGES["default"] = media_storage(env)
 # Sessions: in the database by default; several web replicas may keep them in Redis instead with
 # SESSION_ENGINE=django.contrib.sessions.backends.cache (or .cached_db) — docs/DEPLOYMENT.md.
 SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+# PostgreSQL's JIT compiles a plan whenever its estimated cost is high: the set-based batch
+# statements (allowance match, service circle, import merge) paid 0.3–0.8 s of LLVM compilation
+# each for queries that then ran in milliseconds (issue 9, docs/performance.md). Off for the
+# portal's connections; DATABASE_JIT=on restores the server's setting.
+if not env.bool("DATABASE_JIT", default=False):
+    for _alias in DATABASES.values():
+        _alias.setdefault("OPTIONS", {})["options"] = "-c jit=off"

@@ -105,6 +105,8 @@ class Resident(models.Model):
             # residents.selectors.resident_search: name = … ORDER BY town, birth_date LIMIT 50 read in
             # index order (a common name has hundreds of rows at 1.5 million; issue 9).
             models.Index(fields=["name", "town", "birth_date"], name="residents_name_town_birth_idx"),
+            # subsidies.matching._build_targets, nightly run: residents changed since the last run.
+            models.Index(fields=["updated_at"], name="residents_updated_at_idx"),
         ]
 
     def __str__(self) -> str:
