@@ -18,6 +18,7 @@ from httpload import measure, serve, table
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", 15))
 CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", 16))
 NEAR = "/api/v1/facilities/?near=106.2750,30.0050&radius=2000"
+PACE_MS = 80  # each connection waits this long between requests: ~16 × 1000 / 80 = 200 requests/s
 
 
 def _staff_session() -> tuple[str, object]:
@@ -74,6 +75,17 @@ def run() -> str:
                 cookie=f"sessionid={cookie}" if cookie else "",
             )
             rows.append((label, result))
+        # The same offered load for `near` and its floor: 16 connections each pacing its requests
+        # (about FIXED_RPS requests/s, below both endpoints' capacity), so p95 is service time plus
+        # the machine's noise, not queueing behind a saturated server.
+        fixed = []
+        for label, path in (
+            ("`/healthz` (floor)", "/healthz"),
+            ("finder `near` API (anonymous, 2 km)", NEAR),
+        ):
+            fixed.append(
+                (label, measure(base + path, seconds=SECONDS, connections=CONNECTIONS, delay_ms=PACE_MS))
+            )
     floor = rows[0][1]
 
     # In process: server time of the dashboard's first load and every endpoint's query count.
@@ -94,7 +106,9 @@ def run() -> str:
             query_counts.append((label, response.status_code, len(ctx), len(response.content)))
 
     near, healthz = rows[1][1], floor
+    fixed_near, fixed_healthz = fixed[1][1], fixed[0][1]
     verdict_p95 = "met" if near["p95"] <= 2 * healthz["p95"] else "MISSED"
+    verdict_fixed = "met" if fixed_near["p95"] <= 2 * fixed_healthz["p95"] else "MISSED"
     verdict_rps = "met" if near["rps"] >= 300 else "MISSED"
     first = statistics.median(first_loads)
     lines = [
@@ -106,8 +120,17 @@ def run() -> str:
         "",
         table(rows, floor),
         "",
-        f"Targets: `near` p95 ≤ 2× `/healthz` p95 → {near['p95']:.1f} vs {2 * healthz['p95']:.1f} ms: **{verdict_p95}**; "
+        f"At saturation (closed loop, every connection sends its next request at once): "
+        f"`near` p95 ≤ 2× `/healthz` p95 → {near['p95']:.1f} vs {2 * healthz['p95']:.1f} ms: **{verdict_p95}**; "
         f"`near` ≥ 300 req/s → {near['rps']:.0f}: **{verdict_rps}**.",
+        "",
+        f"Same offered load for both (each of the {CONNECTIONS} connections waits {PACE_MS} ms between "
+        f"requests, about {CONNECTIONS * 1000 // PACE_MS} req/s):",
+        "",
+        table(fixed, fixed_healthz),
+        "",
+        f"`near` p95 ≤ 2× `/healthz` p95 at the same offered load → {fixed_near['p95']:.1f} vs "
+        f"{2 * fixed_healthz['p95']:.1f} ms: **{verdict_fixed}**.",
         "",
         f"Dashboard first load (cache cleared, in process, median of 5): **{first:.0f} ms** server time "
         f"(runs: {', '.join(f'{t:.0f}' for t in first_loads)}) — target ≤ 300 ms: "

@@ -73,12 +73,24 @@ def serve(workers: int = 4):
 
 
 def measure(
-    url: str, *, seconds: int = 10, connections: int = 16, threads: int = 2, cookie: str = "", token: str = ""
+    url: str,
+    *,
+    seconds: int = 10,
+    connections: int = 16,
+    threads: int = 2,
+    cookie: str = "",
+    token: str = "",
+    delay_ms: int = 0,
 ) -> dict:
+    """wrk for `seconds`; with `delay_ms` each connection waits that long between requests, so the
+    offered load is about connections × 1000 / delay_ms requests per second whatever the endpoint
+    (the same load for the endpoint and its floor), instead of as many as the server can take."""
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(HEADERS_LUA + LUA)
+        script.write(
+            HEADERS_LUA + LUA + (f"\ndelay = function() return {delay_ms} end\n" if delay_ms else "")
+        )
     env = {**os.environ, "WRK_COOKIE": cookie, "WRK_TOKEN": token}
     out = subprocess.run(
         [

@@ -152,14 +152,32 @@ def prepare(url: str) -> list[str]:
     ]
 
 
+def _marked(name: str, text: str) -> str:
+    return f"<!-- {name} -->\n{text}\n<!-- /{name} -->"
+
+
+def _merge(out: Path, sections: list[str]) -> list[str]:
+    """Running only some modules replaces their sections and keeps the others' from the last run."""
+    import re
+
+    if not out.exists():
+        return sections
+    old = out.read_text(encoding="utf-8")
+    fresh = {re.match(r"<!-- (\S+) -->", s).group(1): s for s in sections if s.startswith("<!--")}
+    kept = re.findall(r"(<!-- (\S+) -->.*?<!-- /\2 -->)", old, flags=re.S)
+    merged = [fresh.pop(name, block) for block, name in kept]
+    return merged + list(fresh.values())
+
+
 def _write(sections: list[str], loads: list[str]) -> None:
     header = (
-        f"# Benchmark results\n\nMachine: {machine()}\nDate: {dt.datetime.now().isoformat(timespec='minutes')}\n\n"
+        f"# Benchmark results\n\nMachine: {machine()}\nDate: {dt.datetime.now(dt.UTC).isoformat(timespec='minutes')}\n\n"
         "Load (the 2 cores and the PostgreSQL server are shared with other engineers' test runs):\n\n"
         + "\n".join(f"- {line}" for line in loads)
         + "\n"
     )
     out = Path(os.environ.get("BENCH_RESULTS", BENCH / "RESULTS.md"))
+    sections = _merge(out, sections)
     out.write_text(header + "\n" + "\n\n".join(sections) + "\n", encoding="utf-8")
     print(f"written {out}", flush=True)
 
@@ -170,7 +188,7 @@ def main(argv: list[str]) -> None:
     argv = [a for a in argv if a != "--no-prepare"]
     sections = []
     if prep:
-        sections.append("\n".join(prepare(os.environ["DATABASE_URL"])))
+        sections.append(_marked("dataset", "\n".join(prepare(os.environ["DATABASE_URL"]))))
     import django
 
     django.setup()
@@ -181,15 +199,19 @@ def main(argv: list[str]) -> None:
         print(f"==> {name} ({load()})", flush=True)
         started = time.perf_counter()
         try:
-            sections.append(_bounded(importlib.import_module(name).run))
+            sections.append(_marked(name, _bounded(importlib.import_module(name).run)))
         except StepTimeout:
             sections.append(
-                f"## {name}\n\nNot measured: stopped after {STEP_TIMEOUT} s (BENCH_STEP_TIMEOUT)."
+                _marked(
+                    name, f"## {name}\n\nNot measured: stopped after {STEP_TIMEOUT} s (BENCH_STEP_TIMEOUT)."
+                )
             )
         except Exception:
             traceback.print_exc()
             sections.append(
-                f"## {name}\n\nNot measured: failed with\n\n```\n{traceback.format_exc(limit=3)}```"
+                _marked(
+                    name, f"## {name}\n\nNot measured: failed with\n\n```\n{traceback.format_exc(limit=3)}```"
+                )
             )
         loads.append(f"after {name} ({time.perf_counter() - started:.0f} s): {load()}")
         _write(sections, loads)  # after each module: a late failure keeps the earlier figures
