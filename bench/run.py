@@ -174,7 +174,7 @@ def _write(sections: list[str], loads: list[str]) -> None:
         f"# Benchmark results\n\nMachine: {machine()}\nDate: {dt.datetime.now(dt.UTC).isoformat(timespec='minutes')}\n\n"
         "Load (the 2 cores and the PostgreSQL server are shared with other engineers' test runs):\n\n"
         + "\n".join(f"- {line}" for line in loads)
-        + "\n"
+        + "\n\nWhen only some modules run, the other sections are kept from the previous run.\n"
     )
     out = Path(os.environ.get("BENCH_RESULTS", BENCH / "RESULTS.md"))
     sections = _merge(out, sections)
