@@ -6,8 +6,8 @@ Measured side by side in one run, against floors on the same machine and data:
 - a nightly run after 1% of records changed vs the full run (target ≤ 0.25×);
 - peak RSS of the import process at 0.5 and 1.5 million rows (flat: streamed).
 
-DESTRUCTIVE: empties the residents and allowance tables of the configured database (the dev
-database, never production). `BENCH_RESIDENTS` overrides 1.5 million.
+DESTRUCTIVE: empties the residents and allowance tables (and what refers to the residents) of the
+configured database — under `make bench`, the separate `hechuan_bench` database, and it runs last. `BENCH_RESIDENTS` overrides 1.5 million.
 """
 
 from __future__ import annotations
@@ -37,10 +37,19 @@ def _truncate() -> None:
         )
 
 
-def _child_import(path: str, extract: str) -> None:
-    """Run in a subprocess: import and report seconds and peak RSS as JSON."""
+def _peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM). Not getrusage's ru_maxrss: Linux carries that across
+    exec from the forked parent, so a child would report at least the parent's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     import resource
 
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _child_import(path: str, extract: str) -> None:
+    """Run in a subprocess: import and report seconds and peak RSS as JSON."""
     import django
 
     django.setup()
@@ -53,7 +62,7 @@ def _child_import(path: str, extract: str) -> None:
         json.dumps(
             {
                 "seconds": seconds,
-                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "maxrss_mb": _peak_rss_mb(),
                 "inserted": result.inserted,
                 "updated": result.updated,
                 "timings": result.timings,
@@ -118,6 +127,30 @@ def _match(force_full: bool) -> tuple[float, dict, int]:
     return time.perf_counter() - started, outcome.counts, outcome.run.examined
 
 
+def _child_match() -> None:
+    """Run in a subprocess: a full match, reporting seconds and peak RSS as JSON."""
+    import django
+
+    django.setup()
+    seconds, counts, examined = _match(force_full=True)
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "maxrss_mb": _peak_rss_mb(),
+                "examined": examined,
+            }
+        )
+    )
+
+
+def _match_rss() -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--match-child"], check=True, capture_output=True, text=True, cwd=ROOT
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def _one_percent_file(source: Path, target: Path, every: int = 100) -> int:
     """Every 100th person again, with a new address; every 1,000th of them now deceased."""
     n = 0
@@ -163,6 +196,7 @@ def run() -> str:
         demo.write_csv(big_csv, residents=big)
         _truncate()
         small_import = _import(small_csv, dt.date(2026, 11, 1))
+        small_match = _match_rss()
         _truncate()
         connection.close()
         bare = _bare_copy(big_csv)
@@ -171,6 +205,7 @@ def run() -> str:
             c.execute("VACUUM ANALYZE residents_resident")
         floor = _bare_insert_select()
         first, first_counts, first_examined = _match(force_full=True)
+        big_match = _match_rss()
         full, _counts, full_examined = _match(force_full=True)
         _age_everything()
         changed_csv = Path(tmp) / "changed.csv"
@@ -191,10 +226,11 @@ def run() -> str:
         f"| import peak RSS at {small:,} rows | {small_import['maxrss_mb']:.0f} MB | | | flat |",
         f"| import peak RSS at {big:,} rows | {big_import['maxrss_mb']:.0f} MB | at {small:,}: {small_import['maxrss_mb']:.0f} MB | {ratio(big_import['maxrss_mb'], small_import['maxrss_mb'])} | ≈ 1× |",
         f"| import {small:,} rows | {small_import['seconds']:.1f} s | | | |",
-        "",
-        "Import phases at {n:,} rows: {phases}.".format(
-            n=big, phases=", ".join(f"{k} {v:.1f} s" for k, v in big_import["timings"].items())
+        "| import phases at {:,} rows | {} | | | |".format(
+            big, ", ".join(f"{k} {v:.1f} s" for k, v in big_import["timings"].items())
         ),
+        f"| full match peak RSS at {small:,} residents (separate process) | {small_match['maxrss_mb']:.0f} MB | | | |",
+        f"| full match peak RSS at {big:,} residents (separate process) | {big_match['maxrss_mb']:.0f} MB | at {small:,}: {small_match['maxrss_mb']:.0f} MB | {ratio(big_match['maxrss_mb'], small_match['maxrss_mb'])} | ≈ 1× |",
     ]
     return "\n".join(lines)
 
@@ -204,6 +240,8 @@ if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hechuan_portal.settings")
     if len(sys.argv) > 1 and sys.argv[1] == "--import-child":
         _child_import(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--match-child":
+        _child_match()
     else:
         import django
 

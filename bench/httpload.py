@@ -45,9 +45,18 @@ def serve(workers: int = 4):
     port = free_port()
     env = {**os.environ, "DEBUG": "False", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "hechuan_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "hechuan_portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -63,16 +72,43 @@ def serve(workers: int = 4):
         proc.wait(timeout=20)
 
 
-def measure(url: str, *, seconds: int = 10, connections: int = 16, threads: int = 2, cookie: str = "",
-            token: str = "") -> dict:
+def measure(
+    url: str,
+    *,
+    seconds: int = 10,
+    connections: int = 16,
+    threads: int = 2,
+    cookie: str = "",
+    token: str = "",
+    delay_ms: int = 0,
+) -> dict:
+    """wrk for `seconds`; with `delay_ms` each connection waits that long between requests, so the
+    offered load is about connections × 1000 / delay_ms requests per second whatever the endpoint
+    (the same load for the endpoint and its floor), instead of as many as the server can take."""
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(HEADERS_LUA + LUA)
+        script.write(
+            HEADERS_LUA + LUA + (f"\ndelay = function() return {delay_ms} end\n" if delay_ms else "")
+        )
     env = {**os.environ, "WRK_COOKIE": cookie, "WRK_TOKEN": token}
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name, url],
-        capture_output=True, text=True, env=env, check=True,
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=seconds + 60,  # bounded even if wrk hangs on a stuck server
     ).stdout
     os.unlink(script.name)
     result = json.loads(out.strip().splitlines()[-1])

@@ -110,6 +110,14 @@ def _id_number(rng: random.Random, birth: dt.date, gender: str) -> str:
     return first17 + check_char(first17)
 
 
+def _unused(number: str, used: set[str]) -> str:
+    """The number, or none when an earlier demo child drew the same one (same draws either way)."""
+    if number in used:
+        return ""
+    used.add(number)
+    return number
+
+
 @transaction.atomic
 def seed(*, residents: int = 0, stdout=None) -> None:
     rng = random.Random(SEED)
@@ -150,6 +158,7 @@ def seed(*, residents: int = 0, stdout=None) -> None:
 
     n_children = max(40, min(residents // 1000, 400))
     enrolled = waiting = 0
+    used_ids: set[str] = set()  # the random numbers can repeat at 400 children (seed_demo at 1.5 million)
     for i in range(n_children):
         klass = classes[i % len(classes)]
         standard = std.CLASS_STANDARDS[klass.class_type]
@@ -163,7 +172,7 @@ def seed(*, residents: int = 0, stdout=None) -> None:
             name=rng.choice(SURNAMES) + rng.choice(GIVEN),
             gender=gender,
             birth_date=birth,
-            id_number=_id_number(rng, birth, gender) if rng.random() < 0.8 else "",
+            id_number=_unused(_id_number(rng, birth, gender), used_ids) if rng.random() < 0.8 else "",
             guardian_name=rng.choice(SURNAMES) + "女士",
             guardian_phone=f"138{rng.randrange(10**7, 10**8)}",
             town_id=klass.facility.town_id,

@@ -348,3 +348,29 @@ _ENUMS = {
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     f"{name}Enum": f"{module}.{name}" for module, names in _ENUMS.items() for name in names
 }
+
+# Performance / deployment (issue 9, docs/DEPLOYMENT.md). A PostgreSQL streaming replica, when
+# DATABASE_REPLICA_URL is set, serves the dashboard and the reports (hechuan_portal/db_router.py);
+# in tests it is a mirror of default. Without it everything reads and writes `default`.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["hechuan_portal.db_router.ReplicaRouter"]
+# Media (inspection photos, import files, reports): local disk by default; MEDIA_STORAGE=s3 puts
+# them on S3-compatible object storage through django-storages (pip install '.[s3]').
+from hechuan_portal.storage import media_storage  # noqa: E402 - needs `env` above
+
+STORAGES["default"] = media_storage(env)
+# Sessions: in the database by default; several web replicas may keep them in Redis instead with
+# SESSION_ENGINE=django.contrib.sessions.backends.cache (or .cached_db) — docs/DEPLOYMENT.md.
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+# PostgreSQL's JIT compiles a plan whenever its estimated cost is high: the set-based batch
+# statements (allowance match, service circle, import merge) paid 0.3–0.8 s of LLVM compilation
+# each for queries that then ran in milliseconds (issue 9, docs/performance.md). Off for the
+# portal's connections; DATABASE_JIT=on restores the server's setting.
+if not env.bool("DATABASE_JIT", default=False):
+    for _alias in DATABASES.values():
+        _alias.setdefault("OPTIONS", {})["options"] = "-c jit=off"

@@ -70,7 +70,8 @@ if [ -d node_modules ]; then
   mkdir -p static/vendor/echarts static/vendor/htmx static/vendor/markercluster
   cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
   cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
-  cp node_modules/leaflet.markercluster/dist/{leaflet.markercluster.js,MarkerCluster.css,MarkerCluster.Default.css} \
+  # The .map too: the manifest storage (DEBUG off) follows the sourceMappingURL and fails without it.
+  cp node_modules/leaflet.markercluster/dist/{leaflet.markercluster.js,leaflet.markercluster.js.map,MarkerCluster.css,MarkerCluster.Default.css} \
     static/vendor/markercluster/
 fi
 

@@ -235,6 +235,8 @@ class AllowanceGrant(models.Model):
             # The review queue and the dashboards filter by these.
             models.Index(fields=["review_status"], name="subsidies_grant_review_idx"),
             models.Index(fields=["status", "tier_code"], name="subsidies_grant_status_idx"),
+            # subsidies.matching._build_targets, nightly run: grants changed since the last run (issue 9).
+            models.Index(fields=["updated_at"], name="subsidies_grant_updated_idx"),
         ]
 
     def __str__(self) -> str:

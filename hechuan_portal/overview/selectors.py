@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from hechuan_portal.accounts.scope import is_district, scope_for
 from hechuan_portal.areas.models import DISTRICT_CODE, AdminArea
+from hechuan_portal.db_router import reads_from_replica
 
 from . import rules
 from .models import IndicatorSnapshot, IndicatorTarget
@@ -72,6 +73,7 @@ def ensure_snapshot(period: dt.date) -> None:
         snapshot_refresh(period=period)
 
 
+@reads_from_replica
 def dashboard(*, user, period: dt.date) -> dict:
     """Headline figures with their 12-month trend for the user's area."""
     area_code = overview_area_for(user)
@@ -110,6 +112,7 @@ def dashboard(*, user, period: dt.date) -> dict:
     return {"area": area, "period": period, "figures": figures, "months": [f"{m:%Y-%m}" for m in months]}
 
 
+@reads_from_replica
 def indicator_by_town(*, user, indicator: Indicator, period: dt.date) -> dict:
     """One indicator for every town the user may see (district roles: all 30 and the district)."""
     codes = visible_area_codes(user)
@@ -135,6 +138,7 @@ def indicator_by_town(*, user, indicator: Indicator, period: dt.date) -> dict:
     return {"indicator": indicator, "target": target, "towns": towns, "district": district, "period": period}
 
 
+@reads_from_replica
 def town_trend(*, user, indicator: Indicator, town_code: str, period: dt.date) -> dict:
     codes = visible_area_codes(user)
     if codes is not None and town_code not in codes:
@@ -159,6 +163,7 @@ def town_trend(*, user, indicator: Indicator, town_code: str, period: dt.date) -
     }
 
 
+@reads_from_replica
 def report_table(*, user, period: dt.date, district_wide: bool = False) -> dict:
     """Every indicator by town for `period` (the monthly report), limited to the user's scope."""
     codes = None if district_wide else visible_area_codes(user)
