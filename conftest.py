@@ -62,6 +62,30 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
+# (migration module, its loading function, a model whose rows show the data is there)
+_REFERENCE_DATA = [
+    ("hechuan_portal.areas.migrations.0002_load_hechuan_towns", "load", "areas.AdminArea"),
+    ("facilities.migrations.0003_load_service_layers", "load", "facilities.ServiceLayer"),
+    ("monitoring.migrations.0002_seed_checklist_templates", "seed", "monitoring.ChecklistTemplate"),
+    ("subsidies.migrations.0002_demo_policy_and_config", "create", "subsidies.AllowancePolicy"),
+]
+
+
+@pytest.fixture
+def reference_data(db):
+    """The rows the data migrations load (towns, service-circle layers, checklist templates, the demo
+    allowance policy), put back if missing. Serialized rollback restores them for transactional tests
+    (hook above); this guard is for tests that talk to another process (live server, Celery worker,
+    a second `manage.py`) and must find them committed whatever ran before."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function, model in _REFERENCE_DATA:
+        if not apps.get_model(model).objects.exists():
+            getattr(importlib.import_module(module), function)(apps, None)
+
+
 TOWN_A = "500117001000"  # 合阳城街道
 TOWN_B = "500117002000"  # 钓鱼城街道
 PASSWORD = "Hc-test-Passw0rd!"

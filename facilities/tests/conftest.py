@@ -20,18 +20,6 @@ def operated_a(facility_a, operator):
     return facility_a
 
 
-@pytest.fixture
-def reference_data(db):
-    """The towns and service layers the migrations load, reloaded when a transactional test's flush
-    removed them (serialized_rollback does not restore them reliably once an earlier test created
-    the test database inside a transaction)."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("hechuan_portal.areas.migrations.0002_load_hechuan_towns").load(apps, None)
-    importlib.import_module("facilities.migrations.0003_load_service_layers").load(apps, None)
-
 
 @pytest.fixture(autouse=True)
 def chinese_ui():

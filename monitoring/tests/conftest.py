@@ -32,21 +32,3 @@ def facility_a(db, operator):
 @pytest.fixture
 def facility_b(db):
     return FacilityFactory(name="钓鱼城养老院", town_id=TOWN_B)
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """Rows the data migrations load (towns, checklist templates), put back if a transactional test
-    that ran earlier flushed the database. Browser tests use this instead of serialized_rollback,
-    which breaks once any non-serialized transactional test has flushed (content types get new ids)."""
-    import importlib
-
-    from django.apps import apps
-
-    from hechuan_portal.areas.models import AdminArea
-    from monitoring.models import ChecklistTemplate
-
-    if not AdminArea.objects.filter(code=TOWN_A).exists():
-        importlib.import_module("hechuan_portal.areas.migrations.0002_load_hechuan_towns").load(apps, None)
-    if not ChecklistTemplate.objects.exists():
-        importlib.import_module("monitoring.migrations.0002_seed_checklist_templates").seed(apps, None)

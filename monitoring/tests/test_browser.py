@@ -15,7 +15,7 @@ from monitoring.models import Finding, Topic
 from .conftest import PNG
 from .factories import LAT, LNG, FacilityFactory
 
-# Not serialized_rollback: see the `reference_data` fixture.
+# The live server reads committed rows: `reference_data` (root conftest) makes sure they are there.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),

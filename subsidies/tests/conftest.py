@@ -1,7 +1,5 @@
 import datetime as dt
 
-import pytest
-
 from hechuan_portal.residents.tests.factories import ResidentFactory
 from subsidies.matching import run_match
 from subsidies.models import AllowanceGrant, PaymentLine
@@ -47,22 +45,3 @@ def state():
         )
     )
     return grants, lines
-
-
-@pytest.fixture
-def migration_data():
-    """Towns and the demo policy as their data migrations create them, when a previous
-    transactional test (live_server flushes without restoring) left the tables empty."""
-    import importlib
-
-    from django.apps import apps as django_apps
-
-    from hechuan_portal.areas.models import AdminArea
-    from subsidies.models import AllowancePolicy
-
-    if not AdminArea.objects.filter(code="500117001000").exists():
-        importlib.import_module("hechuan_portal.areas.migrations.0002_load_hechuan_towns").load(
-            django_apps, None
-        )
-    if not AllowancePolicy.objects.exists():
-        importlib.import_module("subsidies.migrations.0002_demo_policy_and_config").create(django_apps, None)

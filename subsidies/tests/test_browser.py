@@ -33,7 +33,7 @@ def _data():
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_pages_render_without_english_or_overflow(request, live_server, size, migration_data):
+def test_pages_render_without_english_or_overflow(request, live_server, size, reference_data):
     page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
     people = _data()
     SHOTS.mkdir(parents=True, exist_ok=True)

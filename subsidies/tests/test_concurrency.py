@@ -60,7 +60,7 @@ def _paused_in_transaction() -> bool:
 
 
 @transactional
-def test_second_concurrent_run_exits_at_once(migration_data):
+def test_second_concurrent_run_exits_at_once(reference_data):
     for i in range(3):
         person(D(1930 + i, 1, 1))
     first = subprocess.Popen(
@@ -92,7 +92,7 @@ def test_second_concurrent_run_exits_at_once(migration_data):
 
 
 @transactional
-def test_worker_killed_mid_run_then_rerun_gives_the_same_end_state(migration_data):
+def test_worker_killed_mid_run_then_rerun_gives_the_same_end_state(reference_data):
     from subsidies.tasks import match_allowances_task
 
     people = [person(D(1925 + i * 3, 1 + i, 10)) for i in range(6)]
