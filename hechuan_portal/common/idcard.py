@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import mul
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
+# Σ weight × ord("0"): the weighted sum over ASCII codes minus this is the weighted digit sum.
+_ASCII_ZERO_TOTAL = 48 * sum(WEIGHTS)
 
 
 class IdNumberError(ValueError):
@@ -31,7 +34,11 @@ class IdNumber:
 
 def check_char(first17: str) -> str:
     """The check character for the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
+    if len(first17) == 17 and first17.isascii() and first17.isdigit():
+        # Over the ASCII codes in C: a household import checks 1.5 million numbers in one pass.
+        total = sum(map(mul, first17.encode(), WEIGHTS)) - _ASCII_ZERO_TOTAL
+    else:
+        total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
     return CHECK_CHARS[total % 11]
 
 

@@ -13,55 +13,29 @@ Memory stays flat with file size: rows are streamed and only the problems are ke
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from hechuan_portal.common import crypto, idcard
+from hechuan_portal.common import bulkload
 from hechuan_portal.common.tabular import TableError, open_table
 
-from . import rules
+from . import rules, staging
 
 # Problems kept in full (the report); beyond this only the count grows.
 MAX_KEPT_ERRORS = 50_000
-COPY_FLUSH_ROWS = 5_000
 PROGRESS_EVERY = 50_000
 IMPORT_LOCK_KEY = 4_117_0602
 
-STAGE_COLUMNS = (
-    "line",
-    "id_index",
-    "id_cipher",
-    "id_masked",
-    "name",
-    "gender",
-    "birth_date",
-    "hukou_code",
-    "status",
-    "death_date",
-    "moved_out_date",
-    "address",
-    "phone",
-    "dibao",
-    "tekun",
-    "lives_alone",
-    "empty_nest",
-    "left_behind",
-    "special_family",
-    "disability_grade",
-)
 # Columns compared to decide whether a row changes a person (everything but the ciphertext, whose
 # random nonce differs on every import).
-CONTENT_COLUMNS = STAGE_COLUMNS[3:]
+CONTENT_COLUMNS = staging.STAGE_COLUMNS[3:]
+_PLANNED_COLUMNS = ("id_index", "name", "birth_date", "town_id", "community_id", "status", "updated_at")
 
 
 class ImportFailed(Exception):
@@ -83,65 +57,6 @@ class ImportResult:
     unchanged: int = 0
     errors: list[rules.RowError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (benchmarks, logs)
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _text(value: str) -> str:
-    # COPY text format: only these four characters need escaping, and they are rare in this data.
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        return value.translate(_ESCAPES)
-    return value
-
-
-def _date(value: dt.date | None) -> str:
-    return value.isoformat() if value else "\\N"
-
-
-def _bool(value: bool) -> str:
-    return "t" if value else "f"
-
-
-class _Cipher:
-    """The AES-GCM and blind-index primitives of `common.crypto`, resolved once per import.
-
-    Calling `crypto.encrypt`/`blind_index` per row re-reads settings each time; for 1.5 million rows
-    the bound methods below save a measurable share of the Python pass. Same algorithms, same keys.
-    """
-
-    def __init__(self) -> None:
-        self.aead, self.index_key = crypto._keys(settings.FIELD_ENCRYPTION_KEY)
-
-    def encrypt_hex(self, plaintext: str) -> str:
-        nonce = os.urandom(12)
-        return (crypto._VERSION + nonce + self.aead.encrypt(nonce, plaintext.encode(), None)).hex()
-
-    def index(self, plaintext: str) -> str:
-        return hmac.new(self.index_key, plaintext.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def _stage_line(row: rules.ParsedRow, cipher: _Cipher) -> str:
-    grade = str(row.disability_grade) if row.disability_grade else "\\N"
-    return "\t".join(
-        (
-            str(row.line),
-            cipher.index(row.id_number),
-            "\\\\x" + cipher.encrypt_hex(row.id_number),
-            idcard.mask(row.id_number),
-            _text(row.name),
-            row.gender,
-            row.birth_date.isoformat(),
-            row.hukou_code,
-            row.status,
-            _date(row.death_date),
-            _date(row.moved_out_date),
-            _text(row.address),
-            _text(row.phone),
-            *(_bool(f) for f in row.flags),
-            grade,
-        )
-    )
 
 
 def _create_stage(cursor) -> None:
@@ -175,29 +90,34 @@ def _create_stage(cursor) -> None:
     )
 
 
-def _stream_into_stage(cursor, table, columns, errors, on_progress) -> tuple[int, int]:
-    """The one Python pass: parse, encrypt, COPY. Returns (rows read, rows with problems)."""
-    cipher = _Cipher()
-    parse = rules.RowParser(columns)
+def _chunks(source_file, table, columns) -> Iterator[staging.Chunk]:
+    """The per-row pass: over several processes for a large plain CSV file, else in this one."""
+    if isinstance(source_file, str | Path):
+        path = Path(source_file)
+        csv_file = staging.sniffed_csv(path) if path.stat().st_size >= staging.PARALLEL_MIN_BYTES else None
+        workers = staging.worker_count()
+        if csv_file and workers > 1:
+            encoding, body_start = csv_file
+            chunks = staging.parallel_chunks(
+                path, body_start=body_start, encoding=encoding, columns=columns, workers=workers
+            )
+            if chunks is not None:
+                return chunks
+    return staging.stage_chunks(table.rows, columns)
+
+
+def _stream_into_stage(cursor, chunks, errors, on_progress) -> tuple[int, int]:
+    """Write the pass's chunks into the staging table. Returns (rows read, rows with problems)."""
     read = invalid = 0
-    buffer: list[str] = []
-    with cursor.copy(f"COPY residents_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-        for line_no, cells in table.rows:
-            read += 1
-            parsed = parse(line_no, cells)
-            if isinstance(parsed, list):
-                invalid += 1
-                if len(errors) < MAX_KEPT_ERRORS:
-                    errors.extend(parsed)
-            else:
-                buffer.append(_stage_line(parsed, cipher))
-                if len(buffer) >= COPY_FLUSH_ROWS:
-                    copy.write("\n".join(buffer) + "\n")
-                    buffer.clear()
-            if on_progress and read % PROGRESS_EVERY == 0:
+    with cursor.copy(f"COPY residents_stage ({', '.join(staging.STAGE_COLUMNS)}) FROM STDIN") as copy:
+        for chunk in chunks:
+            if chunk.text:
+                copy.write(chunk.text)
+            if chunk.errors and len(errors) < MAX_KEPT_ERRORS:
+                errors.extend(chunk.errors)
+            before, read, invalid = read, read + chunk.read, invalid + chunk.invalid
+            if on_progress and read // PROGRESS_EVERY > before // PROGRESS_EVERY:
                 on_progress(read)
-        if buffer:
-            copy.write("\n".join(buffer) + "\n")
     return read, invalid
 
 
@@ -255,6 +175,27 @@ def _bulk_checks(cursor) -> list[rules.RowError]:
     return errors
 
 
+def _drop_repeats(cursor) -> None:
+    """Identical repeats of one ID (the checks refused differing ones): keep the first line only."""
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM residents_stage_dups)")
+    if cursor.fetchone()[0]:
+        cursor.execute(
+            """
+            DELETE FROM residents_stage s USING residents_stage_dups d
+            WHERE s.id_index = d.id_index AND s.line <> d.first_line
+            """
+        )
+
+
+def _doubles_the_register(cursor) -> bool:
+    """True when the staged people are more than twice the register (a first load): counted only
+    up to that bound, so a nightly full extract does not count 1.5 million rows for nothing."""
+    cursor.execute("SELECT count(*) FROM residents_stage")
+    staged = cursor.fetchone()[0]
+    cursor.execute("SELECT count(*) FROM (SELECT 1 FROM residents_resident LIMIT %s) r", [staged // 2 + 1])
+    return cursor.fetchone()[0] * 2 < staged
+
+
 def _merge(cursor, *, extract_date: dt.date, source: str) -> tuple[int, int]:
     """Update the people whose newer (or same-date, changed) record arrived, then insert new people.
 
@@ -262,16 +203,29 @@ def _merge(cursor, *, extract_date: dt.date, source: str) -> tuple[int, int]:
     row of the UPDATE's WHERE and so writes nothing (updated_at stays, the match sees no change).
     Two plain statements rather than one INSERT … ON CONFLICT: a first load of 1.5 million people
     is a straight INSERT … SELECT, without speculative insertion per row. Imports are serialised by
-    an advisory lock, so no other import can insert the same person in between.
+    an advisory lock, so no other import can insert the same person in between. A load that more
+    than doubles the register (a first load) sets the table's secondary indexes and foreign keys
+    aside and rebuilds them once at the end (`common.bulkload`).
     """
+    _drop_repeats(cursor)
+    if _doubles_the_register(cursor):
+        with bulkload.structures_set_aside(cursor, "residents_resident"):
+            counts = _update_and_insert(cursor, extract_date=extract_date, source=source)
+        # Fresh statistics for the columns queries select and join on: the nightly match that
+        # follows a first load plans from them (the wide cipher and address columns are left).
+        cursor.execute(f"ANALYZE residents_resident ({', '.join(_PLANNED_COLUMNS)})")
+        return counts
+    return _update_and_insert(cursor, extract_date=extract_date, source=source)
+
+
+def _update_and_insert(cursor, *, extract_date: dt.date, source: str) -> tuple[int, int]:
     params = {"prefix": rules.DISTRICT_PREFIX + "%", "source": source, "extract": extract_date}
     source_rows = """
-        SELECT DISTINCT ON (s.id_index) s.*,
+        SELECT s.*,
             CASE WHEN s.hukou_code LIKE %(prefix)s THEN left(s.hukou_code, 9) || '000' END AS town_id,
             CASE WHEN a.level = 'community' THEN a.code END AS community_id
         FROM residents_stage s
         LEFT JOIN areas_adminarea a ON a.code = s.hukou_code
-        ORDER BY s.id_index, s.line
     """
     sets = ", ".join(f"{c} = n.{c}" for c in ("id_cipher", *CONTENT_COLUMNS, "town_id", "community_id"))
     distinct = " OR ".join(
@@ -331,12 +285,14 @@ def load_extract(
             _create_stage(cursor)
             clock = time.perf_counter()
             try:
-                read, invalid = _stream_into_stage(cursor, table, columns, errors, on_progress)
+                chunks = _chunks(source_file, table, columns)
+                read, invalid = _stream_into_stage(cursor, chunks, errors, on_progress)
             except TableError as exc:
                 raise ImportFailed(str(exc), [rules.RowError(0, "", "file", str(exc))]) from None
             result.timings["stream"] = time.perf_counter() - clock
             clock = time.perf_counter()
-            cursor.execute("ANALYZE residents_stage")
+            # Statistics for the checks' and the merge's joins only (a full ANALYZE costs 3×).
+            cursor.execute("ANALYZE residents_stage (id_index, hukou_code)")
             bulk = _bulk_checks(cursor)
             result.timings["checks"] = time.perf_counter() - clock
             bad_lines = sorted({e.line for e in bulk})

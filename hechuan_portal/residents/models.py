@@ -48,6 +48,9 @@ class Resident(models.Model):
         null=True,
         blank=True,
         related_name="residents",
+        # residents_town_name_idx (town, name) serves every look-up by town; a second index on
+        # town alone only cost writes (issue 9: one index less to build on a first load).
+        db_index=False,
     )
     community = models.ForeignKey(
         "areas.AdminArea",

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -115,8 +117,9 @@ def parse_flag(value: str) -> bool:
     raise ValueError(value)
 
 
-@dataclass(frozen=True)
-class ParsedRow:
+class ParsedRow(NamedTuple):
+    # A named tuple rather than a frozen dataclass: one is built per row of a 1.5-million-row
+    # extract, and a tuple is several times cheaper to create.
     line: int
     id_number: str
     name: str
@@ -253,6 +256,7 @@ _FAST_GENDERS = {"男": "M", "女": "F"}
 _FAST_STATUSES = {"正常": "normal", "": "normal", "死亡": "deceased", "迁出": "moved_out"}
 _FAST_FLAGS = {"否": False, "": False, "0": False, "是": True, "1": True}
 _KEYS = tuple(COLUMNS)
+_CHECK_CHARS = frozenset("0123456789X")
 
 
 class RowParser:
@@ -267,15 +271,22 @@ class RowParser:
     def __init__(self, columns: dict[str, int]):
         self.columns = columns
         self.index = tuple(columns.get(k, -1) for k in _KEYS)
+        # With every column present, one C call picks the cells of a full-length row.
+        self._pick = itemgetter(*self.index) if min(self.index) >= 0 else None
+        self._width = max(self.index) + 1
 
     def __call__(self, line: int, cells: list[str]) -> ParsedRow | list[RowError]:
         return self._fast(line, cells) or parse_row(line, cells, self.columns)
 
     def _fast(self, line: int, cells: list[str]) -> ParsedRow | None:
         n = len(cells)
+        if self._pick and n >= self._width:
+            picked = self._pick(cells)
+        else:
+            picked = [cells[i] if 0 <= i < n else "" for i in self.index]
         (number, name, gender, birth, hukou, status, death, moved, address, phone,
-         f1, f2, f3, f4, f5, f6, grade) = [cells[i] if 0 <= i < n else "" for i in self.index]  # fmt: skip
-        if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+         f1, f2, f3, f4, f5, f6, grade) = picked  # fmt: skip
+        if len(number) != 18 or not number[:17].isdigit() or number[17] not in _CHECK_CHARS:
             return None
         if idcard.check_char(number[:17]) != number[17]:
             return None
@@ -304,38 +315,29 @@ class RowParser:
             or len(phone) > _PHONE_MAX
         ):
             return None
-        dates = []
-        for text in (death, moved):
-            if not text:
-                dates.append(None)
-                continue
-            if len(text) != 10 or text[4] != "-" or text[7] != "-":
-                return None
-            try:
-                day = dt.date.fromisoformat(text)
-            except ValueError:
-                return None
-            if day < born:
-                return None
-            dates.append(day)
-        if (state == "deceased" and dates[0] is None) or (state == "moved_out" and dates[1] is None):
+        died = left = None
+        try:
+            if death:
+                if len(death) != 10 or death[4] != "-" or death[7] != "-":
+                    return None
+                died = dt.date.fromisoformat(death)
+                if died < born:
+                    return None
+            if moved:
+                if len(moved) != 10 or moved[4] != "-" or moved[7] != "-":
+                    return None
+                left = dt.date.fromisoformat(moved)
+                if left < born:
+                    return None
+        except ValueError:
             return None
-        flags = tuple(_FAST_FLAGS.get(f) for f in (f1, f2, f3, f4, f5, f6))
+        if (state == "deceased" and died is None) or (state == "moved_out" and left is None):
+            return None
+        get = _FAST_FLAGS.get
+        flags = (get(f1), get(f2), get(f3), get(f4), get(f5), get(f6))
         level = _GRADES.get(grade, -1)
         if None in flags or level == -1:
             return None
         return ParsedRow(
-            line=line,
-            id_number=number,
-            name=name,
-            gender=sex,
-            birth_date=born,
-            hukou_code=hukou,
-            status=state,
-            death_date=dates[0],
-            moved_out_date=dates[1],
-            address=address,
-            phone=phone,
-            flags=flags,
-            disability_grade=level,
+            line, number, name, sex, born, hukou, state, died, left, address, phone, flags, level
         )

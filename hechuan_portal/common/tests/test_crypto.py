@@ -15,3 +15,33 @@ def test_blind_index_is_deterministic_and_keyed(settings):
     assert len(first) == 32
     settings.FIELD_ENCRYPTION_KEY = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY="
     assert crypto.blind_index("50011719461215123X") != first
+
+
+def test_bulk_cipher_gives_the_same_results_as_the_functions():
+    bulk = crypto.BulkCipher()
+    values = ["50011719461215123X", "110105194912310029", "张三", ""]
+    for value in values:
+        assert bulk.blind_index(value) == crypto.blind_index(value)
+        assert crypto.decrypt(bulk.encrypt(value)) == value
+
+
+def test_bulk_cipher_never_repeats_a_nonce_across_nonce_blocks():
+    bulk = crypto.BulkCipher()
+    count = crypto.BulkCipher._NONCE_BLOCK // 12 * 2 + 5
+    nonces = {bulk.encrypt("50011719461215123X")[1:13] for _ in range(count)}
+    assert len(nonces) == count
+
+
+def test_bulk_cipher_draws_fresh_nonces_in_a_forked_child():
+    import os
+
+    bulk = crypto.BulkCipher()
+    parent = bulk.encrypt("x")[1:13]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: the next nonce must not be the parent's next one
+        os.write(write, bulk.encrypt("x")[1:13])
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 12)
+    assert child != bulk.encrypt("x")[1:13] and child != parent

@@ -1,0 +1,307 @@
+"""The per-row pass of a household import: parse, encrypt, format for COPY — on one core or several.
+
+`stage_chunks` turns (line, cells) rows into blocks of COPY text for the staging table, counting
+the rows read and collecting their problems. A large plain CSV file is split at line boundaries
+into byte ranges, each read by a forked worker process running the same `stage_chunks`; the
+workers send their blocks back through pipes and the parent writes them into its one `COPY`, inside
+its transaction (the staging table is temporary, visible to that connection only). ID numbers
+never leave this machine's memory in plain text: workers send ciphertext, blind index and mask.
+
+Splitting needs a file whose records are exactly its lines: no quote character (so no quoted line
+break or comma) and no bare carriage return. Anything else is read by the parent alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import NamedTuple
+
+from hechuan_portal.common import crypto, idcard
+from hechuan_portal.common.tabular import TableError
+
+from . import rules
+
+STAGE_COLUMNS = (
+    "line",
+    "id_index",
+    "id_cipher",
+    "id_masked",
+    "name",
+    "gender",
+    "birth_date",
+    "hukou_code",
+    "status",
+    "death_date",
+    "moved_out_date",
+    "address",
+    "phone",
+    "dibao",
+    "tekun",
+    "lives_alone",
+    "empty_nest",
+    "left_behind",
+    "special_family",
+    "disability_grade",
+)
+# Rows per COPY block (and per message from a worker).
+CHUNK_ROWS = 5_000
+# Problems kept in full per pass; beyond this only the count grows.
+MAX_KEPT_ERRORS = 50_000
+# Files smaller than this are read by one process: forking costs more than it saves.
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
+MAX_WORKERS = 4
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value: str) -> str:
+    # COPY text format: only these four characters need escaping, and they are rare in this data.
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_ESCAPES)
+    return value
+
+
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value else "\\N"
+
+
+# The six flag columns as COPY text, for each combination of values.
+_FLAGS = {
+    flags: "\t".join("t" if f else "f" for f in flags)
+    for flags in itertools.product((False, True), repeat=len(rules.FLAGS))
+}
+# A staged line has one tab between columns and two backslashes (the bytea prefix `\\x`); any other
+# tab, backslash or line break came from a cell, which must then be escaped.
+_LINE_TABS = len(STAGE_COLUMNS) - 1
+
+
+def stage_line(row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
+    """One staging-table line in COPY text format."""
+    number, flags = row.id_number, row.flags
+    cells = [
+        str(row.line),
+        cipher.blind_index(number),
+        "\\\\x" + cipher.encrypt(number).hex(),
+        idcard.mask(number),
+        row.name,
+        row.gender,
+        number[6:14],  # the birth date as YYYYMMDD: the parser made sure the row agrees with the ID
+        row.hukou_code,
+        row.status,
+        _date(row.death_date),
+        _date(row.moved_out_date),
+        row.address,
+        row.phone,
+        _FLAGS[flags],
+        str(row.disability_grade) if row.disability_grade else "\\N",
+    ]
+    line = "\t".join(cells)
+    if line.count("\t") != _LINE_TABS or line.count("\\") != 2 or "\n" in line or "\r" in line:
+        cells[4], cells[11], cells[12] = _text(row.name), _text(row.address), _text(row.phone)
+        line = "\t".join(cells)
+    return line
+
+
+class Chunk(NamedTuple):
+    text: bytes  # COPY text, UTF-8
+    read: int  # rows read
+    invalid: int  # rows with problems
+    errors: list[rules.RowError]  # the problems kept
+
+
+def stage_chunks(rows: Iterable[tuple[int, list[str]]], columns: dict[str, int]) -> Iterator[Chunk]:
+    """Parse and encrypt `rows`, yielding a `Chunk` every CHUNK_ROWS rows read (and at the end)."""
+    cipher = crypto.BulkCipher()
+    parse = rules.RowParser(columns)
+    buffer: list[str] = []
+    errors: list[rules.RowError] = []
+    kept = read = invalid = 0
+    for line_no, cells in rows:
+        read += 1
+        parsed = parse(line_no, cells)
+        if isinstance(parsed, list):
+            invalid += 1
+            if kept < MAX_KEPT_ERRORS:
+                errors.extend(parsed)
+                kept += len(parsed)
+        else:
+            buffer.append(stage_line(parsed, cipher))
+        if read == CHUNK_ROWS:
+            yield _chunk(buffer, read, invalid, errors)
+            buffer, errors, read, invalid = [], [], 0, 0
+    if read:
+        yield _chunk(buffer, read, invalid, errors)
+
+
+def _chunk(buffer: list[str], read: int, invalid: int, errors: list) -> Chunk:
+    text = ("\n".join(buffer) + "\n").encode() if buffer else b""
+    return Chunk(text, read, invalid, errors)
+
+
+# --- splitting a plain CSV file over worker processes -------------------------------------------
+
+
+def split_points(path: Path, *, start: int, parts: int) -> list[int] | None:
+    """Byte offsets cutting the file after `start` into `parts` ranges at line ends, or None when
+    the file cannot be split safely (a quote character or a bare carriage return somewhere)."""
+    size = path.stat().st_size
+    quotes = cr = crlf = 0
+    tail = b""
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            quotes += block.count(b'"')
+            joined = tail + block
+            cr += block.count(b"\r")
+            crlf += joined.count(b"\r\n") - tail.count(b"\r\n")
+            tail = block[-1:]
+        if quotes or cr != crlf:
+            return None
+        points = [start]
+        for k in range(1, parts):
+            fh.seek(max(start, size * k // parts))
+            fh.readline()  # to the end of the line the cut fell in
+            points.append(fh.tell())
+    points.append(size)
+    return sorted(set(points))
+
+
+class _Slice(io.RawIOBase):
+    """The bytes [start, end) of a file, as a stream."""
+
+    def __init__(self, path: Path, start: int, end: int):
+        self._fh = open(path, "rb")  # noqa: SIM115 (closed with the slice)
+        self._fh.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._left <= 0:
+            return 0
+        view = memoryview(buffer)[: self._left]
+        n = self._fh.readinto(view)
+        self._left -= n
+        return n
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+def _lines_before(path: Path, start: int, end: int) -> int:
+    count = 0
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        left = end - start
+        while left > 0 and (block := fh.read(min(left, 1 << 22))):
+            count += block.count(b"\n")
+            left -= len(block)
+    return count
+
+
+def _range_rows(path: Path, start: int, end: int, encoding: str, first_line: int):
+    # Text after the start of the file never carries the BOM.
+    if start > 0 and encoding == "utf-8-sig":
+        encoding = "utf-8"
+    text = io.TextIOWrapper(io.BufferedReader(_Slice(path, start, end)), encoding=encoding, newline="")
+    line_no = first_line - 1
+    try:
+        # Without quote characters (`split_points` made sure) a CSV record is its line cut at commas.
+        for line_no, line in enumerate(text, start=first_line):  # noqa: B007 (used in the error)
+            cells = [c.strip() for c in line.split(",")]
+            if any(cells):
+                yield line_no, cells
+    except UnicodeDecodeError:
+        from django.utils.translation import gettext as _
+
+        raise TableError(_("第 %(line)d 行附近的文字编码与文件开头不一致") % {"line": line_no + 1}) from None
+    finally:
+        text.close()
+
+
+def _worker(conn, path, start, end, header_start, encoding, columns) -> None:
+    """Child process: stage one byte range and send its chunks; never touches the database."""
+    try:
+        first_line = 2 + _lines_before(path, header_start, start)
+        for chunk in stage_chunks(_range_rows(path, start, end, encoding, first_line), columns):
+            conn.send(("chunk", chunk))
+        conn.send(("done", None))
+    except TableError as exc:
+        conn.send(("table", str(exc)))
+    except BaseException as exc:  # reported to the parent, which fails the import
+        conn.send(("crash", f"{exc.__class__.__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def parallel_chunks(
+    path: Path, *, body_start: int, encoding: str, columns: dict[str, int], workers: int
+) -> Iterator[Chunk] | None:
+    """Chunks of the whole file from `workers` forked processes, or None when it cannot be split."""
+    points = split_points(path, start=body_start, parts=workers)
+    if points is None or len(points) < 3:
+        return None
+    return _collect(path, points, body_start, encoding, columns)
+
+
+def _collect(path, points, body_start, encoding, columns) -> Iterator[Chunk]:
+    context = multiprocessing.get_context("fork")
+    procs, conns = [], []
+    try:
+        for start, end in zip(points, points[1:], strict=False):
+            parent, child = context.Pipe(duplex=False)
+            proc = context.Process(
+                target=_worker, args=(child, path, start, end, body_start, encoding, columns), daemon=True
+            )
+            proc.start()
+            child.close()
+            procs.append(proc)
+            conns.append(parent)
+        pending = list(conns)
+        while pending:
+            for conn in wait(pending):
+                try:
+                    kind, payload = conn.recv()
+                except EOFError:
+                    raise RuntimeError("an import worker stopped without reporting") from None
+                if kind == "chunk":
+                    yield payload
+                elif kind == "done":
+                    pending.remove(conn)
+                elif kind == "table":
+                    raise TableError(payload)
+                else:
+                    raise RuntimeError(f"an import worker failed: {payload}")
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+        for conn in conns:
+            conn.close()
+
+
+def worker_count() -> int:
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def sniffed_csv(path: Path) -> tuple[str, int] | None:
+    """(encoding, offset after the header line) for a plain CSV file, None for XLSX."""
+    from hechuan_portal.common.tabular import XLSX_MAGIC, sniff_encoding
+
+    with open(path, "rb") as fh:
+        head = fh.read(64 * 1024)
+        if head[:4] == XLSX_MAGIC:
+            return None
+        fh.seek(0)
+        fh.readline()
+        return sniff_encoding(head), fh.tell()
+
