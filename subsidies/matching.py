@@ -85,25 +85,51 @@ def _prepare_policies(cursor, month: dt.date) -> int | None:
     return cursor.fetchone()[0]
 
 
-# The tier of a person (alias x: birth_date, dibao, tekun) for a month expression — the SQL twin of
-# rules.tier_for: age by birthday month, policy in force on the 1st, highest amount wins.
-def _tier_lateral(month_expr: str, alias: str = "x") -> str:
+def _prepare_start_ages(cursor) -> None:
+    """m_start: per policy and per 低保/特困 combination, the lowest age any of its tiers pays from.
+
+    A grant starts the month after the birthday month of that age (STANDARDS §6).
+    """
+    cursor.execute("DROP TABLE IF EXISTS m_start")
+    cursor.execute(
+        """
+        CREATE TEMP TABLE m_start ON COMMIT DROP AS
+        SELECT t.policy_id, f.dibao, f.tekun, min(t.min_age) AS min_age
+        FROM m_tier t
+        CROSS JOIN (VALUES (false, false), (true, false), (false, true), (true, true)) f (dibao, tekun)
+        WHERE t.category = '' OR (t.category = 'dibao' AND f.dibao) OR (t.category = 'tekun' AND f.tekun)
+        GROUP BY t.policy_id, f.dibao, f.tekun
+        """
+    )
+    # A handful of rows each: statistics are free and let the planner hash-join them.
+    cursor.execute("ANALYZE m_tier")
+    cursor.execute("ANALYZE m_start")
+
+
+def best_tier_sql(source: str, *, keys: str, month: str) -> str:
+    """`source` (rows with birth_date, dibao, tekun and a month column) with the tier paid for that
+    month — the SQL twin of rules.tier_for: age by birthday month, policy in force on the 1st,
+    highest amount wins. Adds age_at and t_policy, t_code, t_label, t_amount, t_age (NULL without
+    a tier).
+
+    One join against the few tier rows and a DISTINCT ON, rather than a LATERAL … LIMIT 1 per
+    person, which cost a sort per row (issue 9). OFFSET 0 keeps the age computed once per row.
+    """
+    # date_part (double precision), not EXTRACT: EXTRACT returns numeric since PostgreSQL 14, and
+    # numeric arithmetic over every person-month was a third of this step.
     age = (
-        f"((EXTRACT(YEAR FROM {month_expr})::int * 12 + EXTRACT(MONTH FROM {month_expr})::int)"
-        f" - (EXTRACT(YEAR FROM {alias}.birth_date)::int * 12 + EXTRACT(MONTH FROM {alias}.birth_date)::int)"
-        f" - 1) / 12"
+        f"((date_part('year', s.{month})::int * 12 + date_part('month', s.{month})::int)"
+        " - (date_part('year', s.birth_date)::int * 12 + date_part('month', s.birth_date)::int) - 1) / 12"
     )
     return f"""
-        LEFT JOIN LATERAL (
-            SELECT t.policy_id, t.code, t.label, t.monthly_amount, {age} AS age
-            FROM m_tier t
-            WHERE t.valid_from <= {month_expr} AND t.valid_to > {month_expr}
-              AND t.min_age <= {age} AND (t.max_age IS NULL OR {age} <= t.max_age)
-              AND (t.category = '' OR (t.category = 'dibao' AND {alias}.dibao)
-                   OR (t.category = 'tekun' AND {alias}.tekun))
-            ORDER BY t.monthly_amount DESC, t.code
-            LIMIT 1
-        ) tier ON true
+        SELECT DISTINCT ON ({keys}) src.*, t.policy_id AS t_policy, t.code AS t_code, t.label AS t_label,
+               t.monthly_amount AS t_amount, CASE WHEN t.code IS NOT NULL THEN src.age_at END AS t_age
+        FROM (SELECT s.*, {age} AS age_at FROM ({source}) s OFFSET 0) src
+        LEFT JOIN m_tier t ON t.valid_from <= src.{month} AND t.valid_to > src.{month}
+             AND t.min_age <= src.age_at AND (t.max_age IS NULL OR src.age_at <= t.max_age)
+             AND (t.category = '' OR (t.category = 'dibao' AND src.dibao)
+                  OR (t.category = 'tekun' AND src.tekun))
+        ORDER BY {keys}, t.monthly_amount DESC, t.code
     """
 
 
@@ -129,47 +155,54 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
         if since
         else ""
     )
+    tiered = best_tier_sql(
+        "SELECT x.*, LEAST(%(month)s::date, coalesce(x.end_month, %(month)s::date)) AS ref_month FROM x",
+        keys="src.resident_id",
+        month="ref_month",
+    )
     cursor.execute("DROP TABLE IF EXISTS m_target")
     cursor.execute(
         f"""
         CREATE TEMP TABLE m_target ON COMMIT DROP AS
-        WITH x AS (
-            -- Everybody old enough for a tier (birth-date index range), plus everybody else who
-            -- holds an automatic grant; UNION ALL of two disjoint sets, no re-join of the register.
+        WITH old AS MATERIALIZED (
+            -- Everybody old enough for a tier (birth-date index range) …
             SELECT {_PERSON_COLUMNS} FROM residents_resident r
             WHERE r.birth_date < %(threshold)s {changed_r}
+        ),
+        x AS (
+            -- … plus everybody else who holds an automatic grant: two disjoint sets. The anti-join
+            -- leaves the (usually no) grants of younger people before the register is probed, so
+            -- the 60,000 grants of the old are not looked up one by one (issue 9).
+            SELECT * FROM old
             UNION ALL
             SELECT {_PERSON_COLUMNS} FROM subsidies_allowancegrant g
             JOIN residents_resident r ON r.id = g.resident_id
-            WHERE NOT g.manual AND r.birth_date >= %(threshold)s {changed_g}
+            WHERE NOT g.manual AND NOT EXISTS (SELECT 1 FROM old o WHERE o.resident_id = g.resident_id)
+              AND r.birth_date >= %(threshold)s {changed_g}
             {regranted}
         ),
-        y AS (
-            SELECT x.*, LEAST(%(month)s::date, coalesce(x.end_month, %(month)s::date)) AS ref_month FROM x
-        )
-        SELECT x.*, tier.policy_id, tier.code AS tier_code, tier.label AS tier_label,
-               tier.monthly_amount, tier.age,
-               (SELECT (date_trunc('month', x.birth_date) + make_interval(years => min(t.min_age))
-                        + interval '1 month')::date
-                FROM m_tier t WHERE t.policy_id = tier.policy_id
-                  AND (t.category = '' OR (t.category = 'dibao' AND x.dibao)
-                       OR (t.category = 'tekun' AND x.tekun))) AS start_month,
+        tiered AS ({tiered})
+        SELECT x.*, x.t_policy AS policy_id, x.t_code AS tier_code, x.t_label AS tier_label,
+               x.t_amount AS monthly_amount, x.t_age AS age,
+               (date_trunc('month', x.birth_date) + make_interval(years => st.min_age)
+                + interval '1 month')::date AS start_month,
                CASE WHEN x.end_month IS NOT NULL THEN 'terminated'
                     WHEN x.town_id IS NULL THEN 'suspended'
-                    WHEN tier.code IS NULL THEN 'suspended'
+                    WHEN x.t_code IS NULL THEN 'suspended'
                     ELSE 'active' END AS target_status,
                CASE WHEN x.hukou_status = 'deceased' THEN 'deceased'
                     WHEN x.hukou_status = 'moved_out' THEN 'moved_out'
                     WHEN x.town_id IS NULL THEN 'outside_district'
-                    WHEN tier.code IS NULL THEN 'below_age'
+                    WHEN x.t_code IS NULL THEN 'below_age'
                     ELSE 'age_tier' END AS rule
-        FROM y x
-        {_tier_lateral("x.ref_month")}
+        FROM tiered x
+        LEFT JOIN m_start st ON st.policy_id = x.t_policy AND st.dibao = x.dibao AND st.tekun = x.tekun
         """,
         {"threshold": threshold, "month": month, "since": since},
     )
+    # No ANALYZE: the steps that follow probe m_target by resident, and its row count (which the
+    # planner reads from the table's size) is all they need; statistics cost a tenth of a run.
     cursor.execute("CREATE INDEX ON m_target (resident_id)")
-    cursor.execute("ANALYZE m_target")
     cursor.execute("SELECT count(*) FROM m_target")
     return cursor.fetchone()[0]
 
@@ -281,41 +314,47 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
     Lines for months already in another roll (closed, or another open draft) are left to that roll.
     Manual grants are paid their decided amount; automatic ones the tier of each month's own policy.
     """
-    scope = ""
-    if since:
-        scope = """AND (g.resident_id IN (SELECT resident_id FROM m_target)
-                        OR g.updated_at >= %(since)s)"""
+    # The people come from m_target, already read this run; only grants of people outside it
+    # (manual grants of the young, or in an incremental run unchanged people whose grant changed)
+    # are joined with the register. In an incremental run only those grants are in scope.
+    others = "AND g.updated_at >= %(since)s" if since else ""
+    columns = """g.resident_id, g.manual, g.tier_code, g.tier_label, g.monthly_amount, p.birth_date,
+               p.dibao, p.tekun, p.town_id,
+               GREATEST(g.start_month, %(floor)s) AS first_month,
+               CASE WHEN g.status = 'terminated' THEN LEAST(g.end_month, %(month)s) ELSE %(month)s END
+                   AS last_month,
+               g.status IN ('active', 'terminated') AND g.start_month IS NOT NULL AS payable"""
     cursor.execute("DROP TABLE IF EXISTS m_scope")
     cursor.execute(
         f"""
         CREATE TEMP TABLE m_scope ON COMMIT DROP AS
-        SELECT g.resident_id, g.manual, g.tier_code, g.tier_label, g.monthly_amount, r.birth_date,
-               r.dibao, r.tekun, r.town_id,
-               GREATEST(g.start_month, %(floor)s) AS first_month,
-               CASE WHEN g.status = 'terminated' THEN LEAST(g.end_month, %(month)s) ELSE %(month)s END
-                   AS last_month,
-               g.status IN ('active', 'terminated') AND g.start_month IS NOT NULL AS payable
-        FROM subsidies_allowancegrant g JOIN residents_resident r ON r.id = g.resident_id
-        WHERE true {scope}
+        SELECT {columns}
+        FROM subsidies_allowancegrant g JOIN m_target p ON p.resident_id = g.resident_id
+        UNION ALL
+        SELECT {columns}
+        FROM subsidies_allowancegrant g JOIN residents_resident p ON p.id = g.resident_id
+        WHERE NOT EXISTS (SELECT 1 FROM m_target t WHERE t.resident_id = g.resident_id) {others}
         """,
         {"floor": floor, "month": month, "since": since},
     )
     cursor.execute("CREATE INDEX ON m_scope (resident_id)")
+    tiered = best_tier_sql(
+        """SELECT s.*, generate_series(s.first_month, s.last_month, interval '1 month')::date AS m
+           FROM m_scope s WHERE s.payable AND s.first_month <= s.last_month""",
+        keys="src.resident_id, src.m",
+        month="m",
+    )
     cursor.execute("DROP TABLE IF EXISTS m_lines")
     cursor.execute(
         f"""
         CREATE TEMP TABLE m_lines ON COMMIT DROP AS
         SELECT x.resident_id, x.town_id, x.m AS month,
                CASE WHEN x.m = %(month)s THEN 'normal' ELSE 'arrears' END AS kind,
-               CASE WHEN x.manual THEN x.tier_code ELSE tier.code END AS tier_code,
-               CASE WHEN x.manual THEN x.tier_label ELSE tier.label END AS tier_label,
-               CASE WHEN x.manual THEN x.monthly_amount ELSE tier.monthly_amount END AS amount
-        FROM (
-            SELECT s.*, generate_series(s.first_month, s.last_month, interval '1 month')::date AS m
-            FROM m_scope s WHERE s.payable AND s.first_month <= s.last_month
-        ) x
-        {_tier_lateral("x.m")}
-        WHERE (x.manual OR tier.code IS NOT NULL)
+               CASE WHEN x.manual THEN x.tier_code ELSE x.t_code END AS tier_code,
+               CASE WHEN x.manual THEN x.tier_label ELSE x.t_label END AS tier_label,
+               CASE WHEN x.manual THEN x.monthly_amount ELSE x.t_amount END AS amount
+        FROM ({tiered}) x
+        WHERE (x.manual OR x.t_code IS NOT NULL)
           AND (x.m = %(month)s OR NOT EXISTS (
                 SELECT 1 FROM subsidies_paymentline l
                 WHERE l.resident_id = x.resident_id AND l.month = x.m AND l.period_id <> %(period)s))
@@ -451,6 +490,8 @@ def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: b
     with transaction.atomic():
         # JIT compilation costs more than it saves on these short statements (measured: 1.2 s of 3.4).
         cursor.execute("SET LOCAL jit = off")
+        # The run sorts tens of thousands of rows per step (DISTINCT ON, payroll diff): in memory.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cap = AllowanceConfig.current().arrears_cap_months
         baseline = _baseline(cursor)
         floor = rules.arrears_floor(month=month, baseline=baseline, cap_months=cap)
@@ -464,6 +505,7 @@ def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: b
         incremental = bool(not force_full and last and last.fingerprint == fingerprint)
         since = (last.started_at - SINCE_MARGIN) if incremental else None
         min_age = _prepare_policies(cursor, month)
+        _prepare_start_ages(cursor)
         examined = _build_targets(cursor, month=month, min_age=min_age, since=since)
         counts: dict = {"granted": _new_grants(cursor, run_id=run.pk, month=month, as_of=as_of, floor=floor)}
         for kind, n in _changed_grants(cursor, run_id=run.pk, month=month, as_of=as_of).items():

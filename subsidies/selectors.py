@@ -98,19 +98,20 @@ def simulate(*, user, tier_code: str, amount: Decimal, start: dt.date, months: i
         min_age = matching._prepare_policies(cursor, start)
         # No policy in force yet: nobody is in any tier (threshold in year 1 selects nobody).
         threshold = dt.date(last.year - min_age, last.month, 1) if min_age is not None else dt.date(1, 1, 1)
+        people_months = f"""
+            SELECT r.id, r.birth_date, r.dibao, r.tekun, mm.m::date AS m
+            FROM residents_resident r
+            CROSS JOIN generate_series(%(start)s::date, %(last)s::date, interval '1 month') AS mm(m)
+            WHERE r.town_id IS NOT NULL AND r.birth_date < %(threshold)s {town_filter}
+              AND NOT (r.status = 'deceased' AND date_trunc('month', r.death_date) < mm.m)
+              AND NOT (r.status = 'moved_out' AND date_trunc('month', r.moved_out_date) < mm.m)
+        """
+        tiered = matching.best_tier_sql(people_months, keys="src.id, src.m", month="m")
         cursor.execute(
             f"""
-            SELECT x.m, count(DISTINCT x.id), coalesce(sum(tier.monthly_amount), 0), array_agg(DISTINCT x.id)
-            FROM (
-                SELECT r.id, r.birth_date, r.dibao, r.tekun, mm.m
-                FROM residents_resident r
-                CROSS JOIN generate_series(%(start)s::date, %(last)s::date, interval '1 month') AS mm(m)
-                WHERE r.town_id IS NOT NULL AND r.birth_date < %(threshold)s {town_filter}
-                  AND NOT (r.status = 'deceased' AND date_trunc('month', r.death_date) < mm.m)
-                  AND NOT (r.status = 'moved_out' AND date_trunc('month', r.moved_out_date) < mm.m)
-            ) x
-            {matching._tier_lateral("x.m::date")}
-            WHERE tier.code = %(tier)s
+            SELECT x.m, count(DISTINCT x.id), coalesce(sum(x.t_amount), 0), array_agg(DISTINCT x.id)
+            FROM ({tiered}) x
+            WHERE x.t_code = %(tier)s
             GROUP BY x.m ORDER BY x.m
             """,
             {
