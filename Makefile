@@ -42,6 +42,9 @@ messages: setup
 	@./scripts/messages_settle.sh
 
 bench: migrate
+	@# wrk drives the HTTP benchmark (bench/httpload.py); installed here like setup.sh installs its packages.
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; } >/dev/null 2>&1 || true
+	@command -v wrk >/dev/null 2>&1 || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
 	$(PY) bench/run.py
 
 backup: setup

@@ -50,6 +50,8 @@ def _peak_rss_mb() -> float:
 
 def _child_import(path: str, extract: str) -> None:
     """Run in a subprocess: import and report seconds and peak RSS as JSON."""
+    import resource
+
     import django
 
     django.setup()
@@ -63,6 +65,8 @@ def _child_import(path: str, extract: str) -> None:
             {
                 "seconds": seconds,
                 "maxrss_mb": _peak_rss_mb(),
+                # The largest forked worker of the parallel pass (0 when the file was read alone).
+                "workers_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                 "inserted": result.inserted,
                 "updated": result.updated,
                 "timings": result.timings,
@@ -225,6 +229,7 @@ def run() -> str:
         f"| nightly run after 1% changed ({changed:,} rows re-imported, {incr_examined:,} examined, {incr_counts.get('terminate', 0)} terminated) | {incr:.2f} s | full re-match {full:.2f} s | {ratio(incr, full)} | ≤ 0.25× |",
         f"| import peak RSS at {small:,} rows | {small_import['maxrss_mb']:.0f} MB | | | flat |",
         f"| import peak RSS at {big:,} rows | {big_import['maxrss_mb']:.0f} MB | at {small:,}: {small_import['maxrss_mb']:.0f} MB | {ratio(big_import['maxrss_mb'], small_import['maxrss_mb'])} | ≈ 1× |",
+        f"| largest import worker's peak RSS at {small:,} / {big:,} rows | {small_import['workers_maxrss_mb']:.0f} MB / {big_import['workers_maxrss_mb']:.0f} MB | | {ratio(big_import['workers_maxrss_mb'], small_import['workers_maxrss_mb'])} | ≈ 1× |",
         f"| import {small:,} rows | {small_import['seconds']:.1f} s | | | |",
         "| import phases at {:,} rows | {} | | | |".format(
             big, ", ".join(f"{k} {v:.1f} s" for k, v in big_import["timings"].items())

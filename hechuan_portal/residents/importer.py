@@ -1,11 +1,13 @@
 """Bulk household import (DESIGN §6): stream → COPY into a staging table → bulk checks → one merge.
 
-One Python pass reads the file row by row, checks each row's cells (`rules.parse_row`), encrypts the
-ID number and computes its blind index, and writes the row into a temporary staging table through
-PostgreSQL `COPY` (psycopg 3 `cursor.copy`). Checks that need the database or the whole file (area
-codes exist, the same ID twice with different data) then run as SQL over the staging table, and one
-`INSERT … ON CONFLICT DO UPDATE` merges the rows into `residents_resident`. Everything happens in
-one transaction: with any bad row and no `skip_invalid`, nothing is written.
+The per-row pass (`staging.py`) reads the file, checks each row's cells (`rules.RowParser`),
+encrypts the ID number and computes its blind index, and the rows go into a temporary staging table
+through PostgreSQL `COPY` (psycopg 3 `cursor.copy`); a large plain CSV file is read by several
+forked worker processes at once. Checks that need the database or the whole file (area codes exist,
+the same ID twice with different data) then run as SQL over the staging table, and an UPDATE of
+changed people plus an INSERT of new ones merge it into `residents_resident`; a first load sets the
+table's secondary indexes and foreign keys aside and rebuilds them once (`common.bulkload`).
+Everything happens in one transaction: with any bad row and no `skip_invalid`, nothing is written.
 
 Memory stays flat with file size: rows are streamed and only the problems are kept (capped).
 """
