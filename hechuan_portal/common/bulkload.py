@@ -60,6 +60,9 @@ def structures_set_aside(cursor, table: str, *, work_mem: str = "256MB"):
     """Drop `table`'s secondary indexes and constraints, run the block, then re-create them."""
     saved = secondary_structures(cursor, table)
     quote = connection.ops.quote_name
+    # Deferred foreign-key checks queued earlier in this transaction (seed_demo creates areas
+    # first) would block the DDL ("pending trigger events"): run them now, defer again after.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for item in saved:
         if item.kind == "index":
             cursor.execute(f"DROP INDEX {quote(item.name)}")
@@ -74,3 +77,4 @@ def structures_set_aside(cursor, table: str, *, work_mem: str = "256MB"):
     for item in saved:
         if item.kind != "index":
             cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(item.name)} {item.definition}")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django declares every foreign key deferred
