@@ -143,18 +143,32 @@ _PERSON_COLUMNS = """r.id AS resident_id, r.town_id, r.birth_date, r.status AS h
 def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int:
     threshold = dt.date(month.year - min_age, month.month, 1) if min_age is not None else dt.date(1, 1, 1)
     changed_r = "AND r.updated_at >= %(since)s" if since else ""
-    changed_g = "AND (r.updated_at >= %(since)s OR g.updated_at >= %(since)s)" if since else ""
-    # Incremental only: the old whose grant changed (e.g. handed back from a manual decision) while
-    # their record did not; disjoint from the first branch.
-    regranted = (
-        f"""UNION ALL
+    if since:
+        # Incremental: the younger with an automatic grant whose record changed, those whose grant
+        # changed while their record did not, and the old whose grant changed while their record
+        # did not (e.g. handed back from a manual decision). Each branch starts from an index on
+        # updated_at; all are disjoint from `old` and from each other.
+        others = f"""
+            SELECT {_PERSON_COLUMNS} FROM residents_resident r
+            JOIN subsidies_allowancegrant g ON g.resident_id = r.id
+            WHERE NOT g.manual AND r.updated_at >= %(since)s AND r.birth_date >= %(threshold)s
+            UNION ALL
             SELECT {_PERSON_COLUMNS} FROM subsidies_allowancegrant g
             JOIN residents_resident r ON r.id = g.resident_id
-            WHERE NOT g.manual AND g.updated_at >= %(since)s AND r.birth_date < %(threshold)s
-              AND r.updated_at < %(since)s"""
-        if since
-        else ""
-    )
+            WHERE NOT g.manual AND g.updated_at >= %(since)s AND r.updated_at < %(since)s"""
+        young = ""
+    else:
+        # Full: the grants left once the old are taken out (usually none) are the only ones looked
+        # up in the register; materialised, so the 60,000 grants of the old are never probed one by
+        # one (issue 9).
+        young = """young AS MATERIALIZED (
+            SELECT g.resident_id FROM subsidies_allowancegrant g
+            WHERE NOT g.manual AND NOT EXISTS (SELECT 1 FROM old o WHERE o.resident_id = g.resident_id)
+        ),"""
+        others = f"""
+            SELECT {_PERSON_COLUMNS} FROM residents_resident r
+            JOIN young y ON y.resident_id = r.id
+            WHERE r.birth_date >= %(threshold)s"""
     tiered = best_tier_sql(
         "SELECT x.*, LEAST(%(month)s::date, coalesce(x.end_month, %(month)s::date)) AS ref_month FROM x",
         keys="src.resident_id",
@@ -169,17 +183,12 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
             SELECT {_PERSON_COLUMNS} FROM residents_resident r
             WHERE r.birth_date < %(threshold)s {changed_r}
         ),
+        {young}
         x AS (
-            -- … plus everybody else who holds an automatic grant: two disjoint sets. The anti-join
-            -- leaves the (usually no) grants of younger people before the register is probed, so
-            -- the 60,000 grants of the old are not looked up one by one (issue 9).
+            -- … plus everybody else who holds an automatic grant.
             SELECT * FROM old
             UNION ALL
-            SELECT {_PERSON_COLUMNS} FROM subsidies_allowancegrant g
-            JOIN residents_resident r ON r.id = g.resident_id
-            WHERE NOT g.manual AND NOT EXISTS (SELECT 1 FROM old o WHERE o.resident_id = g.resident_id)
-              AND r.birth_date >= %(threshold)s {changed_g}
-            {regranted}
+            {others}
         ),
         tiered AS ({tiered})
         SELECT x.*, x.t_policy AS policy_id, x.t_code AS tier_code, x.t_label AS tier_label,
@@ -328,12 +337,17 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
     cursor.execute(
         f"""
         CREATE TEMP TABLE m_scope ON COMMIT DROP AS
+        WITH rest AS MATERIALIZED (
+            -- Materialised: the register is probed for these few grants only, never for all.
+            SELECT g.id FROM subsidies_allowancegrant g
+            WHERE NOT EXISTS (SELECT 1 FROM m_target t WHERE t.resident_id = g.resident_id) {others}
+        )
         SELECT {columns}
         FROM subsidies_allowancegrant g JOIN m_target p ON p.resident_id = g.resident_id
         UNION ALL
         SELECT {columns}
-        FROM subsidies_allowancegrant g JOIN residents_resident p ON p.id = g.resident_id
-        WHERE NOT EXISTS (SELECT 1 FROM m_target t WHERE t.resident_id = g.resident_id) {others}
+        FROM rest JOIN subsidies_allowancegrant g ON g.id = rest.id
+        JOIN residents_resident p ON p.id = g.resident_id
         """,
         {"floor": floor, "month": month, "since": since},
     )
