@@ -177,28 +177,29 @@ def _bulk_checks(cursor) -> list[rules.RowError]:
     return errors
 
 
-def _drop_repeats(cursor) -> None:
-    """Identical repeats of one ID (the checks refused differing ones): keep the first line only."""
+def _drop_repeats(cursor) -> int:
+    """Identical repeats of one ID (the checks refused differing ones): keep the first line only.
+    Returns the number of rows dropped."""
     cursor.execute("SELECT EXISTS (SELECT 1 FROM residents_stage_dups)")
-    if cursor.fetchone()[0]:
-        cursor.execute(
-            """
-            DELETE FROM residents_stage s USING residents_stage_dups d
-            WHERE s.id_index = d.id_index AND s.line <> d.first_line
-            """
-        )
+    if not cursor.fetchone()[0]:
+        return 0
+    cursor.execute(
+        """
+        DELETE FROM residents_stage s USING residents_stage_dups d
+        WHERE s.id_index = d.id_index AND s.line <> d.first_line
+        """
+    )
+    return cursor.rowcount
 
 
-def _doubles_the_register(cursor) -> bool:
-    """True when the staged people are more than twice the register (a first load): counted only
+def _doubles_the_register(cursor, staged: int) -> bool:
+    """True when the `staged` people are more than twice the register (a first load): counted only
     up to that bound, so a nightly full extract does not count 1.5 million rows for nothing."""
-    cursor.execute("SELECT count(*) FROM residents_stage")
-    staged = cursor.fetchone()[0]
     cursor.execute("SELECT count(*) FROM (SELECT 1 FROM residents_resident LIMIT %s) r", [staged // 2 + 1])
     return cursor.fetchone()[0] * 2 < staged
 
 
-def _merge(cursor, *, extract_date: dt.date, source: str) -> tuple[int, int]:
+def _merge(cursor, *, staged: int, extract_date: dt.date, source: str) -> tuple[int, int, int]:
     """Update the people whose newer (or same-date, changed) record arrived, then insert new people.
 
     A record from an older extract never overwrites a newer one; an identical re-import matches no
@@ -208,16 +209,19 @@ def _merge(cursor, *, extract_date: dt.date, source: str) -> tuple[int, int]:
     an advisory lock, so no other import can insert the same person in between. A load that more
     than doubles the register (a first load) sets the table's secondary indexes and foreign keys
     aside and rebuilds them once at the end (`common.bulkload`).
+
+    `staged` is the number of rows in the stage; returns (inserted, updated, unchanged).
     """
-    _drop_repeats(cursor)
-    if _doubles_the_register(cursor):
+    people = staged - _drop_repeats(cursor)
+    if _doubles_the_register(cursor, people):
         with bulkload.structures_set_aside(cursor, "residents_resident"):
-            counts = _update_and_insert(cursor, extract_date=extract_date, source=source)
+            inserted, updated = _update_and_insert(cursor, extract_date=extract_date, source=source)
         # Fresh statistics for the columns queries select and join on: the nightly match that
         # follows a first load plans from them (the wide cipher and address columns are left).
         cursor.execute(f"ANALYZE residents_resident ({', '.join(_PLANNED_COLUMNS)})")
-        return counts
-    return _update_and_insert(cursor, extract_date=extract_date, source=source)
+    else:
+        inserted, updated = _update_and_insert(cursor, extract_date=extract_date, source=source)
+    return inserted, updated, people - inserted - updated
 
 
 def _update_and_insert(cursor, *, extract_date: dt.date, source: str) -> tuple[int, int]:
@@ -314,10 +318,10 @@ def load_extract(
             if read == 0:
                 raise ImportFailed(_("文件中没有数据行"), [], rows_read=0)
             clock = time.perf_counter()
-            result.inserted, result.updated = _merge(cursor, extract_date=extract_date, source=source)
+            result.inserted, result.updated, result.unchanged = _merge(
+                cursor, staged=read - invalid, extract_date=extract_date, source=source
+            )
             result.timings["merge"] = time.perf_counter() - clock
-            cursor.execute("SELECT count(*) FROM residents_stage")  # one row per person by now
-            result.unchanged = cursor.fetchone()[0] - result.inserted - result.updated
     finally:
         close = getattr(table.rows, "close", None)
         if close:
