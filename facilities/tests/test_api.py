@@ -295,3 +295,20 @@ def test_public_fast_path_matches_the_public_serializer(anon_client):
             F.objects.public().select_related("town").order_by("town_id", "name"), many=True
         ).data
     )
+
+
+def test_near_pages_labels_and_past_the_end(anon_client):
+    for i in range(3):
+        FacilityFactory(name=f"点{i}", kind=FacilityKind.ELDER_CANTEEN, location=pt(106.27, 30.0 + i / 1000))
+    first = anon_client.get(URL, {"near": "106.27,30.0", "radius": 1000, "limit": 2}).json()
+    assert (first["count"], [r["name"] for r in first["results"]]) == (3, ["点0", "点1"])
+    assert first["previous"] is None and "offset=2" in first["next"]
+    assert first["results"][0]["kind_display"] == "老年食堂"
+    second = anon_client.get(first["next"]).json()
+    assert [r["name"] for r in second["results"]] == ["点2"] and second["next"] is None
+    past = anon_client.get(URL, {"near": "106.27,30.0", "radius": 1000, "offset": 10}).json()
+    assert (past["count"], past["results"]) == (3, [])
+    empty = anon_client.get(URL, {"near": "107.0,31.0", "radius": 100}).json()
+    assert (empty["count"], empty["results"]) == (0, [])
+    english = anon_client.get(URL, {"near": "106.27,30.0", "radius": 1000}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["results"][0]["kind_display"] != "老年食堂"
