@@ -187,9 +187,9 @@ def facility_stats(qs: QuerySet[Facility]) -> dict:
 
 
 _PUBLIC_NEAR_SQL = """
-SELECT f.id, f.name, f.kind, f.canteen_subtype, f.town_id, t.name AS town_name, f.address,
-       ST_X(f.location::geometry) AS lng, ST_Y(f.location::geometry) AS lat, f.phone, f.opening_hours,
-       f.services, f.beds_total, f.beds_occupied, f.places_total, f.places_occupied, f.status, f.is_demo,
+SELECT f.id, f.name, f.kind, f.canteen_subtype, f.town_id, t.name, f.address,
+       ST_X(f.location::geometry), ST_Y(f.location::geometry), f.phone, f.opening_hours, f.services,
+       f.beds_total, f.beds_occupied, f.places_total, f.places_occupied, f.status, f.is_demo,
        ST_Distance(f.location, p.g) AS d, COUNT(*) OVER () AS total
   FROM facilities_facility f
   JOIN areas_adminarea t ON t.code = f.town_id
@@ -205,42 +205,6 @@ _PUBLIC_NEAR_KEYS = (
     "opening_hours", "services", "beds_total", "beds_occupied", "places_total", "places_occupied",
     "status", "is_demo", "distance_m", "total",
 )  # fmt: skip
-
-
-# The page of public_near as JSON text built by PostgreSQL: the residents' anonymous finder is the
-# hot path (issue 9: `near` p95 and req/s), and building 50 dicts in Python and encoding them cost
-# more than the query. The same representation as serializers.public_rows (a test compares them);
-# labels and the facility page's URL prefix come in as parameters.
-_PUBLIC_NEAR_JSON_SQL = f"""
-WITH hits AS ({_PUBLIC_NEAR_SQL})
-SELECT max(total), coalesce(json_agg(json_build_object(
-    'id', id, 'name', name, 'kind', kind,
-    'kind_display', coalesce(%(kind_labels)s::jsonb ->> kind, kind),
-    'canteen_subtype', canteen_subtype, 'town', town_id, 'town_name', town_name, 'address', address,
-    'lng', round(lng::numeric, 6)::float8, 'lat', round(lat::numeric, 6)::float8,
-    'phone', phone, 'opening_hours', opening_hours, 'services', services,
-    'beds_total', beds_total, 'beds_vacant', beds_total - beds_occupied,
-    'places_total', places_total, 'places_vacant', places_total - places_occupied,
-    'status', status, 'status_display', coalesce(%(status_labels)s::jsonb ->> status, status),
-    'is_demo', is_demo, 'distance_m', round(d::numeric, 1)::float8,
-    'public_url', %(url_prefix)s || id || '/'
-) ORDER BY d, id), '[]')::text
-FROM hits
-"""
-
-
-def public_near_json(
-    *, lng: float, lat: float, radius: float, kinds, limit: int, offset: int, labels: dict
-) -> tuple[int, str]:
-    """public_near's page as (total, JSON array text); `labels` holds kind_labels, status_labels
-    (JSON objects) and url_prefix."""
-    params = {"lng": lng, "lat": lat, "radius": radius, "kinds": kinds, "limit": limit, "offset": offset}
-    with connection.cursor() as cursor:
-        cursor.execute(_PUBLIC_NEAR_JSON_SQL, {**params, **labels})
-        total, results = cursor.fetchone()
-    if total is None and offset:
-        total, _first = public_near(lng=lng, lat=lat, radius=radius, kinds=kinds, limit=1, offset=0)
-    return total or 0, results
 
 
 def public_near(

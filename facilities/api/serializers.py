@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import timezone
@@ -180,16 +178,6 @@ PUBLIC_COLUMNS = [
     "status",
     "is_demo",
 ]
-
-
-def public_labels() -> dict:
-    """The parameters selectors.public_near_json needs to build public_rows' representation in SQL:
-    kind and status labels in the active language, and the public page's URL prefix."""
-    return {
-        "kind_labels": json.dumps({value: str(label) for value, label in FacilityKind.choices}),
-        "status_labels": json.dumps({value: str(label) for value, label in FacilityStatus.choices}),
-        "url_prefix": reverse("finder:facility", args=[0])[: -len("0/")],
-    }
 
 
 def public_rows(values, *, with_distance: bool) -> list[dict]:

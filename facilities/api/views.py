@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Window
-from django.http import HttpResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
@@ -31,7 +29,6 @@ from .serializers import (
     OperatorCapacitySerializer,
     StatusChangeOutSerializer,
     StatusChangeSerializer,
-    public_labels,
     public_rows,
 )
 
@@ -86,19 +83,6 @@ def near_page(request, simple: dict) -> dict:
     }
 
 
-def near_response(request, simple: dict) -> HttpResponse:
-    """near_page for anonymous callers, with the results array built as JSON by PostgreSQL."""
-    from rest_framework.pagination import LimitOffsetPagination
-
-    total, results = selectors.public_near_json(**simple, labels=public_labels())
-    paginator = LimitOffsetPagination()
-    paginator.request, paginator.count = request, total
-    paginator.limit, paginator.offset = simple["limit"], simple["offset"]
-    links = json.dumps({"next": paginator.get_next_link(), "previous": paginator.get_previous_link()})
-    body = f'{{"count": {total}, {links[1:-1]}, "results": {results}}}'
-    return HttpResponse(body, content_type="application/json")
-
-
 @csrf_exempt  # like every DRF view: the viewset's SessionAuthentication enforces CSRF itself, as JSON
 def facility_collection(request, *args, **kwargs):
     """/api/v1/facilities/: anonymous `near` searches (the residents' hot path, issue 3 benchmark)
@@ -110,7 +94,7 @@ def facility_collection(request, *args, **kwargs):
     ):
         simple = simple_near_query(request.GET, max_limit=500)
         if simple is not None:
-            return near_response(request, simple)
+            return JsonResponse(near_page(request, simple), json_dumps_params={"ensure_ascii": False})
     return _collection_view(request, *args, **kwargs)
 
 
