@@ -172,7 +172,7 @@ def _merge(out: Path, sections: list[str]) -> list[str]:
 def _write(sections: list[str], loads: list[str]) -> None:
     header = (
         f"# Benchmark results\n\nMachine: {machine()}\nDate: {dt.datetime.now(dt.UTC).isoformat(timespec='minutes')}\n\n"
-        "Load (the 2 cores and the PostgreSQL server are shared with other engineers' test runs):\n\n"
+        "Load (anything else running on the machine shares its cores with the server under test):\n\n"
         + "\n".join(f"- {line}" for line in loads)
         + "\n\nWhen only some modules run, the other sections are kept from the previous run.\n"
     )
