@@ -23,8 +23,10 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import NamedTuple
 
+from django.utils.translation import gettext as _
+
 from hechuan_portal.common import crypto, idcard
-from hechuan_portal.common.tabular import TableError
+from hechuan_portal.common.tabular import XLSX_MAGIC, TableError, sniff_encoding
 
 from . import rules
 
@@ -157,9 +159,8 @@ def split_points(path: Path, *, start: int, parts: int) -> list[int] | None:
     with open(path, "rb") as fh:
         while block := fh.read(1 << 22):
             quotes += block.count(b'"')
-            joined = tail + block
             cr += block.count(b"\r")
-            crlf += joined.count(b"\r\n") - tail.count(b"\r\n")
+            crlf += (tail + block).count(b"\r\n")  # with the previous block's last byte
             tail = block[-1:]
         if quotes or cr != crlf:
             return None
@@ -220,8 +221,6 @@ def _range_rows(path: Path, start: int, end: int, encoding: str, first_line: int
             if any(cells):
                 yield line_no, cells
     except UnicodeDecodeError:
-        from django.utils.translation import gettext as _
-
         raise TableError(_("第 %(line)d 行附近的文字编码与文件开头不一致") % {"line": line_no + 1}) from None
     finally:
         text.close()
@@ -249,10 +248,6 @@ def parallel_chunks(
     points = split_points(path, start=body_start, parts=workers)
     if points is None or len(points) < 3:
         return None
-    return _collect(path, points, body_start, encoding, columns)
-
-
-def _collect(path, points, body_start, encoding, columns) -> Iterator[Chunk]:
     context = multiprocessing.get_context("fork")
     procs, conns = [], []
     try:
@@ -261,10 +256,20 @@ def _collect(path, points, body_start, encoding, columns) -> Iterator[Chunk]:
             proc = context.Process(
                 target=_worker, args=(child, path, start, end, body_start, encoding, columns), daemon=True
             )
-            proc.start()
-            child.close()
             procs.append(proc)
             conns.append(parent)
+            proc.start()
+            child.close()
+    except (AssertionError, OSError):
+        # Not allowed to fork here (multiprocessing refuses children of a daemonic process) or out
+        # of processes: the caller reads the file in this process instead.
+        _stop(procs, conns)
+        return None
+    return _collect(procs, conns)
+
+
+def _collect(procs, conns) -> Iterator[Chunk]:
+    try:
         pending = list(conns)
         while pending:
             for conn in wait(pending):
@@ -281,12 +286,17 @@ def _collect(path, points, body_start, encoding, columns) -> Iterator[Chunk]:
                 else:
                     raise RuntimeError(f"an import worker failed: {payload}")
     finally:
-        for proc in procs:
+        _stop(procs, conns)
+
+
+def _stop(procs, conns) -> None:
+    for proc in procs:
+        if proc.pid is not None:
             if proc.is_alive():
                 proc.terminate()
             proc.join()
-        for conn in conns:
-            conn.close()
+    for conn in conns:
+        conn.close()
 
 
 def worker_count() -> int:
@@ -295,8 +305,6 @@ def worker_count() -> int:
 
 def sniffed_csv(path: Path) -> tuple[str, int] | None:
     """(encoding, offset after the header line) for a plain CSV file, None for XLSX."""
-    from hechuan_portal.common.tabular import XLSX_MAGIC, sniff_encoding
-
     with open(path, "rb") as fh:
         head = fh.read(64 * 1024)
         if head[:4] == XLSX_MAGIC:

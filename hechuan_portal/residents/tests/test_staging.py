@@ -114,3 +114,16 @@ def test_a_failed_bulk_load_puts_nothing_aside_for_good():
             assert bulkload.secondary_structures(cursor, "residents_resident") == []
             raise RuntimeError("the load failed")
         assert bulkload.secondary_structures(cursor, "residents_resident") == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_where_forking_is_refused_the_file_is_read_in_process(demo_file, monkeypatch):
+    import multiprocessing.context
+
+    def refuse(self):
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(staging, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", refuse)
+    result = load_extract(str(demo_file), extract_date=DAY, skip_invalid=True)
+    assert (result.rows_read, result.invalid, result.inserted) == (2000, 3, 1997)
