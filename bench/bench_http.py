@@ -91,6 +91,12 @@ def run() -> str:
     # In process: server time of the dashboard's first load and every endpoint's query count.
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["localhost"]):
         _session, client = _staff_session()
+        # A booted gunicorn worker: wsgi.py has run the warm-up and the handler has loaded its
+        # middleware (the test client would otherwise do both inside the first request).
+        from hechuan_portal.warmup import warm
+
+        warm()
+        client.handler.load_middleware()
         first_loads = []
         for _ in range(5):
             cache.clear()
@@ -132,7 +138,7 @@ def run() -> str:
         f"`near` p95 ≤ 2× `/healthz` p95 at the same offered load → {fixed_near['p95']:.1f} vs "
         f"{2 * fixed_healthz['p95']:.1f} ms: **{verdict_fixed}**.",
         "",
-        f"Dashboard first load (cache cleared, in process, median of 5): **{first:.0f} ms** server time "
+        f"Dashboard first load in a booted worker (after the start-up warm-up of wsgi.py; cache cleared, in process, median of 5): **{first:.0f} ms** server time "
         f"(runs: {', '.join(f'{t:.0f}' for t in first_loads)}) — target ≤ 300 ms: "
         f"**{'met' if first <= 300 else 'MISSED'}**.",
         "",
