@@ -81,6 +81,7 @@ def _prepare_policies(cursor, month: dt.date) -> int | None:
               FROM subsidies_allowancepolicy) p ON p.id = t.policy_id
         """
     )
+    cursor.execute("ANALYZE m_tier")  # a handful of rows: statistics are free
     cursor.execute("SELECT min(min_age) FROM m_tier WHERE valid_from <= %s AND valid_to > %s", [month, month])
     return cursor.fetchone()[0]
 
@@ -101,9 +102,7 @@ def _prepare_start_ages(cursor) -> None:
         GROUP BY t.policy_id, f.dibao, f.tekun
         """
     )
-    # A handful of rows each: statistics are free and let the planner hash-join them.
-    cursor.execute("ANALYZE m_tier")
-    cursor.execute("ANALYZE m_start")
+    cursor.execute("ANALYZE m_start")  # four rows a policy: free, and the planner hash-joins it
 
 
 def best_tier_sql(source: str, *, keys: str, month: str) -> str:

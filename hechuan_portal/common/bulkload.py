@@ -35,8 +35,8 @@ def secondary_structures(cursor, table: str) -> list[Structure]:
                pg_get_constraintdef(c.oid)
         FROM pg_constraint c
         WHERE c.conrelid = %s::regclass AND c.contype IN ('u', 'f')
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid
-                          AND c.contype = 'u')
+          AND NOT (c.contype = 'u' AND EXISTS (
+                   SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid))
         ORDER BY c.conname
         """,
         [table],
@@ -56,7 +56,7 @@ def secondary_structures(cursor, table: str) -> list[Structure]:
 
 
 @contextmanager
-def structures_set_aside(cursor, table: str, *, work_mem: str = "256MB"):
+def structures_set_aside(cursor, table: str, *, maintenance_work_mem: str = "256MB"):
     """Drop `table`'s secondary indexes and constraints, run the block, then re-create them."""
     saved = secondary_structures(cursor, table)
     quote = connection.ops.quote_name
@@ -70,7 +70,7 @@ def structures_set_aside(cursor, table: str, *, work_mem: str = "256MB"):
             cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(item.name)}")
     yield saved
     # The index builds sort in memory rather than in temporary files (this transaction only).
-    cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [work_mem])
+    cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [maintenance_work_mem])
     for item in saved:  # plain indexes first, then unique constraints and foreign keys
         if item.kind == "index":
             cursor.execute(item.definition)

@@ -11,7 +11,7 @@ import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -74,20 +74,23 @@ def _csv_rows(stream: IO[bytes]) -> Table:
     except (UnicodeDecodeError, csv.Error) as exc:
         raise TableError(_("文件无法按 CSV 读取：%(error)s") % {"error": exc}) from None
 
-    def rows():
-        try:
-            for line_no, row in enumerate(reader, start=2):
-                # csv gives str cells: strip is all `_clean` would do (a household extract has
-                # 1.5 million rows, so the per-row cost counts).
-                cells = [c.strip() for c in row]
-                if any(cells):
-                    yield line_no, cells
-        except UnicodeDecodeError:
-            raise TableError(
-                _("第 %(line)d 行附近的文字编码与文件开头不一致") % {"line": reader.line_num}
-            ) from None
+    return Table(header=header, rows=text_rows(reader, first_line=2), encoding=encoding)
 
-    return Table(header=header, rows=rows(), encoding=encoding)
+
+def text_rows(records: Iterable[list[str]], *, first_line: int) -> Iterator[tuple[int, list[str]]]:
+    """(line number, stripped cells) of CSV records, blank records skipped; a stray byte in another
+    encoding becomes a TableError naming the line. Also used by the parallel household import
+    (`residents/staging.py`) over its slice of a file."""
+    line_no = first_line - 1
+    try:
+        for line_no, row in enumerate(records, start=first_line):  # noqa: B007 (used in the error)
+            # csv gives str cells: strip is all `_clean` would do (a household extract has
+            # 1.5 million rows, so the per-row cost counts).
+            cells = [c.strip() for c in row]
+            if any(cells):
+                yield line_no, cells
+    except UnicodeDecodeError:
+        raise TableError(_("第 %(line)d 行附近的文字编码与文件开头不一致") % {"line": line_no + 1}) from None
 
 
 def _check_zip(stream: IO[bytes]) -> None:

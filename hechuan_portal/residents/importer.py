@@ -15,6 +15,7 @@ Memory stays flat with file size: rows are streamed and only the problems are ke
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from hechuan_portal.common import bulkload
 from hechuan_portal.common.tabular import TableError, open_table
 
 from . import rules, staging
+
+log = logging.getLogger(__name__)
 
 # Problems kept in full (the report); beyond this only the count grows.
 MAX_KEPT_ERRORS = 50_000
@@ -94,17 +97,19 @@ def _create_stage(cursor) -> None:
 
 def _chunks(source_file, table, columns) -> Iterator[staging.Chunk]:
     """The per-row pass: over several processes for a large plain CSV file, else in this one."""
-    if isinstance(source_file, str | Path):
+    workers = staging.worker_count()
+    if (
+        isinstance(source_file, str | Path)
+        and table.encoding != "xlsx"
+        and workers > 1
+        and Path(source_file).stat().st_size >= staging.PARALLEL_MIN_BYTES
+    ):
         path = Path(source_file)
-        csv_file = staging.sniffed_csv(path) if path.stat().st_size >= staging.PARALLEL_MIN_BYTES else None
-        workers = staging.worker_count()
-        if csv_file and workers > 1:
-            encoding, body_start = csv_file
-            chunks = staging.parallel_chunks(
-                path, body_start=body_start, encoding=encoding, columns=columns, workers=workers
-            )
-            if chunks is not None:
-                return chunks
+        chunks = staging.parallel_chunks(
+            path, body_start=staging.body_start(path), encoding=table.encoding, columns=columns, workers=workers
+        )
+        if chunks is not None:
+            return chunks
     return staging.stage_chunks(table.rows, columns)
 
 
@@ -295,6 +300,10 @@ def load_extract(
                 read, invalid = _stream_into_stage(cursor, chunks, errors, on_progress)
             except TableError as exc:
                 raise ImportFailed(str(exc), [rules.RowError(0, "", "file", str(exc))]) from None
+            except staging.WorkerFailed:
+                log.exception("household import: a worker process failed")
+                message = _("导入进程意外中止，未导入任何数据，请重新导入")
+                raise ImportFailed(message, [rules.RowError(0, "", "worker", message)]) from None
             result.timings["stream"] = time.perf_counter() - clock
             clock = time.perf_counter()
             # Statistics for the checks' and the merge's joins only (a full ANALYZE costs 3×).

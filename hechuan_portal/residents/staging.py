@@ -23,10 +23,8 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import NamedTuple
 
-from django.utils.translation import gettext as _
-
 from hechuan_portal.common import crypto, idcard
-from hechuan_portal.common.tabular import XLSX_MAGIC, TableError, sniff_encoding
+from hechuan_portal.common.tabular import TableError, text_rows
 
 from . import rules
 
@@ -109,6 +107,10 @@ def stage_line(row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
         cells[4], cells[11], cells[12] = _text(row.name), _text(row.address), _text(row.phone)
         line = "\t".join(cells)
     return line
+
+
+class WorkerFailed(RuntimeError):
+    """A worker process died or raised; the message (English, for the log) says how."""
 
 
 class Chunk(NamedTuple):
@@ -212,18 +214,9 @@ def _range_rows(path: Path, start: int, end: int, encoding: str, first_line: int
     # Text after the start of the file never carries the BOM.
     if start > 0 and encoding == "utf-8-sig":
         encoding = "utf-8"
-    text = io.TextIOWrapper(io.BufferedReader(_Slice(path, start, end)), encoding=encoding, newline="")
-    line_no = first_line - 1
-    try:
+    with io.TextIOWrapper(io.BufferedReader(_Slice(path, start, end)), encoding=encoding, newline="") as text:
         # Without quote characters (`split_points` made sure) a CSV record is its line cut at commas.
-        for line_no, line in enumerate(text, start=first_line):  # noqa: B007 (used in the error)
-            cells = [c.strip() for c in line.split(",")]
-            if any(cells):
-                yield line_no, cells
-    except UnicodeDecodeError:
-        raise TableError(_("第 %(line)d 行附近的文字编码与文件开头不一致") % {"line": line_no + 1}) from None
-    finally:
-        text.close()
+        yield from text_rows((line.split(",") for line in text), first_line=first_line)
 
 
 def _worker(conn, path, start, end, header_start, encoding, columns) -> None:
@@ -276,7 +269,7 @@ def _collect(procs, conns) -> Iterator[Chunk]:
                 try:
                     kind, payload = conn.recv()
                 except EOFError:
-                    raise RuntimeError("an import worker stopped without reporting") from None
+                    raise WorkerFailed("an import worker stopped without reporting") from None
                 if kind == "chunk":
                     yield payload
                 elif kind == "done":
@@ -284,7 +277,7 @@ def _collect(procs, conns) -> Iterator[Chunk]:
                 elif kind == "table":
                     raise TableError(payload)
                 else:
-                    raise RuntimeError(f"an import worker failed: {payload}")
+                    raise WorkerFailed(f"an import worker failed: {payload}")
     finally:
         _stop(procs, conns)
 
@@ -303,13 +296,8 @@ def worker_count() -> int:
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
-def sniffed_csv(path: Path) -> tuple[str, int] | None:
-    """(encoding, offset after the header line) for a plain CSV file, None for XLSX."""
+def body_start(path: Path) -> int:
+    """The byte offset just after the header line."""
     with open(path, "rb") as fh:
-        head = fh.read(64 * 1024)
-        if head[:4] == XLSX_MAGIC:
-            return None
-        fh.seek(0)
         fh.readline()
-        return sniff_encoding(head), fh.tell()
-
+        return fh.tell()

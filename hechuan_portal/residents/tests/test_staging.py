@@ -51,9 +51,12 @@ def test_parallel_pass_gives_what_one_process_gives(demo_file, workers):
     table = open_table(demo_file)
     columns = rules.map_header(table.header)
     alone = _comparable(staging.stage_chunks(table.rows, columns))
-    encoding, body_start = staging.sniffed_csv(demo_file)
     chunks = staging.parallel_chunks(
-        demo_file, body_start=body_start, encoding=encoding, columns=columns, workers=workers
+        demo_file,
+        body_start=staging.body_start(demo_file),
+        encoding=table.encoding,
+        columns=columns,
+        workers=workers,
     )
     assert chunks is not None
     assert _comparable(chunks) == alone
@@ -127,3 +130,17 @@ def test_where_forking_is_refused_the_file_is_read_in_process(demo_file, monkeyp
     monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", refuse)
     result = load_extract(str(demo_file), extract_date=DAY, skip_invalid=True)
     assert (result.rows_read, result.invalid, result.inserted) == (2000, 3, 1997)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_that_fails_refuses_the_file_in_chinese_and_writes_nothing(demo_file, monkeypatch):
+    def broken(rows, columns):
+        raise MemoryError("out of memory in the worker")
+        yield  # a generator, like stage_chunks
+
+    monkeypatch.setattr(staging, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(staging, "stage_chunks", broken)  # inherited by the forked workers
+    with pytest.raises(ImportFailed) as refused:
+        load_extract(str(demo_file), extract_date=DAY, skip_invalid=True)
+    assert "导入进程意外中止" in str(refused.value) and refused.value.errors[0].code == "worker"
+    assert Resident.objects.count() == 0
