@@ -55,6 +55,9 @@ def secondary_structures(cursor, table: str) -> list[Structure]:
     return constraints + [Structure(*row) for row in cursor.fetchall()]
 
 
+_REBUILD_ORDER = {"unique": 0, "index": 1, "foreign key": 2}
+
+
 @contextmanager
 def structures_set_aside(cursor, table: str, *, maintenance_work_mem: str = "256MB"):
     """Drop `table`'s secondary indexes and constraints, run the block, then re-create them."""
@@ -71,10 +74,10 @@ def structures_set_aside(cursor, table: str, *, maintenance_work_mem: str = "256
     yield saved
     # The index builds sort in memory rather than in temporary files (this transaction only).
     cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [maintenance_work_mem])
-    for item in saved:  # plain indexes first, then unique constraints and foreign keys
+    # Unique constraints first: a load that repeats a key fails before the other builds are paid for.
+    for item in sorted(saved, key=lambda item: _REBUILD_ORDER[item.kind]):
         if item.kind == "index":
             cursor.execute(item.definition)
-    for item in saved:
-        if item.kind != "index":
+        else:
             cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(item.name)} {item.definition}")
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django declares every foreign key deferred

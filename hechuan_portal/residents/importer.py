@@ -3,10 +3,12 @@
 The per-row pass (`staging.py`) reads the file, checks each row's cells (`rules.RowParser`),
 encrypts the ID number and computes its blind index, and the rows go into a temporary staging table
 through PostgreSQL `COPY` (psycopg 3 `cursor.copy`); a large plain CSV file is read by several
-forked worker processes at once. Checks that need the database or the whole file (area codes exist,
-the same ID twice with different data) then run as SQL over the staging table, and an UPDATE of
-changed people plus an INSERT of new ones merge it into `residents_resident`; a first load sets the
-table's secondary indexes and foreign keys aside and rebuilds them once (`common.bulkload`).
+forked worker processes at once; area codes are checked in that pass against the district's areas.
+Checks over the whole file (the same ID twice with different data) then run as SQL over the staging
+table, and an UPDATE of changed people plus an INSERT of new ones merge it into `residents_resident`.
+A first load into an empty register skips the stage: its rows are copied straight into the
+register, whose secondary indexes and foreign keys are set aside and rebuilt once
+(`common.bulkload`); the rebuilt unique index is its check for repeated IDs.
 Everything happens in one transaction: with any bad row and no `skip_invalid`, nothing is written.
 
 Memory stays flat with file size: rows are streamed and only the problems are kept (capped).
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from hechuan_portal.common import bulkload
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 MAX_KEPT_ERRORS = 50_000
 PROGRESS_EVERY = 50_000
 IMPORT_LOCK_KEY = 4_117_0602
+UNIQUE_VIOLATION = "23505"  # SQLSTATE
 
 # Columns compared to decide whether a row changes a person (everything but the ciphertext, whose
 # random nonce differs on every import).
@@ -62,19 +65,21 @@ class ImportResult:
     unchanged: int = 0
     errors: list[rules.RowError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (benchmarks, logs)
+    first_load: bool = False  # copied straight into the empty register, without the stage
 
 
 def _create_stage(cursor) -> None:
     # ON COMMIT DROP cleans up; the DROP covers a caller that wraps two imports in one transaction.
+    # The collations are the register's: its columns are compared with these.
     cursor.execute("DROP TABLE IF EXISTS residents_stage")
     cursor.execute(
         """
         CREATE TEMP TABLE residents_stage (
             line integer NOT NULL,
-            id_index varchar(32) NOT NULL,
+            id_index varchar(32) COLLATE "C" NOT NULL,
             id_cipher bytea NOT NULL,
             id_masked varchar(18) NOT NULL,
-            name varchar(64) NOT NULL,
+            name varchar(64) COLLATE "C" NOT NULL,
             gender varchar(1) NOT NULL,
             birth_date date NOT NULL,
             hukou_code varchar(12) NOT NULL,
@@ -95,7 +100,7 @@ def _create_stage(cursor) -> None:
     )
 
 
-def _chunks(source_file, table, columns) -> Iterator[staging.Chunk]:
+def _chunks(source_file, table, columns, layout: staging.ToStage) -> Iterator[staging.Chunk]:
     """The per-row pass: over several processes for a large plain CSV file, else in this one."""
     workers = staging.worker_count()
     if (
@@ -106,50 +111,100 @@ def _chunks(source_file, table, columns) -> Iterator[staging.Chunk]:
     ):
         path = Path(source_file)
         chunks = staging.parallel_chunks(
-            path, body_start=staging.body_start(path), encoding=table.encoding, columns=columns, workers=workers
+            path,
+            body_start=staging.body_start(path),
+            encoding=table.encoding,
+            columns=columns,
+            layout=layout,
+            workers=workers,
         )
         if chunks is not None:
             return chunks
-    return staging.stage_chunks(table.rows, columns)
+    return staging.stage_chunks(table.rows, columns, layout)
 
 
-def _stream_into_stage(cursor, chunks, errors, on_progress) -> tuple[int, int]:
-    """Write the pass's chunks into the staging table. Returns (rows read, rows with problems)."""
+def _stream(cursor, source_file, table, columns, layout, errors, on_progress) -> tuple[int, int]:
+    """Run the per-row pass into `layout.table` through one COPY. Returns (rows read, rows with
+    problems); a file that cannot be read, or a worker that died, refuses the import."""
     read = invalid = 0
-    with cursor.copy(f"COPY residents_stage ({', '.join(staging.STAGE_COLUMNS)}) FROM STDIN") as copy:
-        for chunk in chunks:
-            if chunk.text:
-                copy.write(chunk.text)
-            if chunk.errors and len(errors) < MAX_KEPT_ERRORS:
-                errors.extend(chunk.errors)
-            before, read, invalid = read, read + chunk.read, invalid + chunk.invalid
-            if on_progress and read // PROGRESS_EVERY > before // PROGRESS_EVERY:
-                on_progress(read)
+    try:
+        chunks = _chunks(source_file, table, columns, layout)
+        with cursor.copy(f"COPY {layout.table} ({', '.join(layout.columns)}) FROM STDIN") as copy:
+            for chunk in chunks:
+                if chunk.text:
+                    copy.write(chunk.text)
+                if chunk.errors and len(errors) < MAX_KEPT_ERRORS:
+                    errors.extend(chunk.errors)
+                before, read, invalid = read, read + chunk.read, invalid + chunk.invalid
+                if on_progress and read // PROGRESS_EVERY > before // PROGRESS_EVERY:
+                    on_progress(read)
+    except TableError as exc:
+        raise ImportFailed(str(exc), [rules.RowError(0, "", "file", str(exc))]) from None
+    except staging.WorkerFailed:
+        log.exception("household import: a worker process failed")
+        message = _("导入进程意外中止，未导入任何数据，请重新导入")
+        raise ImportFailed(message, [rules.RowError(0, "", "worker", message)]) from None
     return read, invalid
 
 
-def _bulk_checks(cursor) -> list[rules.RowError]:
-    """Checks across rows and against the areas table, as set-based SQL over the staging table."""
-    errors: list[rules.RowError] = []
-    id_col, area_col = rules.COLUMN_LABELS["id_number"], rules.COLUMN_LABELS["hukou_code"]
-    # A district code must exist and be a town/street or a community/village (not the district).
+def _settle(result: ImportResult, errors: list, read: int, invalid: int, *, skip_invalid: bool) -> None:
+    """Record what the checks found; refuse the file (nothing written) unless that is allowed."""
+    errors.sort(key=lambda e: (e.line, e.column))
+    result.rows_read, result.invalid, result.errors = read, invalid, errors
+    if invalid and not skip_invalid:
+        raise ImportFailed(
+            _("文件中有 %(count)d 行数据有误，未导入任何数据") % {"count": invalid},
+            errors,
+            rows_read=read,
+            invalid=invalid,
+        )
+    if read == 0:
+        raise ImportFailed(_("文件中没有数据行"), [], rows_read=0)
+
+
+def _area_levels(cursor) -> dict[str, str]:
+    """The district's area codes and their levels, for the per-row area check (a few hundred)."""
     cursor.execute(
-        """
-        SELECT s.line, a.level
-        FROM residents_stage s
-        LEFT JOIN areas_adminarea a ON a.code = s.hukou_code
-        WHERE s.hukou_code LIKE %s AND (a.code IS NULL OR a.level = 'district')
-        ORDER BY s.line
-        """,
-        [rules.DISTRICT_PREFIX + "%"],
+        "SELECT code, level FROM areas_adminarea WHERE code LIKE %s", [rules.DISTRICT_PREFIX + "%"]
     )
-    for line, level in cursor.fetchall():
-        if level is None:
-            errors.append(rules.RowError(line, area_col, "area_unknown", _("区划代码在合川区区划表中不存在")))
-        else:
-            errors.append(
-                rules.RowError(line, area_col, "area_level", _("户籍地应为镇街或村社区代码，不能是区代码"))
-            )
+    return dict(cursor.fetchall())
+
+
+class _RepeatedIds(Exception):
+    """A first load found the same ID on several lines: it is read again through the stage, whose
+    checks name the lines (identical repeats are kept once, differing ones refused)."""
+
+
+def _first_load(
+    cursor, source_file, table, columns, levels, result, *, extract_date, source, skip_invalid, on_progress
+):
+    """An empty register: COPY the rows straight into it, its secondary indexes and foreign keys set
+    aside, instead of staging them and copying them again. The unique index on the blind index is
+    rebuilt first: if it fails, the file repeats an ID and `_RepeatedIds` is raised."""
+    cursor.execute("SELECT now()::text")  # updated_at, as the merge's now() would set it
+    layout = staging.ToRegister(levels, source=source, extract_date=extract_date, stamp=cursor.fetchone()[0])
+    errors: list[rules.RowError] = []
+    try:
+        with bulkload.structures_set_aside(cursor, "residents_resident"):
+            clock = time.perf_counter()
+            read, invalid = _stream(cursor, source_file, table, columns, layout, errors, on_progress)
+            result.timings["stream"] = time.perf_counter() - clock
+            _settle(result, errors, read, invalid, skip_invalid=skip_invalid)
+            clock = time.perf_counter()
+    except IntegrityError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == UNIQUE_VIOLATION:
+            raise _RepeatedIds from None
+        raise
+    result.inserted, result.first_load = read - invalid, True
+    cursor.execute(f"ANALYZE residents_resident ({', '.join(_PLANNED_COLUMNS)})")
+    result.timings["indexes"] = time.perf_counter() - clock
+
+
+def _bulk_checks(cursor) -> list[rules.RowError]:
+    """Checks across rows, as set-based SQL over the staging table (the area codes were checked
+    row by row against the district's areas, loaded once)."""
+    errors: list[rules.RowError] = []
+    id_col = rules.COLUMN_LABELS["id_number"]
     # The same ID twice is fine only when the rows are identical. A cheap hash aggregate finds the
     # repeated IDs first (usually none); only those rows are compared column by column.
     content = ", ".join(f"s.{c}" for c in CONTENT_COLUMNS)
@@ -287,23 +342,36 @@ def load_extract(
     except (TableError, rules.HeaderError) as exc:
         raise ImportFailed(str(exc), [rules.RowError(1, "", "header", str(exc))]) from None
 
-    errors: list[rules.RowError] = []
     result = ImportResult()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             # One import at a time: the merge's update-then-insert relies on it.
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+            levels = _area_levels(cursor)
+            if isinstance(source_file, str | Path) and _register_is_empty(cursor):
+                options = {"extract_date": extract_date, "source": source, "skip_invalid": skip_invalid}
+                try:
+                    with transaction.atomic():  # a savepoint: a file repeating an ID is read again
+                        _first_load(
+                            cursor,
+                            source_file,
+                            table,
+                            columns,
+                            levels,
+                            result,
+                            on_progress=on_progress,
+                            **options,
+                        )
+                    return result
+                except _RepeatedIds:
+                    _close(table)
+                    table, result = open_table(source_file), ImportResult()
             _create_stage(cursor)
             clock = time.perf_counter()
-            try:
-                chunks = _chunks(source_file, table, columns)
-                read, invalid = _stream_into_stage(cursor, chunks, errors, on_progress)
-            except TableError as exc:
-                raise ImportFailed(str(exc), [rules.RowError(0, "", "file", str(exc))]) from None
-            except staging.WorkerFailed:
-                log.exception("household import: a worker process failed")
-                message = _("导入进程意外中止，未导入任何数据，请重新导入")
-                raise ImportFailed(message, [rules.RowError(0, "", "worker", message)]) from None
+            errors: list[rules.RowError] = []
+            read, invalid = _stream(
+                cursor, source_file, table, columns, staging.ToStage(levels), errors, on_progress
+            )
             result.timings["stream"] = time.perf_counter() - clock
             clock = time.perf_counter()
             # Statistics for the checks' and the merge's joins only (a full ANALYZE costs 3×).
@@ -311,28 +379,26 @@ def load_extract(
             bulk = _bulk_checks(cursor)
             result.timings["checks"] = time.perf_counter() - clock
             bad_lines = sorted({e.line for e in bulk})
-            invalid += len(bad_lines)
             errors.extend(bulk)
-            errors.sort(key=lambda e: (e.line, e.column))
-            result.rows_read, result.invalid, result.errors = read, invalid, errors
-            if invalid and not skip_invalid:
-                raise ImportFailed(
-                    _("文件中有 %(count)d 行数据有误，未导入任何数据") % {"count": invalid},
-                    errors,
-                    rows_read=read,
-                    invalid=invalid,
-                )
+            _settle(result, errors, read, invalid + len(bad_lines), skip_invalid=skip_invalid)
             if bad_lines:
                 cursor.execute("DELETE FROM residents_stage WHERE line = ANY(%s)", [bad_lines])
-            if read == 0:
-                raise ImportFailed(_("文件中没有数据行"), [], rows_read=0)
             clock = time.perf_counter()
             result.inserted, result.updated, result.unchanged = _merge(
-                cursor, staged=read - invalid, extract_date=extract_date, source=source
+                cursor, staged=read - result.invalid, extract_date=extract_date, source=source
             )
             result.timings["merge"] = time.perf_counter() - clock
     finally:
-        close = getattr(table.rows, "close", None)
-        if close:
-            close()
+        _close(table)
     return result
+
+
+def _register_is_empty(cursor) -> bool:
+    cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM residents_resident)")
+    return cursor.fetchone()[0]
+
+
+def _close(table) -> None:
+    close = getattr(table.rows, "close", None)
+    if close:
+        close()

@@ -35,9 +35,15 @@ class Resident(models.Model):
     """
 
     id_cipher = models.BinaryField(_("身份证号（密文）"), editable=False)
-    id_index = models.CharField(_("身份证号索引"), max_length=32, unique=True, editable=False)
+    # The two text columns with the largest indexes use the "C" collation: byte order, which for
+    # UTF-8 is the code-point order the database's C.UTF-8 gives, but PostgreSQL sorts it with
+    # memcmp and abbreviated keys, so a first load builds these indexes 2–3× faster (issue 9).
+    # Columns compared with them must use "C" too (the import's staging table does).
+    id_index = models.CharField(
+        _("身份证号索引"), max_length=32, unique=True, editable=False, db_collation="C"
+    )
     id_masked = models.CharField(_("身份证号"), max_length=18)
-    name = models.CharField(_("姓名"), max_length=64)
+    name = models.CharField(_("姓名"), max_length=64, db_collation="C")
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
     hukou_code = models.CharField(_("户籍地区划代码"), max_length=12)

@@ -252,11 +252,30 @@ def town_code_of(area_code: str) -> str | None:
     return area_code[:9] + "000"
 
 
+def area_problem(line: int, area_code: str, levels: dict[str, str]) -> RowError | None:
+    """A 户籍 code inside the district must be a known town/street or community/village, not the
+    district itself; `levels` maps the district's codes to their level. Codes elsewhere are kept
+    (people registered outside the district are never eligible, but they are not errors)."""
+    if not area_code.startswith(DISTRICT_PREFIX):
+        return None
+    level = levels.get(area_code)
+    if level is None:
+        return RowError(
+            line, COLUMN_LABELS["hukou_code"], "area_unknown", _("区划代码在合川区区划表中不存在")
+        )
+    if level == "district":
+        return RowError(
+            line, COLUMN_LABELS["hukou_code"], "area_level", _("户籍地应为镇街或村社区代码，不能是区代码")
+        )
+    return None
+
+
 _FAST_GENDERS = {"男": "M", "女": "F"}
 _FAST_STATUSES = {"正常": "normal", "": "normal", "死亡": "deceased", "迁出": "moved_out"}
 _FAST_FLAGS = {"否": False, "": False, "0": False, "是": True, "1": True}
 _KEYS = tuple(COLUMNS)
 _CHECK_CHARS = frozenset("0123456789X")
+_new_row = tuple.__new__
 
 
 class RowParser:
@@ -338,6 +357,7 @@ class RowParser:
         level = _GRADES.get(grade, -1)
         if None in flags or level == -1:
             return None
-        return ParsedRow(
-            line, number, name, sex, born, hukou, state, died, left, address, phone, flags, level
+        # tuple.__new__ directly: the NamedTuple's own __new__ is a Python-level call per row.
+        return _new_row(
+            ParsedRow, (line, number, name, sex, born, hukou, state, died, left, address, phone, flags, level)
         )

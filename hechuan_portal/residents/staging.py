@@ -1,7 +1,9 @@
 """The per-row pass of a household import: parse, encrypt, format for COPY — on one core or several.
 
-`stage_chunks` turns (line, cells) rows into blocks of COPY text for the staging table, counting
-the rows read and collecting their problems. A large plain CSV file is split at line boundaries
+`stage_chunks` turns (line, cells) rows into blocks of COPY text, counting the rows read and
+collecting their problems (each row's cells, and its area code against the district's areas). The
+blocks are for the staging table (`ToStage`) or, for a first load into an empty register, for
+`residents_resident` itself (`ToRegister`: the columns the merge would have set are computed here). A large plain CSV file is split at line boundaries
 into byte ranges, each read by a forked worker process running the same `stage_chunks`; the
 workers send their blocks back through pipes and the parent writes them into its one `COPY`, inside
 its transaction (the staging table is temporary, visible to that connection only). ID numbers
@@ -23,7 +25,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import NamedTuple
 
-from hechuan_portal.common import crypto, idcard
+from hechuan_portal.common import crypto
 from hechuan_portal.common.tabular import TableError, text_rows
 
 from . import rules
@@ -68,45 +70,76 @@ def _text(value: str) -> str:
     return value
 
 
-def _date(value: dt.date | None) -> str:
-    return value.isoformat() if value else "\\N"
-
-
+_NULL = "\\N"  # COPY text's NULL
 # The six flag columns as COPY text, for each combination of values.
 _FLAGS = {
     flags: "\t".join("t" if f else "f" for f in flags)
     for flags in itertools.product((False, True), repeat=len(rules.FLAGS))
 }
-# A staged line has one tab between columns and two backslashes (the bytea prefix `\\x`); any other
-# tab, backslash or line break came from a cell, which must then be escaped.
-_LINE_TABS = len(STAGE_COLUMNS) - 1
+
+
+def _row_text(row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
+    """The row's columns after the staging table's line number, as COPY text (STAGE_COLUMNS[1:]).
+
+    One f-string rather than a list and a join: this runs 1.5 million times in a first load.
+    Name, address and phone are the only free-text cells (the parser checked every other one), so
+    only they can hold a character COPY needs escaped.
+    """
+    number, name, address, phone = row.id_number, row.name, row.address, row.phone
+    free = name + address + phone
+    if "\\" in free or "\t" in free or "\n" in free or "\r" in free:
+        name, address, phone = _text(name), _text(address), _text(phone)
+    death, moved, grade = row.death_date, row.moved_out_date, row.disability_grade
+    return (
+        f"{cipher.blind_index(number)}\t\\\\x{cipher.encrypt(number).hex()}\t"
+        f"{number[:6]}********{number[14:]}\t"  # idcard.mask of an 18-character number
+        f"{name}\t{row.gender}\t"
+        f"{number[6:14]}\t"  # the birth date as YYYYMMDD: the parser made sure the row agrees with the ID
+        f"{row.hukou_code}\t{row.status}\t"
+        f"{death.isoformat() if death else _NULL}\t{moved.isoformat() if moved else _NULL}\t"
+        f"{address}\t{phone}\t{_FLAGS[row.flags]}\t{grade or _NULL}"
+    )
 
 
 def stage_line(row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
     """One staging-table line in COPY text format."""
-    number, flags = row.id_number, row.flags
-    cells = [
-        str(row.line),
-        cipher.blind_index(number),
-        "\\\\x" + cipher.encrypt(number).hex(),
-        idcard.mask(number),
-        row.name,
-        row.gender,
-        number[6:14],  # the birth date as YYYYMMDD: the parser made sure the row agrees with the ID
-        row.hukou_code,
-        row.status,
-        _date(row.death_date),
-        _date(row.moved_out_date),
-        row.address,
-        row.phone,
-        _FLAGS[flags],
-        str(row.disability_grade) if row.disability_grade else "\\N",
-    ]
-    line = "\t".join(cells)
-    if line.count("\t") != _LINE_TABS or line.count("\\") != 2 or "\n" in line or "\r" in line:
-        cells[4], cells[11], cells[12] = _text(row.name), _text(row.address), _text(row.phone)
-        line = "\t".join(cells)
-    return line
+    return f"{row.line}\t{_row_text(row, cipher)}"
+
+
+class ToStage:
+    """Rows for the staging table, which the checks and the merge read (every import but a first)."""
+
+    table = "residents_stage"
+    columns = STAGE_COLUMNS
+
+    def __init__(self, levels: dict[str, str]):
+        self.levels = levels  # the district's area codes → level, for the area check
+
+    def line(self, row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
+        return stage_line(row, cipher)
+
+
+class ToRegister(ToStage):
+    """Rows for `residents_resident` itself: a first load skips writing every row twice. The town
+    and community are derived as the merge's SQL derives them; `stamp` is the transaction's now()."""
+
+    table = "residents_resident"
+    columns = (*STAGE_COLUMNS[1:], "town_id", "community_id", "source", "extract_date", "updated_at")
+
+    def __init__(self, levels: dict[str, str], *, source: str, extract_date: dt.date, stamp: str):
+        super().__init__(levels)
+        self._tail = f"\t{_text(source)}\t{extract_date.isoformat()}\t{stamp}"
+        self._places: dict[str, str] = {}  # area code → its columns' text (a few hundred codes)
+
+    def line(self, row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
+        place = self._places.get(row.hukou_code)
+        if place is None:
+            code = row.hukou_code
+            town = rules.town_code_of(code) or "\\N"
+            community = code if self.levels.get(code) == "community" else "\\N"
+            place = f"\t{town}\t{community}{self._tail}"
+            self._places[code] = place
+        return _row_text(row, cipher) + place
 
 
 class WorkerFailed(RuntimeError):
@@ -120,23 +153,30 @@ class Chunk(NamedTuple):
     errors: list[rules.RowError]  # the problems kept
 
 
-def stage_chunks(rows: Iterable[tuple[int, list[str]]], columns: dict[str, int]) -> Iterator[Chunk]:
+def stage_chunks(
+    rows: Iterable[tuple[int, list[str]]], columns: dict[str, int], layout: ToStage
+) -> Iterator[Chunk]:
     """Parse and encrypt `rows`, yielding a `Chunk` every CHUNK_ROWS rows read (and at the end)."""
     cipher = crypto.BulkCipher()
     parse = rules.RowParser(columns)
+    levels, format_line = layout.levels, layout.line
     buffer: list[str] = []
     errors: list[rules.RowError] = []
     kept = read = invalid = 0
     for line_no, cells in rows:
         read += 1
         parsed = parse(line_no, cells)
+        if not isinstance(parsed, list) and (
+            problem := rules.area_problem(line_no, parsed.hukou_code, levels)
+        ):
+            parsed = [problem]
         if isinstance(parsed, list):
             invalid += 1
             if kept < MAX_KEPT_ERRORS:
                 errors.extend(parsed)
                 kept += len(parsed)
         else:
-            buffer.append(stage_line(parsed, cipher))
+            buffer.append(format_line(parsed, cipher))
         if read == CHUNK_ROWS:
             yield _chunk(buffer, read, invalid, errors)
             buffer, errors, read, invalid = [], [], 0, 0
@@ -219,11 +259,11 @@ def _range_rows(path: Path, start: int, end: int, encoding: str, first_line: int
         yield from text_rows((line.split(",") for line in text), first_line=first_line)
 
 
-def _worker(conn, path, start, end, header_start, encoding, columns) -> None:
+def _worker(conn, path, start, end, header_start, encoding, columns, layout) -> None:
     """Child process: stage one byte range and send its chunks; never touches the database."""
     try:
         first_line = 2 + _lines_before(path, header_start, start)
-        for chunk in stage_chunks(_range_rows(path, start, end, encoding, first_line), columns):
+        for chunk in stage_chunks(_range_rows(path, start, end, encoding, first_line), columns, layout):
             conn.send(("chunk", chunk))
         conn.send(("done", None))
     except TableError as exc:
@@ -235,7 +275,7 @@ def _worker(conn, path, start, end, header_start, encoding, columns) -> None:
 
 
 def parallel_chunks(
-    path: Path, *, body_start: int, encoding: str, columns: dict[str, int], workers: int
+    path: Path, *, body_start: int, encoding: str, columns: dict[str, int], layout: ToStage, workers: int
 ) -> Iterator[Chunk] | None:
     """Chunks of the whole file from `workers` forked processes, or None when it cannot be split."""
     points = split_points(path, start=body_start, parts=workers)
@@ -247,7 +287,9 @@ def parallel_chunks(
         for start, end in zip(points, points[1:], strict=False):
             parent, child = context.Pipe(duplex=False)
             proc = context.Process(
-                target=_worker, args=(child, path, start, end, body_start, encoding, columns), daemon=True
+                target=_worker,
+                args=(child, path, start, end, body_start, encoding, columns, layout),
+                daemon=True,
             )
             procs.append(proc)
             conns.append(parent)

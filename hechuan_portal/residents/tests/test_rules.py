@@ -161,3 +161,13 @@ def test_mask():
 def test_fast_path_agrees_with_the_full_parser(over):
     cells = row(**over)
     assert rules.RowParser(COLS)(9, cells) == rules.parse_row(9, cells, COLS)
+
+
+def test_area_codes_inside_the_district_must_be_known_towns_or_communities():
+    levels = {"500117000000": "district", "500117001000": "town", "500117001001": "community"}
+    assert rules.area_problem(2, "500117001000", levels) is None
+    assert rules.area_problem(2, "500117001001", levels) is None
+    assert rules.area_problem(2, "500112001000", levels) is None  # elsewhere: kept, never eligible
+    unknown = rules.area_problem(3, "500117999000", levels)
+    assert (unknown.line, unknown.column, unknown.code) == (3, "户籍地区划代码", "area_unknown")
+    assert rules.area_problem(4, "500117000000", levels).code == "area_level"

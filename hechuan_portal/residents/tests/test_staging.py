@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 
-from hechuan_portal.common import bulkload, crypto
+from hechuan_portal.areas.models import AdminArea
+from hechuan_portal.common import bulkload, crypto, idcard
 from hechuan_portal.common.tabular import open_table
 from hechuan_portal.residents import demo, rules, staging
-from hechuan_portal.residents.importer import ImportFailed, load_extract
+from hechuan_portal.residents.importer import ImportFailed, _area_levels, load_extract
 from hechuan_portal.residents.models import Resident
 
 from .conftest import HEADER, csv_line, extract
@@ -17,24 +18,41 @@ from .factories import make_id
 DAY = dt.date(2026, 11, 1)
 
 
-def _comparable(chunks):
-    """Staged lines without the ciphertext (its nonce is random), and the problems, in line order."""
+def _comparable(chunks, layout):
+    """COPY lines without the ciphertext (its nonce is random), and the problems, in order."""
     lines, errors, read, invalid = [], [], 0, 0
+    at = layout.columns.index("id_cipher")
     for chunk in chunks:
         for text in chunk.text.decode().splitlines():
             cells = text.split("\t")
-            assert crypto.blind_index(crypto.decrypt(bytes.fromhex(cells[2][3:]))) == cells[1]
-            lines.append(cells[:2] + cells[3:])
+            assert len(cells) == len(layout.columns)
+            number = crypto.decrypt(bytes.fromhex(cells[at][3:]))
+            assert (crypto.blind_index(number), idcard.mask(number)) == (cells[at - 1], cells[at + 1])
+            lines.append(cells[:at] + cells[at + 1 :])
         errors += [(e.line, e.column, e.code) for e in chunk.errors]
         read, invalid = read + chunk.read, invalid + chunk.invalid
-    return sorted(lines, key=lambda c: int(c[0])), sorted(errors), read, invalid
+    return sorted(lines), sorted(errors), read, invalid
+
+
+def _levels():
+    with connection.cursor() as cursor:
+        return _area_levels(cursor)
+
+
+def _layouts():
+    return {
+        "stage": staging.ToStage(_levels()),
+        "register": staging.ToRegister(
+            _levels(), source="公安", extract_date=DAY, stamp="2026-11-01 08:00:00+08"
+        ),
+    }
 
 
 @pytest.fixture
 def demo_file(tmp_path, db):
     path = tmp_path / "extract.csv"
     demo.write_csv(path, residents=2000)
-    # Three bad rows spread over the file (a check digit, a date, a flag) and a blank line.
+    # Four bad rows spread over the file (a check digit, a date, a flag, an area) and a blank line.
     text = path.read_text(encoding="utf-8").splitlines()
     bad_id = make_id(dt.date(1950, 1, 1), male=True, seq=7)
     text[10] = csv_line(bad_id[:17] + ("0" if bad_id[17] != "0" else "1"), "错号", "男", "1950-01-01")
@@ -42,25 +60,30 @@ def demo_file(tmp_path, db):
     text[900] = csv_line(dead, "错日期", "男", "1950-01-01", status="死亡", death="2026-02-30")
     flag = make_id(dt.date(1950, 1, 1), male=True, seq=9)
     text[1500] = "\n" + csv_line(flag, "错标记", "男", "1950-01-01", dibao="也许")
+    nowhere = make_id(dt.date(1950, 1, 1), male=True, seq=10)
+    text[1798] = csv_line(nowhere, "错区划", "男", "1950-01-01", code="500117999000")  # checked in the pass
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     return path
 
 
 @pytest.mark.parametrize("workers", [2, 3])
-def test_parallel_pass_gives_what_one_process_gives(demo_file, workers):
+@pytest.mark.parametrize("target", ["stage", "register"])
+def test_parallel_pass_gives_what_one_process_gives(demo_file, workers, target):
+    layout = _layouts()[target]
     table = open_table(demo_file)
     columns = rules.map_header(table.header)
-    alone = _comparable(staging.stage_chunks(table.rows, columns))
+    alone = _comparable(staging.stage_chunks(table.rows, columns, layout), layout)
     chunks = staging.parallel_chunks(
         demo_file,
         body_start=staging.body_start(demo_file),
         encoding=table.encoding,
         columns=columns,
+        layout=layout,
         workers=workers,
     )
     assert chunks is not None
-    assert _comparable(chunks) == alone
-    assert alone[3] == 3 and {e[0] for e in alone[1]} == {11, 901, 1502}
+    assert _comparable(chunks, layout) == alone
+    assert alone[3] == 4 and {e[0] for e in alone[1]} == {11, 901, 1502, 1800}
 
 
 def test_files_with_quotes_or_bare_carriage_returns_are_not_split(tmp_path):
@@ -86,12 +109,12 @@ def test_a_large_file_is_loaded_through_workers_all_or_nothing(demo_file, monkey
     monkeypatch.setattr(staging, "parallel_chunks", lambda *a, **k: used.append(1) or real(*a, **k))
     with pytest.raises(ImportFailed) as refused:
         load_extract(str(demo_file), extract_date=DAY)
-    assert sorted({e.line for e in refused.value.errors}) == [11, 901, 1502]
+    assert sorted({e.line for e in refused.value.errors}) == [11, 901, 1502, 1800]
     assert Resident.objects.count() == 0
     result = load_extract(str(demo_file), extract_date=DAY, skip_invalid=True)
-    assert used == [1, 1]
-    assert (result.rows_read, result.invalid, result.inserted) == (2000, 3, 1997)
-    assert Resident.objects.count() == 1997
+    assert used == [1, 1] and result.first_load
+    assert (result.rows_read, result.invalid, result.inserted) == (2000, 4, 1996)
+    assert Resident.objects.count() == 1996
 
 
 @pytest.mark.django_db(transaction=True)
@@ -129,12 +152,12 @@ def test_where_forking_is_refused_the_file_is_read_in_process(demo_file, monkeyp
     monkeypatch.setattr(staging, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", refuse)
     result = load_extract(str(demo_file), extract_date=DAY, skip_invalid=True)
-    assert (result.rows_read, result.invalid, result.inserted) == (2000, 3, 1997)
+    assert (result.rows_read, result.invalid, result.inserted) == (2000, 4, 1996)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_that_fails_refuses_the_file_in_chinese_and_writes_nothing(demo_file, monkeypatch):
-    def broken(rows, columns):
+    def broken(rows, columns, layout):
         raise MemoryError("out of memory in the worker")
         yield  # a generator, like stage_chunks
 
@@ -144,3 +167,61 @@ def test_a_worker_that_fails_refuses_the_file_in_chinese_and_writes_nothing(demo
         load_extract(str(demo_file), extract_date=DAY, skip_invalid=True)
     assert "导入进程意外中止" in str(refused.value) and refused.value.errors[0].code == "worker"
     assert Resident.objects.count() == 0
+
+
+_COMPARED = [
+    f.attname for f in Resident._meta.concrete_fields if f.attname not in ("id", "id_cipher", "updated_at")
+]
+
+
+def _register():
+    rows = Resident.objects.order_by("id_index").values_list("id_cipher", *_COMPARED)
+    return [(crypto.decrypt(bytes(cipher)), *rest) for cipher, *rest in rows]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_load_from_a_file_equals_the_staged_load(tmp_path):
+    town = AdminArea.objects.towns().order_by("code").first()
+    for n in (1, 2):
+        AdminArea.objects.create(
+            code=town.code[:9] + f"{n:03d}", name=f"社区{n}", level="community", parent=town
+        )
+    path = tmp_path / "extract.csv"
+    demo.write_csv(path, residents=600)  # towns, communities, other districts, deaths, moves, flags
+    direct = load_extract(str(path), extract_date=DAY, source="公安\t一")
+    assert direct.first_load and direct.inserted == 600
+    loaded = _register()
+    Resident.objects.all().delete()
+    with open(path, "rb") as stream:  # a stream cannot be read twice: it always goes through the stage
+        staged = load_extract(stream, extract_date=DAY, source="公安\t一")
+    assert not staged.first_load and staged.inserted == 600
+    assert _register() == loaded
+    assert {r[_COMPARED.index("community_id") + 1] is None for r in loaded} == {True, False}
+    with connection.cursor() as cursor:  # one now() per import, as the merge sets it
+        cursor.execute("SELECT count(DISTINCT updated_at) FROM residents_resident")
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_load_repeating_an_id_is_read_again_through_the_stage(tmp_path, people):
+    repeated = tmp_path / "repeated.csv"
+    rows = [csv_line(n, name, g, b, code) for n, name, g, b, code in people]
+    repeated.write_bytes(extract([*rows, rows[0]]).getvalue())
+    result = load_extract(str(repeated), extract_date=DAY)
+    assert not result.first_load and (result.rows_read, result.inserted) == (4, 3)
+    assert Resident.objects.count() == 3
+
+    Resident.objects.all().delete()
+    differing = tmp_path / "differing.csv"
+    number, _name, gender, birth, code = people[0]
+    differing.write_bytes(extract([*rows, csv_line(number, "改名", gender, birth, code)]).getvalue())
+    with pytest.raises(ImportFailed) as refused:
+        load_extract(str(differing), extract_date=DAY)
+    assert [(e.line, e.code) for e in refused.value.errors] == [(2, "duplicate_id"), (5, "duplicate_id")]
+    assert Resident.objects.count() == 0
+    with connection.cursor() as cursor:
+        assert {s.kind for s in bulkload.secondary_structures(cursor, "residents_resident")} == {
+            "index",
+            "unique",
+            "foreign key",
+        }

@@ -35,10 +35,10 @@ def test_a_loaded_upload_succeeds_and_its_file_is_removed(upload):
 def test_an_unexpected_error_marks_the_batch_failed_in_chinese(upload, monkeypatch):
     batch, path = upload
 
-    def broken_merge(*args, **kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")  # stands for any error the importer does not foresee
 
-    monkeypatch.setattr(importer, "_merge", broken_merge)
+    monkeypatch.setattr(importer, "_area_levels", broken)
     with pytest.raises(RuntimeError):
         import_batch_task(batch.pk)
     batch.refresh_from_db()
