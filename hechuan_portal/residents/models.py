@@ -65,6 +65,9 @@ class Resident(models.Model):
         null=True,
         blank=True,
         related_name="community_residents",
+        # No query filters people by community (scope is by town; the service-circle counts scan
+        # the whole register): an index here was only written, never read (issue 9).
+        db_index=False,
     )
     status = models.CharField(
         _("户籍状态"), max_length=16, choices=HukouStatus.choices, default=HukouStatus.NORMAL

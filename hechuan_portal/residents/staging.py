@@ -15,7 +15,6 @@ break or comma) and no bare carriage return. Anything else is read by the parent
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import itertools
 import multiprocessing
@@ -121,24 +120,23 @@ class ToStage:
 
 class ToRegister(ToStage):
     """Rows for `residents_resident` itself: a first load skips writing every row twice. The town
-    and community are derived as the merge's SQL derives them; `stamp` is the transaction's now()."""
+    and community are derived as the merge's SQL derives them; source, extract date and updated_at
+    are the same on every row and come from column defaults the importer sets for the load."""
 
     table = "residents_resident"
-    columns = (*STAGE_COLUMNS[1:], "town_id", "community_id", "source", "extract_date", "updated_at")
+    columns = (*STAGE_COLUMNS[1:], "town_id", "community_id")
 
-    def __init__(self, levels: dict[str, str], *, source: str, extract_date: dt.date, stamp: str):
+    def __init__(self, levels: dict[str, str]):
         super().__init__(levels)
-        self._tail = f"\t{_text(source)}\t{extract_date.isoformat()}\t{stamp}"
         self._places: dict[str, str] = {}  # area code → its columns' text (a few hundred codes)
 
     def line(self, row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
         place = self._places.get(row.hukou_code)
         if place is None:
             code = row.hukou_code
-            town = rules.town_code_of(code) or "\\N"
-            community = code if self.levels.get(code) == "community" else "\\N"
-            place = f"\t{town}\t{community}{self._tail}"
-            self._places[code] = place
+            town = rules.town_code_of(code) or _NULL
+            community = code if self.levels.get(code) == "community" else _NULL
+            place = self._places[code] = f"\t{town}\t{community}"
         return _row_text(row, cipher) + place
 
 
