@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -201,10 +202,18 @@ def run() -> str:
         _truncate()
         small_import = _import(small_csv, dt.date(2026, 11, 1))
         small_match = _match_rss()
-        _truncate()
-        connection.close()
-        bare = _bare_copy(big_csv)
-        big_import = _import(big_csv, dt.date(2026, 11, 1))
+        # Two imports, each beside bare COPYs of the same file (before, between, after): this
+        # machine's speed drifts by ±20% within minutes, so a figure taken once is mostly noise.
+        bares, big_imports = [], []
+        for _attempt in range(2):
+            _truncate()
+            connection.close()
+            bares.append(_bare_copy(big_csv))
+            big_imports.append(_import(big_csv, dt.date(2026, 11, 1)))
+        bares.append(_bare_copy(big_csv))
+        bare = statistics.median(bares)
+        big_import = big_imports[-1]  # the register it left is the one the match runs on
+        import_seconds = statistics.mean(i["seconds"] for i in big_imports)
         with connection.cursor() as c:
             c.execute("VACUUM ANALYZE residents_resident")
         floor = _bare_insert_select()
@@ -216,6 +225,12 @@ def run() -> str:
         changed = _one_percent_file(big_csv, changed_csv)
         _import(changed_csv, dt.date(2026, 11, 20))
         incr, incr_counts, incr_examined = _match(force_full=False)
+        # A later full extract goes through the staging table and the merge (nothing changes here:
+        # the same file again, older than the 1% rows' newer extract).
+        reimport = _import(big_csv, dt.date(2026, 11, 1))
+
+    import_runs = ", ".join(f"{i['seconds']:.1f}" for i in big_imports)
+    bare_runs = ", ".join(f"{b:.1f}" for b in bares)
 
     def ratio(a, b):
         return f"{a / b:.2f}×" if b else "–"
@@ -223,7 +238,8 @@ def run() -> str:
     lines += [
         "| measure | figure | floor | ratio | target |",
         "|---|---|---|---|---|",
-        f"| import {big:,} rows (COPY path, encryption, checks, merge) | {big_import['seconds']:.1f} s | bare COPY {bare:.1f} s | {ratio(big_import['seconds'], bare)} | ≤ 10× |",
+        f"| import {big:,} rows into the empty register (first load: checks, encryption, COPY, index builds), mean of 2 runs ({import_runs} s) | {import_seconds:.1f} s | bare COPY {bare:.1f} s (median of {bare_runs} s) | {ratio(import_seconds, bare)} | ≤ 10× |",
+        f"| re-import of the same {big:,} rows (staging table and merge; nothing changes) | {reimport['seconds']:.1f} s | bare COPY {bare:.1f} s | {ratio(reimport['seconds'], bare)} | |",
         f"| first full match (creates {first_counts.get('granted', 0):,} grants, {first_counts.get('lines_added', 0):,} lines; {first_examined:,} examined) | {first:.2f} s | bare INSERT…SELECT {floor:.2f} s | {ratio(first, floor)} | ≤ 5× |",
         f"| full re-match, nothing changed ({full_examined:,} examined) | {full:.2f} s | bare INSERT…SELECT {floor:.2f} s | {ratio(full, floor)} | ≤ 5× |",
         f"| nightly run after 1% changed ({changed:,} rows re-imported, {incr_examined:,} examined, {incr_counts.get('terminate', 0)} terminated) | {incr:.2f} s | full re-match {full:.2f} s | {ratio(incr, full)} | ≤ 0.25× |",

@@ -3,11 +3,12 @@
 `stage_chunks` turns (line, cells) rows into blocks of COPY text, counting the rows read and
 collecting their problems (each row's cells, and its area code against the district's areas). The
 blocks are for the staging table (`ToStage`) or, for a first load into an empty register, for
-`residents_resident` itself (`ToRegister`: the columns the merge would have set are computed here). A large plain CSV file is split at line boundaries
-into byte ranges, each read by a forked worker process running the same `stage_chunks`; the
-workers send their blocks back through pipes and the parent writes them into its one `COPY`, inside
-its transaction (the staging table is temporary, visible to that connection only). ID numbers
-never leave this machine's memory in plain text: workers send ciphertext, blind index and mask.
+`residents_resident` itself (`ToRegister`: the columns the merge would have set are computed here).
+
+A large plain CSV file is split at line boundaries into byte ranges, each read by a forked worker
+process running the same `stage_chunks`; the workers send their blocks back through pipes and the
+parent writes them into its one `COPY`, inside its transaction. ID numbers never leave this
+machine's memory in plain text: workers send ciphertext, blind index and mask.
 
 Splitting needs a file whose records are exactly its lines: no quote character (so no quoted line
 break or comma) and no bare carriage return. Anything else is read by the parent alone.
