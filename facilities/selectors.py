@@ -186,19 +186,29 @@ def facility_stats(qs: QuerySet[Facility]) -> dict:
     )
 
 
+# The page is chosen over narrow rows (id, distance, count) and only its rows are then joined to
+# their columns and town name: carrying every candidate's wide row (≈ 200 within 2 km) through the
+# window, the sort and a per-row town look-up cost 0.45 ms of a 3 ms query (EXPLAIN ANALYZE, 5,000
+# facilities; issue 9).
 _PUBLIC_NEAR_SQL = """
+WITH page AS (
+    SELECT f.id, ST_Distance(f.location, p.g) AS d, COUNT(*) OVER () AS total
+      FROM facilities_facility f
+     CROSS JOIN (SELECT ST_SetSRID(ST_MakePoint(%(lng)s, %(lat)s), 4326)::geography AS g) p
+     WHERE f.status IN ('operating', 'suspended')
+       AND ST_DWithin(f.location, p.g, %(radius)s)
+       AND (%(kinds)s::text[] IS NULL OR f.kind = ANY(%(kinds)s::text[]))
+     ORDER BY d, f.id
+     LIMIT %(limit)s OFFSET %(offset)s
+)
 SELECT f.id, f.name, f.kind, f.canteen_subtype, f.town_id, t.name, f.address,
        ST_X(f.location::geometry), ST_Y(f.location::geometry), f.phone, f.opening_hours, f.services,
        f.beds_total, f.beds_occupied, f.places_total, f.places_occupied, f.status, f.is_demo,
-       ST_Distance(f.location, p.g) AS d, COUNT(*) OVER () AS total
-  FROM facilities_facility f
+       page.d, page.total
+  FROM page
+  JOIN facilities_facility f ON f.id = page.id
   JOIN areas_adminarea t ON t.code = f.town_id
- CROSS JOIN (SELECT ST_SetSRID(ST_MakePoint(%(lng)s, %(lat)s), 4326)::geography AS g) p
- WHERE f.status IN ('operating', 'suspended')
-   AND ST_DWithin(f.location, p.g, %(radius)s)
-   AND (%(kinds)s::text[] IS NULL OR f.kind = ANY(%(kinds)s::text[]))
- ORDER BY d, f.id
- LIMIT %(limit)s OFFSET %(offset)s
+ ORDER BY page.d, page.id
 """
 _PUBLIC_NEAR_KEYS = (
     "id", "name", "kind", "canteen_subtype", "town_id", "town__name", "address", "lng", "lat", "phone",
