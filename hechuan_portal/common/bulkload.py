@@ -9,6 +9,8 @@ replayed verbatim, so the table ends exactly as its migrations left it.
 Everything runs in the caller's transaction: a failure rolls the DDL back with the data. The DDL
 takes an ACCESS EXCLUSIVE lock on the table until commit, so readers wait for the load to finish —
 callers use this only for loads that at least double the table (a first load), not for updates.
+Dropping a foreign key also takes that lock on the table it references (PostgreSQL drops the
+constraint's triggers there): measured, a reader of the referenced table waits until commit.
 """
 
 from __future__ import annotations
@@ -59,9 +61,12 @@ _REBUILD_ORDER = {"unique": 0, "index": 1, "foreign key": 2}
 
 
 @contextmanager
-def structures_set_aside(cursor, table: str, *, maintenance_work_mem: str = "256MB"):
-    """Drop `table`'s secondary indexes and constraints, run the block, then re-create them."""
-    saved = secondary_structures(cursor, table)
+def structures_set_aside(cursor, table: str, *, kinds=None, maintenance_work_mem: str = "256MB"):
+    """Drop `table`'s secondary indexes and constraints, run the block, then re-create them.
+    `kinds` limits this to some kinds ("index", "unique", "foreign key"). Dropping a foreign key
+    locks the table it references (ACCESS EXCLUSIVE, until commit: even its readers wait), so
+    only a load nobody else can be using should set foreign keys aside."""
+    saved = [s for s in secondary_structures(cursor, table) if kinds is None or s.kind in kinds]
     quote = connection.ops.quote_name
     # Deferred foreign-key checks queued earlier in this transaction (seed_demo creates areas
     # first) would block the DDL ("pending trigger events"): run them now, defer again after.

@@ -229,3 +229,27 @@ def test_a_first_load_repeating_an_id_is_read_again_through_the_stage(tmp_path, 
             "unique",
             "foreign key",
         }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_foreign_keys_are_set_aside_only_for_a_load_into_an_empty_register(tmp_path, people, monkeypatch):
+    # Dropping a foreign key locks the areas table (every page reads it) until commit: only the
+    # district's first load, into an empty register, may do that.
+    seen = []
+    real = bulkload.structures_set_aside
+
+    def spy(cursor, table, **kwargs):
+        seen.append(kwargs.get("kinds"))
+        return real(cursor, table, **kwargs)
+
+    monkeypatch.setattr(bulkload, "structures_set_aside", spy)
+    first = tmp_path / "first.csv"
+    rows = [csv_line(n, name, g, b, code) for n, name, g, b, code in people]
+    first.write_bytes(extract(rows[:1]).getvalue())
+    assert load_extract(str(first), extract_date=DAY).first_load
+    assert seen == [None]  # everything set aside, foreign keys included
+    more = tmp_path / "more.csv"
+    more.write_bytes(extract(rows).getvalue())  # three people: more than doubles the register of one
+    result = load_extract(str(more), extract_date=DAY)
+    assert not result.first_load and result.inserted == 2
+    assert seen == [None, ("index", "unique")]
