@@ -189,6 +189,13 @@ def _playwright():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         yield pw
+        # The connections the test opened while the loop ran belong to this context only: close
+        # them here, or they outlive the test and the test database cannot be dropped at the end.
+        from django.db import connections
+
+        for conn in connections.all(initialized_only=True):
+            if not conn.in_atomic_block:
+                conn.close()
 
 
 @pytest.fixture
