@@ -212,6 +212,8 @@ def _first_load(
             with _constant_columns(cursor, source=source, extract_date=extract_date):
                 read, invalid = _stream(cursor, source_file, table, columns, layout, errors, on_progress)
             result.timings["stream"] = time.perf_counter() - clock
+            if invalid and not skip_invalid and _repeats_an_id(cursor):
+                raise _RepeatedIds  # the refusal's report must name the repeated IDs' lines too
             _settle(result, errors, read, invalid, skip_invalid=skip_invalid)
             clock = time.perf_counter()
     except IntegrityError as exc:
@@ -221,6 +223,11 @@ def _first_load(
     result.inserted, result.first_load = read - invalid, True
     cursor.execute(f"ANALYZE residents_resident ({', '.join(_PLANNED_COLUMNS)})")
     result.timings["indexes"] = time.perf_counter() - clock
+
+
+def _repeats_an_id(cursor) -> bool:
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM residents_resident GROUP BY id_index HAVING count(*) > 1)")
+    return cursor.fetchone()[0]
 
 
 def _bulk_checks(cursor) -> list[rules.RowError]:

@@ -223,6 +223,19 @@ def test_a_first_load_repeating_an_id_is_read_again_through_the_stage(tmp_path, 
         load_extract(str(differing), extract_date=DAY)
     assert [(e.line, e.code) for e in refused.value.errors] == [(2, "duplicate_id"), (5, "duplicate_id")]
     assert Resident.objects.count() == 0
+    # With a bad row as well, the refusal still names the repeated ID's lines (one report).
+    differing.write_bytes(
+        extract(
+            [*rows, csv_line(number, "改名", gender, birth, code), csv_line("123", "坏", "男", birth)]
+        ).getvalue()
+    )
+    with pytest.raises(ImportFailed) as refused:
+        load_extract(str(differing), extract_date=DAY)
+    assert [(e.line, e.code) for e in refused.value.errors] == [
+        (2, "duplicate_id"),
+        (5, "duplicate_id"),
+        (6, "id_format"),
+    ]
     with connection.cursor() as cursor:
         assert {s.kind for s in bulkload.secondary_structures(cursor, "residents_resident")} == {
             "index",
