@@ -28,6 +28,7 @@ from typing import IO
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common import bulkload
 from hechuan_portal.common.tabular import TableError, open_table
 
@@ -163,12 +164,10 @@ def _settle(result: ImportResult, errors: list, read: int, invalid: int, *, skip
         raise ImportFailed(_("文件中没有数据行"), [], rows_read=0)
 
 
-def _area_levels(cursor) -> dict[str, str]:
+def _area_levels() -> dict[str, str]:
     """The district's area codes and their levels, for the per-row area check (a few hundred)."""
-    cursor.execute(
-        "SELECT code, level FROM areas_adminarea WHERE code LIKE %s", [rules.DISTRICT_PREFIX + "%"]
-    )
-    return dict(cursor.fetchall())
+    areas = AdminArea.objects.filter(code__startswith=rules.DISTRICT_PREFIX)
+    return dict(areas.values_list("code", "level"))
 
 
 class _RepeatedIds(Exception):
@@ -194,8 +193,8 @@ def _constant_columns(cursor, *, source: str, extract_date: dt.date):
 
 
 def _first_load(
-    cursor, source_file, table, columns, levels, result, *, extract_date, source, skip_invalid, on_progress
-):
+    cursor, source_file, table, columns, levels, *, extract_date, source, skip_invalid, on_progress
+) -> ImportResult:
     """An empty register: COPY the rows straight into it, its secondary indexes and foreign keys set
     aside, instead of staging them and copying them again. The unique index on the blind index is
     rebuilt first: if it fails, the file repeats an ID and `_RepeatedIds` is raised.
@@ -204,6 +203,7 @@ def _first_load(
     measured) but locks the areas table until commit: pages that read areas wait for the district's
     first load (≈ 40 s at 1.5 million), which therefore belongs before go-live or in a quiet hour
     (docs/allowance.md). Later imports never take that lock."""
+    result = ImportResult()
     layout = staging.ToRegister(levels)
     errors: list[rules.RowError] = []
     try:
@@ -223,6 +223,7 @@ def _first_load(
     result.inserted, result.first_load = read - invalid, True
     cursor.execute(f"ANALYZE residents_resident ({', '.join(_PLANNED_COLUMNS)})")
     result.timings["indexes"] = time.perf_counter() - clock
+    return result
 
 
 def _repeats_an_id(cursor) -> bool:
@@ -373,54 +374,55 @@ def load_extract(
     except (TableError, rules.HeaderError) as exc:
         raise ImportFailed(str(exc), [rules.RowError(1, "", "header", str(exc))]) from None
 
-    result = ImportResult()
+    options = {
+        "extract_date": extract_date,
+        "source": source,
+        "skip_invalid": skip_invalid,
+        "on_progress": on_progress,
+    }
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             # One import at a time: the merge's update-then-insert relies on it.
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
-            levels = _area_levels(cursor)
+            levels = _area_levels()
             if isinstance(source_file, str | Path) and _register_is_empty(cursor):
-                options = {"extract_date": extract_date, "source": source, "skip_invalid": skip_invalid}
                 try:
                     with transaction.atomic():  # a savepoint: a file repeating an ID is read again
-                        _first_load(
-                            cursor,
-                            source_file,
-                            table,
-                            columns,
-                            levels,
-                            result,
-                            on_progress=on_progress,
-                            **options,
-                        )
-                    return result
+                        return _first_load(cursor, source_file, table, columns, levels, **options)
                 except _RepeatedIds:
                     _close(table)
-                    table, result = open_table(source_file), ImportResult()
-            _create_stage(cursor)
-            clock = time.perf_counter()
-            errors: list[rules.RowError] = []
-            read, invalid = _stream(
-                cursor, source_file, table, columns, staging.ToStage(levels), errors, on_progress
-            )
-            result.timings["stream"] = time.perf_counter() - clock
-            clock = time.perf_counter()
-            # Statistics for the checks' and the merge's joins only (a full ANALYZE costs 3×).
-            cursor.execute("ANALYZE residents_stage (id_index, hukou_code)")
-            bulk = _bulk_checks(cursor)
-            result.timings["checks"] = time.perf_counter() - clock
-            bad_lines = sorted({e.line for e in bulk})
-            errors.extend(bulk)
-            _settle(result, errors, read, invalid + len(bad_lines), skip_invalid=skip_invalid)
-            if bad_lines:
-                cursor.execute("DELETE FROM residents_stage WHERE line = ANY(%s)", [bad_lines])
-            clock = time.perf_counter()
-            result.inserted, result.updated, result.unchanged = _merge(
-                cursor, staged=read - result.invalid, extract_date=extract_date, source=source
-            )
-            result.timings["merge"] = time.perf_counter() - clock
+                    table = open_table(source_file)
+            return _staged_load(cursor, source_file, table, columns, levels, **options)
     finally:
         _close(table)
+
+
+def _staged_load(
+    cursor, source_file, table, columns, levels, *, extract_date, source, skip_invalid, on_progress
+) -> ImportResult:
+    """Every import but a first: the rows go into the staging table, are checked across the file,
+    and are merged into the register."""
+    result = ImportResult()
+    _create_stage(cursor)
+    clock = time.perf_counter()
+    errors: list[rules.RowError] = []
+    read, invalid = _stream(cursor, source_file, table, columns, staging.ToStage(levels), errors, on_progress)
+    result.timings["stream"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    # Statistics for the checks' and the merge's joins only (a full ANALYZE costs 3×).
+    cursor.execute("ANALYZE residents_stage (id_index, hukou_code)")
+    bulk = _bulk_checks(cursor)
+    result.timings["checks"] = time.perf_counter() - clock
+    bad_lines = sorted({e.line for e in bulk})
+    errors.extend(bulk)
+    _settle(result, errors, read, invalid + len(bad_lines), skip_invalid=skip_invalid)
+    if bad_lines:
+        cursor.execute("DELETE FROM residents_stage WHERE line = ANY(%s)", [bad_lines])
+    clock = time.perf_counter()
+    result.inserted, result.updated, result.unchanged = _merge(
+        cursor, staged=read - result.invalid, extract_date=extract_date, source=source
+    )
+    result.timings["merge"] = time.perf_counter() - clock
     return result
 
 

@@ -118,6 +118,14 @@ def residents_import(
         )
         exc.batch = batch
         raise
+    except Exception:
+        # Anything unforeseen (a lost connection, a missing file): the load rolled back, so the
+        # batch says so instead of staying "running" for good; the caller sees the error.
+        batch.status = ImportStatus.FAILED
+        batch.message = _("导入时发生系统错误，未导入任何数据，请重新上传；如再次失败请联系管理员")
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["status", "message", "finished_at"])
+        raise
     batch.status = ImportStatus.SUCCEEDED
     batch.rows_read, batch.rows_invalid = result.rows_read, result.invalid
     batch.inserted, batch.updated, batch.unchanged = result.inserted, result.updated, result.unchanged

@@ -175,3 +175,11 @@ def test_command_exit_codes_and_report(people, tmp_path, capsys):
     call_command("import_residents", str(good), "--extract-date", "2026-11-01", "--source", "公安")
     assert "新增 0，更新 3" in capsys.readouterr().out  # same date, new source → updated
     assert ImportBatch.objects.filter(status="succeeded").count() == 2
+
+
+def test_command_with_a_missing_file_leaves_no_batch_running(tmp_path):
+    with pytest.raises(CommandError, match="文件不存在"):
+        call_command("import_residents", str(tmp_path / "missing.csv"), "--extract-date", "2026-11-01")
+    batch = ImportBatch.objects.get()
+    assert batch.status == "failed" and "未导入任何数据" in batch.message
+    assert not Resident.objects.exists()

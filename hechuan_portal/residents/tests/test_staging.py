@@ -35,8 +35,7 @@ def _comparable(chunks, layout):
 
 
 def _levels():
-    with connection.cursor() as cursor:
-        return _area_levels(cursor)
+    return _area_levels()
 
 
 def _layouts():
