@@ -36,6 +36,10 @@ FINDING_TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("returned", "escalate"): ("escalated", frozenset({"system"})),
 }
 FINDING_ACTIONS = frozenset(action for _, action in FINDING_TRANSITIONS)
+# Who may accept or return submitted evidence (the review).
+REVIEWERS = frozenset().union(
+    *(who for (_, a), (_, who) in FINDING_TRANSITIONS.items() if a in {"accept", "return"})
+)
 # Actions that must say why (a return without a reason leaves the operator guessing).
 REASON_REQUIRED = frozenset({"return"})
 

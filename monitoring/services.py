@@ -213,9 +213,7 @@ def inspection_record(
     inspection = (
         Inspection.objects.select_for_update().select_related("facility", "template").get(pk=inspection.pk)
     )
-    if not can_record_inspection(user, inspection):
-        raise MonitoringError("not_allowed")
-    rules.transition(rules.INSPECTION_TRANSITIONS, inspection.status, "record", {"inspector"})
+    ensure_may_record(inspection, user)
     items = {i.pk: i for i in inspection.template.items.all()}
     by_item = {a.item_id: a for a in answers if a.item_id in items}
     if set(by_item) != set(items) or any(a.answer not in Answer.values for a in by_item.values()):
@@ -365,15 +363,38 @@ def _locked(finding: Finding) -> Finding:
     return Finding.objects.select_for_update().select_related("facility", "inspection").get(pk=finding.pk)
 
 
+# The rule checks below come first in the API views too, before the body is read: someone who may
+# not act learns nothing from a validation error (SECURITY.md). The services repeat them under lock.
+
+
+def ensure_may_record(inspection: Inspection, user: User) -> None:
+    """MonitoringError or TransitionError unless `user` may record `inspection` now."""
+    if not can_record_inspection(user, inspection):
+        raise MonitoringError("not_allowed")
+    rules.transition(rules.INSPECTION_TRANSITIONS, inspection.status, "record", {"inspector"})
+
+
+def ensure_may_submit(finding: Finding, user: User) -> set[str]:
+    """TransitionError unless `user` may submit evidence for `finding` now; returns their actors."""
+    actors = finding_actors(user, finding)
+    rules.finding_transition(finding.status, "submit", actors)
+    return actors
+
+
+def ensure_may_review(finding: Finding, user: User) -> None:
+    """MonitoringError unless `user` is among those who accept or return evidence."""
+    if not finding_actors(user, finding) & rules.REVIEWERS:
+        raise MonitoringError("not_allowed")
+
+
 @transaction.atomic
 def finding_submit_evidence(
     *, finding: Finding, user: User, files: list, note: str = "", request: HttpRequest | None = None
 ) -> Finding:
     """The operator uploads evidence of the fix (at least one file) and sends it for acceptance."""
     finding = _locked(finding)
-    actors = finding_actors(user, finding)
     # Check the move before writing any file: a refused submit stores nothing.
-    rules.finding_transition(finding.status, "submit", actors)
+    actors = ensure_may_submit(finding, user)
     if not files:
         raise MonitoringError("evidence_required", field="files")
     rows = []

@@ -759,11 +759,13 @@ API.update(
             Case(API_IN_B, kwargs=api_obj("monitoring", "b", "inspection")),
         ],
         ("/api/v1/monitoring/inspections/{id}/record/", "post"): [
-            # The body is checked before the inspector rule: an operator's empty body is a 400.
+            # The inspector rule before the body: an operator is refused (403) whatever it sends;
+            # those who may record get the empty body's 400.
             Case(
                 {
                     **API_IN_A,
-                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 400),
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_a"), 400),
+                    "operator": 403,
                 },
                 data={},
                 kwargs=api_obj("monitoring", "a", "inspection"),
@@ -779,33 +781,38 @@ API.update(
             Case(API_IN_A, kwargs=api_obj("monitoring", "a", "finding")),
             Case(API_IN_B, kwargs=api_obj("monitoring", "b", "finding")),
         ],
-        # Evidence is uploaded as multipart: a JSON body is refused (415) in scope, 404 outside.
+        # Only the facility's operator submits evidence (403 for everyone else in scope, 404
+        # outside); evidence is multipart, so the operator's JSON body is then refused (415).
         ("/api/v1/monitoring/findings/{id}/submit/", "post"): [
             Case(
                 {
                     **API_IN_A,
-                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 415),
+                    **dict.fromkeys(("district_admin", "district_staff", "officer_a"), 403),
+                    "operator": 415,
                 },
                 data={},
                 kwargs=api_obj("monitoring", "a", "finding"),
             ),
             Case(
-                {**API_IN_B, **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 415)},
+                {**API_IN_B, **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 403)},
                 data={},
                 kwargs=api_obj("monitoring", "b", "finding"),
             ),
         ],
+        # Reviewers (district staff, or the finding's drawn inspectors) get the empty body's 400;
+        # the operator and an undrawn town officer are refused (403) before the body is read.
         ("/api/v1/monitoring/findings/{id}/review/", "post"): [
             Case(
                 {
                     **API_IN_A,
-                    **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 400),
+                    **dict.fromkeys(("district_admin", "district_staff"), 400),
+                    **dict.fromkeys(("officer_a", "operator"), 403),
                 },
                 data={},
                 kwargs=api_obj("monitoring", "a", "finding"),
             ),
             Case(
-                {**API_IN_B, **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 400)},
+                {**API_IN_B, **dict.fromkeys(("district_admin", "district_staff"), 400), "officer_b": 403},
                 data={},
                 kwargs=api_obj("monitoring", "b", "finding"),
             ),

@@ -135,6 +135,10 @@ class InspectionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         inspection = self.get_object()
+        try:
+            services.ensure_may_record(inspection, request.user)  # the rule before the body
+        except (MonitoringError, TransitionError) as exc:
+            return _refuse(exc)
         inp = RecordInputSerializer(data=request.data)
         inp.is_valid(raise_exception=True)
         d = inp.validated_data
@@ -174,6 +178,10 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def submit(self, request, pk=None):
         finding = self.get_object()
+        try:
+            services.ensure_may_submit(finding, request.user)  # the rule before the body
+        except TransitionError as exc:
+            return _refuse(exc)
         inp = SubmitInputSerializer(
             data={"files": request.FILES.getlist("files"), "note": request.data.get("note", "")}
         )
@@ -194,6 +202,10 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
     def review(self, request, pk=None):
         finding = self.get_object()
+        try:
+            services.ensure_may_review(finding, request.user)  # the rule before the body
+        except MonitoringError as exc:
+            return _refuse(exc)
         inp = ReviewInputSerializer(data=request.data)
         inp.is_valid(raise_exception=True)
         try:
