@@ -101,11 +101,6 @@ def _row_text(row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
     )
 
 
-def stage_line(row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
-    """One staging-table line in COPY text format."""
-    return f"{row.line}\t{_row_text(row, cipher)}"
-
-
 class ToStage:
     """Rows for the staging table, which the checks and the merge read (every import but a first)."""
 
@@ -116,7 +111,8 @@ class ToStage:
         self.levels = levels  # the district's area codes → level, for the area check
 
     def line(self, row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
-        return stage_line(row, cipher)
+        """One staging-table line in COPY text format: the file's line number, then the row."""
+        return f"{row.line}\t{_row_text(row, cipher)}"
 
 
 class ToRegister(ToStage):
