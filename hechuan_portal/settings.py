@@ -152,7 +152,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Signed in, and not an auditor (they read the audit log only): auditors get 403 everywhere in
+    # the API except the views that opt out (auth/me; the public facility and area views).
+    "DEFAULT_PERMISSION_CLASSES": ["hechuan_portal.accounts.permissions.IsAuthenticatedNotAuditor"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,

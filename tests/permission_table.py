@@ -53,6 +53,9 @@ class Case:
 PUBLIC = expect(200)
 LOGIN_REQUIRED = expect(200, anonymous=302)
 API_LOGIN_REQUIRED = expect(200, anonymous=401)
+# The API refuses auditors outright (they read the audit log only): 403 before any record is looked
+# up (`IsAuthenticatedNotAuditor`, the default permission). `auth/me` and the public views are open.
+API_LIST = expect(200, anonymous=401, auditor=403)
 AUDITOR_ONLY = expect(403, anonymous=302, auditor=200)
 # The Django admin: only staff accounts get in (district administrators, provisioned with is_staff);
 # everyone else is sent to the login. What a staff account then sees depends on its model permissions.
@@ -94,7 +97,7 @@ URLS: dict[str, Case | list[Case]] = {
     "admin:*": Case(ADMIN),
     "admin/*": Case(ADMIN),
     # API pages outside the schema.
-    "api-root": Case(API_LOGIN_REQUIRED),
+    "api-root": Case(API_LIST),
     "api-schema": Case(PUBLIC),
     "api-swagger": Case(PUBLIC),
 }
@@ -152,9 +155,9 @@ GET_405 = expect(405, anonymous=302)
 # A form posted back to its page: redirected (302) in scope, 404 out of it.
 POSTED_A = expect(302, officer_b=404, auditor=403)
 POSTED_B = expect(302, officer_a=404, operator=404, auditor=403)  # POST-only views behind login_required
-# The API: anonymous 401; lists are filtered by scope (an auditor's scope is empty).
-API_IN_A = expect(200, anonymous=401, officer_b=404, auditor=404)
-API_IN_B = expect(200, anonymous=401, officer_a=404, operator=404, auditor=404)
+# The API: anonymous 401, auditors 403; out of scope 404.
+API_IN_A = expect(200, anonymous=401, officer_b=404, auditor=403)
+API_IN_B = expect(200, anonymous=401, officer_a=404, operator=404, auditor=403)
 
 # --- facilities ---
 SUSPEND = {"status": "suspended", "reason": "矩阵检查"}  # a real change: refused ones must not happen
@@ -306,15 +309,16 @@ URLS.update(
 )
 
 
-# The allowance API: runs and payment-roll totals, district roles only (others get an empty list).
-DISTRICT_API_DETAIL = expect(404, anonymous=401, district_admin=200, district_staff=200)
+# The allowance API: runs and payment-roll totals, district roles only (officers and operators get
+# an empty list; auditors are refused).
+DISTRICT_API_DETAIL = expect(404, anonymous=401, district_admin=200, district_staff=200, auditor=403)
 API.update(
     {
-        ("/api/v1/subsidies/runs/", "get"): Case(API_LOGIN_REQUIRED),
+        ("/api/v1/subsidies/runs/", "get"): Case(API_LIST),
         ("/api/v1/subsidies/runs/{id}/", "get"): Case(
             DISTRICT_API_DETAIL, kwargs=lambda w: {"id": w["subsidies"]["run"].pk}
         ),
-        ("/api/v1/subsidies/payroll-periods/", "get"): Case(API_LOGIN_REQUIRED),
+        ("/api/v1/subsidies/payroll-periods/", "get"): Case(API_LIST),
         ("/api/v1/subsidies/payroll-periods/{id}/", "get"): Case(
             DISTRICT_API_DETAIL, kwargs=lambda w: {"id": w["subsidies"]["period"].pk}
         ),
@@ -428,10 +432,9 @@ def api_obj(*path: str) -> Callable[[dict], dict[str, Any]]:
     return lambda world: {"id": obj(*path)(world)["pk"]}
 
 
-API_LIST = expect(200, anonymous=401)
 API_CREATE_400 = expect(400, anonymous=401, auditor=403)  # an empty body: refused before any write
-API_SCREENING_A = expect(200, anonymous=401, officer_a=404, officer_b=404, auditor=404)
-API_SCREENING_B = expect(200, anonymous=401, officer_a=404, officer_b=404, operator=404, auditor=404)
+API_SCREENING_A = expect(200, anonymous=401, officer_a=404, officer_b=404, auditor=403)
+API_SCREENING_B = expect(200, anonymous=401, officer_a=404, officer_b=404, operator=404, auditor=403)
 URLS.update(
     {
         "childcare:overview": Case(STAFF_PAGE),
@@ -490,7 +493,6 @@ API.update(
             Case(
                 {
                     **API_IN_A,
-                    "auditor": 403,
                     **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 400),
                 },
                 data={"capacity": -1},
@@ -499,7 +501,6 @@ API.update(
             Case(
                 {
                     **API_IN_B,
-                    "auditor": 403,
                     **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 400),
                 },
                 data={"capacity": -1},
@@ -522,14 +523,13 @@ API.update(
             Case(
                 {
                     **API_IN_A,
-                    "auditor": 403,
                     **dict.fromkeys(("district_staff", "officer_a", "operator"), 409),
                 },
                 data={},
                 kwargs=api_obj("childcare", "a", "enrolment"),
             ),
             Case(
-                {**API_IN_B, "auditor": 403, **dict.fromkeys(("district_staff", "officer_b"), 409)},
+                {**API_IN_B, **dict.fromkeys(("district_staff", "officer_b"), 409)},
                 data={},
                 kwargs=api_obj("childcare", "b", "enrolment"),
             ),
@@ -544,7 +544,6 @@ API.update(
             Case(
                 {
                     **API_IN_A,
-                    "auditor": 403,
                     **dict.fromkeys(("district_admin", "district_staff", "officer_a", "operator"), 409),
                 },
                 data={},
@@ -553,7 +552,6 @@ API.update(
             Case(
                 {
                     **API_IN_B,
-                    "auditor": 403,
                     **dict.fromkeys(("district_admin", "district_staff", "officer_b"), 409),
                 },
                 data={},
@@ -569,7 +567,6 @@ API.update(
             Case(
                 {
                     **API_SCREENING_A,
-                    "auditor": 403,
                     **dict.fromkeys(("district_admin", "district_staff", "operator"), 400),
                 },
                 data={},
@@ -578,7 +575,6 @@ API.update(
             Case(
                 {
                     **API_SCREENING_B,
-                    "auditor": 403,
                     **dict.fromkeys(("district_admin", "district_staff"), 400),
                 },
                 data={},
@@ -592,8 +588,8 @@ API.update(
         ],
         # Completed today when no date is given: a real write for those in scope, refused for the rest.
         ("/api/v1/childcare/follow-ups/{id}/complete/", "post"): [
-            Case({**API_SCREENING_A, "auditor": 403}, data={}, kwargs=api_obj("childcare", "a", "follow_up")),
-            Case({**API_SCREENING_B, "auditor": 403}, data={}, kwargs=api_obj("childcare", "b", "follow_up")),
+            Case(API_SCREENING_A, data={}, kwargs=api_obj("childcare", "a", "follow_up")),
+            Case(API_SCREENING_B, data={}, kwargs=api_obj("childcare", "b", "follow_up")),
         ],
         ("/api/v1/childcare/vouchers/redeem/", "post"): Case(API_CREATE_400, data={}),
         ("/api/v1/childcare/stats/places/", "get"): Case(expect(200, anonymous=401, auditor=403)),
@@ -606,8 +602,8 @@ INSPECTOR_A = REG_A  # inspectors only: operators refused outright
 INSPECTOR_B = REG_B
 NOT_FOUND_STAFF = expect(404, anonymous=302, auditor=403)
 # Records operators never see through the API (plans, visits): their queryset is empty.
-API_TOWN_A = expect(200, anonymous=401, officer_b=404, operator=404, auditor=404)
-API_TOWN_B = expect(200, anonymous=401, officer_a=404, operator=404, auditor=404)
+API_TOWN_A = expect(200, anonymous=401, officer_b=404, operator=404, auditor=403)
+API_TOWN_B = expect(200, anonymous=401, officer_a=404, operator=404, auditor=403)
 URLS.update(
     {
         "monitoring:index": Case(STAFF_PAGE),
@@ -737,8 +733,8 @@ API.update(
         ("/api/v1/monitoring/inspections/", "get"): Case(API_LIST),
         ("/api/v1/monitoring/inspections/", "post"): [
             Case(
-                # An operator is no inspector (403); an auditor sees no facility (404).
-                expect(201, anonymous=401, officer_b=404, operator=403, auditor=404),
+                # An operator is no inspector (403); an auditor is refused by the API itself (403).
+                expect(201, anonymous=401, officer_b=404, operator=403, auditor=403),
                 data=lambda w: {
                     "facility": w["monitoring"]["a"]["facility"].pk,
                     "topic": "fire_safety",
@@ -746,7 +742,7 @@ API.update(
                 },
             ),
             Case(
-                expect(201, anonymous=401, officer_a=404, operator=404, auditor=404),
+                expect(201, anonymous=401, officer_a=404, operator=404, auditor=403),
                 data=lambda w: {
                     "facility": w["monitoring"]["b"]["facility"].pk,
                     "topic": "fire_safety",
@@ -820,7 +816,7 @@ API.update(
         ("/api/v1/monitoring/visits/", "get"): Case(API_LIST),
         ("/api/v1/monitoring/visits/", "post"): [
             Case(
-                expect(201, anonymous=401, officer_b=404, operator=404, auditor=404),
+                expect(201, anonymous=401, officer_b=404, operator=404, auditor=403),
                 data=lambda w: {
                     "resident": w["monitoring"]["a"]["resident"].pk,
                     "visited_on": "2026-11-25",
@@ -829,7 +825,7 @@ API.update(
                 },
             ),
             Case(
-                expect(201, anonymous=401, officer_a=404, operator=404, auditor=404),
+                expect(201, anonymous=401, officer_a=404, operator=404, auditor=403),
                 data=lambda w: {
                     "resident": w["monitoring"]["b"]["resident"].pk,
                     "visited_on": "2026-11-25",
@@ -874,5 +870,5 @@ URLS.update(
     }
 )
 API.update(
-    {("/api/v1/overview/indicators/", "get"): Case(expect(200, anonymous=401, operator=404, auditor=404))}
+    {("/api/v1/overview/indicators/", "get"): Case(expect(200, anonymous=401, operator=404, auditor=403))}
 )

@@ -12,23 +12,23 @@ TODAY = timezone.localdate()
 
 # Rows each role sees in each API list: one child enrolled at the operator's facility in town A
 # (eight scheduled check-ups, one recorded with a follow-up), and one more class in town B.
-# Order of the columns: district admin, district staff, officer A, officer B, operator, auditor.
+# Order of the columns: district admin, district staff, officer A, officer B, operator. Auditors get
+# no list at all (403, below).
 ROLES = [
     "admin_client_",
     "staff_client",
     "officer_a_client",
     "officer_b_client",
     "operator_client",
-    "auditor_client",
 ]
 EXPECTED = {
-    #                          admin staff  offA  offB  oper  auditor
-    "childcare/classes/": (2, 2, 1, 1, 1, 0),
-    "childcare/children/": (1, 1, 1, 0, 1, 0),
-    "childcare/enrolments/": (1, 1, 1, 0, 1, 0),
-    "childcare/waitlist/": (0, 0, 0, 0, 0, 0),
-    "childcare/checkups/": (8, 8, 0, 0, 8, 0),  # screening: no town officers
-    "childcare/follow-ups/": (1, 1, 0, 0, 1, 0),
+    #                          admin staff  offA  offB  oper
+    "childcare/classes/": (2, 2, 1, 1, 1),
+    "childcare/children/": (1, 1, 1, 0, 1),
+    "childcare/enrolments/": (1, 1, 1, 0, 1),
+    "childcare/waitlist/": (0, 0, 0, 0, 0),
+    "childcare/checkups/": (8, 8, 0, 0, 8),  # screening: no town officers
+    "childcare/follow-ups/": (1, 1, 0, 0, 1),
 }
 
 
@@ -57,6 +57,12 @@ def test_api_lists_by_role(request, world, endpoint):
 @pytest.mark.parametrize("endpoint", list(EXPECTED))
 def test_api_lists_refuse_anonymous(anon_client, endpoint, db):
     assert anon_client.get(f"/api/v1/{endpoint}").status_code == 401
+
+
+@pytest.mark.parametrize("endpoint", list(EXPECTED))
+def test_api_lists_refuse_auditors(auditor_client, world, endpoint):
+    r = auditor_client.get(f"/api/v1/{endpoint}")
+    assert (r.status_code, r.json()["code"]) == (403, "not_allowed")
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ A user re-enters their password at /accounts/reauth/; the time is stored in the 
 wrapped views for REAUTH_MAX_AGE seconds (10 minutes). Wrap every view that reveals a full ID number
 or exports personal data in bulk:
 
+    from hechuan_portal.accounts.permissions import IsAuthenticatedNotAuditor
     from hechuan_portal.accounts.reauth import reauth_required, ReauthRequiredMixin, ReauthRequired
 
     @reauth_required                       # function view
@@ -12,7 +13,7 @@ or exports personal data in bulk:
     class PayrollExportView(ReauthRequiredMixin, View): ...   # class-based view (mixin first)
 
     class ResidentViewSet(viewsets.ModelViewSet):
-        @action(detail=True, permission_classes=[IsAuthenticated, ReauthRequired])
+        @action(detail=True, permission_classes=[IsAuthenticatedNotAuditor, ReauthRequired])
         def reveal(self, request, pk=None): ...             # API: session time or X-Reauth-Password
 
 An HTML request without a fresh re-authentication is redirected to the password page and comes back;

@@ -17,7 +17,7 @@ ROLES = [
 EVERYONE = {"anon_client": 302, "auditor_client": 403}
 INSPECTORS = {"anon_client": 302, "auditor_client": 403, "operator_client": 403}
 DISTRICT = {"anon_client": 302, "auditor_client": 403, "operator_client": 403, "officer_a_client": 403}
-API = {"anon_client": 401}
+API = {"anon_client": 401, "auditor_client": 403}
 
 MATRIX = {
     "/manage/monitoring/": EVERYONE,

@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -70,6 +71,9 @@ class MeSerializer(serializers.Serializer):
 
 class MeView(APIView):
     """The authenticated user's role and area scope."""
+
+    # Any signed-in user, auditors included (the default refuses them): they must see who they are.
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):

@@ -124,9 +124,11 @@ def test_officer_api_and_export_hold_only_their_town(layout, officer_b_client):
 def test_operator_and_auditor_have_no_overview(layout, operator_client, auditor_client):
     for client in (operator_client, auditor_client):
         assert client.get("/manage/overview/elder_beds/").status_code == 404
-        assert client.get("/api/v1/overview/indicators/").status_code == 404
         assert client.get("/manage/overview/report/").status_code == 404
         assert "主要指标" not in client.get("/manage/").content.decode()
+    # The API: the operator has no overview (404); the auditor no API at all (403).
+    assert operator_client.get("/api/v1/overview/indicators/").status_code == 404
+    assert auditor_client.get("/api/v1/overview/indicators/").status_code == 403
 
 
 def test_district_report_lists_the_district_first(layout, staff_client):
