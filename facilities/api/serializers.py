@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.contrib.gis.geos import Point
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import serializers
@@ -191,6 +191,50 @@ def _display_labels(language: str | None) -> tuple[dict, dict]:
     return kinds, statuses
 
 
+@lru_cache(maxsize=8)
+def _finder_base(_script_prefix: str, _urlconf) -> str:
+    """The finder's facility URL without its id; reverse() depends on the arguments (the key)."""
+    return reverse("finder:facility", args=[0])[: -len("0/")]
+
+
+def _row_builder():
+    """The function building one public row (the same dict as FacilityPublicSerializer), from the
+    columns in selectors.public_near's order, with this request's labels and finder URL."""
+    kinds, statuses = _display_labels(get_language())
+    base = _finder_base(get_script_prefix(), get_urlconf())
+
+    def build(
+        pk, name, kind, canteen_subtype, town, town_name, address, lng, lat, phone, opening_hours,
+        services, beds_total, beds_occupied, places_total, places_occupied, status, is_demo, metres,
+    ) -> dict:  # fmt: skip
+        return {
+            "id": pk,
+            "name": name,
+            "kind": kind,
+            "kind_display": kinds.get(kind, kind),
+            "canteen_subtype": canteen_subtype,
+            "town": town,
+            "town_name": town_name,
+            "address": address,
+            "lng": round(lng, 6),
+            "lat": round(lat, 6),
+            "phone": phone,
+            "opening_hours": opening_hours,
+            "services": services,
+            "beds_total": beds_total,
+            "beds_vacant": beds_total - beds_occupied,
+            "places_total": places_total,
+            "places_vacant": places_total - places_occupied,
+            "status": status,
+            "status_display": statuses.get(status, status),
+            "is_demo": is_demo,
+            "distance_m": round(metres, 1) if metres is not None else None,
+            "public_url": f"{base}{pk}/",
+        }
+
+    return build
+
+
 def public_rows(values, *, with_distance: bool) -> list[dict]:
     """The same dicts as FacilityPublicSerializer, built straight from `.values()` rows.
 
@@ -198,40 +242,38 @@ def public_rows(values, *, with_distance: bool) -> list[dict]:
     a ModelSerializer spends most of its time building fields and model instances. A test keeps the
     two representations identical.
     """
-    kinds, statuses = _display_labels(get_language())
-    base = reverse("finder:facility", args=[0])[: -len("0/")]
+    build = _row_builder()
     rows = []
     for v in values:
-        distance = v.get("distance")
-        if "lng" in v:  # rows from selectors.public_near: coordinates and metres from SQL
-            lng, lat, metres = v["lng"], v["lat"], v["distance_m"]
-        else:
-            lng, lat = v["location"].x, v["location"].y
-            metres = distance.m if distance is not None else None
+        distance = v.get("distance") if with_distance else None
         rows.append(
-            {
-                "id": v["id"],
-                "name": v["name"],
-                "kind": v["kind"],
-                "kind_display": kinds.get(v["kind"], v["kind"]),
-                "canteen_subtype": v["canteen_subtype"],
-                "town": v["town_id"],
-                "town_name": v["town__name"],
-                "address": v["address"],
-                "lng": round(lng, 6),
-                "lat": round(lat, 6),
-                "phone": v["phone"],
-                "opening_hours": v["opening_hours"],
-                "services": v["services"],
-                "beds_total": v["beds_total"],
-                "beds_vacant": v["beds_total"] - v["beds_occupied"],
-                "places_total": v["places_total"],
-                "places_vacant": v["places_total"] - v["places_occupied"],
-                "status": v["status"],
-                "status_display": statuses.get(v["status"], v["status"]),
-                "is_demo": v["is_demo"],
-                "distance_m": round(metres, 1) if with_distance and metres is not None else None,
-                "public_url": f"{base}{v['id']}/",
-            }
+            build(
+                v["id"],
+                v["name"],
+                v["kind"],
+                v["canteen_subtype"],
+                v["town_id"],
+                v["town__name"],
+                v["address"],
+                v["location"].x,
+                v["location"].y,
+                v["phone"],
+                v["opening_hours"],
+                v["services"],
+                v["beds_total"],
+                v["beds_occupied"],
+                v["places_total"],
+                v["places_occupied"],
+                v["status"],
+                v["is_demo"],
+                distance.m if distance is not None else None,
+            )  # fmt: skip
         )
     return rows
+
+
+def near_rows(rows) -> list[dict]:
+    """public_rows for selectors.public_near's tuples, which hold the builder's arguments in order
+    and then the count: no dict per row on the way (issue 9)."""
+    build = _row_builder()
+    return [build(*row[:-1]) for row in rows]

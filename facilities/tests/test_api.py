@@ -327,3 +327,55 @@ def test_near_pages_labels_and_past_the_end(anon_client):
     assert (empty["count"], empty["results"]) == (0, [])
     english = anon_client.get(URL, {"near": "106.27,30.0", "radius": 1000}, HTTP_ACCEPT_LANGUAGE="en")
     assert english.json()["results"][0]["kind_display"] != "老年食堂"
+
+
+def test_near_radius_is_an_exact_spheroid_boundary(anon_client):
+    """Candidates come from the index's box and are kept by their one computed distance (issue 9):
+    a facility 1108.52 m north is outside 1108 m and inside 1109 m."""
+    FacilityFactory(name="北", location=pt(106.27, 30.01))
+    for radius, names in ((1108, []), (1109, ["北"])):
+        body = anon_client.get(URL, {"near": "106.27,30.0", "radius": radius}).json()
+        assert ([r["name"] for r in body["results"]], body["count"]) == (names, len(names))
+
+
+def test_near_search_is_prepared_once_per_connection(anon_client):
+    """The residents' search runs as a prepared statement: parsed and planned once per connection,
+    still logged and counted like any query (issue 9)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    FacilityFactory(location=pt(106.27, 30.0))
+    with CaptureQueriesContext(connection) as ctx:
+        for _ in range(3):
+            assert anon_client.get(URL, {"near": "106.27,30.0", "radius": 1000}).json()["count"] == 1
+    assert sum("ST_Distance(f.location, p.g)" in q["sql"] for q in ctx.captured_queries) == 3
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%%ST_Distance(f.location, p.g)%%' AND NOT from_sql"
+        )
+        runs = [row[0] for row in cursor.fetchall()]
+    assert runs and max(runs) >= 3
+
+
+@pytest.mark.parametrize(
+    ("query", "limit", "offset", "count"),
+    [
+        ("near=106.27,30.0&radius=1000", 2, 0, 5),
+        ("near=106.27,30.0&radius=1000&limit=2&offset=2", 2, 2, 5),
+        ("near=106.27,30.0&limit=2&offset=1&need=meals", 2, 1, 5),
+        ("radius=1000&offset=4&near=106.27%2C30.0&limit=2", 2, 4, 5),
+        ("near=106.27,30.0&kind=elder_canteen&limit=3&offset=9", 3, 9, 5),
+        ("near=106.27,30.0&radius=", 50, 0, 0),
+    ],
+)
+def test_near_page_links_are_the_ones_drf_writes(rf, query, limit, offset, count):
+    from rest_framework.pagination import LimitOffsetPagination
+
+    from facilities.api.views import page_links
+
+    request = rf.get(f"{URL}?{query}")
+    paginator = LimitOffsetPagination()
+    paginator.request, paginator.count, paginator.limit, paginator.offset = request, count, limit, offset
+    expected = (paginator.get_next_link(), paginator.get_previous_link())
+    assert page_links(request, limit=limit, offset=offset, count=count) == expected
