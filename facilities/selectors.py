@@ -190,10 +190,10 @@ def facility_stats(qs: QuerySet[Facility]) -> dict:
 # The page is chosen over narrow rows (id, distance, count) and only its rows are then joined to
 # their columns and town name: carrying every candidate's wide row (≈ 200 within 2 km) through the
 # window, the sort and a per-row town look-up cost 0.45 ms of a 3 ms query (EXPLAIN ANALYZE, 5,000
-# facilities; issue 9). The spheroid distance is computed once per candidate: the index's box
-# (`&&` with _ST_Expand, what ST_DWithin's support function gives the planner) picks the
-# candidates and their distance decides; ST_DWithin would compute the same distance a second time
-# (OFFSET 0 keeps the planner from pushing `d <= radius` down as a second call).
+# facilities; issue 9). Candidates are the open facilities in a longitude/latitude box holding the
+# circle (standards.near_box, index facilities_open_lnglat_gist); each one's spheroid distance is
+# computed once and decides (ST_DWithin would compute it a second time; OFFSET 0 keeps the planner
+# from pushing `d <= radius` down as a second call).
 _PUBLIC_NEAR_SQL = """
 WITH page AS (
     SELECT c.id, c.d, COUNT(*) OVER () AS total
@@ -201,7 +201,7 @@ WITH page AS (
               FROM facilities_facility f
              CROSS JOIN (SELECT ST_SetSRID(ST_MakePoint(%(lng)s, %(lat)s), 4326)::geography AS g) p
              WHERE f.status IN ('operating', 'suspended')
-               AND f.location && _ST_Expand(p.g, %(radius)s)
+               AND f.location::geometry && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)
                AND (%(kinds)s::text[] IS NULL OR f.kind = ANY(%(kinds)s::text[]))
             OFFSET 0) c
      WHERE c.d <= %(radius)s
@@ -219,17 +219,26 @@ SELECT f.id, f.name, f.kind, f.canteen_subtype, f.town_id, t.name, f.address,
 """
 
 
+def public_near_params(*, lng: float, lat: float, radius: float, kinds, limit: int, offset: int) -> dict:
+    """The parameters of _PUBLIC_NEAR_SQL, with the box around the circle."""
+    west, south, east, north = standards.near_box(lng, lat, radius)
+    return {
+        "lng": lng, "lat": lat, "radius": radius, "kinds": kinds, "limit": limit, "offset": offset,
+        "west": west, "south": south, "east": east, "north": north,
+    }  # fmt: skip
+
+
 def public_near(
     *, lng: float, lat: float, radius: float, kinds, limit: int, offset: int
 ) -> tuple[int, list[tuple]]:
     """Open facilities within `radius` metres of (lng, lat), nearest first, in one statement:
-    the GiST index picks the candidates, the spheroid distance keeps and orders them, COUNT(*)
+    a GiST index picks the candidates, the spheroid distance keeps and orders them, COUNT(*)
     OVER () counts. Prepared once per connection (planning was 0.4 ms of 1.3 ms). Returns
     (total, rows)."""
     with prepared_cursor() as cursor:
         cursor.execute(
             _PUBLIC_NEAR_SQL,
-            {"lng": lng, "lat": lat, "radius": radius, "kinds": kinds, "limit": limit, "offset": offset},
+            public_near_params(lng=lng, lat=lat, radius=radius, kinds=kinds, limit=limit, offset=offset),
         )
         rows = cursor.fetchall()
     if not rows and offset:

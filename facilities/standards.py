@@ -120,6 +120,31 @@ def parse_near(value: str) -> tuple[float, float]:
     return lng, lat
 
 
+# WGS 84, for the `near` search's box (near_box).
+WGS84_A = 6_378_137.0
+WGS84_E2 = 6.694_379_990_14e-3
+
+
+def near_box(lng: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(west, south, east, north) in degrees: a box holding every point within `radius_m` metres
+    (geodesic, WGS 84) of (lng, lat), for an index scan whose candidates the exact distance then
+    sorts out. Along any path, latitude changes at most 1/M per metre, M the meridian radius of
+    curvature, smallest at the equator (a(1−e²)); longitude at most 1/p, p = N·cos φ the radius of
+    the parallel, smallest at the box's latitude nearest a pole. A box reaching a pole or the
+    antimeridian spans every longitude. Half a metre is added against rounding."""
+    reach = radius_m + 0.5
+    dlat = math.degrees(reach / (WGS84_A * (1 - WGS84_E2)))
+    south, north = max(lat - dlat, -90.0), min(lat + dlat, 90.0)
+    polar = math.radians(max(abs(south), abs(north)))
+    parallel = WGS84_A * math.cos(polar) / math.sqrt(1 - WGS84_E2 * math.sin(polar) ** 2)
+    if parallel <= reach:
+        return -180.0, south, 180.0, north
+    dlng = math.degrees(reach / parallel)
+    if lng - dlng < -180 or lng + dlng > 180:
+        return -180.0, south, 180.0, north
+    return lng - dlng, south, lng + dlng, north
+
+
 def greedy_sites(
     uncovered: Mapping[str, int], covers: Mapping[str, Iterable[str]], k: int
 ) -> list[tuple[str, int, list[str]]]:

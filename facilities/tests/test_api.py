@@ -251,18 +251,18 @@ def test_anonymous_near_query_count_is_constant(anon_client, django_assert_num_q
 
 
 def test_near_search_can_use_the_open_facilities_gist_index():
-    """The partial index's predicate must stay implied by the search's status filter (issue 9);
-    sequential scans are switched off because a test table is small enough to scan."""
+    """The partial index's expression and predicate must match the search's box and status filter
+    (issue 9); sequential scans are switched off because a test table is small enough to scan."""
     from django.db import connection, transaction
 
     from facilities import selectors
 
-    params = {"lng": 106.27, "lat": 30.0, "radius": 2000.0, "kinds": None, "limit": 50, "offset": 0}
+    params = selectors.public_near_params(lng=106.27, lat=30.0, radius=2000.0, kinds=None, limit=50, offset=0)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + selectors._PUBLIC_NEAR_SQL, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "facilities_open_location_gist" in plan
+    assert "facilities_open_lnglat_gist" in plan
 
 
 @pytest.mark.parametrize("n", [1, 30])

@@ -98,3 +98,31 @@ def test_layer_defaults_follow_standards_section_7():
         "childcare_near": 300,
         "childcare_15min": 1000,
     }
+
+
+def test_near_box_spans_every_longitude_at_a_pole_or_across_the_antimeridian():
+    assert standards.near_box(10.0, 89.99, 5000)[0::2] == (-180.0, 180.0)
+    assert standards.near_box(179.99, 0.0, 5000)[0::2] == (-180.0, 180.0)
+    west, south, east, north = standards.near_box(106.27, 30.0, 2000)
+    assert west < 106.27 < east and south < 30.0 < north
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lng", "lat"), [(106.27, 30.0), (0.0, 0.0), (25.0, -60.0), (-70.0, 80.0)])
+@pytest.mark.parametrize("radius", [1, 2000, 50000])
+def test_near_box_holds_the_geodesic_circle_and_little_more(lng, lat, radius):
+    """Points `radius` metres away in 72 directions, computed by PostGIS on the spheroid
+    (ST_Project), all fall inside the box; the box is at most 1 % taller than the circle."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_X(p::geometry), ST_Y(p::geometry) FROM generate_series(0, 355, 5) AS az,"
+            " ST_Project(ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, radians(az)) AS p",
+            [lng, lat, radius],
+        )
+        ring = cursor.fetchall()
+    west, south, east, north = standards.near_box(lng, lat, radius)
+    assert all(west <= x <= east and south <= y <= north for x, y in ring)
+    reach = max(y for _x, y in ring) - lat
+    assert north - lat <= 1.01 * reach + 1e-5
