@@ -209,7 +209,7 @@ class Facility(models.Model):
             # selectors.public_near (the residents' `near` search): candidates are the open
             # facilities in a longitude/latitude box around the circle (standards.near_box). On
             # the planar cast, not the geography: a geography index's box is geocentric, not
-            # aligned with the circle, and gave 360 candidates for 199 within 2 km (≈ 250 here).
+            # aligned with the circle, and gave 360 candidates for 199 within 2 km (284 with this box).
             # Partial, so the scan needs no second index to filter by status (issue 9). An
             # expression, and not fields=[…] in any case: Django 5.2's PostGIS schema editor drops
             # the condition of an index on a geometry field (Django ticket #36694).

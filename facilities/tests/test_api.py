@@ -352,7 +352,7 @@ def test_near_search_is_prepared_once_per_connection(anon_client):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT generic_plans + custom_plans FROM pg_prepared_statements"
-            " WHERE statement LIKE '%%ST_Distance(f.location, p.g)%%' AND NOT from_sql"
+            " WHERE statement LIKE '%ST_Distance(f.location, p.g)%' AND NOT from_sql"
         )
         runs = [row[0] for row in cursor.fetchall()]
     assert runs and max(runs) >= 3
