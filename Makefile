@@ -24,6 +24,7 @@ check: messages
 	.venv/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/check_messages.py
+	.venv/bin/mypy $$(./scripts/mypy_targets.sh)
 
 test: check
 	$(PY) -m pytest

@@ -48,7 +48,9 @@ class User(AbstractUser):
 
     @property
     def is_district(self) -> bool:
-        return self.is_active and self.role in DISTRICT_ROLES
+        from .roles import is_district
+
+        return is_district(self)
 
 
 class AuditAction(models.TextChoices):

@@ -2,16 +2,32 @@
 
 drf-spectacular documents the success answer only; clients (and Schemathesis) also need to know that
 a protected operation may answer 401/403, one with a path parameter 404 (out of scope is 404, never
-403), and one taking input 400. All errors are JSON objects (`{"code": …, "detail": …}`, or DRF's
-field → messages map for validation errors).
+403), and one taking input 400. Every error is the one body of `hechuan_portal.api.exception_handler`,
+documented here once as the `Error` component.
 """
 
 from __future__ import annotations
 
-ERROR_SCHEMA = {
+_ITEM = {
     "type": "object",
-    "properties": {"code": {"type": "string"}, "detail": {"type": "string"}},
-    "additionalProperties": True,
+    "properties": {
+        "code": {"type": "string", "description": "稳定的错误代码 / stable error code"},
+        "detail": {"type": "string", "description": "可读的说明（按请求语言）/ message in the request's language"},
+        "field": {"type": "string", "nullable": True, "description": "出错的字段，无则为 null / the field at fault"},
+    },
+    "required": ["code", "detail", "field"],
+}
+ERROR_SCHEMA = {
+    **_ITEM,
+    "properties": {
+        **_ITEM["properties"],
+        "errors": {
+            "type": "array",
+            "items": _ITEM,
+            "description": "多个字段出错时的全部错误 / every error when several fields are at fault",
+        },
+    },
+    "example": {"code": "required", "detail": "该字段是必填项。", "field": "name"},
 }
 DESCRIPTIONS = {
     "400": "请求参数不正确",
