@@ -21,6 +21,6 @@ urlpatterns = [
     path("", include("subsidies.api.urls")),
     path("", include("childcare.api.urls")),
     path("", include("monitoring.api.urls")),
-    path("", include("hechuan_portal.overview.api.urls")),
+    path("", include("overview.api.urls")),
     path("", include(router.urls)),
 ]

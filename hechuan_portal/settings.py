@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "hechuan_portal.accounts",
     "hechuan_portal.areas",
     "hechuan_portal.residents",
-    "hechuan_portal.overview",
+    "overview",
     "facilities",
     "subsidies",
     "childcare",
@@ -345,7 +345,7 @@ _ENUMS = {
     "hechuan_portal.areas.models": ["AreaLevel"],
     "hechuan_portal.residents.models": ["Gender", "HukouStatus", "ImportStatus"],
     "hechuan_portal.accounts.models": ["Role", "AuditAction"],
-    "hechuan_portal.overview.models": ["Comparator"],
+    "overview.models": ["Comparator"],
 }
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     f"{name}Enum": f"{module}.{name}" for module, names in _ENUMS.items() for name in names

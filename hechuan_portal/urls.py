@@ -3,7 +3,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from . import views
+from overview.views import manage_home
+
 from .accounts.views import audit_search
 from .health import healthz
 
@@ -11,7 +12,7 @@ admin.site.site_header = _("合川区“一老一幼”服务管理平台")
 admin.site.site_title = _("一老一幼平台管理")
 
 manage_patterns = [
-    path("", views.manage_home, name="home"),
+    path("", manage_home, name="home"),
     path("audit/", audit_search, name="audit"),
 ]
 
@@ -26,7 +27,7 @@ urlpatterns = [
     path("manage/subsidies/", include("subsidies.urls")),
     path("manage/childcare/", include("childcare.urls")),
     path("manage/monitoring/", include("monitoring.urls")),
-    path("manage/overview/", include("hechuan_portal.overview.urls")),
+    path("manage/overview/", include("overview.urls")),
     # The admin signs in through the portal's login (lockout, second factor), never its own form.
     path(
         "admin/login/",

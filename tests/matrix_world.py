@@ -253,7 +253,7 @@ def subsidies(cast):
 
 
 def overview(cast):
-    from hechuan_portal.overview.models import MonthlyReport
+    from overview.models import MonthlyReport
 
     report = MonthlyReport(period=dt.date(2026, 10, 1))
     report.file.save("matrix-2026-10.xlsx", ContentFile(b"PK\x03\x04 matrix"), save=True)

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 
 from hechuan_portal.areas.models import DISTRICT_CODE, AdminArea
 from hechuan_portal.db_router import ReplicaRouter, replica_reads
-from hechuan_portal.overview.models import IndicatorSnapshot, IndicatorTarget, MonthlyReport
 from hechuan_portal.residents.models import Resident
+from overview.models import IndicatorSnapshot, IndicatorTarget, MonthlyReport
 
 PERIOD = dt.date(2026, 1, 1)
 
@@ -103,14 +103,14 @@ def test_replica_reads_block_and_read_your_writes_in_a_transaction(replica):
 
 @REPLICA_DB
 def test_dashboard_selector_reads_from_the_replica(replica, district_staff):
-    from hechuan_portal.overview.selectors import report_table
+    from overview.selectors import report_table
 
     _snapshot()
     with (
         CaptureQueriesContext(replica) as on_replica,
         CaptureQueriesContext(connections["default"]) as on_default,
     ):
-        table = report_table(user=district_staff, period=PERIOD, district_wide=True)
+        table = report_table(user=district_staff, period=PERIOD)
     assert [row["area"].code for row in table["rows"]] == [DISTRICT_CODE]
     assert len(on_replica) >= 2
     assert all("overview_indicatorsnapshot" not in q["sql"] for q in on_default)

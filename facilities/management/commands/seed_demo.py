@@ -40,8 +40,9 @@ class Command(BaseCommand):
         # The dashboard reads snapshots: refresh this month's so it shows the data just loaded.
         from django.utils import timezone
 
-        from hechuan_portal.overview.services import snapshot_refresh
+        from hechuan_portal.accounts.roles import SYSTEM
+        from overview.services import snapshot_refresh
 
-        rows = snapshot_refresh(period=timezone.localdate().replace(day=1))
+        rows = snapshot_refresh(period=timezone.localdate().replace(day=1), actor=SYSTEM)
         self.stdout.write(f"==> 一网统管 / overview: {rows} indicator figures")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data ready"))

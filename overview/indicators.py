@@ -1,9 +1,16 @@
-"""Indicator definitions. Each compute is one aggregate query grouped by town (never a loop)."""
+"""The dashboard's indicators: a plain tuple, `INDICATORS`, in the order the pages show them.
+
+Each indicator's `compute(period)` returns {town_code: (numerator, denominator | None)} for the month
+starting on `period`, in one aggregate query grouped by town (never a loop). The district figure is
+Σnumerator / Σdenominator, so it is always consistent with the towns. Stock indicators (beds, places)
+read the current state; flow indicators (inspections, visits, payments) read the month.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
@@ -13,16 +20,27 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import BED_KINDS, CHILDCARE_KINDS, CommunityCoverage, Facility, FacilityStatus
-from hechuan_portal.accounts.scope import SYSTEM
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.months import month_end
 from hechuan_portal.residents.models import HukouStatus, Resident
 from monitoring import selectors as monitoring_selectors
 from monitoring.models import Finding, FindingStatus, Inspection, InspectionStatus
 from subsidies.models import AllowanceGrant, GrantStatus, PaymentLine
 
-from . import rules
-from .registry import Indicator, Parts, register
+Parts = dict[str, tuple[Decimal, Decimal | None]]
 
-ZERO = Decimal(0)
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str
+    unit: str
+    group: str
+    compute: Callable[[dt.date], Parts]
+    scale: int = 1
+    has_denominator: bool = False
+    drill: Callable[[str], str] | None = None  # town code → URL of the records behind the figure
+    help_text: str = ""
 
 
 def _list_url(name: str, **params) -> Callable[[str], str]:
@@ -121,77 +139,6 @@ def inclusive_share(period: dt.date) -> Parts:
     return _pairs(rows, "inclusive", "total")
 
 
-register(
-    Indicator(
-        code="facilities_operating",
-        label=_("运营中的服务设施"),
-        unit=_("个"),
-        group="facilities",
-        compute=facilities_operating,
-        drill=_facility_list_url(status="operating"),
-    )
-)
-register(
-    Indicator(
-        code="elder_beds",
-        label=_("养老床位"),
-        unit=_("张"),
-        group="elder",
-        compute=elder_beds,
-        drill=_facility_list_url(status="operating"),
-    )
-)
-register(
-    Indicator(
-        code="bed_occupancy",
-        label=_("床位利用率"),
-        unit="%",
-        group="elder",
-        compute=bed_occupancy,
-        scale=100,
-        has_denominator=True,
-        drill=_facility_list_url(status="operating"),
-        help_text=_("已用床位 ÷ 床位总数（运营中的养老机构、区域养老服务中心、日间照料中心）"),
-    )
-)
-register(
-    Indicator(
-        code="nursing_bed_share",
-        label=_("护理型床位占比"),
-        unit="%",
-        group="elder",
-        compute=nursing_bed_share,
-        scale=100,
-        has_denominator=True,
-        drill=_facility_list_url(status="operating"),
-    )
-)
-register(
-    Indicator(
-        code="places_per_1000",
-        label=_("每千人口托位数"),
-        unit=_("个"),
-        group="child",
-        compute=places_per_1000,
-        scale=1000,
-        has_denominator=True,
-        drill=_facility_list_url(status="operating"),
-        help_text=_("托位总数 ÷ 户籍人口 × 1000"),
-    )
-)
-register(
-    Indicator(
-        code="inclusive_share",
-        label=_("普惠托位占比"),
-        unit="%",
-        group="child",
-        compute=inclusive_share,
-        scale=100,
-        has_denominator=True,
-        drill=_facility_list_url(status="operating"),
-    )
-)
-
 
 def _coverage(layer_code: str) -> Callable[[dt.date], Parts]:
     """People living in communities within the layer's radius ÷ all people (latest coverage run)."""
@@ -228,7 +175,7 @@ def allowance_cost(period: dt.date) -> Parts:
 
 def inspections_done(period: dt.date) -> Parts:
     """Inspections completed ÷ inspections due in the month (cancelled ones excluded)."""
-    end = rules.month_end(period)
+    end = month_end(period)
     rows = (
         Inspection.objects.filter(due_on__gte=period, due_on__lte=end)
         .exclude(status=InspectionStatus.CANCELLED)
@@ -261,7 +208,66 @@ def visit_rate(period: dt.date) -> Parts:
     return {t.town_code: (Decimal(t.visited), Decimal(t.covered)) for t in towns}
 
 
-register(
+# The dashboard, the report and the API show the indicators in this order.
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        code="facilities_operating",
+        label=_("运营中的服务设施"),
+        unit=_("个"),
+        group="facilities",
+        compute=facilities_operating,
+        drill=_facility_list_url(status="operating"),
+    ),
+    Indicator(
+        code="elder_beds",
+        label=_("养老床位"),
+        unit=_("张"),
+        group="elder",
+        compute=elder_beds,
+        drill=_facility_list_url(status="operating"),
+    ),
+    Indicator(
+        code="bed_occupancy",
+        label=_("床位利用率"),
+        unit="%",
+        group="elder",
+        compute=bed_occupancy,
+        scale=100,
+        has_denominator=True,
+        drill=_facility_list_url(status="operating"),
+        help_text=_("已用床位 ÷ 床位总数（运营中的养老机构、区域养老服务中心、日间照料中心）"),
+    ),
+    Indicator(
+        code="nursing_bed_share",
+        label=_("护理型床位占比"),
+        unit="%",
+        group="elder",
+        compute=nursing_bed_share,
+        scale=100,
+        has_denominator=True,
+        drill=_facility_list_url(status="operating"),
+    ),
+    Indicator(
+        code="places_per_1000",
+        label=_("每千人口托位数"),
+        unit=_("个"),
+        group="child",
+        compute=places_per_1000,
+        scale=1000,
+        has_denominator=True,
+        drill=_facility_list_url(status="operating"),
+        help_text=_("托位总数 ÷ 户籍人口 × 1000"),
+    ),
+    Indicator(
+        code="inclusive_share",
+        label=_("普惠托位占比"),
+        unit="%",
+        group="child",
+        compute=inclusive_share,
+        scale=100,
+        has_denominator=True,
+        drill=_facility_list_url(status="operating"),
+    ),
     Indicator(
         code="elder_coverage",
         label=_("15分钟养老服务圈覆盖率"),
@@ -272,9 +278,7 @@ register(
         has_denominator=True,
         drill=_list_url("facilities:coverage", layer="elder_home_care"),
         help_text=_("居住在社区居家养老服务设施步行半径内的60岁及以上老年人 ÷ 全部60岁及以上老年人"),
-    )
-)
-register(
+    ),
     Indicator(
         code="toddler_coverage",
         label=_("15分钟婴幼儿服务圈覆盖率"),
@@ -285,9 +289,7 @@ register(
         has_denominator=True,
         drill=_list_url("facilities:coverage", layer="childcare_15min"),
         help_text=_("居住在托育设施步行半径内的0–3岁婴幼儿 ÷ 全部0–3岁婴幼儿"),
-    )
-)
-register(
+    ),
     Indicator(
         code="allowance_recipients",
         label=_("高龄津贴享受人数"),
@@ -295,9 +297,7 @@ register(
         group="allowance",
         compute=allowance_recipients,
         drill=_list_url("subsidies:dashboard"),
-    )
-)
-register(
+    ),
     Indicator(
         code="allowance_cost",
         label=_("本月高龄津贴发放金额"),
@@ -305,9 +305,7 @@ register(
         group="allowance",
         compute=allowance_cost,
         drill=_list_url("subsidies:payroll"),
-    )
-)
-register(
+    ),
     Indicator(
         code="inspections_done",
         label=_("本月检查完成率"),
@@ -318,9 +316,7 @@ register(
         has_denominator=True,
         drill=_list_url("monitoring:inspection_list"),
         help_text=_("本月已完成检查 ÷ 本月计划检查（不含已取消）"),
-    )
-)
-register(
+    ),
     Indicator(
         code="findings_open",
         label=_("未销号问题"),
@@ -328,9 +324,7 @@ register(
         group="monitoring",
         compute=findings_open,
         drill=_list_url("monitoring:finding_list"),
-    )
-)
-register(
+    ),
     Indicator(
         code="findings_overdue",
         label=_("逾期未整改问题"),
@@ -338,9 +332,7 @@ register(
         group="monitoring",
         compute=findings_overdue,
         drill=_list_url("monitoring:finding_list"),
-    )
-)
-register(
+    ),
     Indicator(
         code="visit_rate",
         label=_("特殊困难老年人月探访率"),
@@ -350,5 +342,11 @@ register(
         scale=100,
         has_denominator=True,
         drill=_list_url("monitoring:visit_rates"),
-    )
+    ),
 )
+
+_BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
+
+
+def by_code(code: str) -> Indicator | None:
+    return _BY_CODE.get(code)

@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OverviewConfig(AppConfig):
-    name = "hechuan_portal.overview"
+    name = "overview"
     label = "overview"
     verbose_name = _("一网统管")

@@ -1,4 +1,8 @@
-"""Reads of the overview. A fixed handful of queries whatever the size of the district's data."""
+"""Reads of the overview. A fixed handful of queries whatever the size of the district's data.
+
+Selectors never write: the view that finds this month's snapshot missing calls
+`services.snapshot_ensure` first.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +10,33 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.utils import timezone
-
-from hechuan_portal.accounts.scope import is_district, scope_for
+from hechuan_portal.accounts.roles import is_district, require
 from hechuan_portal.areas.models import DISTRICT_CODE, AdminArea
+from hechuan_portal.common.months import previous_months
 from hechuan_portal.db_router import reads_from_replica
 
-from . import rules
+from . import access, rules
+from .indicators import INDICATORS, Indicator
 from .models import IndicatorSnapshot, IndicatorTarget
-from .registry import Indicator, indicators
 
 TREND_MONTHS = 12
 
 
-def overview_area_for(user) -> str:
-    """The area whose figures a user sees: the district for district roles, the officer's town."""
-    if is_district(user):
-        return DISTRICT_CODE
-    scope = scope_for(user)
-    if scope.town_code:
-        return scope.town_code
-    raise PermissionDenied
+def overview_area(user: Any) -> str:
+    """The area whose figures a user sees: the district for district roles, the officer's town.
+
+    Callers ask `access.can_view` first; anyone else is refused here too.
+    """
+    require(access.can_view, user)
+    # can_view admits district roles and town officers only: an officer's area is their town.
+    return DISTRICT_CODE if is_district(user) else str(user.area_id)
 
 
-def visible_area_codes(user) -> list[str] | None:
+def visible_area_codes(user: Any) -> list[str] | None:
     """None = every area; otherwise the one town an officer may see."""
-    area = overview_area_for(user)
+    area = overview_area(user)
     return None if area == DISTRICT_CODE else [area]
 
 
@@ -52,7 +55,7 @@ def _targets() -> dict[str, IndicatorTarget]:
     return {t.indicator: t for t in IndicatorTarget.objects.all()}
 
 
-def _status(value, target: IndicatorTarget | None) -> str:
+def _status(value: Decimal | None, target: IndicatorTarget | None) -> str:
     if target is None:
         return rules.NONE
     return rules.traffic_light(
@@ -60,25 +63,11 @@ def _status(value, target: IndicatorTarget | None) -> str:
     )
 
 
-def ensure_snapshot(period: dt.date) -> None:
-    """First load of the current month with no snapshot yet computes it once (later: the nightly task).
-
-    A past month without a snapshot stays empty: today's figures must never be filed under it.
-    """
-    if period != rules.month_start(timezone.localdate()):
-        return
-    if not IndicatorSnapshot.objects.filter(period=period).exists():
-        from .services import snapshot_refresh
-
-        snapshot_refresh(period=period)
-
-
 @reads_from_replica
-def dashboard(*, user, period: dt.date) -> dict:
+def dashboard(*, user: Any, period: dt.date) -> dict:
     """Headline figures with their 12-month trend for the user's area."""
-    area_code = overview_area_for(user)
-    ensure_snapshot(period)
-    months = rules.previous_months(period, TREND_MONTHS)
+    area_code = overview_area(user)
+    months = previous_months(period, TREND_MONTHS)
     rows = IndicatorSnapshot.objects.filter(area_id=area_code, period__in=months).only(
         "period", "indicator", "value", "numerator", "denominator"
     )
@@ -87,7 +76,7 @@ def dashboard(*, user, period: dt.date) -> dict:
         by_indicator[row.indicator][row.period] = row
     targets = _targets()
     figures = []
-    for ind in indicators():
+    for ind in INDICATORS:
         history = by_indicator.get(ind.code, {})
         current = history.get(period)
         value = current.value if current else None
@@ -113,10 +102,9 @@ def dashboard(*, user, period: dt.date) -> dict:
 
 
 @reads_from_replica
-def indicator_by_town(*, user, indicator: Indicator, period: dt.date) -> dict:
+def indicator_by_town(*, user: Any, indicator: Indicator, period: dt.date) -> dict:
     """One indicator for every town the user may see (district roles: all 30 and the district)."""
     codes = visible_area_codes(user)
-    ensure_snapshot(period)
     qs = IndicatorSnapshot.objects.filter(period=period, indicator=indicator.code).select_related("area")
     if codes is not None:
         qs = qs.filter(area_id__in=codes)
@@ -139,11 +127,9 @@ def indicator_by_town(*, user, indicator: Indicator, period: dt.date) -> dict:
 
 
 @reads_from_replica
-def town_trend(*, user, indicator: Indicator, town_code: str, period: dt.date) -> dict:
-    codes = visible_area_codes(user)
-    if codes is not None and town_code not in codes:
-        raise PermissionDenied
-    months = rules.previous_months(period, TREND_MONTHS)
+def town_trend(*, user: Any, indicator: Indicator, town_code: str, period: dt.date) -> dict:
+    require(access.can_view_town, user, town_code)
+    months = previous_months(period, TREND_MONTHS)
     rows = {
         r.period: r
         for r in IndicatorSnapshot.objects.filter(
@@ -164,10 +150,9 @@ def town_trend(*, user, indicator: Indicator, town_code: str, period: dt.date) -
 
 
 @reads_from_replica
-def report_table(*, user, period: dt.date, district_wide: bool = False) -> dict:
+def report_table(*, user: Any, period: dt.date) -> dict:
     """Every indicator by town for `period` (the monthly report), limited to the user's scope."""
-    codes = None if district_wide else visible_area_codes(user)
-    ensure_snapshot(period)
+    codes = visible_area_codes(user)
     qs = IndicatorSnapshot.objects.filter(period=period)
     if codes is not None:
         qs = qs.filter(area_id__in=codes)
@@ -176,7 +161,7 @@ def report_table(*, user, period: dt.date, district_wide: bool = False) -> dict:
         values[row.area_id][row.indicator] = row.value
     area_qs = AdminArea.objects.filter(code__in=list(values)).order_by("code").only("code", "name", "level")
     targets = _targets()
-    inds = indicators()
+    inds = INDICATORS
     rows = [
         {
             "area": a,

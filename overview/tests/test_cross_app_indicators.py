@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from conftest import TOWN_A, TOWN_B
 from facilities.models import CommunityCoverage, ServiceLayer
-from hechuan_portal.overview.models import IndicatorSnapshot
-from hechuan_portal.overview.services import snapshot_refresh
+from hechuan_portal.accounts.roles import SYSTEM
 from monitoring.models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -20,6 +19,8 @@ from monitoring.models import (
     WelfareVisit,
 )
 from monitoring.tests.factories import FacilityFactory, ResidentFactory, community
+from overview.models import IndicatorSnapshot
+from overview.services import snapshot_refresh
 from subsidies.models import AllowanceGrant, GrantStatus, PaymentLine, PayrollPeriod
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_coverage_counts_people_in_covered_communities():
     a1, a2 = community("500117001001", "甲社区"), community("500117001002", "乙社区")
     CommunityCoverage.objects.create(community=a1, town_id=TOWN_A, layer=layer, covered=True, people=300, distance_m=420, computed_at=now)
     CommunityCoverage.objects.create(community=a2, town_id=TOWN_A, layer=layer, covered=False, people=100, distance_m=2400, computed_at=now)
-    snapshot_refresh(period=PERIOD)
+    snapshot_refresh(period=PERIOD, actor=SYSTEM)
     assert values(TOWN_A)["elder_coverage"] == D("75.00")  # 300 of 400 elders
     assert values(TOWN_A)["toddler_coverage"] is None  # no childcare layer rows: undefined, not 0
 
@@ -57,7 +58,7 @@ def test_allowance_recipients_and_cost():
                                         (people[2], "100.00", "normal", PERIOD)]:
         PaymentLine.objects.create(period=roll, resident=person, town_id=person.town_id, month=month,
                                    tier_code="80-89", tier_label="80–89岁", amount=D(amount), kind=kind)
-    snapshot_refresh(period=PERIOD)
+    snapshot_refresh(period=PERIOD, actor=SYSTEM)
     assert values(TOWN_A)["allowance_recipients"] == D("1.00")
     assert values(TOWN_A)["allowance_cost"] == D("100.00")
     assert values("500117000000")["allowance_cost"] == D("200.00")
@@ -79,7 +80,7 @@ def test_inspections_done_and_findings():
     Finding.objects.create(inspection=done, facility=home, item=items[2], description="已整改", severity="minor",
                            deadline=TODAY - dt.timedelta(days=5), status=FindingStatus.CLOSED,
                            closed_at=timezone.now())
-    snapshot_refresh(period=PERIOD)
+    snapshot_refresh(period=PERIOD, actor=SYSTEM)
     a = values(TOWN_A)
     assert a["inspections_done"] == D("50.00")  # 1 of 2 (the cancelled one does not count)
     assert a["findings_open"] == D("2.00")
@@ -92,5 +93,5 @@ def test_visit_rate_uses_monitorings_rule(officer_a):
     for person in alone[:3]:
         WelfareVisit.objects.create(resident=person, town_id=TOWN_A, visited_on=PERIOD, method="home",
                                     condition="stable", next_due_on=PERIOD + dt.timedelta(days=30), visitor=officer_a)
-    snapshot_refresh(period=PERIOD)
+    snapshot_refresh(period=PERIOD, actor=SYSTEM)
     assert values(TOWN_A)["visit_rate"] == D("75.00")

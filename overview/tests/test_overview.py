@@ -10,11 +10,12 @@ from openpyxl import load_workbook
 from conftest import TOWN_A, TOWN_B
 from facilities.models import Facility, FacilityKind, FacilityStatus
 from hechuan_portal.accounts.models import AuditAction, AuditEvent
+from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.areas.models import DISTRICT_CODE
 from hechuan_portal.common import crypto, idcard
-from hechuan_portal.overview.models import IndicatorSnapshot
-from hechuan_portal.overview.services import snapshot_refresh
 from hechuan_portal.residents.models import Resident
+from overview.models import IndicatorSnapshot
+from overview.services import snapshot_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def values(area):
 
 
 def test_indicators_on_a_hand_made_layout(layout):
-    snapshot_refresh(period=PERIOD)
+    snapshot_refresh(period=PERIOD, actor=SYSTEM)
     a, b, district = values(TOWN_A), values(TOWN_B), values(DISTRICT_CODE)
     assert a["facilities_operating"] == D("3.00") and b["facilities_operating"] == D("1.00")
     assert district["facilities_operating"] == D("4.00")
@@ -82,15 +83,15 @@ def test_indicators_on_a_hand_made_layout(layout):
 
 
 def test_snapshot_is_idempotent(layout):
-    first = snapshot_refresh(period=PERIOD)
+    first = snapshot_refresh(period=PERIOD, actor=SYSTEM)
     rows = IndicatorSnapshot.objects.count()
-    second = snapshot_refresh(period=PERIOD)
+    second = snapshot_refresh(period=PERIOD, actor=SYSTEM)
     assert first == second == rows == IndicatorSnapshot.objects.count()
     assert rows % 31 == 0  # every indicator for 30 towns and the district
 
 
 def test_snapshot_task_runs_through_celery_eagerly(layout, settings):
-    from hechuan_portal.overview.tasks import snapshot_current_month
+    from overview.tasks import snapshot_current_month
 
     assert snapshot_current_month.apply().get() == IndicatorSnapshot.objects.filter(period=PERIOD).count()
 
@@ -143,22 +144,22 @@ def test_past_month_without_snapshot_is_not_filled_with_todays_figures(layout, s
 
 def test_dashboard_query_count_does_not_grow_with_facilities(staff_client, django_assert_max_num_queries):
     facility("一号", TOWN_A, FacilityKind.DAY_CARE, beds_total=10)
-    snapshot_refresh(period=PERIOD)
+    snapshot_refresh(period=PERIOD, actor=SYSTEM)
     with django_assert_max_num_queries(20) as small:
         staff_client.get("/manage/")
     for i in range(60):
         facility(f"多{i}", TOWN_A if i % 2 else TOWN_B, FacilityKind.DAY_CARE, beds_total=10)
-    snapshot_refresh(period=PERIOD)
+    snapshot_refresh(period=PERIOD, actor=SYSTEM)
     with django_assert_max_num_queries(len(small.captured_queries)):
         staff_client.get("/manage/")
 
 
 def test_monthly_report_task_keeps_the_file(layout, settings, tmp_path):
-    from hechuan_portal.overview.models import MonthlyReport
-    from hechuan_portal.overview.tasks import generate_monthly_report
+    from overview.models import MonthlyReport
+    from overview.tasks import generate_monthly_report
 
     settings.MEDIA_ROOT = tmp_path
-    snapshot_refresh(period=PERIOD)
+    snapshot_refresh(period=PERIOD, actor=SYSTEM)
     name = generate_monthly_report.apply(args=[f"{PERIOD:%Y-%m}"]).get()
     report = MonthlyReport.objects.get(period=PERIOD)
     assert report.file.name == name

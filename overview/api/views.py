@@ -1,13 +1,15 @@
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import rules, selectors
+from hechuan_portal.common.errors import not_found
+from hechuan_portal.common.months import month_start, parse_month
+
+from .. import access, selectors
+from ..services import snapshot_ensure
 
 
 class IndicatorRowSerializer(serializers.Serializer):
@@ -28,13 +30,12 @@ class IndicatorListView(APIView):
         responses=IndicatorRowSerializer(many=True),
     )
     def get(self, request):
-        period = rules.parse_period(
-            request.query_params.get("period"), default=rules.month_start(timezone.localdate())
-        )
-        try:
-            table = selectors.report_table(user=request.user, period=period)
-        except PermissionDenied:
-            raise NotFound from None
+        # Operators have no overview: for them it does not exist (404, as on the pages).
+        if not access.can_view(request.user):
+            raise not_found()
+        period = parse_month(request.query_params.get("period")) or month_start(timezone.localdate())
+        snapshot_ensure(period=period, actor=request.user)
+        table = selectors.report_table(user=request.user, period=period)
         rows = [
             {
                 "indicator": ind.code,

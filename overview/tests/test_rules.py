@@ -1,7 +1,8 @@
 import datetime as dt
 from decimal import Decimal as D
 
-from hechuan_portal.overview import rules
+from hechuan_portal.common import months
+from overview import rules
 
 
 def test_indicator_value_count_and_ratio():
@@ -27,7 +28,7 @@ def test_traffic_light_at_most():
 
 
 def test_previous_months_cross_the_year():
-    assert rules.previous_months(dt.date(2026, 2, 1), 4) == [
+    assert months.previous_months(dt.date(2026, 2, 1), 4) == [
         dt.date(2025, 11, 1),
         dt.date(2025, 12, 1),
         dt.date(2026, 1, 1),
@@ -35,8 +36,9 @@ def test_previous_months_cross_the_year():
     ]
 
 
-def test_month_end_and_parse_period():
-    assert rules.month_end(dt.date(2028, 2, 1)) == dt.date(2028, 2, 29)
-    assert rules.month_end(dt.date(2026, 12, 1)) == dt.date(2026, 12, 31)
-    assert rules.parse_period("2026-07", default=dt.date(2000, 1, 1)) == dt.date(2026, 7, 1)
-    assert rules.parse_period("x", default=dt.date(2000, 1, 1)) == dt.date(2000, 1, 1)
+def test_month_end_and_parse_month():
+    assert months.month_end(dt.date(2028, 2, 1)) == dt.date(2028, 2, 29)
+    assert months.month_end(dt.date(2026, 12, 1)) == dt.date(2026, 12, 31)
+    assert months.parse_month("2026-07") == dt.date(2026, 7, 1)
+    assert months.parse_month("x") is None
+    assert months.parse_month("2026-13") is None
