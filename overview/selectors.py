@@ -51,6 +51,10 @@ class Figure:
     trend: list[tuple[str, float | None]] = field(default_factory=list)
 
 
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _targets() -> dict[str, IndicatorTarget]:
     return {t.indicator: t for t in IndicatorTarget.objects.all()}
 
@@ -88,13 +92,7 @@ def dashboard(*, user: Any, period: dt.date) -> dict:
                 denominator=current.denominator if current else None,
                 status=_status(value, targets.get(ind.code)),
                 target=targets.get(ind.code),
-                trend=[
-                    (
-                        f"{m:%Y-%m}",
-                        float(history[m].value) if m in history and history[m].value is not None else None,
-                    )
-                    for m in months
-                ],
+                trend=[(f"{m:%Y-%m}", _float(history[m].value if m in history else None)) for m in months],
             )
         )
     area = AdminArea.objects.only("code", "name").get(code=area_code)
@@ -162,7 +160,7 @@ def report_table(*, user: Any, period: dt.date) -> dict:
     area_qs = AdminArea.objects.filter(code__in=list(values)).order_by("code").only("code", "name", "level")
     targets = _targets()
     inds = INDICATORS
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "area": a,
             "cells": [

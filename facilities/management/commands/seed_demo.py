@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 # Called in this order (BRIEF): each app's `demo.seed(*, residents, stdout)`, where the module exists.
 DEMO_MODULES = [
+    "hechuan_portal.areas.demo",
     "facilities.demo",
     "hechuan_portal.residents.demo",
     "subsidies.demo",

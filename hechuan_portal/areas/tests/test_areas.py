@@ -129,3 +129,64 @@ def test_areas_api_lists_towns(client):
         "centroid": None,
         "is_synthetic": False,
     }
+
+
+def test_reference_file_is_what_migrate_loads():
+    """fixtures/areas.json is the one source: the database after migrate holds exactly its areas."""
+    from hechuan_portal.areas.reference import read_reference
+
+    areas = read_reference()
+    assert len(areas) == 31
+    assert {(a.code, a.name, a.level, a.parent) for a in areas} == set(
+        AdminArea.objects.values_list("code", "name", "level", "parent_id")
+    )
+
+
+def test_load_reference_restores_a_renamed_town_and_keeps_its_centroid():
+    from django.contrib.gis.geos import Point
+
+    from hechuan_portal.accounts.roles import SYSTEM
+    from hechuan_portal.areas.services import areas_load_reference
+
+    AdminArea.objects.filter(code="500117126000").update(name="改名", centroid=Point(106.3, 30.1, srid=4326))
+    assert areas_load_reference(actor=SYSTEM) == 31
+    town = AdminArea.objects.get(code="500117126000")
+    assert town.name == "双槐镇" and town.centroid.coords == (106.3, 30.1)
+    assert AdminArea.objects.count() == 31
+
+
+def test_boundary_import_is_for_district_admins_only(tmp_path, officer_a, district_staff):
+    from hechuan_portal.areas.services import boundaries_import
+    from hechuan_portal.common.errors import PortalError
+
+    path = _write(
+        tmp_path,
+        [{"type": "Feature", "properties": {"code": "500117001000"}, "geometry": _square(106.26, 29.98)}],
+    )
+    for user in (officer_a, district_staff):
+        with pytest.raises(PortalError) as exc:
+            boundaries_import(path=path, actor=user)
+        assert (exc.value.code, exc.value.status) == ("not_allowed", 403)
+    assert AdminArea.objects.get(code="500117001000").boundary is None
+
+
+def test_bad_boundary_file_error_lists_each_problem_by_code(tmp_path):
+    from hechuan_portal.accounts.roles import SYSTEM
+    from hechuan_portal.areas.error_codes import ErrorCode
+    from hechuan_portal.areas.services import boundaries_import
+    from hechuan_portal.common.errors import PortalError
+
+    path = _write(
+        tmp_path,
+        [
+            {"type": "Feature", "properties": {"code": "110105000000"}, "geometry": _square(116.4, 39.9)},
+            {"type": "Feature", "properties": {"code": "500117099000"}, "geometry": _square(106.3, 30.0)},
+        ],
+    )
+    with pytest.raises(PortalError) as exc:
+        boundaries_import(path=path, actor=SYSTEM)
+    assert exc.value.code == ErrorCode.FILE_INVALID and exc.value.params["count"] == 2
+    assert exc.value.detail.splitlines()[1:] == [
+        "第 1 个要素：区划代码“110105000000”无效，应为合川区的 12 位代码",
+        "第 2 个要素：镇街 500117099000 不在区划表中",
+    ]
