@@ -45,7 +45,3 @@ def audit_record(
         changes=changes or {},
     )
 
-
-def audit_bulk(events: list[AuditEvent]) -> None:
-    """Append many audit rows in one statement (list views of personal data, exports)."""
-    AuditEvent.objects.bulk_create(events)
