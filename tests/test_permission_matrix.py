@@ -3,7 +3,8 @@
 Endpoints come from the URL resolver and from the OpenAPI schema, so a new endpoint without an entry
 in `tests/permission_table.py` fails `test_every_endpoint_is_declared` (its message prints what each
 role got, as an entry to review). For each declared case and role the test asserts the exact status;
-a refused write must leave every table as it was; anonymous answers must carry no personal fields.
+a refused write must leave every table as it was; anonymous answers must carry no personal fields;
+every 4xx answer of the API has the one error body (`tests/error_body.py`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from conftest import TOWN_A, TOWN_B, _client_for, make_user
 from hechuan_portal.accounts.models import Role
 
 from . import permission_table as table
+from .error_body import response_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -278,6 +280,11 @@ def run_case(case: table.Case, route: str, clients: dict[str, Client], world: di
             problems.append(
                 f"{case.method.upper()} {path} as {role}: got {response.status_code}, expected {expected}"
             )
+        if path.startswith("/api/") and 400 <= response.status_code < 500:
+            problems += [
+                f"{case.method.upper()} {path} as {role}: {response.status_code} error body {problem}"
+                for problem in response_problems(response)
+            ]
         if not safe and response.status_code >= 400 and _table_counts() != before:
             problems.append(
                 f"{case.method.upper()} {path} as {role}: refused ({response.status_code}) but data changed"

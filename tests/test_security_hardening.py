@@ -167,4 +167,7 @@ def test_500_on_the_api_is_json_without_a_stack_trace(settings):
         assert "secret detail" not in response.content.decode()
     boom = client.get("/api/t/boom/")
     assert boom.status_code == 500
-    assert boom.json() == {"code": "server_error", "detail": "服务器内部错误，请稍后重试或联系管理员。"}
+    assert boom.json() == {"code": "server_error", "detail": "服务器内部错误，请稍后重试或联系管理员。", "field": None}
+    missing = client.get("/api/v1/no-such/")
+    assert missing.status_code == 404
+    assert missing.json() == {"code": "not_found", "detail": "未找到。", "field": None}
