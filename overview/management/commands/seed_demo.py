@@ -1,7 +1,15 @@
+"""`seed_demo`: the demo data of every app. It lives in the overview, the top floor, because it calls
+every app's `demo.seed` and then the services that summarise them (service circle, dashboard)."""
+
 import importlib
 import importlib.util
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from facilities.services import coverage_refresh
+from hechuan_portal.accounts.roles import SYSTEM
+from overview.services import snapshot_refresh
 
 # Called in this order (BRIEF): each app's `demo.seed(*, residents, stdout)`, where the module exists.
 DEMO_MODULES = [
@@ -34,16 +42,9 @@ class Command(BaseCommand):
             self.stdout.write(f"==> {name}")
             module.seed(residents=residents, stdout=self.stdout)
         # The service circle counts the demo residents too, so it is computed after every seed.
-        from facilities.services import coverage_refresh
-
         run = coverage_refresh()
         self.stdout.write(f"==> 15分钟服务圈 / service circle: {run.communities} communities")
         # The dashboard reads snapshots: refresh this month's so it shows the data just loaded.
-        from django.utils import timezone
-
-        from hechuan_portal.accounts.roles import SYSTEM
-        from overview.services import snapshot_refresh
-
         rows = snapshot_refresh(period=timezone.localdate().replace(day=1), actor=SYSTEM)
         self.stdout.write(f"==> 一网统管 / overview: {rows} indicator figures")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data ready"))
