@@ -165,3 +165,31 @@ def test_monthly_report_task_keeps_the_file(layout, settings, tmp_path):
     assert report.file.name == name
     rows = list(load_workbook(report.file.path).active.iter_rows(min_row=3, values_only=True))
     assert len(rows) == 31 and rows[0][0] == DISTRICT_CODE
+
+
+def test_indicators_are_a_plain_tuple_with_unique_codes():
+    from overview.indicators import INDICATORS, by_code
+
+    codes = [i.code for i in INDICATORS]
+    assert len(codes) == len(set(codes)) == 14
+    assert by_code("visit_rate") is INDICATORS[-1] and by_code("nothing") is None
+
+
+def test_selectors_never_write_the_view_builds_the_missing_snapshot(layout, district_staff, staff_client):
+    from overview import selectors
+
+    data = selectors.dashboard(user=district_staff, period=PERIOD)
+    assert not IndicatorSnapshot.objects.exists()
+    assert all(f.value is None for f in data["figures"])
+    staff_client.get("/manage/")
+    assert IndicatorSnapshot.objects.filter(period=PERIOD).count() == 14 * 31
+
+
+def test_only_district_roles_and_system_refresh_the_snapshot(layout, officer_a, district_staff):
+    from hechuan_portal.common.errors import PortalError
+
+    with pytest.raises(PortalError) as exc:
+        snapshot_refresh(period=PERIOD, actor=officer_a)
+    assert (exc.value.code, exc.value.status) == ("not_allowed", 403)
+    assert not IndicatorSnapshot.objects.exists()
+    assert snapshot_refresh(period=PERIOD, actor=district_staff) == 14 * 31
