@@ -23,10 +23,11 @@ from django.db.models import (
 from django.utils import timezone
 
 from facilities.models import FacilityStatus
+from hechuan_portal.common.months import add_months, month_bounds
 from hechuan_portal.residents.models import HukouStatus, Resident
 
 from . import rules
-from .filters import FindingFilter, InspectionFilter, PlanFilter, RiskFilter, VisitFilter
+from .filters import FindingFilter, InspectionFilter, PlanFilter, RiskFilter
 from .models import (
     FacilityRisk,
     Finding,
@@ -179,10 +180,7 @@ def understaffed_facilities(*, user) -> QuerySet:
 
 def years_before(day: date, years: int) -> date:
     """The latest birth date of someone at least `years` old on `day` (29 Feb → 28 Feb)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+    return add_months(day, -12 * years)
 
 
 def _covered_q(as_of: date, cfg: dict[str, Any]) -> tuple[Q, Q, Q]:
@@ -272,7 +270,7 @@ def visit_rates(
     the month (or today, for the current month) and how many had at least one visit in it."""
     cfg = config()
     today = today or timezone.localdate()
-    start, end = rules.month_bounds(year, month)
+    start, end = month_bounds(date(year, month, 1))
     as_of = min(end - timedelta(days=1), today)
     covered, _, _ = _covered_q(as_of, cfg)
     visited = WelfareVisit.objects.filter(resident=OuterRef("pk"), visited_on__gte=start, visited_on__lt=end)
@@ -295,8 +293,3 @@ def visit_rates(
         t.covered += r.covered
         t.visited += r.visited
     return communities, list(towns.values())
-
-
-def visit_list(*, user, data=None) -> VisitFilter:
-    qs = WelfareVisit.objects.visible_to(user).select_related("resident", "town", "community", "visitor")
-    return VisitFilter(data, queryset=qs)
