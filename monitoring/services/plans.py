@@ -132,10 +132,12 @@ def plan_draw(
     users = {u.pk: u for u in pool}
     for target in result.targets:
         facility = by_pk[target["facility"]]
+        template = template_for(facility, plan.topic)
+        assert template is not None  # the population holds only kinds a template of the topic covers
         inspection = Inspection.objects.create(
             plan=plan,
             facility=facility,
-            template=template_for(facility, plan.topic),  # type: ignore[misc]  # population has one
+            template=template,
             due_on=plan.ends_on,
             is_demo=plan.is_demo,
         )

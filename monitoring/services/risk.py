@@ -54,7 +54,7 @@ def risk_refresh(
     if facility_ids is not None:
         qs = qs.filter(pk__in=facility_ids)
     recent_q = Q(findings__inspection__inspected_at__date__gte=recent)
-    qs = qs.annotate(
+    rows_in = qs.annotate(
         f_minor=Count("findings", filter=recent_q & Q(findings__severity="minor"), distinct=True),
         f_major=Count("findings", filter=recent_q & Q(findings__severity="major"), distinct=True),
         f_critical=Count("findings", filter=recent_q & Q(findings__severity="critical"), distinct=True),
@@ -81,7 +81,7 @@ def risk_refresh(
         "f_overdue",
         "last_inspected",
     )
-    facilities = list(qs)
+    facilities = list(rows_in)
     staff = _staff_counts([f["pk"] for f in facilities], today)
     now = timezone.now()
     rows = []

@@ -50,7 +50,9 @@ def staff_facility(request, pk):
         if not can_edit:
             raise PermissionDenied
         if form.is_valid():
-            services.staff_save(facility=facility, actor=request.user, data=form.cleaned_data, request=request)
+            services.staff_save(
+                facility=facility, actor=request.user, data=form.cleaned_data, request=request
+            )
             messages.success(request, _("人员资质已保存。"))
             return redirect("monitoring:staff_facility", pk=facility.pk)
     staff = StaffQualification.objects.visible_to(request.user).filter(facility=facility)
