@@ -40,6 +40,7 @@ from .models import (
     VisitMethod,
     WelfareVisit,
 )
+from .reference import load_checklists
 from .selectors import years_before
 from .standards import config
 
@@ -138,6 +139,9 @@ def _record(rng: random.Random, inspection: Inspection, user: User, when) -> Non
 def seed(*, residents: int, stdout) -> None:
     rng = random.Random(SEED)
     today = timezone.localdate()
+    # The templates come from fixtures/checklists.json (migration 0006 loads them too); a database
+    # restored from before a template was added to the file gets it here.
+    load_checklists()
     _clear()
     facilities = list(Facility.objects.filter(is_demo=True, status=FacilityStatus.OPERATING).order_by("pk"))
     if not facilities:
