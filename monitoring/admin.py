@@ -49,7 +49,7 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
     def save_as_new_version(self, request, queryset):
         for template in queryset:
             items = list(template.items.values("text", "basis", "weight", "severity"))
-            new = template_new_version(template=template, items=items, user=request.user)
+            new = template_new_version(template=template, items=items, actor=request.user)
             self.message_user(request, _("已创建 %(name)s") % {"name": str(new)})
 
 

@@ -16,11 +16,13 @@ from django.utils import timezone
 
 from facilities.models import BED_KINDS, CHILDCARE_KINDS, Facility, FacilityStatus
 from hechuan_portal.accounts.models import Role, User
+from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.areas.models import AdminArea
+from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.months import add_months, month_start
 from hechuan_portal.residents.models import HukouStatus, Resident
 
 from . import rules, services
-from .error_codes import MonitoringError
 from .models import (
     Answer,
     ElderCondition,
@@ -38,6 +40,7 @@ from .models import (
     VisitMethod,
     WelfareVisit,
 )
+from .reference import load_checklists
 from .selectors import years_before
 from .standards import config
 
@@ -122,7 +125,7 @@ def _record(rng: random.Random, inspection: Inspection, user: User, when) -> Non
     offset = 0.01 if far else 0.0004
     services.inspection_record(
         inspection=inspection,
-        user=user,
+        actor=user,
         answers=answers,
         lng=f.location.x + offset,
         lat=f.location.y,
@@ -136,6 +139,9 @@ def _record(rng: random.Random, inspection: Inspection, user: User, when) -> Non
 def seed(*, residents: int, stdout) -> None:
     rng = random.Random(SEED)
     today = timezone.localdate()
+    # The templates come from fixtures/checklists.json (migration 0006 loads them too); a database
+    # restored from before a template was added to the file gets it here.
+    load_checklists()
     _clear()
     facilities = list(Facility.objects.filter(is_demo=True, status=FacilityStatus.OPERATING).order_by("pk"))
     if not facilities:
@@ -143,7 +149,7 @@ def seed(*, residents: int, stdout) -> None:
     towns = sorted({f.town_id for f in facilities})
     lead, officers = _inspectors(towns)
     n_staff = _staff(rng, facilities, today)
-    services.risk_refresh(today=today)
+    services.risk_refresh(actor=SYSTEM, today=today)
 
     # A declared conflict: the first officer of the first town once worked at its first facility.
     if facilities and officers:
@@ -160,7 +166,7 @@ def seed(*, residents: int, stdout) -> None:
             (Topic.PRESCHOOLISATION, 20, SEED + 2),
         ):
             plan = services.plan_create(
-                user=lead,
+                actor=lead,
                 name=f"{today.year}年{Topic(topic).label}双随机抽查（演示）",
                 kind=PlanKind.RANDOM,
                 topic=topic,
@@ -173,8 +179,8 @@ def seed(*, residents: int, stdout) -> None:
                 is_demo=True,
             )
             try:
-                services.plan_draw(plan=plan, user=lead, seed=seed, inspectors=[lead, *officers])
-            except MonitoringError:
+                services.plan_draw(plan=plan, actor=lead, seed=seed, inspectors=[lead, *officers])
+            except PortalError:
                 continue
             plans += 1
             # Two thirds of each plan's targets are done, spread over the plan's first weeks.
@@ -188,8 +194,8 @@ def seed(*, residents: int, stdout) -> None:
                 _record(rng, inspection, assigned[0] if assigned else lead, when)
                 recorded += 1
         # Findings past their deadline: the operator uploaded nothing, so they go to the district list.
-        services.findings_escalate_overdue(today=today)
-        services.risk_refresh(today=today)
+        services.findings_escalate_overdue(actor=SYSTEM, today=today)
+        services.risk_refresh(actor=SYSTEM, today=today)
 
     visits = _visits(rng, lead, today)
     stdout.write(
@@ -202,8 +208,8 @@ def seed(*, residents: int, stdout) -> None:
 def _visits(rng: random.Random, visitor: User, today) -> int:
     """Visits for flagged elders: most this month, some only last month, some never."""
     cfg = config()
-    start = today.replace(day=1)
-    prev_start = (start - timedelta(days=1)).replace(day=1)
+    start = month_start(today)
+    prev_start = add_months(start, -1)
     candidates = (
         Resident.objects.filter(status=HukouStatus.NORMAL, town__isnull=False)
         .filter(birth_date__lte=years_before(today, cfg["visit_min_age"]))

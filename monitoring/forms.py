@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from facilities.models import Facility, FacilityKind, FacilityStatus
 from hechuan_portal.areas.models import AdminArea
 
+from . import access
 from .models import (
     Answer,
     ElderCondition,
@@ -144,7 +145,7 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["town"].queryset = AdminArea.objects.towns().order_by("code")
-        if not (user.is_superuser or user.is_district):
+        if not access.can_plan_any_town(user):
             del self.fields["town"]
 
 

@@ -11,18 +11,14 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from hechuan_portal.common.errors import CommonCode, PortalError
+
+from .error_codes import ErrorCode
+
 # ---------------------------------------------------------------------------------------------
 # State machines. Actors are abstract roles decided by the service from the user and the record:
 # "operator" (runs the finding's facility), "inspector" (inspected it, or district staff),
 # "system" (the overdue sweep).
-
-
-class TransitionError(Exception):
-    """An action not allowed from a status or for an actor. `code` is in error_codes.py."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 # (from status, action) → (to status, actors allowed)
@@ -52,16 +48,17 @@ INSPECTION_TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
 def transition(
     table: dict[tuple[str, str], tuple[str, frozenset[str]]], status: str, action: str, actors: Iterable[str]
 ) -> str:
-    """The status after `action` from `status` by someone holding `actors`, or TransitionError."""
+    """The status after `action` from `status` by someone holding `actors`, or PortalError:
+    `unknown_action` (400), `invalid_transition` from this status (409), `not_allowed` (403)."""
     known_actions = {a for _, a in table}
     if action not in known_actions:
-        raise TransitionError("unknown_action")
+        raise PortalError(ErrorCode.UNKNOWN_ACTION)
     entry = table.get((status, action))
     if entry is None:
-        raise TransitionError("invalid_transition")
+        raise PortalError(ErrorCode.INVALID_TRANSITION, status=409)
     to_status, allowed = entry
     if not allowed & set(actors):
-        raise TransitionError("not_allowed")
+        raise PortalError(CommonCode.NOT_ALLOWED, status=403)
     return to_status
 
 
@@ -380,10 +377,3 @@ def visit_rate(visited: int, covered: int) -> Decimal | None:
     if covered == 0:
         return None
     return (Decimal(visited * 100) / Decimal(covered)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    """First day of the month and first day of the next."""
-    start = date(year, month, 1)
-    end = date(year + (month == 12), month % 12 + 1, 1)
-    return start, end

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -22,11 +23,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from facilities.models import FacilityStatus
+from facilities.models import Facility, FacilityStatus
+from hechuan_portal.common.months import add_months, month_bounds
 from hechuan_portal.residents.models import HukouStatus, Resident
 
 from . import rules
-from .filters import FindingFilter, InspectionFilter, PlanFilter, RiskFilter, VisitFilter
+from .filters import FindingFilter, InspectionFilter, PlanFilter, RiskFilter
 from .models import (
     FacilityRisk,
     Finding,
@@ -53,7 +55,7 @@ class PublicInspection:
     result_label: str
 
 
-def latest_public_inspection(facility) -> PublicInspection | None:
+def latest_public_inspection(facility: Facility) -> PublicInspection | None:
     """The facility's latest completed inspection (date and result), or None."""
     row = (
         Inspection.objects.filter(facility=facility, status=InspectionStatus.COMPLETED)
@@ -74,7 +76,7 @@ def latest_public_inspection(facility) -> PublicInspection | None:
 # Inspections, findings, plans
 
 
-def inspection_list(*, user, data=None) -> InspectionFilter:
+def inspection_list(*, user: Any, data: Mapping[str, Any] | None = None) -> InspectionFilter:
     qs = (
         Inspection.objects.visible_to(user)
         .select_related("facility", "facility__town", "template", "plan")
@@ -83,7 +85,7 @@ def inspection_list(*, user, data=None) -> InspectionFilter:
     return InspectionFilter(data, queryset=qs)
 
 
-def inspection_detail_qs(user) -> QuerySet:
+def inspection_detail_qs(user: Any) -> QuerySet[Inspection]:
     return (
         Inspection.objects.visible_to(user)
         .select_related("facility", "facility__town", "template", "plan", "recorded_by")
@@ -91,12 +93,12 @@ def inspection_detail_qs(user) -> QuerySet:
     )
 
 
-def finding_list(*, user, data=None) -> FindingFilter:
+def finding_list(*, user: Any, data: Mapping[str, Any] | None = None) -> FindingFilter:
     qs = Finding.objects.visible_to(user).select_related("facility", "facility__town", "item", "inspection")
     return FindingFilter(data, queryset=qs)
 
 
-def escalated_findings(*, user) -> QuerySet:
+def escalated_findings(*, user: Any) -> QuerySet[Finding]:
     """The district list: findings escalated for missing their deadline and not yet closed."""
     return (
         Finding.objects.visible_to(user)
@@ -107,7 +109,7 @@ def escalated_findings(*, user) -> QuerySet:
     )
 
 
-def finding_detail_qs(user) -> QuerySet:
+def finding_detail_qs(user: Any) -> QuerySet[Finding]:
     return (
         Finding.objects.visible_to(user)
         .select_related("facility", "facility__town", "item", "inspection", "inspection__template")
@@ -115,7 +117,7 @@ def finding_detail_qs(user) -> QuerySet:
     )
 
 
-def plan_list(*, user, data=None) -> PlanFilter:
+def plan_list(*, user: Any, data: Mapping[str, Any] | None = None) -> PlanFilter:
     qs = (
         InspectionPlan.objects.visible_to(user)
         .select_related("town", "created_by")
@@ -130,7 +132,9 @@ def plan_list(*, user, data=None) -> PlanFilter:
     return PlanFilter(data, queryset=qs)
 
 
-def due_inspections(*, user, data=None, today: date | None = None, horizon_days: int = 30) -> RiskFilter:
+def due_inspections(
+    *, user: Any, data: Mapping[str, Any] | None = None, today: date | None = None, horizon_days: int = 30
+) -> RiskFilter:
     """Facilities due for inspection within `horizon_days` (or overdue), per the risk schedule."""
     today = today or timezone.localdate()
     qs = (
@@ -151,7 +155,7 @@ def due_inspections(*, user, data=None, today: date | None = None, horizon_days:
     return RiskFilter(data, queryset=qs)
 
 
-def expiring_certificates(*, user, today: date | None = None) -> QuerySet:
+def expiring_certificates(*, user: Any, today: date | None = None) -> QuerySet[StaffQualification]:
     """Certificates that expired or expire within the warning window, for active staff."""
     today = today or timezone.localdate()
     warn = today + timedelta(days=config()["certificate_warning_days"])
@@ -163,7 +167,7 @@ def expiring_certificates(*, user, today: date | None = None) -> QuerySet:
     )
 
 
-def understaffed_facilities(*, user) -> QuerySet:
+def understaffed_facilities(*, user: Any) -> QuerySet[FacilityRisk]:
     """Facilities whose latest risk computation found fewer certified staff than required."""
     return (
         FacilityRisk.objects.visible_to(user)
@@ -179,10 +183,7 @@ def understaffed_facilities(*, user) -> QuerySet:
 
 def years_before(day: date, years: int) -> date:
     """The latest birth date of someone at least `years` old on `day` (29 Feb → 28 Feb)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+    return add_months(day, -12 * years)
 
 
 def _covered_q(as_of: date, cfg: dict[str, Any]) -> tuple[Q, Q, Q]:
@@ -200,7 +201,7 @@ def _latest_visit(field: str) -> Subquery:
     )
 
 
-def visit_candidates(*, user, today: date | None = None, community: str | None = None) -> QuerySet:
+def visit_candidates(*, user: Any, today: date | None = None, community: str | None = None) -> QuerySet:
     """Elders in scope who must be visited, with their tier, last visit, next due date and status.
 
     The tier is the SQL twin of `rules.visit_tier` (tests check both agree)."""
@@ -266,13 +267,13 @@ class RateRow:
 
 
 def visit_rates(
-    *, user, year: int, month: int, today: date | None = None
+    *, user: Any, year: int, month: int, today: date | None = None
 ) -> tuple[list[RateRow], list[RateRow]]:
     """Monthly visit rate per community and per town (target 100%): elders covered at the end of
     the month (or today, for the current month) and how many had at least one visit in it."""
     cfg = config()
     today = today or timezone.localdate()
-    start, end = rules.month_bounds(year, month)
+    start, end = month_bounds(date(year, month, 1))
     as_of = min(end - timedelta(days=1), today)
     covered, _, _ = _covered_q(as_of, cfg)
     visited = WelfareVisit.objects.filter(resident=OuterRef("pk"), visited_on__gte=start, visited_on__lt=end)
@@ -295,8 +296,3 @@ def visit_rates(
         t.covered += r.covered
         t.visited += r.visited
     return communities, list(towns.values())
-
-
-def visit_list(*, user, data=None) -> VisitFilter:
-    qs = WelfareVisit.objects.visible_to(user).select_related("resident", "town", "community", "visitor")
-    return VisitFilter(data, queryset=qs)

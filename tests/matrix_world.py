@@ -172,7 +172,7 @@ def monitoring(cast):
         if key == "a":
             facility.operators.add(cast["operator"])
         inspection = services.inspection_create(
-            facility=facility, topic="fire_safety", due_on=dt.date(2026, 12, 15), user=admin
+            facility=facility, topic="fire_safety", due_on=dt.date(2026, 12, 15), actor=admin
         )
         item = inspection.template.items.order_by("position").first()
         finding = Finding.objects.create(
@@ -197,7 +197,7 @@ def monitoring(cast):
         evidence.file.save("evidence.png", ContentFile(PNG), save=True)
         resident = _resident(town, seq)
         visit = services.visit_record(
-            resident=resident, user=admin, visited_on=dt.date(2026, 11, 20), method="home", condition="good"
+            resident=resident, actor=admin, visited_on=dt.date(2026, 11, 20), method="home", condition="good"
         )
         out[key] = {
             "facility": facility,

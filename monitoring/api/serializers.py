@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -46,12 +45,10 @@ class PlanSerializer(serializers.ModelSerializer):
         if attrs["ends_on"] < attrs["starts_on"]:
             raise serializers.ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
         # The table's check constraints (rates between 0 and 1 …) answer 400 with their own
-        # translated message instead of reaching the database as an IntegrityError.
+        # translated message instead of reaching the database as an IntegrityError (DRF turns the
+        # Django ValidationError into a field error).
         plain = {k: v for k, v in attrs.items() if not isinstance(v, list | tuple | set)}
-        try:
-            InspectionPlan(**plain).validate_constraints()
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+        InspectionPlan(**plain).validate_constraints()
         return attrs
 
 

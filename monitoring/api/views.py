@@ -1,10 +1,13 @@
-"""API viewsets. Reads start from `visible_to(user)`; writes are explicit actions calling services."""
+"""API viewsets. Reads start from `visible_to(user)`; writes are explicit actions calling services.
+
+No action catches errors: a refused write raises `PortalError`, which the project's exception handler
+turns into the one error body `{"code", "detail", "field"}`."""
 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -13,10 +16,8 @@ from facilities.models import Facility
 from hechuan_portal.residents.models import Resident
 
 from .. import services
-from ..error_codes import MESSAGES, MonitoringError
 from ..filters import FindingFilter, InspectionFilter, PlanFilter, VisitFilter
 from ..models import ChecklistTemplate, Finding, Inspection, InspectionPlan, WelfareVisit
-from ..rules import TransitionError
 from .serializers import (
     ChecklistTemplateSerializer,
     DrawInputSerializer,
@@ -31,17 +32,6 @@ from .serializers import (
     VisitInputSerializer,
     VisitSerializer,
 )
-
-_STATUS = {
-    "not_allowed": status.HTTP_403_FORBIDDEN,
-    "invalid_transition": status.HTTP_409_CONFLICT,
-    "already_drawn": status.HTTP_409_CONFLICT,
-}
-
-
-def _refuse(exc: MonitoringError | TransitionError) -> Response:
-    code = exc.code
-    return Response({"code": code, "detail": str(MESSAGES[code])}, status=_STATUS.get(code, 400))
 
 
 class ChecklistTemplateViewSet(viewsets.ReadOnlyModelViewSet):
@@ -66,12 +56,9 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         town = data.pop("town", None)
-        try:
-            plan = services.plan_create(
-                user=request.user, request=request, town_id=town.pk if town else None, **data
-            )
-        except MonitoringError as exc:
-            return _refuse(exc)
+        plan = services.plan_create(
+            actor=request.user, request=request, town_id=town.pk if town else None, **data
+        )
         return Response(self.get_serializer(plan).data, status=201)
 
     @extend_schema(request=DrawInputSerializer, responses=DrawSerializer)
@@ -85,16 +72,13 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             from hechuan_portal.accounts.models import User
 
             inspectors = list(User.objects.filter(pk__in=inp.validated_data["inspectors"]).order_by("pk"))
-        try:
-            record = services.plan_draw(
-                plan=plan,
-                user=request.user,
-                seed=inp.validated_data.get("seed"),
-                inspectors=inspectors,
-                request=request,
-            )
-        except MonitoringError as exc:
-            return _refuse(exc)
+        record = services.plan_draw(
+            plan=plan,
+            actor=request.user,
+            seed=inp.validated_data.get("seed"),
+            inspectors=inspectors,
+            request=request,
+        )
         return Response(DrawSerializer(record).data, status=201)
 
 
@@ -119,43 +103,34 @@ class InspectionViewSet(viewsets.ReadOnlyModelViewSet):
         facility = get_object_or_404(
             Facility.objects.visible_to(request.user), pk=inp.validated_data["facility"]
         )
-        try:
-            inspection = services.inspection_create(
-                facility=facility,
-                topic=inp.validated_data["topic"],
-                due_on=inp.validated_data["due_on"],
-                user=request.user,
-                request=request,
-            )
-        except MonitoringError as exc:
-            return _refuse(exc)
+        inspection = services.inspection_create(
+            facility=facility,
+            topic=inp.validated_data["topic"],
+            due_on=inp.validated_data["due_on"],
+            actor=request.user,
+            request=request,
+        )
         return Response(InspectionSerializer(inspection).data, status=201)
 
     @extend_schema(request=RecordInputSerializer, responses=InspectionSerializer)
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         inspection = self.get_object()
-        try:
-            services.ensure_may_record(inspection, request.user)  # the rule before the body
-        except (MonitoringError, TransitionError) as exc:
-            return _refuse(exc)
+        services.ensure_may_record(inspection, request.user)  # the rule before the body
         inp = RecordInputSerializer(data=request.data)
         inp.is_valid(raise_exception=True)
         d = inp.validated_data
-        try:
-            services.inspection_record(
-                inspection=inspection,
-                user=request.user,
-                answers=[services.AnswerInput(a["item"], a["answer"], a["note"]) for a in d["answers"]],
-                notes=d["notes"],
-                lng=d.get("lng"),
-                lat=d.get("lat"),
-                accuracy_m=d.get("accuracy"),
-                location_note=d["location_note"],
-                request=request,
-            )
-        except (MonitoringError, TransitionError) as exc:
-            return _refuse(exc)
+        services.inspection_record(
+            inspection=inspection,
+            actor=request.user,
+            answers=[services.AnswerInput(a["item"], a["answer"], a["note"]) for a in d["answers"]],
+            notes=d["notes"],
+            lng=d.get("lng"),
+            lat=d.get("lat"),
+            accuracy_m=d.get("accuracy"),
+            location_note=d["location_note"],
+            request=request,
+        )
         inspection.refresh_from_db()
         return Response(InspectionSerializer(inspection).data)
 
@@ -178,40 +153,28 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def submit(self, request, pk=None):
         finding = self.get_object()
-        try:
-            services.ensure_may_submit(finding, request.user)  # the rule before the body
-        except TransitionError as exc:
-            return _refuse(exc)
+        services.ensure_may_submit(finding, request.user)  # the rule before the body
         inp = SubmitInputSerializer(
             data={"files": request.FILES.getlist("files"), "note": request.data.get("note", "")}
         )
         inp.is_valid(raise_exception=True)
-        try:
-            services.finding_submit_evidence(
-                finding=finding,
-                user=request.user,
-                files=inp.validated_data["files"],
-                note=inp.validated_data["note"],
-                request=request,
-            )
-        except (MonitoringError, TransitionError) as exc:
-            return _refuse(exc)
+        services.finding_submit_evidence(
+            finding=finding,
+            actor=request.user,
+            files=inp.validated_data["files"],
+            note=inp.validated_data["note"],
+            request=request,
+        )
         return Response(FindingSerializer(self.get_queryset().get(pk=finding.pk)).data)
 
     @extend_schema(request=ReviewInputSerializer, responses=FindingSerializer)
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
     def review(self, request, pk=None):
         finding = self.get_object()
-        try:
-            services.ensure_may_review(finding, request.user)  # the rule before the body
-        except MonitoringError as exc:
-            return _refuse(exc)
+        services.ensure_may_review(finding, request.user)  # the rule before the body
         inp = ReviewInputSerializer(data=request.data)
         inp.is_valid(raise_exception=True)
-        try:
-            services.finding_review(finding=finding, user=request.user, request=request, **inp.validated_data)
-        except (MonitoringError, TransitionError) as exc:
-            return _refuse(exc)
+        services.finding_review(finding=finding, actor=request.user, request=request, **inp.validated_data)
         return Response(FindingSerializer(self.get_queryset().get(pk=finding.pk)).data)
 
 
@@ -230,8 +193,5 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         inp.is_valid(raise_exception=True)
         data = dict(inp.validated_data)
         resident = get_object_or_404(Resident.objects.visible_to(request.user), pk=data.pop("resident"))
-        try:
-            visit = services.visit_record(resident=resident, user=request.user, request=request, **data)
-        except MonitoringError as exc:
-            return _refuse(exc)
+        visit = services.visit_record(resident=resident, actor=request.user, request=request, **data)
         return Response(VisitSerializer(visit).data, status=201)

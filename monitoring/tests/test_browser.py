@@ -31,7 +31,7 @@ def test_officer_records_on_a_phone_and_operator_sees_the_finding(live_server, p
     facility = FacilityFactory(name="合阳城敬老院", town_id=TOWN_A)
     facility.operators.add(operator)
     inspection = services.inspection_create(
-        facility=facility, topic=Topic.FIRE_SAFETY, due_on=timezone.localdate(), user=officer
+        facility=facility, topic=Topic.FIRE_SAFETY, due_on=timezone.localdate(), actor=officer
     )
     items = list(inspection.template.items.all())
 

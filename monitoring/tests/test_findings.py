@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hechuan_portal.accounts.models import AuditEvent
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.errors import PortalError
 from monitoring import services
-from monitoring.error_codes import MonitoringError
 from monitoring.models import Finding, FindingEvidence, FindingTransition, Topic
-from monitoring.rules import TransitionError
 
 from .conftest import PNG
 from .factories import LAT, LNG
@@ -22,13 +22,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def finding(facility_a, officer_a):
     inspection = services.inspection_create(
-        facility=facility_a, topic=Topic.FIRE_SAFETY, due_on=timezone.localdate(), user=officer_a
+        facility=facility_a, topic=Topic.FIRE_SAFETY, due_on=timezone.localdate(), actor=officer_a
     )
     answers = [
         services.AnswerInput(i.pk, "no" if i.position == 3 else "yes", "未演练" if i.position == 3 else "")
         for i in inspection.template.items.all()
     ]
-    services.inspection_record(inspection=inspection, user=officer_a, answers=answers, lng=LNG, lat=LAT)
+    services.inspection_record(inspection=inspection, actor=officer_a, answers=answers, lng=LNG, lat=LAT)
     return Finding.objects.get()
 
 
@@ -43,10 +43,10 @@ def _log(finding):
 
 
 def test_full_loop_submit_return_submit_accept(finding, operator, officer_a):
-    services.finding_submit_evidence(finding=finding, user=operator, files=[_png()], note="已组织演练")
-    services.finding_review(finding=finding, user=officer_a, action="return", reason="缺少演练记录")
-    services.finding_submit_evidence(finding=finding, user=operator, files=[_png()], note="补充记录")
-    services.finding_review(finding=finding, user=officer_a, action="accept")
+    services.finding_submit_evidence(finding=finding, actor=operator, files=[_png()], note="已组织演练")
+    services.finding_review(finding=finding, actor=officer_a, action="return", reason="缺少演练记录")
+    services.finding_submit_evidence(finding=finding, actor=operator, files=[_png()], note="补充记录")
+    services.finding_review(finding=finding, actor=officer_a, action="accept")
     finding.refresh_from_db()
     assert finding.status == "closed" and finding.closed_at is not None
     assert _log(finding) == [
@@ -64,57 +64,57 @@ def test_full_loop_submit_return_submit_accept(finding, operator, officer_a):
 
 def test_wrong_role_is_refused_and_nothing_changes(finding, operator, officer_a, officer_b, district_staff):
     # The inspector cannot upload the operator's evidence, nor accept before anything was submitted.
-    with pytest.raises(TransitionError, match="not_allowed"):
-        services.finding_submit_evidence(finding=finding, user=officer_a, files=[_png()])
-    with pytest.raises(TransitionError, match="invalid_transition"):
-        services.finding_review(finding=finding, user=officer_a, action="accept")
-    services.finding_submit_evidence(finding=finding, user=operator, files=[_png()])
+    with pytest.raises(PortalError, match="not_allowed"):
+        services.finding_submit_evidence(finding=finding, actor=officer_a, files=[_png()])
+    with pytest.raises(PortalError, match="invalid_transition"):
+        services.finding_review(finding=finding, actor=officer_a, action="accept")
+    services.finding_submit_evidence(finding=finding, actor=operator, files=[_png()])
     # The operator cannot accept their own fix; another town's officer is not an inspector here.
     for user in (operator, officer_b):
-        with pytest.raises(TransitionError, match="not_allowed"):
-            services.finding_review(finding=finding, user=user, action="accept")
+        with pytest.raises(PortalError, match="not_allowed"):
+            services.finding_review(finding=finding, actor=user, action="accept")
     finding.refresh_from_db()
     assert finding.status == "submitted" and len(_log(finding)) == 2
     assert FindingEvidence.objects.count() == 1
     # District staff may accept.
-    services.finding_review(finding=finding, user=district_staff, action="accept")
+    services.finding_review(finding=finding, actor=district_staff, action="accept")
 
 
 def test_return_needs_a_reason_and_submit_needs_a_file(finding, operator, officer_a):
-    with pytest.raises(MonitoringError, match="evidence_required"):
-        services.finding_submit_evidence(finding=finding, user=operator, files=[])
-    services.finding_submit_evidence(finding=finding, user=operator, files=[_png()])
-    with pytest.raises(MonitoringError, match="reason_required"):
-        services.finding_review(finding=finding, user=officer_a, action="return", reason="  ")
+    with pytest.raises(PortalError, match="evidence_required"):
+        services.finding_submit_evidence(finding=finding, actor=operator, files=[])
+    services.finding_submit_evidence(finding=finding, actor=operator, files=[_png()])
+    with pytest.raises(PortalError, match="reason_required"):
+        services.finding_review(finding=finding, actor=officer_a, action="return", reason="  ")
     finding.refresh_from_db()
     assert finding.status == "submitted"
 
 
 def test_overdue_findings_are_escalated_once(finding, operator, district_staff):
     today = finding.deadline + timedelta(days=1)
-    assert services.findings_escalate_overdue(today=finding.deadline) == 0
-    assert services.findings_escalate_overdue(today=today) == 1
-    assert services.findings_escalate_overdue(today=today) == 0
+    assert services.findings_escalate_overdue(actor=SYSTEM, today=finding.deadline) == 0
+    assert services.findings_escalate_overdue(actor=SYSTEM, today=today) == 1
+    assert services.findings_escalate_overdue(actor=SYSTEM, today=today) == 0
     finding.refresh_from_db()
     assert finding.status == "escalated" and finding.escalated_at is not None
     assert _log(finding)[-1] == ("open", "escalated", "escalate")
     assert FindingTransition.objects.filter(finding=finding, action="escalate").get().actor is None
     # The operator can still fix it; it stays on the district list until closed.
-    services.finding_submit_evidence(finding=finding, user=operator, files=[_png()])
+    services.finding_submit_evidence(finding=finding, actor=operator, files=[_png()])
     from monitoring.selectors import escalated_findings
 
     assert list(escalated_findings(user=district_staff)) == [finding]
-    services.finding_review(finding=finding, user=district_staff, action="accept")
+    services.finding_review(finding=finding, actor=district_staff, action="accept")
     assert list(escalated_findings(user=district_staff)) == []
 
 
 def test_submitted_findings_are_not_escalated(finding, operator):
-    services.finding_submit_evidence(finding=finding, user=operator, files=[_png()])
-    assert services.findings_escalate_overdue(today=finding.deadline + timedelta(days=30)) == 0
+    services.finding_submit_evidence(finding=finding, actor=operator, files=[_png()])
+    assert services.findings_escalate_overdue(actor=SYSTEM, today=finding.deadline + timedelta(days=30)) == 0
 
 
 def test_district_list_is_for_district_roles(finding, staff_client, officer_a_client):
-    services.findings_escalate_overdue(today=finding.deadline + timedelta(days=1))
+    services.findings_escalate_overdue(actor=SYSTEM, today=finding.deadline + timedelta(days=1))
     page = staff_client.get(reverse("monitoring:finding_escalated"))
     assert page.status_code == 200 and "未演练" in page.content.decode()
     assert officer_a_client.get(reverse("monitoring:finding_escalated")).status_code == 403

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hechuan_portal.accounts.models import AuditEvent
+from hechuan_portal.common.errors import PortalError
 from monitoring import services
-from monitoring.error_codes import MonitoringError
 from monitoring.models import (
     ChecklistTemplate,
     Finding,
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _schedule(facility, user, topic=Topic.FIRE_SAFETY):
-    return services.inspection_create(facility=facility, topic=topic, due_on=timezone.localdate(), user=user)
+    return services.inspection_create(facility=facility, topic=topic, due_on=timezone.localdate(), actor=user)
 
 
 def _answers(inspection, fail_positions=()):
@@ -72,7 +72,7 @@ def test_record_with_one_failed_item_makes_a_finding(
     with django_capture_on_commit_callbacks(execute=True):
         services.inspection_record(
             inspection=inspection,
-            user=officer_a,
+            actor=officer_a,
             answers=_answers(inspection, {3}),
             lng=LNG,
             lat=LAT + 0.001,
@@ -108,7 +108,7 @@ def test_record_with_one_failed_item_makes_a_finding(
 def test_a_critical_failure_fails_the_inspection(facility_a, officer_a):
     inspection = _schedule(facility_a, officer_a)
     services.inspection_record(
-        inspection=inspection, user=officer_a, answers=_answers(inspection, {1}), lng=LNG, lat=LAT
+        inspection=inspection, actor=officer_a, answers=_answers(inspection, {1}), lng=LNG, lat=LAT
     )
     inspection.refresh_from_db()
     assert inspection.result == "fail"
@@ -117,9 +117,9 @@ def test_a_critical_failure_fails_the_inspection(facility_a, officer_a):
 
 def test_too_far_is_refused_without_a_reason_and_flagged_with_one(facility_a, officer_a):
     inspection = _schedule(facility_a, officer_a)
-    with pytest.raises(MonitoringError) as exc:
+    with pytest.raises(PortalError) as exc:
         services.inspection_record(
-            inspection=inspection, user=officer_a, answers=_answers(inspection), lng=LNG, lat=LAT + 0.01
+            inspection=inspection, actor=officer_a, answers=_answers(inspection), lng=LNG, lat=LAT + 0.01
         )
     assert exc.value.code == "location_note_required"
     inspection.refresh_from_db()
@@ -127,7 +127,7 @@ def test_too_far_is_refused_without_a_reason_and_flagged_with_one(facility_a, of
 
     services.inspection_record(
         inspection=inspection,
-        user=officer_a,
+        actor=officer_a,
         answers=_answers(inspection),
         lng=LNG,
         lat=LAT + 0.01,
@@ -143,7 +143,7 @@ def test_too_far_is_refused_without_a_reason_and_flagged_with_one(facility_a, of
 
 def test_missing_location_is_recorded_as_missing(facility_a, officer_a):
     inspection = _schedule(facility_a, officer_a)
-    services.inspection_record(inspection=inspection, user=officer_a, answers=_answers(inspection))
+    services.inspection_record(inspection=inspection, actor=officer_a, answers=_answers(inspection))
     inspection.refresh_from_db()
     assert (inspection.location_check, inspection.distance_m, inspection.device_location) == (
         "missing",
@@ -154,8 +154,8 @@ def test_missing_location_is_recorded_as_missing(facility_a, officer_a):
 
 def test_every_item_must_be_answered(facility_a, officer_a):
     inspection = _schedule(facility_a, officer_a)
-    with pytest.raises(MonitoringError, match="answers_incomplete"):
-        services.inspection_record(inspection=inspection, user=officer_a, answers=_answers(inspection)[:-1])
+    with pytest.raises(PortalError, match="answers_incomplete"):
+        services.inspection_record(inspection=inspection, actor=officer_a, answers=_answers(inspection)[:-1])
     assert Inspection.objects.get().status == "scheduled"
 
 
@@ -164,7 +164,7 @@ def test_photos_are_stored_by_content_hash_with_time(facility_a, officer_a):
     item = inspection.template.items.first()
     services.inspection_record(
         inspection=inspection,
-        user=officer_a,
+        actor=officer_a,
         answers=_answers(inspection),
         photos=[(item.pk, SimpleUploadedFile("x.jpg", PNG)), (None, SimpleUploadedFile("dup.png", PNG))],
     )
@@ -178,10 +178,10 @@ def test_photos_are_stored_by_content_hash_with_time(facility_a, officer_a):
 
 def test_a_non_image_upload_is_refused_and_nothing_is_written(facility_a, officer_a):
     inspection = _schedule(facility_a, officer_a)
-    with pytest.raises(MonitoringError, match="file_type"):
+    with pytest.raises(PortalError, match="file_type"):
         services.inspection_record(
             inspection=inspection,
-            user=officer_a,
+            actor=officer_a,
             answers=_answers(inspection),
             photos=[(None, SimpleUploadedFile("x.png", b"<html>not an image</html>"))],
         )
@@ -191,10 +191,10 @@ def test_a_non_image_upload_is_refused_and_nothing_is_written(facility_a, office
 
 def test_inspection_keeps_the_template_version_it_used(facility_a, officer_a, district_admin):
     first = _schedule(facility_a, officer_a)
-    services.inspection_record(inspection=first, user=officer_a, answers=_answers(first))
+    services.inspection_record(inspection=first, actor=officer_a, answers=_answers(first))
     v1 = first.template
     v2 = services.template_new_version(
-        template=v1, items=[{"text": "新检查项", "severity": "minor", "weight": 5}], user=district_admin
+        template=v1, items=[{"text": "新检查项", "severity": "minor", "weight": 5}], actor=district_admin
     )
     assert (v2.code, v2.version, v2.items.count()) == ("fire_elder", 2, 1)
     v1.refresh_from_db()
@@ -208,8 +208,8 @@ def test_inspection_keeps_the_template_version_it_used(facility_a, officer_a, di
 def test_operator_and_other_town_cannot_record(facility_a, officer_a, officer_b, operator):
     inspection = _schedule(facility_a, officer_a)
     for user in (operator, officer_b):
-        with pytest.raises(MonitoringError, match="not_allowed"):
-            services.inspection_record(inspection=inspection, user=user, answers=_answers(inspection))
+        with pytest.raises(PortalError, match="not_allowed"):
+            services.inspection_record(inspection=inspection, actor=user, answers=_answers(inspection))
     assert Inspection.objects.get().status == "scheduled"
 
 
@@ -221,21 +221,20 @@ def test_assigned_inspectors_only(facility_a, officer_a, district_staff):
         facility=facility_a,
         topic=Topic.FIRE_SAFETY,
         due_on=timezone.localdate(),
-        user=district_staff,
+        actor=district_staff,
         inspectors=[other],
     )
-    with pytest.raises(MonitoringError, match="not_allowed"):
-        services.inspection_record(inspection=inspection, user=officer_a, answers=_answers(inspection))
-    services.inspection_record(inspection=inspection, user=other, answers=_answers(inspection))
+    with pytest.raises(PortalError, match="not_allowed"):
+        services.inspection_record(inspection=inspection, actor=officer_a, answers=_answers(inspection))
+    services.inspection_record(inspection=inspection, actor=other, answers=_answers(inspection))
 
 
 def test_recording_twice_is_refused(facility_a, officer_a):
-    from monitoring.rules import TransitionError
 
     inspection = _schedule(facility_a, officer_a)
-    services.inspection_record(inspection=inspection, user=officer_a, answers=_answers(inspection))
-    with pytest.raises(TransitionError, match="invalid_transition"):
-        services.inspection_record(inspection=inspection, user=officer_a, answers=_answers(inspection, {2}))
+    services.inspection_record(inspection=inspection, actor=officer_a, answers=_answers(inspection))
+    with pytest.raises(PortalError, match="invalid_transition"):
+        services.inspection_record(inspection=inspection, actor=officer_a, answers=_answers(inspection, {2}))
     assert not Finding.objects.exists()
 
 
@@ -269,7 +268,7 @@ def test_scope_of_inspection_pages(
     facility_a, officer_a, officer_b_client, operator_client, auditor_client, anon_client
 ):
     inspection = _schedule(facility_a, officer_a)
-    services.inspection_record(inspection=inspection, user=officer_a, answers=_answers(inspection))
+    services.inspection_record(inspection=inspection, actor=officer_a, answers=_answers(inspection))
     detail = reverse("monitoring:inspection_detail", args=[inspection.pk])
     record = reverse("monitoring:inspection_record", args=[inspection.pk])
     assert officer_b_client.get(detail).status_code == 404
@@ -284,12 +283,12 @@ def test_public_selector_and_include_show_date_and_result_only(facility_a, offic
     older = _schedule(facility_a, officer_a)
     services.inspection_record(
         inspection=older,
-        user=officer_a,
+        actor=officer_a,
         answers=_answers(older, {1}),
         inspected_at=timezone.now() - timedelta(days=40),
     )
     newer = _schedule(facility_a, officer_a, topic=Topic.FOOD_SAFETY)
-    services.inspection_record(inspection=newer, user=officer_a, answers=_answers(newer))
+    services.inspection_record(inspection=newer, actor=officer_a, answers=_answers(newer))
     _schedule(facility_a, officer_a, topic=Topic.FEES)  # scheduled: not shown
     shown = latest_public_inspection(facility_a)
     assert (shown.result, shown.result_label) == ("pass", "合格")
@@ -313,7 +312,7 @@ def test_inspection_export_is_xlsx_with_safe_cells(facility_a, officer_a, staff_
     facility_a.name = "=HYPERLINK(1)"
     facility_a.save()
     inspection = _schedule(facility_a, officer_a)
-    services.inspection_record(inspection=inspection, user=officer_a, answers=_answers(inspection, {2}))
+    services.inspection_record(inspection=inspection, actor=officer_a, answers=_answers(inspection, {2}))
     response = staff_client.get(reverse("monitoring:inspection_export"))
     assert response.status_code == 200
     rows = list(load_workbook(BytesIO(response.content)).active.values)
@@ -335,7 +334,6 @@ def test_cancel_needs_a_reason_and_only_while_scheduled(
     inspection.refresh_from_db()
     assert (inspection.status, inspection.notes) == ("cancelled", "机构已停业")
     assert AuditEvent.objects.filter(reason="inspection_cancel: 机构已停业").count() == 1
-    from monitoring.rules import TransitionError
 
-    with pytest.raises(TransitionError, match="invalid_transition"):
-        services.inspection_record(inspection=inspection, user=officer_a, answers=_answers(inspection))
+    with pytest.raises(PortalError, match="invalid_transition"):
+        services.inspection_record(inspection=inspection, actor=officer_a, answers=_answers(inspection))

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from hechuan_portal.accounts.roles import SYSTEM
 from monitoring import services
 from monitoring.models import Topic
 
@@ -37,7 +38,7 @@ LISTS = [
 def _add(n, officer, start=0):
     east = community("500117001001", "东津沱社区")
     plan = services.plan_create(
-        user=officer,
+        actor=officer,
         name=f"计划{start}",
         topic=Topic.FIRE_SAFETY,
         starts_on=date(2026, 1, 1),
@@ -52,18 +53,18 @@ def _add(n, officer, start=0):
             certificate_expiry=timezone.localdate() + timedelta(days=10),
         )
         inspection = services.inspection_create(
-            facility=f, topic=Topic.FIRE_SAFETY, due_on=timezone.localdate(), user=officer, plan=None
+            facility=f, topic=Topic.FIRE_SAFETY, due_on=timezone.localdate(), actor=officer, plan=None
         )
         answers = [
             services.AnswerInput(i.pk, "no" if i.position == 6 else "yes", "问题")
             for i in inspection.template.items.all()
         ]
-        services.inspection_record(inspection=inspection, user=officer, answers=answers)
+        services.inspection_record(inspection=inspection, actor=officer, answers=answers)
         r = ResidentFactory(name=f"老人{k}", birth_date=date(1940, 1, 1), lives_alone=True, community=east)
         services.visit_record(
-            resident=r, user=officer, visited_on=timezone.localdate(), method="home", condition="good"
+            resident=r, actor=officer, visited_on=timezone.localdate(), method="home", condition="good"
         )
-    services.risk_refresh()
+    services.risk_refresh(actor=SYSTEM)
     return plan
 
 
@@ -79,14 +80,14 @@ DISTRICT_LISTS = [*LISTS, "/manage/monitoring/findings/escalated/"]
 
 def test_query_counts_do_not_grow_with_rows(officer_a, officer_a_client, staff_client):
     _add(1, officer_a)
-    services.findings_escalate_overdue(today=timezone.localdate() + timedelta(days=40))
+    services.findings_escalate_overdue(actor=SYSTEM, today=timezone.localdate() + timedelta(days=40))
     for url in LISTS:
         officer_a_client.get(url)  # warm caches (content types, sessions)
         staff_client.get(url)
     one = {url: _count(officer_a_client, url) for url in LISTS}
     one_d = {url: _count(staff_client, url) for url in DISTRICT_LISTS}
     _add(12, officer_a, start=100)
-    services.findings_escalate_overdue(today=timezone.localdate() + timedelta(days=40))
+    services.findings_escalate_overdue(actor=SYSTEM, today=timezone.localdate() + timedelta(days=40))
     many = {url: _count(officer_a_client, url) for url in LISTS}
     many_d = {url: _count(staff_client, url) for url in DISTRICT_LISTS}
     assert many == one

@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from conftest import make_user
 from hechuan_portal.accounts.models import AuditEvent
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.errors import PortalError
 from monitoring import services
-from monitoring.error_codes import MonitoringError
 from monitoring.models import FacilityRisk, Inspection, InspectionPlan, InspectorConflict, PlanDraw, Topic
 
 from .conftest import TOWN_A, TOWN_B
@@ -42,7 +43,7 @@ def _plan(user, **kw):
         "inspectors_per_target": 2,
     }
     fields.update(kw)
-    return services.plan_create(user=user, **fields)
+    return services.plan_create(actor=user, **fields)
 
 
 def test_officer_plan_is_for_their_town_and_draw_is_reproducible(population, officer_a, district_staff):
@@ -52,7 +53,7 @@ def test_officer_plan_is_for_their_town_and_draw_is_reproducible(population, off
     assert plan.town_id == TOWN_A  # an officer cannot plan for another town
     homes, _ = population
     InspectorConflict.objects.create(inspector=other, facility=homes[1], reason="亲属在该机构任职")
-    record = services.plan_draw(plan=plan, user=officer_a, seed=123456789)
+    record = services.plan_draw(plan=plan, actor=officer_a, seed=123456789)
     assert record.seed == 123456789
     # Operating facilities of town A with a fire template: 10 homes, 5 nurseries, 1 bathing point.
     assert len(record.inputs["facilities"]) == 16
@@ -75,8 +76,8 @@ def test_officer_plan_is_for_their_town_and_draw_is_reproducible(population, off
 def test_draw_excludes_operators_of_the_facility(population, district_staff, operator):
     # An operator account in the pool is refused outright: operators never inspect.
     plan = _plan(district_staff, town_id=TOWN_A)
-    with pytest.raises(MonitoringError, match="not_inspector"):
-        services.plan_draw(plan=plan, user=district_staff, seed=1, inspectors=[district_staff, operator])
+    with pytest.raises(PortalError, match="not_inspector"):
+        services.plan_draw(plan=plan, actor=district_staff, seed=1, inspectors=[district_staff, operator])
     assert not PlanDraw.objects.exists() and not Inspection.objects.exists()
 
 
@@ -86,7 +87,7 @@ def test_linked_inspector_is_never_drawn_for_the_facility(population, district_s
     for seed in range(5):
         plan = _plan(district_staff, town_id=TOWN_A, name=f"p{seed}", high_risk_rate="1", sample_rate="1")
         record = services.plan_draw(
-            plan=plan, user=district_staff, seed=seed, inspectors=[district_staff, officer_a]
+            plan=plan, actor=district_staff, seed=seed, inspectors=[district_staff, officer_a]
         )
         target = next(t for t in record.result if t["facility"] == homes[2].pk)
         assert target["inspectors"] == [district_staff.pk]
@@ -100,14 +101,14 @@ def test_linked_inspector_is_never_drawn_for_the_facility(population, district_s
 
 def test_draw_only_once_and_high_risk_is_sampled_more(population, district_staff):
     homes, _ = population
-    services.risk_refresh()
+    services.risk_refresh(actor=SYSTEM)
     FacilityRisk.objects.filter(facility__in=homes[:4]).update(band="high")
     plan = _plan(district_staff, town_id=TOWN_A, facility_kinds=["nursing_home"])
-    record = services.plan_draw(plan=plan, user=district_staff, seed=99)
+    record = services.plan_draw(plan=plan, actor=district_staff, seed=99)
     strata = {(e["kind"], e["band"]): len(e["drawn"]) for e in record.log if e["event"] == "stratum"}
     assert strata == {("nursing_home", "high"): 4, ("nursing_home", "low"): 2}
-    with pytest.raises(MonitoringError, match="already_drawn"):
-        services.plan_draw(plan=plan, user=district_staff, seed=100)
+    with pytest.raises(PortalError, match="already_drawn"):
+        services.plan_draw(plan=plan, actor=district_staff, seed=100)
 
 
 def test_plan_pages_and_scope(population, officer_a_client, officer_b_client, staff_client, operator_client):
@@ -193,4 +194,5 @@ def test_bad_plan_dates_are_a_form_error_not_a_crash(officer_a_client):
         {"name": "x", "topic": "fire_safety", "starts_on": "2026-03-31", "ends_on": "2026-03-01"},
         content_type="application/json",
     )
-    assert api.status_code == 400 and api.json()["ends_on"] == ["结束日期不能早于开始日期。"]
+    assert api.status_code == 400
+    assert api.json() == {"code": "invalid", "detail": "结束日期不能早于开始日期。", "field": "ends_on"}

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from hechuan_portal.accounts.roles import SYSTEM
 from monitoring import services
 from monitoring.models import FacilityRisk, StaffQualification, Topic
 
@@ -20,13 +21,13 @@ TODAY = date(2026, 6, 1)
 
 def _inspect(facility, user, fail=(), when=None):
     inspection = services.inspection_create(
-        facility=facility, topic=Topic.FIRE_SAFETY, due_on=TODAY, user=user
+        facility=facility, topic=Topic.FIRE_SAFETY, due_on=TODAY, actor=user
     )
     answers = [
         services.AnswerInput(i.pk, "no" if i.position in fail else "yes", "x" if i.position in fail else "")
         for i in inspection.template.items.all()
     ]
-    services.inspection_record(inspection=inspection, user=user, answers=answers, inspected_at=when)
+    services.inspection_record(inspection=inspection, actor=user, answers=answers, inspected_at=when)
     return inspection
 
 
@@ -35,7 +36,7 @@ def _at(day):
 
 
 def test_never_inspected_is_due_today(facility_a):
-    services.risk_refresh(today=TODAY)
+    services.risk_refresh(actor=SYSTEM, today=TODAY)
     risk = FacilityRisk.objects.get(facility=facility_a)
     assert (risk.score, risk.band, risk.last_inspected_on, risk.next_due_on) == (0, "low", None, TODAY)
 
@@ -44,7 +45,7 @@ def test_risk_factors_decide_the_next_due_date(facility_a, officer_a):
     last = TODAY - timedelta(days=20)
     # Item 3 (major) and item 6 (minor) fail; deadlines 15 and 30 days after → one overdue on TODAY.
     _inspect(facility_a, officer_a, fail={3, 6}, when=_at(last))
-    services.risk_refresh(today=TODAY)
+    services.risk_refresh(actor=SYSTEM, today=TODAY)
     risk = FacilityRisk.objects.get(facility=facility_a)
     assert risk.factors["findings_major"] == 1 and risk.factors["findings_minor"] == 1
     assert risk.factors["overdue_findings"] == 1
@@ -61,7 +62,7 @@ def test_risk_factors_decide_the_next_due_date(facility_a, officer_a):
         certificate_number="C1",
         certificate_expiry=TODAY + timedelta(days=400),
     )
-    services.risk_refresh(today=TODAY)
+    services.risk_refresh(actor=SYSTEM, today=TODAY)
     risk.refresh_from_db()
     assert risk.factors["staff_required"] == {"caregiver": 3} and risk.factors["staff_shortfalls"] == {
         "caregiver": 2
@@ -74,7 +75,7 @@ def test_childcare_filing_and_expiring_licence(db):
     nursery = FacilityFactory(
         kind="nursery", filing_status="pending", licence_expiry=TODAY + timedelta(days=30), beds_total=0
     )
-    services.risk_refresh(today=TODAY)
+    services.risk_refresh(actor=SYSTEM, today=TODAY)
     risk = FacilityRisk.objects.get(facility=nursery)
     assert (
         risk.factors["filing_missing"]
@@ -85,7 +86,7 @@ def test_childcare_filing_and_expiring_licence(db):
 
 
 def test_due_list_per_town(facility_a, facility_b, officer_a_client, staff_client, operator_client):
-    services.risk_refresh()
+    services.risk_refresh(actor=SYSTEM)
     body = officer_a_client.get(reverse("monitoring:due_list")).content.decode()
     assert facility_a.name in body and facility_b.name not in body
     body = staff_client.get(reverse("monitoring:due_list"), {"town": TOWN_B}).content.decode()
@@ -95,14 +96,14 @@ def test_due_list_per_town(facility_a, facility_b, officer_a_client, staff_clien
 
 def test_due_list_query_count_does_not_grow(officer_a_client, django_assert_num_queries):
     FacilityFactory(town_id=TOWN_A)
-    services.risk_refresh()
+    services.risk_refresh(actor=SYSTEM)
     url = reverse("monitoring:due_list")
     officer_a_client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         officer_a_client.get(url)
     for n in range(20):
         FacilityFactory(town_id=TOWN_A, name=f"多{n}")
-    services.risk_refresh()
+    services.risk_refresh(actor=SYSTEM)
     with django_assert_num_queries(len(ctx.captured_queries)):
         officer_a_client.get(url)
 

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from hechuan_portal.common.errors import PortalError
 from monitoring import rules
-from monitoring.rules import AnswerLine, DrawFacility, DrawInspector, RiskFactors, TransitionError
+from monitoring.rules import AnswerLine, DrawFacility, DrawInspector, RiskFactors
 from monitoring.standards import DEFAULTS, merged
 
 CFG = merged(None)
@@ -37,7 +38,7 @@ def test_finding_state_machine_is_exactly_the_table(status, action, actor):
     if expected:
         assert rules.finding_transition(status, action, {actor}) == expected
         return
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(PortalError) as exc:
         rules.finding_transition(status, action, {actor})
     # Wrong actor on a real edge is "not_allowed"; an edge that does not exist is "invalid_transition".
     edge = any(s == status and a == action for (s, a, _) in ALLOWED)
@@ -45,12 +46,12 @@ def test_finding_state_machine_is_exactly_the_table(status, action, actor):
 
 
 def test_no_state_can_be_skipped_and_closed_is_final():
-    with pytest.raises(TransitionError, match="invalid_transition"):
+    with pytest.raises(PortalError, match="invalid_transition"):
         rules.finding_transition("open", "accept", {"inspector"})  # not before evidence
     for action in ("submit", "accept", "return", "escalate"):
-        with pytest.raises(TransitionError):
+        with pytest.raises(PortalError):
             rules.finding_transition("closed", action, {"operator", "inspector", "system"})
-    with pytest.raises(TransitionError, match="unknown_action"):
+    with pytest.raises(PortalError, match="unknown_action"):
         rules.finding_transition("open", "delete", {"inspector"})
 
 
@@ -63,9 +64,9 @@ def test_actions_offered_follow_the_table():
 
 def test_inspection_record_only_once():
     assert rules.transition(rules.INSPECTION_TRANSITIONS, "scheduled", "record", {"inspector"}) == "completed"
-    with pytest.raises(TransitionError, match="invalid_transition"):
+    with pytest.raises(PortalError, match="invalid_transition"):
         rules.transition(rules.INSPECTION_TRANSITIONS, "completed", "record", {"inspector"})
-    with pytest.raises(TransitionError, match="not_allowed"):
+    with pytest.raises(PortalError, match="not_allowed"):
         rules.transition(rules.INSPECTION_TRANSITIONS, "scheduled", "record", {"operator"})
 
 
@@ -297,15 +298,13 @@ def test_visit_due_and_status():
     assert rules.visit_status(date(2026, 3, 18), today, CFG) == "ok"
 
 
-def test_visit_rate_age_and_months():
+def test_visit_rate_and_age():
     assert rules.visit_rate(0, 0) is None
     assert rules.visit_rate(2, 3) == Decimal("66.7")
     assert rules.visit_rate(3, 3) == Decimal("100.0")
     assert rules.age_on(date(1944, 2, 29), date(2024, 2, 28)) == 79
     assert rules.age_on(date(1944, 2, 29), date(2024, 2, 29)) == 80
     assert rules.age_on(date(1944, 2, 29), date(2025, 2, 28)) == 80
-    assert rules.month_bounds(2026, 12) == (date(2026, 12, 1), date(2027, 1, 1))
-    assert rules.month_bounds(2026, 2) == (date(2026, 2, 1), date(2026, 3, 1))
 
 
 def test_config_overrides_merge_nested_values():

@@ -9,8 +9,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from hechuan_portal.accounts.models import AuditEvent
+from hechuan_portal.common.errors import PortalError
 from monitoring import rules, selectors, services
-from monitoring.error_codes import MonitoringError
 from monitoring.models import WelfareVisit
 from monitoring.standards import config
 
@@ -80,21 +80,21 @@ def test_officer_list_shows_due_and_overdue_for_their_town(village, officer_a):
     visitor = officer_a
     services.visit_record(
         resident=village["alone85"],
-        user=visitor,
+        actor=visitor,
         visited_on=TODAY - timedelta(days=8),
         method="home",
         condition="fair",
     )
     services.visit_record(
         resident=village["tekun70"],
-        user=visitor,
+        actor=visitor,
         visited_on=TODAY - timedelta(days=25),
         method="phone",
         condition="good",
     )
     services.visit_record(
         resident=village["nest79"],
-        user=visitor,
+        actor=visitor,
         visited_on=TODAY - timedelta(days=3),
         method="video",
         condition="good",
@@ -116,7 +116,7 @@ def test_officer_list_shows_due_and_overdue_for_their_town(village, officer_a):
 def test_a_critical_condition_makes_visits_weekly(village, officer_a):
     visit = services.visit_record(
         resident=village["nest79"],
-        user=officer_a,
+        actor=officer_a,
         visited_on=TODAY - timedelta(days=2),
         method="home",
         condition="critical",
@@ -127,18 +127,18 @@ def test_a_critical_condition_makes_visits_weekly(village, officer_a):
 
 
 def test_visit_record_rules(village, officer_a, operator):
-    with pytest.raises(MonitoringError, match="not_covered"):
+    with pytest.raises(PortalError, match="not_covered"):
         services.visit_record(
-            resident=village["plain90"], user=officer_a, visited_on=TODAY, method="home", condition="good"
+            resident=village["plain90"], actor=officer_a, visited_on=TODAY, method="home", condition="good"
         )
-    with pytest.raises(MonitoringError, match="not_allowed"):
+    with pytest.raises(PortalError, match="not_allowed"):
         services.visit_record(
-            resident=village["tekun70"], user=operator, visited_on=TODAY, method="home", condition="good"
+            resident=village["tekun70"], actor=operator, visited_on=TODAY, method="home", condition="good"
         )
-    with pytest.raises(MonitoringError, match="next_due_order"):
+    with pytest.raises(PortalError, match="next_due_order"):
         services.visit_record(
             resident=village["tekun70"],
-            user=officer_a,
+            actor=officer_a,
             visited_on=TODAY,
             method="home",
             condition="good",
@@ -147,7 +147,7 @@ def test_visit_record_rules(village, officer_a, operator):
     assert not WelfareVisit.objects.exists()
     visit = services.visit_record(
         resident=village["tekun70"],
-        user=officer_a,
+        actor=officer_a,
         visited_on=TODAY,
         method="home",
         condition="poor",
@@ -169,7 +169,7 @@ def test_visit_record_rules(village, officer_a, operator):
 def test_monthly_rates_for_a_hand_made_community(village, officer_a, district_staff):
     def visit(key, day):
         services.visit_record(
-            resident=village[key], user=officer_a, visited_on=day, method="home", condition="good"
+            resident=village[key], actor=officer_a, visited_on=day, method="home", condition="good"
         )
 
     visit("alone85", date(2026, 3, 2))
@@ -199,7 +199,7 @@ def test_rates_page_export_and_scope(village, officer_a, officer_a_client, opera
     month = timezone.localdate().strftime("%Y-%m")
     services.visit_record(
         resident=village["tekun70"],
-        user=officer_a,
+        actor=officer_a,
         visited_on=timezone.localdate(),
         method="home",
         condition="good",

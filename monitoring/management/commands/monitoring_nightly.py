@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hechuan_portal.accounts.roles import SYSTEM
 from monitoring import services
 
 
@@ -20,6 +21,6 @@ class Command(BaseCommand):
             today = date.fromisoformat(options["date"]) if options["date"] else None
         except ValueError as exc:
             raise CommandError("日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD") from exc
-        escalated = services.findings_escalate_overdue(today=today)
-        refreshed = services.risk_refresh(today=today)
+        escalated = services.findings_escalate_overdue(actor=SYSTEM, today=today)
+        refreshed = services.risk_refresh(actor=SYSTEM, today=today)
         self.stdout.write(f"escalated={escalated} facilities_refreshed={refreshed}")

@@ -1,0 +1,87 @@
+"""探访关爱: recording a visit to an elder in special difficulty, with the tier that sets the next one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from hechuan_portal.accounts.audit import audit_record
+from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.roles import audit_user, require
+from hechuan_portal.common.errors import PortalError
+from hechuan_portal.residents.models import Resident
+
+from .. import access, rules
+from ..error_codes import ErrorCode
+from ..models import WelfareVisit
+from ..standards import config
+
+
+def resident_tier(resident: Resident, *, today: dt.date, serious_condition: bool = False) -> str | None:
+    """The visit tier (weekly/monthly/quarterly) of an elder on `today`, or None if not covered."""
+    return rules.visit_tier(
+        age=rules.age_on(resident.birth_date, today),
+        lives_alone=resident.lives_alone,
+        empty_nest=resident.empty_nest,
+        left_behind=resident.left_behind,
+        special_family=resident.special_family,
+        tekun=resident.tekun,
+        disability_grade=resident.disability_grade,
+        serious_condition=serious_condition,
+        cfg=config(),
+    )
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    resident: Resident,
+    actor: Any,
+    visited_on: dt.date,
+    method: str,
+    condition: str,
+    needs: list[str] | None = None,
+    referrals: list[str] | None = None,
+    notes: str = "",
+    next_due_on: dt.date | None = None,
+    is_demo: bool = False,
+    request: HttpRequest | None = None,
+) -> WelfareVisit:
+    """Record a visit. The next due date defaults to the elder's tier interval (a critical condition
+    makes it weekly); the officer may set an earlier or later one."""
+    require(access.can_record_visit, actor)
+    if resident.town_id is None:
+        raise PortalError(ErrorCode.NO_TOWN)
+    tier = resident_tier(resident, today=visited_on, serious_condition=condition == "critical")
+    if tier is None:
+        raise PortalError(ErrorCode.NOT_COVERED)
+    if next_due_on is None:
+        next_due_on = rules.visit_next_due(visited_on, tier, config())
+    if next_due_on <= visited_on:
+        raise PortalError(ErrorCode.NEXT_DUE_ORDER, field="next_due_on")
+    visit = WelfareVisit.objects.create(
+        resident=resident,
+        town_id=resident.town_id,
+        community_id=resident.community_id,
+        visited_on=visited_on,
+        method=method,
+        condition=condition,
+        needs=sorted(set(needs or [])),
+        referrals=sorted(set(referrals or [])),
+        notes=notes,
+        next_due_on=next_due_on,
+        visitor=audit_user(actor),
+        is_demo=is_demo,
+    )
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=audit_user(actor),
+        request=request,
+        obj=visit,
+        area_code=resident.community_id or resident.town_id,
+        changes={"tier": tier},
+    )
+    return visit

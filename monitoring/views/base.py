@@ -1,0 +1,36 @@
+"""What every monitoring page shares: who may open it, and paging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+
+from .. import access
+
+
+def monitoring_user(view: Callable[..., Any] | None = None, *, inspectors_only: bool = False) -> Any:
+    """Logged in with a scope (auditors have none); `inspectors_only` also keeps operators out."""
+
+    def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(fn)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not access.can_use(request.user):
+                raise PermissionDenied
+            if inspectors_only and not access.can_inspect(request.user):
+                raise PermissionDenied
+            return fn(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator(view) if view else decorator
+
+
+def page_of(request, qs, per_page: int = 50) -> Page:
+    """One page of `qs` (a COUNT and a slice: the query count does not grow with the rows)."""
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))

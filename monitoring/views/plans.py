@@ -1,0 +1,110 @@
+"""Inspection plans, the 双随机 draw, and the risk-based list of facilities due."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from facilities.models import FacilityKind
+from hechuan_portal.common.errors import PortalError, form_error
+
+from .. import access, selectors, services
+from ..forms import DrawForm, PlanForm
+from ..models import InspectionPlan, RiskBand
+from .base import monitoring_user, page_of
+
+
+@monitoring_user(inspectors_only=True)
+def plan_list(request):
+    filterset = selectors.plan_list(user=request.user, data=request.GET or None)
+    return render(
+        request, "monitoring/plan_list.html", {"filter": filterset, "rows": page_of(request, filterset.qs)}
+    )
+
+
+@monitoring_user(inspectors_only=True)
+def plan_new(request):
+    form = PlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data.items())
+        town = fields.pop("town", None)
+        plan = services.plan_create(
+            actor=request.user, request=request, town_id=town.pk if town else None, **fields
+        )
+        return redirect(plan)
+    return render(request, "monitoring/plan_new.html", {"form": form})
+
+
+@monitoring_user(inspectors_only=True)
+def plan_detail(request, pk):
+    plan = get_object_or_404(InspectionPlan.objects.visible_to(request.user).select_related("town"), pk=pk)
+    draw = getattr(plan, "draw", None)
+    inspections = plan.inspections.select_related("facility", "facility__town").prefetch_related("inspectors")
+    form = DrawForm(request.POST or None, pool=services.default_inspector_pool(plan) if draw is None else [])
+    if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["inspectors"]) or None
+        try:
+            services.plan_draw(
+                plan=plan,
+                actor=request.user,
+                seed=form.cleaned_data["seed"],
+                inspectors=chosen,
+                request=request,
+            )
+        except PortalError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("抽取完成，结果已记录并可复核。"))
+            return redirect(plan)
+    log = []
+    if draw:
+        kinds, bands = dict(FacilityKind.choices), dict(RiskBand.choices)
+        for e in draw.log:
+            log.append(
+                {
+                    **e,
+                    "kind": kinds.get(e.get("kind"), e.get("kind")),
+                    "band": bands.get(e.get("band"), e.get("band")),
+                    "reason": _("运营人员") if e.get("reason") == "operator" else e.get("reason"),
+                }
+            )
+    return render(
+        request,
+        "monitoring/plan_detail.html",
+        {
+            "plan": plan,
+            "draw": draw,
+            "form": form,
+            "inspections": inspections,
+            "log": log,
+            "reproducible": draw is not None and services.redraw(draw).targets == draw.result,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk schedule
+
+
+@monitoring_user(inspectors_only=True)
+def due_list(request):
+    filterset = selectors.due_inspections(user=request.user, data=request.GET or None)
+    return render(
+        request,
+        "monitoring/due_list.html",
+        {"filter": filterset, "rows": page_of(request, filterset.qs), "today": timezone.localdate()},
+    )
+
+
+@require_POST
+@monitoring_user(inspectors_only=True)
+def refresh_risk(request):
+    if not access.can_refresh_risk(request.user):
+        raise PermissionDenied
+    n = services.risk_refresh(actor=request.user, request=request)
+    messages.success(request, _("已重新计算 %(n)s 家设施的风险与应检日期。") % {"n": n})
+    return redirect("monitoring:due_list")
