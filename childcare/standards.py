@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 # Ages and due dates use the portal's one month arithmetic.
 from hechuan_portal.common.months import add_months, age_in_months
@@ -190,7 +192,7 @@ class ZScores:
     bmifa: Decimal | None = None  # BMI-for-age
 
 
-def _q(value) -> Decimal:
+def _q(value: Any) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
 
 
@@ -213,7 +215,7 @@ def growth_zscores(
     obs = Observation(sex="male" if sex == "M" else "female", age_in_days=max(days, 1))
     under_two = days < 730
 
-    def attempt(fn):
+    def attempt(fn: Callable[[], Any]) -> Decimal | None:
         try:
             return _q(fn())
         except (PyGrowUpException, ValueError, KeyError, ArithmeticError):
