@@ -5,13 +5,13 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from facilities.models import Facility
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.roles import require
 from hechuan_portal.common.errors import CommonCode, PortalError
 
 from .. import access, selectors, services
@@ -33,8 +33,7 @@ class ChildcareAPIMixin:
     through the portal's one exception handler."""
 
     def require_write(self):
-        if not access.can_use(self.request.user):
-            raise PermissionDenied()
+        require(access.can_use, self.request.user)
 
 
 class AuditedReadMixin:
@@ -251,7 +250,6 @@ class PlacesStatsView(APIView):
 
     @extend_schema(responses=s.PlacesStatsSerializer)
     def get(self, request):
-        if not access.can_view_places_overview(request.user):
-            raise PermissionDenied()
+        require(access.can_view_places_overview, request.user)
         rows, district = selectors.places_by_town()
         return Response(s.PlacesStatsSerializer({"district": district, "towns": rows}).data)
