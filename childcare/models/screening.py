@@ -23,7 +23,7 @@ class ScreeningQuerySet(ScopedQuerySet):
     applied to each of the three facility paths."""
 
     scope_town_field = None
-    scope_facility_field = "facility"
+    # Operators see a row through any of these facilities (ScopedQuerySet takes one path only).
     scope_facility_fields = ("facility", "clinic", "facility__childcare_profile__partner_clinic")
 
     def visible_to(self, user):
@@ -33,7 +33,7 @@ class ScreeningQuerySet(ScopedQuerySet):
         ]
         if any(q is None for q in filters):
             return self
-        # One child can reach an operator through more than one path.
+        # One row can reach an operator through more than one path.
         return self.filter(reduce(or_, filters)).distinct()
 
 
