@@ -174,3 +174,16 @@ def test_paging_keeps_the_filter(staff_client):
     ChildFactory.create_batch(51, name="王小")
     page = staff_client.get("/manage/childcare/children/?name=王").content.decode()
     assert 'href="?name=%E7%8E%8B&amp;page=2"' in page
+
+
+def test_enrolling_into_a_class_that_just_filled_shows_why(operator_client, small_class):
+    kids = [ChildFactory(birth_date=TODDLER, facility=small_class.facility) for _ in range(4)]
+    for kid in kids[:3]:
+        enrolment_create(actor=SYSTEM, child=kid, klass=small_class)
+    r = operator_client.post(
+        f"/manage/childcare/classes/{small_class.pk}/",
+        {"action": "enrol", "child": kids[3].pk, "start_date": TODAY.isoformat()},
+    )
+    assert r.status_code == 200
+    assert "该班级已满，可登记候补。" in r.content.decode()
+    assert Enrolment.objects.filter(child=kids[3]).count() == 0
