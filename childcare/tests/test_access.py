@@ -12,14 +12,15 @@ from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common.errors import PortalError
 from hechuan_portal.common.months import add_months
 
-from .factories import ChildFactory, FacilityFactory
+from .factories import ChildFactory, FacilityFactory, ensure_areas
 
 TODAY = timezone.localdate()
 ROLES = ("district_admin", "district_staff", "officer_a", "officer_b", "operator", "auditor")
 
 
 @pytest.fixture
-def users(request):
+def users(request, db):
+    ensure_areas()  # the officers' towns, whatever flush ran before
     return {role: request.getfixturevalue(role) for role in ROLES} | {"anonymous": AnonymousUser()}
 
 
