@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from facilities.models import CHILDCARE_KINDS, Facility, FacilityKind, FacilityStatus
+from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common.idcard import check_char
+from hechuan_portal.common.months import add_months
 
 from . import services
 from . import standards as std
@@ -145,7 +147,7 @@ def seed(*, residents: int = 0, stdout=None) -> None:
         for name, class_type, capacity, caregivers, inclusive in plan:
             classes.append(
                 services.class_create(
-                    user=None,
+                    actor=SYSTEM,
                     facility=facility,
                     name=f"{name}（演示）",
                     class_type=class_type,
@@ -163,12 +165,12 @@ def seed(*, residents: int = 0, stdout=None) -> None:
         klass = classes[i % len(classes)]
         standard = std.CLASS_STANDARDS[klass.class_type]
         age = rng.randrange(standard.min_age_months, standard.max_age_months)
-        birth = std.add_months(today, -age) - dt.timedelta(days=rng.randrange(0, 25))
+        birth = add_months(today, -age) - dt.timedelta(days=rng.randrange(0, 25))
         if std.age_error(klass.class_type, birth, today):
-            birth = std.add_months(today, -age)
+            birth = add_months(today, -age)
         gender = "M" if rng.random() < 0.52 else "F"
         child = services.child_create(
-            user=None,
+            actor=SYSTEM,
             name=rng.choice(SURNAMES) + rng.choice(GIVEN),
             gender=gender,
             birth_date=birth,
@@ -185,11 +187,11 @@ def seed(*, residents: int = 0, stdout=None) -> None:
             start = max(
                 birth + dt.timedelta(days=standard.min_age_months * 31), today - dt.timedelta(days=200)
             )
-            services.enrolment_create(user=None, child=child, klass=klass, start_date=min(start, today))
+            services.enrolment_create(actor=SYSTEM, child=child, klass=klass, start_date=min(start, today))
             enrolled += 1
         else:
             services.waitlist_join(
-                user=None,
+                actor=SYSTEM,
                 child=child,
                 klass=klass,
                 category_codes=rng.choice([[], ["second_child"], ["third_child"], ["dual_earner"]]),
@@ -209,7 +211,7 @@ def seed(*, residents: int = 0, stdout=None) -> None:
         child = checkup.child
         weight, length, head = _typical(child.gender, checkup.age_months, rng)
         services.checkup_record(
-            user=None,
+            actor=SYSTEM,
             checkup=checkup,
             clinic=clinic,
             performed_on=min(checkup.due_date + dt.timedelta(days=rng.randrange(0, 10)), today),
@@ -223,7 +225,7 @@ def seed(*, residents: int = 0, stdout=None) -> None:
         recorded += 1
 
     batch = services.voucher_batch_issue(
-        user=None,
+        actor=SYSTEM,
         name=DEMO_BATCH,
         value=Decimal("200.00"),
         issued_on=today - dt.timedelta(days=30),
@@ -243,7 +245,7 @@ def seed(*, residents: int = 0, stdout=None) -> None:
     redeemed = 0
     if inclusive is not None:
         for code in batch.vouchers.order_by("pk").values_list("code", flat=True)[::3]:
-            services.voucher_redeem(user=None, code=code, facility=inclusive)
+            services.voucher_redeem(actor=SYSTEM, code=code, facility=inclusive)
             redeemed += 1
     if stdout is not None:
         stdout.write(

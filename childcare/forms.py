@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import CHILDCARE_KINDS, Facility
+from hechuan_portal.accounts import roles
 from hechuan_portal.areas.models import AdminArea
 
 from .models import Child, ClassType, PriorityCategory, ScreeningResult
@@ -51,10 +52,10 @@ class ChildForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = Facility.objects.visible_to(user).filter(kind__in=CHILDCARE_KINDS)
-        if user.area_id and user.role == "town_officer":
+        if roles.is_town_officer(user):
             self.fields["town"].queryset = AdminArea.objects.filter(code=user.area_id)
             self.fields["community"].queryset = AdminArea.objects.communities().filter(parent_id=user.area_id)
-        if user.role == "facility_operator":
+        if roles.is_operator(user):
             self.fields["facility"].required = True
 
 
@@ -120,9 +121,10 @@ class CheckupForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The clinics whose results this user may record (access.can_record_screening).
         clinics = Facility.objects.filter(kind="medical_partner")
-        if not (user.is_superuser or user.role in {"district_admin", "district_staff"}):
-            clinics = clinics.filter(operators=user)
+        if not roles.is_district(user):
+            clinics = clinics.filter(operators=user) if roles.is_operator(user) else clinics.none()
         self.fields["clinic"].queryset = clinics
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from facilities.models import CHILDCARE_KINDS, Facility, FacilityStatus
@@ -18,11 +19,13 @@ from . import standards as std
 from .models import Checkup, Child, ChildcareClass, FollowUp, Voucher, VoucherStatus
 
 
-def class_list(*, user):
+def class_list(*, user: Any) -> QuerySet[ChildcareClass]:
+    """The user's classes with their facility and town."""
     return ChildcareClass.objects.visible_to(user).select_related("facility", "facility__town")
 
 
-def child_list(*, user):
+def child_list(*, user: Any) -> QuerySet[Child]:
+    """The user's children with their town, community and facility."""
     return Child.objects.visible_to(user).select_related("town", "community", "facility")
 
 
@@ -53,7 +56,7 @@ def places_by_town() -> tuple[list[PlacesRow], PlacesRow]:
         .annotate(n=Count("id"))
         .values_list("town", "n")
     )
-    places = {
+    places: dict[str, Any] = {
         row["town"]: row
         for row in Facility.objects.filter(kind__in=CHILDCARE_KINDS)
         .exclude(status=FacilityStatus.CLOSED)
@@ -66,7 +69,7 @@ def places_by_town() -> tuple[list[PlacesRow], PlacesRow]:
     }
     rows = []
     for town in AdminArea.objects.towns().order_by("code"):
-        p = places.get(town.code, {})
+        p: dict[str, Any] = places.get(town.code, {})
         rows.append(
             PlacesRow(
                 code=town.code,
@@ -88,7 +91,7 @@ def places_by_town() -> tuple[list[PlacesRow], PlacesRow]:
     return rows, district
 
 
-def overdue_checkups(*, user, today: dt.date):
+def overdue_checkups(*, user: Any, today: dt.date) -> QuerySet[Checkup]:
     """Check-ups not done by their due date plus the grace period, oldest first."""
     cutoff = today - dt.timedelta(days=std.CHECKUP_GRACE_DAYS)
     return (
@@ -99,7 +102,8 @@ def overdue_checkups(*, user, today: dt.date):
     )
 
 
-def overdue_follow_ups(*, user, today: dt.date):
+def overdue_follow_ups(*, user: Any, today: dt.date) -> QuerySet[FollowUp]:
+    """Follow-ups not completed by their due date, oldest first."""
     return (
         FollowUp.objects.visible_to(user)
         .filter(completed_on__isnull=True, due_date__lt=today)
@@ -108,13 +112,13 @@ def overdue_follow_ups(*, user, today: dt.date):
     )
 
 
-def overdue_counts(*, user, today: dt.date) -> dict[str, list[dict]]:
+def overdue_counts(*, user: Any, today: dt.date) -> dict[str, list[dict[str, Any]]]:
     """Overdue check-ups and follow-ups counted per town and per facility."""
     cutoff = today - dt.timedelta(days=std.CHECKUP_GRACE_DAYS)
     checkups = Checkup.objects.visible_to(user).filter(status="due", due_date__lt=cutoff)
     follow_ups = FollowUp.objects.visible_to(user).filter(completed_on__isnull=True, due_date__lt=today)
 
-    def group(qs, *fields):
+    def group(qs: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
         return list(qs.values(*fields).annotate(n=Count("id", distinct=True)).order_by(*fields))
 
     return {
@@ -125,7 +129,7 @@ def overdue_counts(*, user, today: dt.date) -> dict[str, list[dict]]:
     }
 
 
-def voucher_report(*, user, today: dt.date) -> dict[str, list[dict]]:
+def voucher_report(*, user: Any, today: dt.date) -> dict[str, list[dict[str, Any]]]:
     """Issued / redeemed / expired per town (of the child) and redeemed per facility."""
     qs = Voucher.objects.visible_to(user)
     expired = Q(status=VoucherStatus.ISSUED, batch__expires_on__lt=today)

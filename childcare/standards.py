@@ -11,10 +11,14 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+# Ages and due dates use the portal's one month arithmetic.
+from hechuan_portal.common.months import add_months, age_in_months
 
 
 class ClassTypeCode:
@@ -95,22 +99,6 @@ def health_workers_required(children: int) -> int:
 
 
 # --- age ---------------------------------------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole months; the 31st becomes the last day of a shorter month."""
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def age_in_months(birth: dt.date, on: dt.date) -> int:
-    """Completed months of age on `on` (a child born 2025-01-31 is 1 month old on 2025-02-28)."""
-    months = (on.year - birth.year) * 12 + on.month - birth.month
-    if add_months(birth, months) > on:
-        months -= 1
-    return months
 
 
 def age_error(class_type: str, birth: dt.date, on: dt.date) -> str | None:
@@ -204,7 +192,7 @@ class ZScores:
     bmifa: Decimal | None = None  # BMI-for-age
 
 
-def _q(value) -> Decimal:
+def _q(value: Any) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
 
 
@@ -227,7 +215,7 @@ def growth_zscores(
     obs = Observation(sex="male" if sex == "M" else "female", age_in_days=max(days, 1))
     under_two = days < 730
 
-    def attempt(fn):
+    def attempt(fn: Callable[[], Any]) -> Decimal | None:
         try:
             return _q(fn())
         except (PyGrowUpException, ValueError, KeyError, ArithmeticError):

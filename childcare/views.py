@@ -17,12 +17,11 @@ from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
-from hechuan_portal.accounts.scope import can_write, is_district
-from hechuan_portal.common.idcard import IdNumberError
+from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.months import age_in_months
 
-from . import selectors, services
+from . import access, selectors, services
 from . import standards as std
-from .error_codes import ChildcareError
 from .filters import ChildFilter, ClassFilter
 from .forms import (
     CheckupForm,
@@ -43,19 +42,17 @@ def staff_page(view):
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not can_write(request.user):
+        if not access.can_use(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
-def _fail(request, exc: Exception) -> None:
-    messages.error(request, exc.message if isinstance(exc, ChildcareError) else str(exc))
-
-
 @staff_page
 def overview(request):
+    if not access.can_view_places_overview(request.user):
+        raise PermissionDenied
     rows, district = selectors.places_by_town()
     return render(request, "childcare/overview.html", {"rows": rows, "district": district})
 
@@ -70,9 +67,9 @@ def class_list(request):
         form = ClassForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                klass = services.class_create(user=request.user, **form.cleaned_data)
-            except ChildcareError as exc:
-                form.add_error(None, exc.message)
+                klass = services.class_create(actor=request.user, **form.cleaned_data)
+            except PortalError as exc:
+                form_error(form, exc)
             else:
                 messages.success(request, _("班级已创建。"))
                 return redirect(klass)
@@ -95,32 +92,33 @@ def class_detail(request, pk: int):
     )
     if request.method == "POST":
         action = request.POST.get("action")
+        form = None
         try:
             if action == "update":
-                update_form = ClassUpdateForm(request.POST)
+                form = update_form = ClassUpdateForm(request.POST)
                 if update_form.is_valid():
-                    services.class_update(user=request.user, klass=klass, **update_form.cleaned_data)
+                    services.class_update(actor=request.user, klass=klass, **update_form.cleaned_data)
                     messages.success(request, _("班级已更新。"))
                     return redirect(klass)
             elif action == "enrol":
-                enrol_form = EnrolForm(request.POST, user=request.user)
+                form = enrol_form = EnrolForm(request.POST, user=request.user)
                 if enrol_form.is_valid():
-                    services.enrolment_create(user=request.user, klass=klass, **enrol_form.cleaned_data)
+                    services.enrolment_create(actor=request.user, klass=klass, **enrol_form.cleaned_data)
                     messages.success(request, _("已办理入托。"))
                     return redirect(klass)
             elif action == "waitlist":
-                waitlist_form = WaitlistForm(request.POST, user=request.user)
+                form = waitlist_form = WaitlistForm(request.POST, user=request.user)
                 if waitlist_form.is_valid():
                     services.waitlist_join(
-                        user=request.user,
+                        actor=request.user,
                         klass=klass,
                         child=waitlist_form.cleaned_data["child"],
                         category_codes=[c.code for c in waitlist_form.cleaned_data["categories"]],
                     )
                     messages.success(request, _("已登记候补。"))
                     return redirect(klass)
-        except ChildcareError as exc:
-            _fail(request, exc)
+        except PortalError as exc:
+            form_error(form, exc)
     enrolments = (
         Enrolment.objects.filter(klass=klass, status=EnrolmentStatus.ACTIVE)
         .select_related("child")
@@ -153,10 +151,10 @@ def class_detail(request, pk: int):
 def enrolment_withdraw(request, pk: int):
     enrolment = get_object_or_404(Enrolment.objects.visible_to(request.user), pk=pk)
     try:
-        services.enrolment_withdraw(user=request.user, enrolment=enrolment)
+        services.enrolment_withdraw(actor=request.user, enrolment=enrolment)
         messages.success(request, _("已办理退托，空出的托位已按候补顺序通知下一位。"))
-    except ChildcareError as exc:
-        _fail(request, exc)
+    except PortalError as exc:  # a page with no form: the refusal is a message
+        messages.error(request, exc.detail)
     return redirect(enrolment.klass)
 
 
@@ -165,10 +163,10 @@ def enrolment_withdraw(request, pk: int):
 def waitlist_accept(request, pk: int):
     entry = get_object_or_404(WaitlistEntry.objects.visible_to(request.user), pk=pk)
     try:
-        services.waitlist_accept(user=request.user, entry=entry)
+        services.waitlist_accept(actor=request.user, entry=entry)
         messages.success(request, _("已确认递补入托。"))
-    except ChildcareError as exc:
-        _fail(request, exc)
+    except PortalError as exc:  # a page with no form: the refusal is a message
+        messages.error(request, exc.detail)
     return redirect(entry.klass)
 
 
@@ -201,15 +199,13 @@ def child_create(request):
         town, community = data.pop("town"), data.pop("community")
         try:
             child = services.child_create(
-                user=request.user,
+                actor=request.user,
                 town_id=town.code,
                 community_id=community.code if community else None,
                 **data,
             )
-        except ChildcareError as exc:
-            form.add_error(None, exc.message)
-        except IdNumberError as exc:
-            form.add_error("id_number", str(exc))
+        except PortalError as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("幼儿信息已登记。"))
             return redirect(child)
@@ -229,7 +225,7 @@ def child_detail(request, pk: int):
     today = timezone.localdate()
     context = {
         "child": child,
-        "age_months": std.age_in_months(child.birth_date, today),
+        "age_months": age_in_months(child.birth_date, today),
         "allowed_types": std.allowed_class_types(child.birth_date, today),
         "enrolments": child.enrolments.select_related("klass", "facility").order_by("-id"),
         "checkups": None,
@@ -305,10 +301,10 @@ def checkup_record(request, pk: int):
     form = CheckupForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            services.checkup_record(user=request.user, checkup=checkup, **form.cleaned_data)
+            services.checkup_record(actor=request.user, checkup=checkup, **form.cleaned_data)
             messages.success(request, _("检查结果已记录。"))
-        except ChildcareError as exc:
-            _fail(request, exc)
+        except PortalError as exc:  # the form lives on another page: the refusal is a message
+            messages.error(request, exc.detail)
     else:
         messages.error(request, _("请检查填写的内容。"))
     if request.POST.get("next") == "worklist":
@@ -333,16 +329,17 @@ def overdue(request):
 
 @staff_page
 def vouchers(request):
-    issue_form = VoucherIssueForm(prefix="issue") if is_district(request.user) else None
+    may_issue = access.can_issue_vouchers(request.user)
+    issue_form = VoucherIssueForm(prefix="issue") if may_issue else None
     redeem_form = RedeemForm(prefix="redeem", user=request.user)
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "issue" and is_district(request.user):
-                issue_form = VoucherIssueForm(request.POST, prefix="issue")
-                if issue_form.is_valid():
-                    d = issue_form.cleaned_data
+        if request.POST.get("action") == "issue" and may_issue:
+            issue_form = VoucherIssueForm(request.POST, prefix="issue")
+            if issue_form.is_valid():
+                d = issue_form.cleaned_data
+                try:
                     batch = services.voucher_batch_issue(
-                        user=request.user,
+                        actor=request.user,
                         name=d["name"],
                         value=d["value"],
                         issued_on=timezone.localdate(),
@@ -350,16 +347,21 @@ def vouchers(request):
                         town_id=d["town"].code if d["town"] else None,
                         child_ids=d["child_ids"] or None,
                     )
+                except PortalError as exc:
+                    form_error(issue_form, exc)
+                else:
                     messages.success(request, _("已发放 %(n)s 张体验券。") % {"n": batch.vouchers.count()})
                     return redirect("childcare:vouchers")
-            elif request.POST.get("action") == "redeem":
-                redeem_form = RedeemForm(request.POST, prefix="redeem", user=request.user)
-                if redeem_form.is_valid():
-                    services.voucher_redeem(user=request.user, **redeem_form.cleaned_data)
+        elif request.POST.get("action") == "redeem":
+            redeem_form = RedeemForm(request.POST, prefix="redeem", user=request.user)
+            if redeem_form.is_valid():
+                try:
+                    services.voucher_redeem(actor=request.user, **redeem_form.cleaned_data)
+                except PortalError as exc:
+                    form_error(redeem_form, exc)
+                else:
                     messages.success(request, _("体验券已核销。"))
                     return redirect("childcare:vouchers")
-        except ChildcareError as exc:
-            _fail(request, exc)
     report = selectors.voucher_report(user=request.user, today=timezone.localdate())
     return render(
         request,

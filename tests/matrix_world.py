@@ -103,7 +103,7 @@ def childcare(cast):
         if key == "a":
             nursery.operators.add(cast["operator"])
         klass = services.class_create(
-            user=admin,
+            actor=admin,
             facility=nursery,
             name=f"矩阵班{key}",
             class_type=ClassType.MIXED,
@@ -111,7 +111,7 @@ def childcare(cast):
             caregivers=1,
         )
         child = services.child_create(
-            user=admin,
+            actor=admin,
             name=f"矩阵幼儿{key}",
             gender="F",
             birth_date=dt.date(2024, 9, 1),
@@ -119,9 +119,9 @@ def childcare(cast):
             guardian_phone="13800000000",
             town_id=town,
         )
-        enrolment = services.enrolment_create(user=admin, child=child, klass=klass)
+        enrolment = services.enrolment_create(actor=admin, child=child, klass=klass)
         waiting = services.child_create(
-            user=admin,
+            actor=admin,
             name=f"矩阵候补{key}",
             gender="M",
             birth_date=dt.date(2024, 8, 1),
@@ -129,7 +129,7 @@ def childcare(cast):
             guardian_phone="13800000001",
             town_id=town,
         )
-        entry = services.waitlist_join(user=admin, child=waiting, klass=klass)
+        entry = services.waitlist_join(actor=admin, child=waiting, klass=klass)
         checkup = Checkup.objects.create(
             child=child, facility=nursery, age_months=24, due_date=dt.date(2026, 9, 1)
         )

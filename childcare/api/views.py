@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from facilities.models import Facility
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
-from hechuan_portal.accounts.scope import can_write
-from hechuan_portal.common.idcard import IdNumberError
+from hechuan_portal.accounts.roles import require
+from hechuan_portal.common.errors import CommonCode, PortalError
 
-from .. import selectors, services
-from ..error_codes import ChildcareError
+from .. import access, selectors, services
 from ..filters import CheckupFilter, ChildFilter, ClassFilter, EnrolmentFilter, WaitlistFilter
 from ..models import Checkup, Child, ChildcareClass, Enrolment, FollowUp, WaitlistEntry
 from . import serializers as s
@@ -27,23 +24,16 @@ def _get(qs, pk):
     """An object within the user's scope, or the `not_in_scope` 404 (never confirms it exists)."""
     obj = qs.filter(pk=pk).first() if pk is not None else None
     if obj is None:
-        raise ChildcareError("not_in_scope", status=404)
+        raise PortalError(CommonCode.NOT_IN_SCOPE, status=404)
     return obj
 
 
 class ChildcareAPIMixin:
-    """Service errors become `{"code", "detail"}` with their status; writes need a writing role."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, ChildcareError):
-            return Response({"code": exc.code, "detail": exc.message}, status=exc.status)
-        if isinstance(exc, IdNumberError):
-            return Response({"code": exc.code, "detail": str(exc)}, status=400)
-        return super().handle_exception(exc)
+    """Writes need a working role (`access.can_use`); refusals of the services reach the client
+    through the portal's one exception handler."""
 
     def require_write(self):
-        if not can_write(self.request.user):
-            raise PermissionDenied()
+        require(access.can_use, self.request.user)
 
 
 class AuditedReadMixin:
@@ -85,7 +75,7 @@ class ClassViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         facility = _get(Facility.objects.visible_to(request.user), v.pop("facility"))
-        klass = services.class_create(user=request.user, facility=facility, **v)
+        klass = services.class_create(actor=request.user, facility=facility, **v)
         return Response(s.ClassSerializer(klass).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ClassUpdateSerializer, responses=s.ClassSerializer)
@@ -94,7 +84,7 @@ class ClassViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
         klass = self.get_object()
         data = s.ClassUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        klass = services.class_update(user=request.user, klass=klass, **data.validated_data)
+        klass = services.class_update(actor=request.user, klass=klass, **data.validated_data)
         return Response(s.ClassSerializer(klass).data)
 
 
@@ -118,7 +108,7 @@ class ChildViewSet(AuditedReadMixin, ChildcareAPIMixin, viewsets.ReadOnlyModelVi
             facility = _get(Facility.objects.visible_to(request.user), v["facility"])
         v.pop("facility")
         child = services.child_create(
-            user=request.user, facility=facility, town_id=v.pop("town"), community_id=v.pop("community"), **v
+            actor=request.user, facility=facility, town_id=v.pop("town"), community_id=v.pop("community"), **v
         )
         return Response(s.ChildSerializer(child).data, status=status.HTTP_201_CREATED)
 
@@ -143,7 +133,7 @@ class EnrolmentViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
         klass = _get(ChildcareClass.objects.visible_to(request.user).select_related("facility"), v["klass"])
         child = _get(Child.objects.visible_to(request.user), v["child"])
         enrolment = services.enrolment_create(
-            user=request.user, child=child, klass=klass, start_date=v["start_date"]
+            actor=request.user, child=child, klass=klass, start_date=v["start_date"]
         )
         return Response(s.EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
@@ -155,7 +145,7 @@ class EnrolmentViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
         data = s.WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         enrolment = services.enrolment_withdraw(
-            user=request.user, enrolment=enrolment, end_date=data.validated_data["end_date"]
+            actor=request.user, enrolment=enrolment, end_date=data.validated_data["end_date"]
         )
         return Response(s.EnrolmentSerializer(enrolment).data)
 
@@ -178,7 +168,7 @@ class WaitlistViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
         klass = _get(ChildcareClass.objects.visible_to(request.user).select_related("facility"), v["klass"])
         child = _get(Child.objects.visible_to(request.user), v["child"])
         entry = services.waitlist_join(
-            user=request.user, child=child, klass=klass, category_codes=v["categories"]
+            actor=request.user, child=child, klass=klass, category_codes=v["categories"]
         )
         return Response(s.WaitlistSerializer(entry).data, status=status.HTTP_201_CREATED)
 
@@ -190,7 +180,7 @@ class WaitlistViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
         data = s.AcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         enrolment = services.waitlist_accept(
-            user=request.user, entry=entry, start_date=data.validated_data["start_date"]
+            actor=request.user, entry=entry, start_date=data.validated_data["start_date"]
         )
         return Response(s.EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
@@ -214,7 +204,7 @@ class CheckupViewSet(AuditedReadMixin, ChildcareAPIMixin, viewsets.ReadOnlyModel
         data.is_valid(raise_exception=True)
         v = data.validated_data
         clinic = _get(Facility.objects.all(), v.pop("clinic"))
-        checkup = services.checkup_record(user=request.user, checkup=checkup, clinic=clinic, **v)
+        checkup = services.checkup_record(actor=request.user, checkup=checkup, clinic=clinic, **v)
         return Response(s.CheckupSerializer(checkup).data)
 
 
@@ -235,9 +225,7 @@ class FollowUpViewSet(AuditedReadMixin, ChildcareAPIMixin, viewsets.ReadOnlyMode
         data = s.CompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         follow_up = services.followup_complete(
-            user=request.user,
-            follow_up=follow_up,
-            completed_on=data.validated_data["completed_on"] or timezone.localdate(),
+            actor=request.user, follow_up=follow_up, completed_on=data.validated_data["completed_on"]
         )
         return Response(s.FollowUpSerializer(follow_up).data)
 
@@ -252,7 +240,7 @@ class VoucherRedeemView(ChildcareAPIMixin, APIView):
         data.is_valid(raise_exception=True)
         facility = _get(Facility.objects.visible_to(request.user), data.validated_data["facility"])
         voucher = services.voucher_redeem(
-            user=request.user, code=data.validated_data["code"], facility=facility
+            actor=request.user, code=data.validated_data["code"], facility=facility
         )
         return Response(s.VoucherSerializer(voucher).data)
 
@@ -262,7 +250,6 @@ class PlacesStatsView(APIView):
 
     @extend_schema(responses=s.PlacesStatsSerializer)
     def get(self, request):
-        if not can_write(request.user):
-            raise PermissionDenied()
+        require(access.can_view_places_overview, request.user)
         rows, district = selectors.places_by_town()
         return Response(s.PlacesStatsSerializer({"district": district, "towns": rows}).data)

@@ -1,5 +1,7 @@
 import pytest
 
+from hechuan_portal.accounts.roles import SYSTEM
+
 from ..services import class_create
 from .factories import FacilityFactory
 
@@ -27,5 +29,5 @@ def nursery_b(db):
 def small_class(nursery):
     """A 托小班 (12–24 months) of 3 places with 1 caregiver."""
     return class_create(
-        user=None, facility=nursery, name="托小一班", class_type="toddler_small", capacity=3, caregivers=1
+        actor=SYSTEM, facility=nursery, name="托小一班", class_type="toddler_small", capacity=3, caregivers=1
     )

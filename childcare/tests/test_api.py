@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from childcare.models import Checkup, ChildcareClass, ChildcareProfile, Enrolment, FollowUp
 from childcare.services import class_create, enrolment_create
-from childcare.standards import add_months
 from hechuan_portal.accounts.models import AuditEvent
+from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common.idcard import check_char
+from hechuan_portal.common.months import add_months
 
 from .factories import ChildFactory, FacilityFactory
 
@@ -33,7 +34,7 @@ def test_enrol_through_the_api(operator_client, small_class):
 def test_class_full_code(operator_client, small_class, operator):
     for _ in range(3):
         enrolment_create(
-            user=operator,
+            actor=operator,
             child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
             klass=small_class,
         )
@@ -86,7 +87,9 @@ def test_class_scope(
     operator_client, officer_a_client, officer_b_client, staff_client, auditor_client, small_class
 ):
     other = FacilityFactory(name="别家托育")
-    class_create(user=None, facility=other, name="托大", class_type="toddler_large", capacity=7, caregivers=1)
+    class_create(
+        actor=SYSTEM, facility=other, name="托大", class_type="toddler_large", capacity=7, caregivers=1
+    )
 
     def names(client):
         return sorted(c["facility_name"] for c in client.get("/api/v1/childcare/classes/").json()["results"])
@@ -102,7 +105,7 @@ def test_class_scope(
 
 def test_operator_cannot_enrol_in_another_facility(operator_client, nursery_b):
     klass = class_create(
-        user=None, facility=nursery_b, name="托大", class_type="toddler_large", capacity=7, caregivers=1
+        actor=SYSTEM, facility=nursery_b, name="托大", class_type="toddler_large", capacity=7, caregivers=1
     )
     kid = ChildFactory(birth_date=add_months(TODAY, -30), town_id="500117002000", facility=nursery_b)
     r = operator_client.post(
@@ -187,7 +190,7 @@ def test_child_reads_are_audited(officer_a_client, officer_a):
 
 def test_checkups_visible_to_facility_and_audited(operator_client, officer_a_client, small_class, operator):
     kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
-    enrolment_create(user=operator, child=kid, klass=small_class)
+    enrolment_create(actor=operator, child=kid, klass=small_class)
     r = operator_client.get("/api/v1/childcare/checkups/")
     assert r.json()["count"] == Checkup.objects.filter(child=kid).count() > 0
     assert AuditEvent.objects.filter(object_type="childcare.checkup", action="view").count() == 1
@@ -198,7 +201,12 @@ def test_checkups_visible_to_facility_and_audited(operator_client, officer_a_cli
 def test_class_list_query_count(staff_client, nursery, n, django_assert_num_queries):
     for i in range(n):
         class_create(
-            user=None, facility=nursery, name=f"班{i}", class_type="toddler_large", capacity=7, caregivers=1
+            actor=SYSTEM,
+            facility=nursery,
+            name=f"班{i}",
+            class_type="toddler_large",
+            capacity=7,
+            caregivers=1,
         )
     with django_assert_num_queries(7):  # session read+save, user, savepoints, count, page
         r = staff_client.get("/api/v1/childcare/classes/")
@@ -255,7 +263,7 @@ def test_schema_still_valid(staff_client):
 def test_waitlist_join_and_accept_through_the_api(operator_client, operator, small_class):
     for _ in range(3):
         enrolment_create(
-            user=operator,
+            actor=operator,
             child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
             klass=small_class,
         )
@@ -292,7 +300,7 @@ def test_checkup_record_through_the_api(small_class, operator):
     from conftest import _client_for, make_user
 
     kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility, gender="M")
-    enrolment_create(user=operator, child=kid, klass=small_class)
+    enrolment_create(actor=operator, child=kid, klass=small_class)
     clinic = FacilityFactory(kind="medical_partner", name="诊所")
     nurse = make_user("nurse", "facility_operator")
     clinic.operators.add(nurse)
@@ -334,7 +342,7 @@ def test_voucher_redeem_api_refuses_the_second_time(operator_client, operator, d
     from childcare.services import voucher_batch_issue
 
     class_create(
-        user=None,
+        actor=SYSTEM,
         facility=nursery,
         name="普惠",
         class_type="toddler_large",
@@ -344,7 +352,7 @@ def test_voucher_redeem_api_refuses_the_second_time(operator_client, operator, d
     )
     ChildFactory(birth_date=add_months(TODAY, -6))
     batch = voucher_batch_issue(
-        user=district_staff,
+        actor=district_staff,
         name="券",
         value=Decimal("100"),
         issued_on=TODAY,
@@ -412,10 +420,10 @@ def test_follow_up_complete(small_class, operator, operator_client, district_sta
     from childcare.services import checkup_record
 
     kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
-    enrolment_create(user=operator, child=kid, klass=small_class)
+    enrolment_create(actor=operator, child=kid, klass=small_class)
     clinic = FacilityFactory(kind="medical_partner", name="诊所")
     checkup = Checkup.objects.filter(child=kid).first()
-    checkup_record(user=district_staff, checkup=checkup, clinic=clinic, performed_on=TODAY, vision="refer")
+    checkup_record(actor=district_staff, checkup=checkup, clinic=clinic, performed_on=TODAY, vision="refer")
     follow_up = FollowUp.objects.get()
     r = operator_client.get("/api/v1/childcare/follow-ups/")
     assert [f["reason"] for f in r.json()["results"]] == ["vision_refer"]

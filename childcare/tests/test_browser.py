@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from childcare.models import Checkup
 from childcare.services import checkup_record, class_create, enrolment_create
-from childcare.standards import add_months
 from conftest import TOWN_A, login_in_browser, make_user
 from facilities.models import Facility
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.months import add_months
 
 from .factories import ChildFactory, FacilityFactory, ensure_areas
 
@@ -32,7 +33,7 @@ def test_operator_enrols_a_child_and_sees_the_place_count(live_server, page, pho
     nursery = FacilityFactory(name="合阳托育园")
     nursery.operators.add(operator)
     klass = class_create(
-        user=None,
+        actor=SYSTEM,
         facility=nursery,
         name="托小一班",
         class_type="toddler_small",
@@ -43,7 +44,7 @@ def test_operator_enrols_a_child_and_sees_the_place_count(live_server, page, pho
     today = timezone.localdate()
     for i in range(2):
         enrolment_create(
-            user=None,
+            actor=SYSTEM,
             child=ChildFactory(name=f"在托{i}", birth_date=add_months(today, -13), facility=nursery),
             klass=klass,
         )
@@ -68,7 +69,7 @@ def test_operator_enrols_a_child_and_sees_the_place_count(live_server, page, pho
     child = klass.enrolments.get(child__name="在托0").child
     for checkup in Checkup.objects.filter(child=child, status="due", due_date__lte=today):
         checkup_record(
-            user=None,
+            actor=SYSTEM,
             checkup=checkup,
             clinic=clinic,
             performed_on=checkup.due_date,

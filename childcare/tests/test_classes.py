@@ -3,10 +3,11 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from childcare.error_codes import ChildcareError
 from childcare.models import ChildcareClass, ChildcareProfile, ChildcareSettings
 from childcare.services import class_create, class_update, facility_places_sync
 from facilities.models import Facility
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.errors import PortalError
 
 from .factories import FacilityFactory
 
@@ -14,7 +15,7 @@ from .factories import FacilityFactory
 def make(facility, **kw):
     args = {"name": "班", "class_type": "infant", "capacity": 9, "caregivers": 3}
     args.update(kw)
-    return class_create(user=None, facility=facility, **args)
+    return class_create(actor=SYSTEM, facility=facility, **args)
 
 
 @pytest.mark.parametrize(
@@ -29,7 +30,7 @@ def make(facility, **kw):
     ],
 )
 def test_service_refuses_classes_beyond_the_standard(nursery, class_type, capacity, caregivers, code):
-    with pytest.raises(ChildcareError) as exc:
+    with pytest.raises(PortalError) as exc:
         make(nursery, class_type=class_type, capacity=capacity, caregivers=caregivers)
     assert exc.value.code == code
     assert ChildcareClass.objects.count() == 0
@@ -44,17 +45,17 @@ def test_class_at_the_limit_is_accepted_and_totals_follow(nursery):
 
 
 def test_ratio_error_message_names_the_caregivers_needed(nursery):
-    with pytest.raises(ChildcareError) as exc:
+    with pytest.raises(PortalError) as exc:
         make(nursery, capacity=10, caregivers=3)
-    assert exc.value.limit == 4
-    assert "4" in exc.value.message
+    assert exc.value.params == {"limit": 4}
+    assert "4" in exc.value.detail
 
 
 def test_mixed_ratio_comes_from_settings(nursery):
     settings = ChildcareSettings.current()
     settings.mixed_children_per_caregiver = 4
     settings.save()
-    with pytest.raises(ChildcareError) as exc:
+    with pytest.raises(PortalError) as exc:
         make(nursery, class_type="mixed", capacity=15, caregivers=3)
     assert exc.value.code == "ratio_below_standard"
     klass = make(nursery, class_type="mixed", capacity=12, caregivers=3)
@@ -100,7 +101,7 @@ def test_database_refuses_occupied_over_capacity_minus_reserved(small_class):
 
 def test_only_childcare_facilities_have_classes(db):
     home = FacilityFactory(kind="nursing_home")
-    with pytest.raises(ChildcareError) as exc:
+    with pytest.raises(PortalError) as exc:
         make(home)
     assert exc.value.code == "not_childcare_facility"
 
@@ -108,13 +109,13 @@ def test_only_childcare_facilities_have_classes(db):
 def test_kindergarten_opens_toddler_classes_from_vacant_places(db):
     kg = FacilityFactory(kind="kindergarten", name="合阳幼儿园")
     ChildcareProfile.objects.create(facility=kg, kindergarten_places=300, kindergarten_pupils=280)
-    with pytest.raises(ChildcareError) as exc:
+    with pytest.raises(PortalError) as exc:
         make(kg, class_type="toddler_small", capacity=10, caregivers=2)
     assert exc.value.code == "kindergarten_class_type"
     make(kg, name="托班一", class_type="toddler_large", capacity=14, caregivers=2)
-    with pytest.raises(ChildcareError) as exc:
+    with pytest.raises(PortalError) as exc:
         make(kg, name="托班二", class_type="toddler_large", capacity=7, caregivers=1)
-    assert (exc.value.code, exc.value.limit) == ("kindergarten_no_vacant_places", 6)
+    assert (exc.value.code, exc.value.params) == ("kindergarten_no_vacant_places", {"limit": 6})
     make(kg, name="托班二", class_type="toddler_large", capacity=6, caregivers=1)
     kg.refresh_from_db()
     assert kg.places_total == 20
@@ -124,7 +125,7 @@ def test_150_children_need_a_health_worker(nursery):
     for i in range(7):
         make(nursery, name=f"托大{i}", class_type="toddler_large", capacity=20, caregivers=3)
     make(nursery, name="托小", class_type="toddler_small", capacity=9, caregivers=2)  # 149
-    with pytest.raises(ChildcareError) as exc:
+    with pytest.raises(PortalError) as exc:
         make(nursery, name="乳儿", class_type="infant", capacity=1, caregivers=1)
     assert exc.value.code == "health_worker_required"
     ChildcareProfile.objects.filter(facility=nursery).update(health_workers=1)
@@ -135,10 +136,10 @@ def test_150_children_need_a_health_worker(nursery):
 
 def test_capacity_cannot_drop_below_occupied(small_class, operator):
     ChildcareClass.objects.filter(pk=small_class.pk).update(occupied=2)
-    with pytest.raises(ChildcareError) as exc:
-        class_update(user=operator, klass=small_class, capacity=1, caregivers=1)
-    assert (exc.value.code, exc.value.limit) == ("capacity_below_occupied", 2)
-    class_update(user=operator, klass=small_class, capacity=10, caregivers=2)
+    with pytest.raises(PortalError) as exc:
+        class_update(actor=operator, klass=small_class, capacity=1, caregivers=1)
+    assert (exc.value.code, exc.value.params) == ("capacity_below_occupied", {"limit": 2})
+    class_update(actor=operator, klass=small_class, capacity=10, caregivers=2)
     assert Facility.objects.get(pk=small_class.facility_id).places_total == 10
 
 

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from childcare.error_codes import ChildcareError
 from childcare.models import ChildcareClass, Enrolment, WaitlistEntry
 from childcare.services import (
     class_create,
@@ -17,9 +16,11 @@ from childcare.services import (
     waitlist_expire_offers,
     waitlist_join,
 )
-from childcare.standards import add_months
 from conftest import make_user
 from facilities.models import Facility
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.months import add_months
 
 from .factories import ChildFactory, FacilityFactory, ensure_areas
 
@@ -36,9 +37,9 @@ def places(klass):
 def test_enrol_until_full_then_class_full(small_class, operator):
     kids = [ChildFactory(birth_date=TODDLER, facility=small_class.facility) for _ in range(4)]
     for kid in kids[:3]:
-        enrolment_create(user=operator, child=kid, klass=small_class, start_date=TODAY)
-    with pytest.raises(ChildcareError) as exc:
-        enrolment_create(user=operator, child=kids[3], klass=small_class, start_date=TODAY)
+        enrolment_create(actor=operator, child=kid, klass=small_class, start_date=TODAY)
+    with pytest.raises(PortalError) as exc:
+        enrolment_create(actor=operator, child=kids[3], klass=small_class, start_date=TODAY)
     assert exc.value.code == "class_full"
     assert places(small_class) == (3, 0, 3)
     assert Enrolment.objects.count() == 3
@@ -46,63 +47,63 @@ def test_enrol_until_full_then_class_full(small_class, operator):
 
 def test_age_rule_on_enrolment(small_class, operator):
     baby = ChildFactory(birth_date=add_months(TODAY, -10), facility=small_class.facility)
-    with pytest.raises(ChildcareError) as exc:
-        enrolment_create(user=operator, child=baby, klass=small_class, start_date=TODAY)
+    with pytest.raises(PortalError) as exc:
+        enrolment_create(actor=operator, child=baby, klass=small_class, start_date=TODAY)
     assert exc.value.code == "child_too_young"
     large = class_create(
-        user=None,
+        actor=SYSTEM,
         facility=small_class.facility,
         name="托大",
         class_type="toddler_large",
         capacity=7,
         caregivers=1,
     )
-    with pytest.raises(ChildcareError) as exc:
-        enrolment_create(user=operator, child=baby, klass=large, start_date=TODAY)
+    with pytest.raises(PortalError) as exc:
+        enrolment_create(actor=operator, child=baby, klass=large, start_date=TODAY)
     assert exc.value.code == "child_too_young"
     assert places(small_class) == (0, 0, 0)
 
 
 def test_one_active_enrolment_per_child(small_class, operator):
     kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
-    enrolment_create(user=operator, child=kid, klass=small_class, start_date=TODAY)
+    enrolment_create(actor=operator, child=kid, klass=small_class, start_date=TODAY)
     other = class_create(
-        user=None,
+        actor=SYSTEM,
         facility=small_class.facility,
         name="托小二",
         class_type="toddler_small",
         capacity=5,
         caregivers=1,
     )
-    with pytest.raises(ChildcareError) as exc:
-        enrolment_create(user=operator, child=kid, klass=other, start_date=TODAY)
+    with pytest.raises(PortalError) as exc:
+        enrolment_create(actor=operator, child=kid, klass=other, start_date=TODAY)
     assert exc.value.code == "child_already_enrolled"
     assert places(other) == (0, 0, 1)
 
 
 def test_withdrawal_frees_the_place(small_class, operator):
     kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
-    enrolment = enrolment_create(user=operator, child=kid, klass=small_class, start_date=TODAY)
-    enrolment_withdraw(user=operator, enrolment=enrolment, end_date=TODAY)
+    enrolment = enrolment_create(actor=operator, child=kid, klass=small_class, start_date=TODAY)
+    enrolment_withdraw(actor=operator, enrolment=enrolment, end_date=TODAY)
     assert places(small_class) == (0, 0, 0)
     enrolment.refresh_from_db()
     assert (enrolment.status, enrolment.end_date) == ("withdrawn", TODAY)
-    with pytest.raises(ChildcareError) as exc:
-        enrolment_withdraw(user=operator, enrolment=enrolment, end_date=TODAY)
+    with pytest.raises(PortalError) as exc:
+        enrolment_withdraw(actor=operator, enrolment=enrolment, end_date=TODAY)
     assert exc.value.code == "enrolment_not_active"
     assert places(small_class) == (0, 0, 0)
     # The child may enrol again.
-    enrolment_create(user=operator, child=kid, klass=small_class, start_date=TODAY)
+    enrolment_create(actor=operator, child=kid, klass=small_class, start_date=TODAY)
 
 
 def test_operator_cannot_enrol_into_another_facility(small_class, operator):
     other = FacilityFactory(name="别家")
     klass = class_create(
-        user=None, facility=other, name="托小", class_type="toddler_small", capacity=5, caregivers=1
+        actor=SYSTEM, facility=other, name="托小", class_type="toddler_small", capacity=5, caregivers=1
     )
     kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
-    with pytest.raises(ChildcareError) as exc:
-        enrolment_create(user=operator, child=kid, klass=klass, start_date=TODAY)
+    with pytest.raises(PortalError) as exc:
+        enrolment_create(actor=operator, child=kid, klass=klass, start_date=TODAY)
     assert exc.value.code == "not_in_scope"
     assert places(klass) == (0, 0, 0)
 
@@ -110,7 +111,7 @@ def test_operator_cannot_enrol_into_another_facility(small_class, operator):
 def fill(klass, operator, n):
     for _ in range(n):
         enrolment_create(
-            user=operator,
+            actor=operator,
             child=ChildFactory(birth_date=TODDLER, facility=klass.facility),
             klass=klass,
             start_date=TODAY,
@@ -121,27 +122,27 @@ def test_waitlist_order_is_priority_then_application_time(small_class, operator)
     fill(small_class, operator, 3)
     t0 = timezone.now() - dt.timedelta(days=10)
     early = waitlist_join(
-        user=operator,
+        actor=operator,
         child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
         klass=small_class,
         applied_at=t0,
     )
     late_third = waitlist_join(
-        user=operator,
+        actor=operator,
         child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
         klass=small_class,
         category_codes=["third_child"],
         applied_at=t0 + dt.timedelta(days=2),
     )
     early_second = waitlist_join(
-        user=operator,
+        actor=operator,
         child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
         klass=small_class,
         category_codes=["second_child", "dual_earner"],
         applied_at=t0 + dt.timedelta(days=1),
     )
     later_second = waitlist_join(
-        user=operator,
+        actor=operator,
         child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
         klass=small_class,
         category_codes=["second_child", "dual_earner"],
@@ -154,9 +155,9 @@ def test_waitlist_order_is_priority_then_application_time(small_class, operator)
 
 
 def test_waitlist_refused_while_places_are_free(small_class, operator):
-    with pytest.raises(ChildcareError) as exc:
+    with pytest.raises(PortalError) as exc:
         waitlist_join(
-            user=operator,
+            actor=operator,
             child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
             klass=small_class,
         )
@@ -167,31 +168,31 @@ def test_waitlist_refused_while_places_are_free(small_class, operator):
 def test_freed_place_is_offered_held_and_accepted(small_class, operator):
     fill(small_class, operator, 3)
     first = waitlist_join(
-        user=operator,
+        actor=operator,
         child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
         klass=small_class,
     )
     second = waitlist_join(
-        user=operator,
+        actor=operator,
         child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
         klass=small_class,
     )
-    enrolment_withdraw(user=operator, enrolment=Enrolment.objects.first(), end_date=TODAY)
+    enrolment_withdraw(actor=operator, enrolment=Enrolment.objects.first(), end_date=TODAY)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("offered", "waiting")
     assert first.offer_deadline - first.offered_at == dt.timedelta(days=7)
     # The held place is not open to anyone else.
     assert places(small_class) == (2, 1, 2)
-    with pytest.raises(ChildcareError) as exc:
+    with pytest.raises(PortalError) as exc:
         enrolment_create(
-            user=operator,
+            actor=operator,
             child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
             klass=small_class,
             start_date=TODAY,
         )
     assert exc.value.code == "class_full"
-    enrolment = waitlist_accept(user=operator, entry=first, start_date=TODAY)
+    enrolment = waitlist_accept(actor=operator, entry=first, start_date=TODAY)
     assert enrolment.child_id == first.child_id
     assert places(small_class) == (3, 0, 3)
     first.refresh_from_db()
@@ -201,31 +202,31 @@ def test_freed_place_is_offered_held_and_accepted(small_class, operator):
 def test_expired_offer_goes_to_the_next_family(small_class, operator):
     fill(small_class, operator, 3)
     first = waitlist_join(
-        user=operator,
+        actor=operator,
         child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
         klass=small_class,
     )
     second = waitlist_join(
-        user=operator,
+        actor=operator,
         child=ChildFactory(birth_date=TODDLER, facility=small_class.facility),
         klass=small_class,
     )
-    enrolment_withdraw(user=operator, enrolment=Enrolment.objects.first(), end_date=TODAY)
+    enrolment_withdraw(actor=operator, enrolment=Enrolment.objects.first(), end_date=TODAY)
     first.refresh_from_db()
-    assert waitlist_expire_offers(now=first.offer_deadline - dt.timedelta(seconds=1)) == 0
+    assert waitlist_expire_offers(actor=SYSTEM, now=first.offer_deadline - dt.timedelta(seconds=1)) == 0
     later = first.offer_deadline + dt.timedelta(seconds=1)
-    assert waitlist_expire_offers(now=later) == 1
-    assert waitlist_expire_offers(now=later) == 0  # idempotent
+    assert waitlist_expire_offers(actor=SYSTEM, now=later) == 1
+    assert waitlist_expire_offers(actor=SYSTEM, now=later) == 0  # idempotent
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("expired", "offered")
     assert second.offer_deadline == later + dt.timedelta(days=7)
     assert places(small_class) == (2, 1, 2)
-    with pytest.raises(ChildcareError) as exc:
-        waitlist_accept(user=operator, entry=first, start_date=TODAY)
+    with pytest.raises(PortalError) as exc:
+        waitlist_accept(actor=operator, entry=first, start_date=TODAY)
     assert exc.value.code == "offer_not_open"
-    with pytest.raises(ChildcareError) as exc:
-        waitlist_accept(user=operator, entry=second, now=second.offer_deadline + dt.timedelta(seconds=1))
+    with pytest.raises(PortalError) as exc:
+        waitlist_accept(actor=operator, entry=second, now=second.offer_deadline + dt.timedelta(seconds=1))
     assert exc.value.code == "offer_expired"
     assert places(small_class) == (2, 1, 2)
 
@@ -238,7 +239,7 @@ def test_concurrent_enrolment_never_exceeds_capacity():
     facility = FacilityFactory(name="并发托育园")
     facility.operators.add(operator)
     klass = class_create(
-        user=None, facility=facility, name="托小", class_type="toddler_small", capacity=3, caregivers=1
+        actor=SYSTEM, facility=facility, name="托小", class_type="toddler_small", capacity=3, caregivers=1
     )
     kids = [ChildFactory(birth_date=TODDLER, facility=facility) for _ in range(19)]
     kids.append(kids[0])  # the same child twice at once
@@ -249,9 +250,9 @@ def test_concurrent_enrolment_never_exceeds_capacity():
     def enrol(kid):
         try:
             barrier.wait()
-            enrolment_create(user=operator, child=kid, klass=klass, start_date=TODAY)
+            enrolment_create(actor=operator, child=kid, klass=klass, start_date=TODAY)
             outcome = "ok"
-        except ChildcareError as exc:
+        except PortalError as exc:
             outcome = exc.code
         finally:
             connection.close()
@@ -273,12 +274,12 @@ def test_concurrent_enrolment_never_exceeds_capacity():
 def test_waitlist_join_refusals(small_class, operator):
     fill(small_class, operator, 3)
     kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
-    waitlist_join(user=operator, child=kid, klass=small_class)
-    with pytest.raises(ChildcareError) as exc:
-        waitlist_join(user=operator, child=kid, klass=small_class)
+    waitlist_join(actor=operator, child=kid, klass=small_class)
+    with pytest.raises(PortalError) as exc:
+        waitlist_join(actor=operator, child=kid, klass=small_class)
     assert exc.value.code == "already_waiting"
     baby = ChildFactory(birth_date=add_months(TODAY, -7), facility=small_class.facility)
-    with pytest.raises(ChildcareError) as exc:
-        waitlist_join(user=operator, child=baby, klass=small_class)
+    with pytest.raises(PortalError) as exc:
+        waitlist_join(actor=operator, child=baby, klass=small_class)
     assert exc.value.code == "child_too_young"
     assert WaitlistEntry.objects.count() == 1

@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from childcare.models import Enrolment
 from childcare.services import class_create, enrolment_create
-from childcare.standards import add_months
 from hechuan_portal.accounts.models import AuditEvent
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.months import add_months
 
 from .factories import ChildFactory, FacilityFactory
 
@@ -52,14 +53,14 @@ def test_class_page_out_of_scope_is_404(officer_b_client, operator_client, small
     assert officer_b_client.get(f"/manage/childcare/classes/{small_class.pk}/").status_code == 404
     other = FacilityFactory(name="别家")
     klass = class_create(
-        user=None, facility=other, name="托大", class_type="toddler_large", capacity=7, caregivers=1
+        actor=SYSTEM, facility=other, name="托大", class_type="toddler_large", capacity=7, caregivers=1
     )
     assert operator_client.get(f"/manage/childcare/classes/{klass.pk}/").status_code == 404
 
 
 def test_withdraw_through_the_page(operator_client, operator, small_class):
     kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
-    enrolment = enrolment_create(user=operator, child=kid, klass=small_class)
+    enrolment = enrolment_create(actor=operator, child=kid, klass=small_class)
     r = operator_client.post(f"/manage/childcare/enrolments/{enrolment.pk}/withdraw/")
     assert r.status_code == 302
     small_class.refresh_from_db()
@@ -70,7 +71,7 @@ def test_child_page_shows_screening_to_facility_only_and_audits(
     operator_client, officer_a_client, operator, small_class
 ):
     kid = ChildFactory(birth_date=TODDLER, facility=small_class.facility)
-    enrolment_create(user=operator, child=kid, klass=small_class)
+    enrolment_create(actor=operator, child=kid, klass=small_class)
     page = operator_client.get(f"/manage/childcare/children/{kid.pk}/").content.decode()
     assert 'id="growth-chart"' in page
     views = AuditEvent.objects.filter(object_id=str(kid.pk), action="view")
@@ -86,7 +87,12 @@ def test_child_page_shows_screening_to_facility_only_and_audits(
 def test_class_list_page_query_count(staff_client, nursery, n, django_assert_num_queries):
     for i in range(n):
         class_create(
-            user=None, facility=nursery, name=f"班{i}", class_type="toddler_large", capacity=7, caregivers=1
+            actor=SYSTEM,
+            facility=nursery,
+            name=f"班{i}",
+            class_type="toddler_large",
+            capacity=7,
+            caregivers=1,
         )
     with django_assert_num_queries(10):
         r = staff_client.get("/manage/childcare/classes/")
@@ -97,7 +103,7 @@ def test_class_list_page_query_count(staff_client, nursery, n, django_assert_num
 def test_child_list_page_query_count(staff_client, small_class, operator, n, django_assert_num_queries):
     for _ in range(n):
         enrolment_create(
-            user=operator, child=ChildFactory(birth_date=TODDLER), klass=small_class
+            actor=operator, child=ChildFactory(birth_date=TODDLER), klass=small_class
         ) if False else None
         ChildFactory(birth_date=TODDLER)
     with django_assert_num_queries(10):
@@ -125,7 +131,7 @@ def test_clinic_records_through_the_child_page(small_class, operator):
     from conftest import _client_for, make_user
 
     kid = ChildFactory(birth_date=add_months(TODAY, -13), gender="F", facility=small_class.facility)
-    enrolment_create(user=operator, child=kid, klass=small_class)
+    enrolment_create(actor=operator, child=kid, klass=small_class)
     clinic = FacilityFactory(kind="medical_partner", name="合阳社区卫生服务中心")
     ChildcareProfile.objects.update_or_create(
         facility=small_class.facility, defaults={"partner_clinic": clinic}
@@ -168,3 +174,16 @@ def test_paging_keeps_the_filter(staff_client):
     ChildFactory.create_batch(51, name="王小")
     page = staff_client.get("/manage/childcare/children/?name=王").content.decode()
     assert 'href="?name=%E7%8E%8B&amp;page=2"' in page
+
+
+def test_enrolling_into_a_class_that_just_filled_shows_why(operator_client, small_class):
+    kids = [ChildFactory(birth_date=TODDLER, facility=small_class.facility) for _ in range(4)]
+    for kid in kids[:3]:
+        enrolment_create(actor=SYSTEM, child=kid, klass=small_class)
+    r = operator_client.post(
+        f"/manage/childcare/classes/{small_class.pk}/",
+        {"action": "enrol", "child": kids[3].pk, "start_date": TODAY.isoformat()},
+    )
+    assert r.status_code == 200
+    assert "该班级已满，可登记候补。" in r.content.decode()
+    assert Enrolment.objects.filter(child=kids[3]).count() == 0

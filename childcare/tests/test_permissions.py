@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from childcare.services import checkup_record, class_create, enrolment_create
-from childcare.standards import add_months
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.months import add_months
 
 from .factories import ChildFactory, FacilityFactory
 
@@ -35,12 +36,14 @@ EXPECTED = {
 @pytest.fixture
 def world(small_class, operator):
     kid = ChildFactory(birth_date=add_months(TODAY, -13), facility=small_class.facility)
-    enrolment_create(user=operator, child=kid, klass=small_class)
+    enrolment_create(actor=operator, child=kid, klass=small_class)
     clinic = FacilityFactory(kind="medical_partner", name="诊所")
     checkup = kid.checkups.order_by("age_months").first()
-    checkup_record(user=None, checkup=checkup, clinic=clinic, performed_on=TODAY, hearing="refer")
+    checkup_record(actor=SYSTEM, checkup=checkup, clinic=clinic, performed_on=TODAY, hearing="refer")
     other = FacilityFactory(name="钓鱼城托育", town_id="500117002000")
-    class_create(user=None, facility=other, name="托大", class_type="toddler_large", capacity=7, caregivers=1)
+    class_create(
+        actor=SYSTEM, facility=other, name="托大", class_type="toddler_large", capacity=7, caregivers=1
+    )
     return kid
 
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from childcare.models import Checkup
 from childcare.services import checkup_record, class_create, enrolment_create, waitlist_join
-from childcare.standards import add_months
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.months import add_months
 
 from .factories import ChildFactory, FacilityFactory
 
@@ -18,7 +19,7 @@ TODDLER = add_months(TODAY, -13)
 def populate(facility, n):
     """n enrolled children (with check-ups, one recorded with a follow-up each) and n waiting."""
     klass = class_create(
-        user=None,
+        actor=SYSTEM,
         facility=facility,
         name=f"满班{n}",
         class_type="toddler_small",
@@ -28,12 +29,12 @@ def populate(facility, n):
     clinic = FacilityFactory(kind="medical_partner", name=f"诊所{n}")
     for _ in range(n):
         kid = ChildFactory(birth_date=TODDLER, facility=facility)
-        enrolment_create(user=None, child=kid, klass=klass)
+        enrolment_create(actor=SYSTEM, child=kid, klass=klass)
         checkup = Checkup.objects.filter(child=kid).order_by("age_months").first()
-        checkup_record(user=None, checkup=checkup, clinic=clinic, performed_on=TODAY, hearing="refer")
+        checkup_record(actor=SYSTEM, checkup=checkup, clinic=clinic, performed_on=TODAY, hearing="refer")
     for _ in range(n):
         waitlist_join(
-            user=None,
+            actor=SYSTEM,
             child=ChildFactory(birth_date=TODDLER, facility=facility),
             klass=klass,
             category_codes=["second_child"],

@@ -8,12 +8,13 @@ from django.utils import timezone
 from pygrowup.tables.by_day import wfa
 
 from childcare import selectors
-from childcare.error_codes import ChildcareError
 from childcare.models import Checkup, ChildcareProfile, FollowUp
 from childcare.services import checkup_record, checkups_generate, enrolment_create
-from childcare.standards import add_months
 from conftest import make_user
 from hechuan_portal.accounts.models import Role
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.months import add_months
 
 from .factories import ChildFactory, FacilityFactory
 
@@ -29,7 +30,7 @@ def clinic(db):
 def enrolled(small_class, operator):
     """A boy who is 13 months old today, enrolled today."""
     kid = ChildFactory(birth_date=add_months(TODAY, -13), gender="M", facility=small_class.facility)
-    enrolment_create(user=operator, child=kid, klass=small_class, start_date=TODAY)
+    enrolment_create(actor=operator, child=kid, klass=small_class, start_date=TODAY)
     return kid
 
 
@@ -50,7 +51,7 @@ def test_enrolment_generates_the_due_checkups(enrolled):
     assert (c12.hearing_due, c12.vision_due) == (True, True)
     c24 = Checkup.objects.get(child=enrolled, age_months=24)
     assert c24.vision_checks_due == ["eye_exam", "refraction"]
-    assert checkups_generate() == 8  # nightly run offers the same rows; nothing new is stored
+    assert checkups_generate(actor=SYSTEM) == 8  # nightly run offers the same rows; nothing new is stored
     assert Checkup.objects.filter(child=enrolled).count() == 8
 
 
@@ -62,7 +63,7 @@ def test_clinic_records_growth_with_zscores_and_follow_ups(enrolled, clinic):
     performed = birth + dt.timedelta(days=365)
     low = wfa.DATA["male"][365]["m"] - Decimal("2.2")  # well below −2 SD (7.74 kg)
     checkup_record(
-        user=nurse,
+        actor=nurse,
         checkup=checkup,
         clinic=clinic,
         performed_on=performed,
@@ -83,18 +84,18 @@ def test_clinic_records_growth_with_zscores_and_follow_ups(enrolled, clinic):
     assert reasons["hearing_refer"] == performed + dt.timedelta(days=42)
     assert reasons["underweight"] == performed + dt.timedelta(days=30)
     assert "vision_refer" not in reasons
-    with pytest.raises(ChildcareError) as exc:
-        checkup_record(user=nurse, checkup=checkup, clinic=clinic, performed_on=performed)
+    with pytest.raises(PortalError) as exc:
+        checkup_record(actor=nurse, checkup=checkup, clinic=clinic, performed_on=performed)
     assert exc.value.code == "checkup_already_recorded"
 
 
 def test_only_partner_clinics_record(enrolled, clinic, operator):
     checkup = Checkup.objects.get(child=enrolled, age_months=12)
-    with pytest.raises(ChildcareError) as exc:
-        checkup_record(user=operator, checkup=checkup, clinic=enrolled.facility, performed_on=TODAY)
+    with pytest.raises(PortalError) as exc:
+        checkup_record(actor=operator, checkup=checkup, clinic=enrolled.facility, performed_on=TODAY)
     assert exc.value.code == "clinic_not_medical_partner"
-    with pytest.raises(ChildcareError) as exc:
-        checkup_record(user=operator, checkup=checkup, clinic=clinic, performed_on=TODAY)
+    with pytest.raises(PortalError) as exc:
+        checkup_record(actor=operator, checkup=checkup, clinic=clinic, performed_on=TODAY)
     assert exc.value.code == "not_clinic_staff"
     checkup.refresh_from_db()
     assert checkup.status == "due"
@@ -106,7 +107,7 @@ def test_screening_visibility(enrolled, clinic, operator, officer_a, district_st
     other_nurse = make_user("nurse2", Role.FACILITY_OPERATOR)
     FacilityFactory(kind="medical_partner", name="别的诊所").operators.add(other_nurse)
     checkup = Checkup.objects.get(child=enrolled, age_months=12)
-    checkup_record(user=nurse, checkup=checkup, clinic=clinic, performed_on=TODAY, hearing="pass")
+    checkup_record(actor=nurse, checkup=checkup, clinic=clinic, performed_on=TODAY, hearing="pass")
     assert Checkup.objects.visible_to(operator).count() == 8
     assert list(Checkup.objects.visible_to(nurse).values_list("pk", flat=True)) == [checkup.pk]
     assert Checkup.objects.visible_to(district_staff).count() == 8

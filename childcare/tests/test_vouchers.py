@@ -7,10 +7,11 @@ import pytest
 from django.utils import timezone
 
 from childcare import selectors
-from childcare.error_codes import ChildcareError
 from childcare.models import Voucher
 from childcare.services import class_create, voucher_batch_issue, voucher_redeem
-from childcare.standards import add_months
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.months import add_months
 
 from .factories import ChildFactory
 
@@ -20,7 +21,7 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def inclusive(nursery):
     class_create(
-        user=None,
+        actor=SYSTEM,
         facility=nursery,
         name="普惠班",
         class_type="toddler_large",
@@ -35,7 +36,7 @@ def inclusive(nursery):
 def issue(user, **kw):
     args = {"name": "2026年体验券", "value": Decimal("200"), "issued_on": TODAY, "expires_on": TODAY}
     args.update(kw)
-    return voucher_batch_issue(user=user, **args)
+    return voucher_batch_issue(actor=user, **args)
 
 
 def test_batch_by_town_reaches_children_under_three(district_staff):
@@ -56,10 +57,10 @@ def test_batch_by_list(district_staff):
 def test_redeem_once_never_twice(inclusive, operator, district_staff):
     ChildFactory(birth_date=add_months(TODAY, -10))
     voucher = issue(district_staff, town_id="500117001000").vouchers.get()
-    redeemed = voucher_redeem(user=operator, code=voucher.code.lower(), facility=inclusive)
+    redeemed = voucher_redeem(actor=operator, code=voucher.code.lower(), facility=inclusive)
     assert (redeemed.status, redeemed.redeemed_facility_id) == ("redeemed", inclusive.pk)
-    with pytest.raises(ChildcareError) as exc:
-        voucher_redeem(user=operator, code=voucher.code, facility=inclusive)
+    with pytest.raises(PortalError) as exc:
+        voucher_redeem(actor=operator, code=voucher.code, facility=inclusive)
     assert exc.value.code == "voucher_already_redeemed"
     assert Voucher.objects.get(pk=voucher.pk).redeemed_at == redeemed.redeemed_at
 
@@ -72,14 +73,14 @@ def test_redeem_refused_when_expired_unknown_or_not_inclusive(inclusive, nursery
         issued_on=TODAY - dt.timedelta(days=30),
         expires_on=TODAY - dt.timedelta(days=1),
     ).vouchers.get()
-    with pytest.raises(ChildcareError) as exc:
-        voucher_redeem(user=operator, code=voucher.code, facility=inclusive)
+    with pytest.raises(PortalError) as exc:
+        voucher_redeem(actor=operator, code=voucher.code, facility=inclusive)
     assert exc.value.code == "voucher_expired"
-    with pytest.raises(ChildcareError) as exc:
-        voucher_redeem(user=operator, code="NOSUCHCODE22", facility=inclusive)
+    with pytest.raises(PortalError) as exc:
+        voucher_redeem(actor=operator, code="NOSUCHCODE22", facility=inclusive)
     assert exc.value.code == "voucher_not_found"
-    with pytest.raises(ChildcareError) as exc:
-        voucher_redeem(user=district_staff, code=voucher.code, facility=nursery_b)  # no 普惠 places
+    with pytest.raises(PortalError) as exc:
+        voucher_redeem(actor=district_staff, code=voucher.code, facility=nursery_b)  # no 普惠 places
     assert exc.value.code == "facility_not_inclusive"
     assert Voucher.objects.get(pk=voucher.pk).status == "issued"
 
@@ -96,7 +97,7 @@ def test_voucher_report(inclusive, district_staff, operator):
         issued_on=TODAY - dt.timedelta(days=60),
         expires_on=TODAY - dt.timedelta(days=1),
     )
-    voucher_redeem(user=operator, code=live.vouchers.first().code, facility=inclusive)
+    voucher_redeem(actor=operator, code=live.vouchers.first().code, facility=inclusive)
     report = selectors.voucher_report(user=district_staff, today=TODAY)
     assert [(r["town__name"], r["issued"], r["redeemed"], r["expired"]) for r in report["by_town"]] == [
         ("合阳城街道", 3, 1, 0),
