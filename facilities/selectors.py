@@ -9,7 +9,6 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from hechuan_portal.areas.models import AdminArea
-from hechuan_portal.common.prepared import prepared_cursor
 
 from . import standards
 from .filters import FacilityFilter
@@ -28,7 +27,7 @@ def facility_list(*, user=None, params, public: bool = False) -> FacilityFilter:
 
 
 def facility_detail_history(facility: Facility):
-    return facility.status_changes.select_related("changed_by")
+    return facility.status_changes.select_related("actor")
 
 
 # -- service circle ----------------------------------------------------------------------------
@@ -187,62 +186,8 @@ def facility_stats(qs: QuerySet[Facility]) -> dict:
     )
 
 
-# The page is chosen over narrow rows (id, distance, count) and only its rows are then joined to
-# their columns and town name: carrying every candidate's wide row (≈ 200 within 2 km) through the
-# window, the sort and a per-row town look-up cost 0.45 ms of a 3 ms query (EXPLAIN ANALYZE, 5,000
-# facilities; issue 9). Candidates are the open facilities in a longitude/latitude box holding the
-# circle (standards.near_box, index facilities_open_lnglat_gist); each one's spheroid distance is
-# computed once and decides (ST_DWithin would compute it a second time; OFFSET 0 keeps the planner
-# from pushing `d <= radius` down as a second call).
-_PUBLIC_NEAR_SQL = """
-WITH page AS (
-    SELECT c.id, c.d, COUNT(*) OVER () AS total
-      FROM (SELECT f.id, ST_Distance(f.location, p.g) AS d
-              FROM facilities_facility f
-             CROSS JOIN (SELECT ST_SetSRID(ST_MakePoint(%(lng)s, %(lat)s), 4326)::geography AS g) p
-             WHERE f.status IN ('operating', 'suspended')
-               AND f.location::geometry && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)
-               AND (%(kinds)s::text[] IS NULL OR f.kind = ANY(%(kinds)s::text[]))
-            OFFSET 0) c
-     WHERE c.d <= %(radius)s
-     ORDER BY c.d, c.id
-     LIMIT %(limit)s OFFSET %(offset)s
-)
-SELECT f.id, f.name, f.kind, f.canteen_subtype, f.town_id, t.name, f.address,
-       ST_X(f.location::geometry), ST_Y(f.location::geometry), f.phone, f.opening_hours, f.services,
-       f.beds_total, f.beds_occupied, f.places_total, f.places_occupied, f.status, f.is_demo,
-       page.d, page.total
-  FROM page
-  JOIN facilities_facility f ON f.id = page.id
-  JOIN areas_adminarea t ON t.code = f.town_id
- ORDER BY page.d, page.id
-"""
+def public_values(qs: QuerySet[Facility]) -> QuerySet:
+    """The columns of a public row (api.serializers.public_rows), with the distance after `nearby()`."""
+    from .api.serializers import PUBLIC_COLUMNS
 
-
-def public_near_params(*, lng: float, lat: float, radius: float, kinds, limit: int, offset: int) -> dict:
-    """The parameters of _PUBLIC_NEAR_SQL, with the box around the circle."""
-    west, south, east, north = standards.near_box(lng, lat, radius)
-    return {
-        "lng": lng, "lat": lat, "radius": radius, "kinds": kinds, "limit": limit, "offset": offset,
-        "west": west, "south": south, "east": east, "north": north,
-    }  # fmt: skip
-
-
-def public_near(
-    *, lng: float, lat: float, radius: float, kinds, limit: int, offset: int
-) -> tuple[int, list[tuple]]:
-    """Open facilities within `radius` metres of (lng, lat), nearest first, in one statement:
-    a GiST index picks the candidates, the spheroid distance keeps and orders them, COUNT(*)
-    OVER () counts. Prepared once per connection (planning was 0.4 ms of 1.3 ms). Returns
-    (total, rows)."""
-    with prepared_cursor() as cursor:
-        cursor.execute(
-            _PUBLIC_NEAR_SQL,
-            public_near_params(lng=lng, lat=lat, radius=radius, kinds=kinds, limit=limit, offset=offset),
-        )
-        rows = cursor.fetchall()
-    if not rows and offset:
-        # Past the last page: the count still has to be right for the pagination links.
-        total, _first = public_near(lng=lng, lat=lat, radius=radius, kinds=kinds, limit=1, offset=0)
-        return total or 0, []
-    return (rows[0][-1] if rows else 0), rows
+    return qs.values(*PUBLIC_COLUMNS, *(["distance"] if "distance" in qs.query.annotations else []))

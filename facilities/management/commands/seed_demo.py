@@ -34,8 +34,9 @@ class Command(BaseCommand):
             module.seed(residents=residents, stdout=self.stdout)
         # The service circle counts the demo residents too, so it is computed after every seed.
         from facilities.services import coverage_refresh
+        from hechuan_portal.accounts.roles import SYSTEM
 
-        run = coverage_refresh()
+        run = coverage_refresh(actor=SYSTEM)
         self.stdout.write(f"==> 15分钟服务圈 / service circle: {run.communities} communities")
         # The dashboard reads snapshots: refresh this month's so it shows the data just loaded.
         from django.utils import timezone
