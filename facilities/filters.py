@@ -45,6 +45,10 @@ NEEDS: dict[str, tuple[str, frozenset[str]]] = {
 NEED_CHOICES = [(code, label) for code, (label, _kinds) in NEEDS.items()]
 
 
+def _towns(request=None):
+    return AdminArea.objects.towns().order_by("code")
+
+
 class NearField(forms.CharField):
     """`LNG,LAT` in WGS 84 → a Point."""
 
@@ -106,7 +110,8 @@ class FacilityFilter(django_filters.FilterSet):
         choices=NEED_CHOICES, method="filter_need", label=_("服务需求"), empty_label=_("全部服务")
     )
     town = django_filters.ModelChoiceFilter(
-        queryset=AdminArea.objects.towns().order_by("code"),
+        # A callable: a FilterSet deep-copies its filters for every request, a queryset included.
+        queryset=_towns,
         to_field_name="code",
         label=_("镇街"),
         empty_label=_("全部镇街"),

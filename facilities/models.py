@@ -7,12 +7,11 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Distance
-from django.contrib.gis.geos import Point, Polygon
-from django.contrib.gis.measure import D
+from django.contrib.gis.geos import Point
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
-from django.db.models import F, Func, Q
+from django.db.models import ExpressionWrapper, F, Func, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,21 +105,25 @@ class FacilityQuerySet(ScopedQuerySet):
 
     def nearby(self, point: Point, radius_m: float) -> FacilityQuerySet:
         """Facilities within `radius_m` metres of `point` (on the spheroid), nearest first, each with
-        its `distance` (a Distance; `.m` in metres).
+        its `distance_m` in metres.
 
         Candidates come from a longitude/latitude box around the circle (standards.near_box), which
         the partial index facilities_open_lnglat_gist answers when the queryset is `public()`; their
         spheroid distance then keeps and orders them, so 1108.52 m is outside 1108 m.
         """
         west, south, east, north = standards.near_box(point.x, point.y, radius_m)
-        box = Polygon.from_bbox((west, south, east, north))
-        box.srid = 4326
+        box = Func(
+            west, south, east, north, 4326, function="ST_MakeEnvelope", output_field=models.GeometryField()
+        )
+        # The distance as plain metres (a float, no Distance object per row); computed once per
+        # candidate in the filter and again for the rows kept, a small price for one ORM query.
+        distance = ExpressionWrapper(Distance("location", point), output_field=models.FloatField())
         return (
             self.alias(lnglat=Func(F("location"), function="geometry", output_field=models.GeometryField()))
             .filter(lnglat__bboverlaps=box)
-            .annotate(distance=Distance("location", point))
-            .filter(distance__lte=D(m=radius_m))
-            .order_by("distance", "pk")
+            .annotate(distance_m=distance)
+            .filter(distance_m__lte=radius_m)
+            .order_by("distance_m", "pk")
         )
 
     def with_vacancy(self):

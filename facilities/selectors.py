@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.gis.db.models import GeometryField
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from hechuan_portal.areas.models import AdminArea
@@ -187,7 +188,12 @@ def facility_stats(qs: QuerySet[Facility]) -> dict:
 
 
 def public_values(qs: QuerySet[Facility]) -> QuerySet:
-    """The columns of a public row (api.serializers.public_rows), with the distance after `nearby()`."""
+    """The columns of a public row (api.serializers.public_rows), with `distance_m` after `nearby()`.
+    The coordinates come as two floats: a point column would be parsed into a GEOS object per row."""
     from .api.serializers import PUBLIC_COLUMNS
 
-    return qs.values(*PUBLIC_COLUMNS, *(["distance"] if "distance" in qs.query.annotations else []))
+    planar = Func(F("location"), function="geometry", output_field=GeometryField())
+    return qs.annotate(
+        lng=Func(planar, function="ST_X", output_field=FloatField()),
+        lat=Func(planar, function="ST_Y", output_field=FloatField()),
+    ).values(*PUBLIC_COLUMNS, *(["distance_m"] if "distance_m" in qs.query.annotations else []))

@@ -42,7 +42,7 @@ PUBLIC_FIELDS = [
 ]
 
 
-# Columns a public row is built from (`.values(*PUBLIC_COLUMNS)`, plus `distance` after `nearby()`):
+# Columns a public row is built from (`.values(*PUBLIC_COLUMNS)`, plus `distance_m` after `nearby()`):
 # one query, no model instances — the residents' finder and `near` search are the hot path.
 PUBLIC_COLUMNS = [
     "id",
@@ -52,7 +52,8 @@ PUBLIC_COLUMNS = [
     "town_id",
     "town__name",
     "address",
-    "location",
+    "lng",
+    "lat",
     "phone",
     "opening_hours",
     "services",
@@ -80,14 +81,14 @@ def _finder_base(_script_prefix: str, _urlconf: Any) -> str:
 
 
 def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What residents may see of each facility, from `.values(*PUBLIC_COLUMNS[, "distance"])` rows:
+    """What residents may see of each facility, from `selectors.public_values()` rows:
     no operators, licences, filings or internal figures. The one public representation (API list
     and detail, GeoJSON, the finder page)."""
     kinds, statuses = _display_labels(get_language())
     base = _finder_base(get_script_prefix(), get_urlconf())
     rows = []
     for v in values:
-        distance = v.get("distance")
+        distance = v.get("distance_m")
         rows.append(
             {
                 "id": v["id"],
@@ -98,8 +99,8 @@ def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "town": v["town_id"],
                 "town_name": v["town__name"],
                 "address": v["address"],
-                "lng": round(v["location"].x, 6),
-                "lat": round(v["location"].y, 6),
+                "lng": round(v["lng"], 6),
+                "lat": round(v["lat"], 6),
                 "phone": v["phone"],
                 "opening_hours": v["opening_hours"],
                 "services": v["services"],
@@ -110,7 +111,7 @@ def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "status": v["status"],
                 "status_display": statuses.get(v["status"], v["status"]),
                 "is_demo": v["is_demo"],
-                "distance_m": round(distance.m, 1) if distance is not None else None,
+                "distance_m": round(distance, 1) if distance is not None else None,
                 "public_url": f"{base}{v['id']}/",
             }
         )
@@ -203,8 +204,8 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
         return data
 
     def get_distance_m(self, obj) -> float | None:
-        distance = getattr(obj, "distance", None)
-        return round(distance.m, 1) if distance is not None else None
+        distance = getattr(obj, "distance_m", None)
+        return round(distance, 1) if distance is not None else None
 
     def get_public_url(self, obj) -> str:
         return reverse("finder:facility", args=[obj.pk])

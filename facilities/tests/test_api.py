@@ -294,12 +294,23 @@ def test_public_row_holds_the_public_figures(anon_client):
     near = anon_client.get(URL, {"near": "106.27,30.0", "radius": 500}).json()
     assert near["count"] == 2
     second, first = near["results"][1], near["results"][0]
-    assert (first["name"], first["beds_total"], first["beds_vacant"], first["distance_m"]) == ("乙", 9, 5, 0.0)
-    assert (second["kind_display"], second["canteen_subtype"], second["phone"]) == ("老年食堂", "estate", "023-1")
+    assert (first["name"], first["beds_total"], first["beds_vacant"], first["distance_m"]) == (
+        "乙",
+        9,
+        5,
+        0.0,
+    )
+    assert (second["kind_display"], second["canteen_subtype"], second["phone"]) == (
+        "老年食堂",
+        "estate",
+        "023-1",
+    )
     assert (second["town"], second["lng"], second["lat"]) == (TOWN_A, 106.27, 30.001)
     assert second["public_url"] == f"/f/{second['id']}/"
     plain = anon_client.get(URL).json()["results"]
-    assert sorted(r["name"] for r in plain) == sorted(["甲", "乙"]) and {r["distance_m"] for r in plain} == {None}
+    assert sorted(r["name"] for r in plain) == sorted(["甲", "乙"]) and {r["distance_m"] for r in plain} == {
+        None
+    }
     detail = anon_client.get(f"{URL}{second['id']}/").json()
     assert detail == {**second, "distance_m": None}
 
