@@ -353,7 +353,7 @@ class PopulationGroup(models.TextChoices):
 class ServiceLayer(models.Model):
     """One layer of the service circle: which kinds serve it, within what walking radius.
 
-    Defaults come from STANDARDS §7 (standards.LAYER_DEFAULTS, loaded by migration 0002); district
+    Defaults come from STANDARDS §7 (fixtures/service_circle.json, loaded by facilities.reference); district
     administrators edit radii here without a code change.
     """
 

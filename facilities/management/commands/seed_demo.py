@@ -24,6 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args, residents, **options):
         if residents < 0:
             raise CommandError("--residents 不能为负数 / must not be negative")
+        from facilities.reference import load_service_layers
+
+        # The service-circle layers (fixtures/service_circle.json), if a database lacks them.
+        load_service_layers()
         for name in DEMO_MODULES:
             if importlib.util.find_spec(name) is None:
                 continue
