@@ -3,31 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.geos import Point
 from django.db import connection
 from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from hechuan_portal.areas.models import AdminArea
+from hechuan_portal.areas.models import AdminArea, AreaLevel
 
 from . import standards
 from .filters import FacilityFilter
-from .models import CommunityCoverage, CoverageRun, Facility, ServiceLayer
+from .models import CommunityCoverage, CoverageRun, Facility, FacilityStatusChange, ServiceLayer
 
 
-def facility_base(user=None, *, public: bool = False) -> QuerySet[Facility]:
+def facility_base(user: Any = None, *, public: bool = False) -> QuerySet[Facility]:
     """Where every list starts: the user's scope (or the public set) with what a row shows."""
     qs = Facility.objects.public() if public else Facility.objects.visible_to(user)
     return qs.select_related("town", "community")
 
 
-def facility_list(*, user=None, params, public: bool = False) -> FacilityFilter:
+def facility_list(*, user: Any = None, params: Any, public: bool = False) -> FacilityFilter:
     """The FilterSet over the visible facilities; `.qs` is the list, `.form` the filter form."""
     return FacilityFilter(params, queryset=facility_base(user, public=public))
 
 
-def facility_detail_history(facility: Facility):
+def facility_detail_history(facility: Facility) -> QuerySet[FacilityStatusChange]:
     return facility.status_changes.select_related("actor")
 
 
@@ -56,7 +58,7 @@ def coverage_last_run() -> CoverageRun | None:
     return CoverageRun.objects.select_related("triggered_by").first()
 
 
-def coverage_rows(*, user, layer: ServiceLayer) -> QuerySet[CommunityCoverage]:
+def coverage_rows(*, user: Any, layer: ServiceLayer) -> QuerySet[CommunityCoverage]:
     return (
         CommunityCoverage.objects.visible_to(user)
         .filter(layer=layer)
@@ -65,7 +67,7 @@ def coverage_rows(*, user, layer: ServiceLayer) -> QuerySet[CommunityCoverage]:
     )
 
 
-def coverage_by_town(*, user, layer: ServiceLayer) -> list[TownCoverage]:
+def coverage_by_town(*, user: Any, layer: ServiceLayer) -> list[TownCoverage]:
     """One row per town: communities, covered communities, people and uncovered people."""
     rows = (
         CommunityCoverage.objects.visible_to(user)
@@ -87,16 +89,18 @@ def coverage_by_town(*, user, layer: ServiceLayer) -> list[TownCoverage]:
     ]
 
 
-def coverage_geojson(*, user, layer: ServiceLayer) -> dict:
+def _lng_lat(point: Point | None) -> list[float]:
+    assert point is not None  # the queries ask for areas with a centroid
+    return [round(point.x, 6), round(point.y, 6)]
+
+
+def coverage_geojson(*, user: Any, layer: ServiceLayer) -> dict[str, Any]:
     """Community centroids as points, each with covered/uncovered and the people left out."""
     rows = coverage_rows(user=user, layer=layer).filter(community__centroid__isnull=False)
     features = [
         {
             "type": "Feature",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [round(r.community.centroid.x, 6), round(r.community.centroid.y, 6)],
-            },
+            "geometry": {"type": "Point", "coordinates": _lng_lat(r.community.centroid)},
             "properties": {
                 "code": r.community_id,
                 "name": r.community.name,
@@ -128,17 +132,17 @@ class SiteSuggestion:
 # centroid lies within the layer's radius of it (ST_DWithin on geography, metres).
 _REACH_SQL = """
 SELECT cand.code, dem.community_id
-  FROM facilities_communitycoverage dem
-  JOIN areas_adminarea dc ON dc.code = dem.community_id
-  JOIN areas_adminarea cand
-    ON cand.level = 'community' AND cand.centroid IS NOT NULL
+  FROM {coverage} dem
+  JOIN {area} dc ON dc.code = dem.community_id
+  JOIN {area} cand
+    ON cand.level = %(community)s AND cand.centroid IS NOT NULL
    AND ST_DWithin(cand.centroid::geography, dc.centroid::geography, %(radius)s)
  WHERE dem.layer_id = %(layer)s AND NOT dem.covered AND dem.people > 0
    AND (%(town)s::text IS NULL OR (dem.town_id = %(town)s AND cand.parent_id = %(town)s))
 """
 
 
-def coverage_suggestions(*, user, layer: ServiceLayer, k: int = 5) -> list[SiteSuggestion]:
+def coverage_suggestions(*, user: Any, layer: ServiceLayer, k: int = 5) -> list[SiteSuggestion]:
     """Greedy K sites that would cover the most uncovered people (standards.greedy_sites)."""
     from hechuan_portal.accounts.scope import scope_for
 
@@ -155,28 +159,41 @@ def coverage_suggestions(*, user, layer: ServiceLayer, k: int = 5) -> list[SiteS
         return []
     covers: dict[str, list[str]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_REACH_SQL, {"radius": layer.radius_m, "layer": layer.pk, "town": town})
+        cursor.execute(
+            _REACH_SQL.format(coverage=CommunityCoverage._meta.db_table, area=AdminArea._meta.db_table),
+            {
+                "radius": layer.radius_m,
+                "layer": layer.pk,
+                "town": town,
+                "community": AreaLevel.COMMUNITY.value,
+            },
+        )
         for cand, point in cursor.fetchall():
             covers.setdefault(cand, []).append(point)
     picks = standards.greedy_sites(uncovered, covers, k)
     areas = AdminArea.objects.select_related("parent").in_bulk([code for code, _gain, _pts in picks])
     names = dict(AdminArea.objects.filter(code__in=uncovered).values_list("code", "name"))
-    return [
-        SiteSuggestion(
-            rank=i,
-            code=code,
-            name=areas[code].name,
-            town_name=areas[code].parent.name if areas[code].parent else "",
-            lng=round(areas[code].centroid.x, 6),
-            lat=round(areas[code].centroid.y, 6),
-            people=gain,
-            communities=[names.get(p, p) for p in points],
+    suggestions = []
+    for i, (code, gain, points) in enumerate(picks, start=1):
+        area = areas[code]
+        parent = area.parent
+        lng, lat = _lng_lat(area.centroid)
+        suggestions.append(
+            SiteSuggestion(
+                rank=i,
+                code=code,
+                name=area.name,
+                town_name=parent.name if parent is not None else "",
+                lng=lng,
+                lat=lat,
+                people=gain,
+                communities=[names.get(p, p) for p in points],
+            )
         )
-        for i, (code, gain, points) in enumerate(picks, start=1)
-    ]
+    return suggestions
 
 
-def facility_stats(qs: QuerySet[Facility]) -> dict:
+def facility_stats(qs: QuerySet[Facility]) -> dict[str, int]:
     """Totals for the list header: count, beds and 托位 with vacancies (one query)."""
     return qs.order_by().aggregate(
         n=Count("id"),
