@@ -65,7 +65,7 @@ def pytest_collection_modifyitems(items):
 # (migration module, its loading function, a model whose rows show the data is there)
 _REFERENCE_DATA = [
     ("hechuan_portal.areas.migrations.0002_load_hechuan_towns", "load", "areas.AdminArea"),
-    ("facilities.migrations.0003_load_service_layers", "load", "facilities.ServiceLayer"),
+    ("facilities.reference", "load_service_layers", "facilities.ServiceLayer"),
     ("monitoring.migrations.0002_seed_checklist_templates", "seed", "monitoring.ChecklistTemplate"),
     ("subsidies.migrations.0002_demo_policy_and_config", "create", "subsidies.AllowancePolicy"),
 ]

@@ -46,6 +46,7 @@ def run() -> str:
     from volume import counts
 
     from facilities.services import coverage_refresh
+    from hechuan_portal.accounts.roles import SYSTEM
 
     def sql(statement):
         def go():
@@ -62,7 +63,7 @@ def run() -> str:
 
     def refresh():
         nonlocal rows
-        rows = coverage_refresh().rows
+        rows = coverage_refresh(actor=SYSTEM).rows
 
     full = _best(refresh)
     return "\n".join(

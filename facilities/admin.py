@@ -10,7 +10,7 @@ class StatusChangeInline(admin.TabularInline):
     model = FacilityStatusChange
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "reason"]
+    readonly_fields = ["from_status", "to_status", "actor", "at", "reason"]
 
     def has_add_permission(self, request, obj=None):
         # Status changes go through facility_set_status (the staff pages and the API).

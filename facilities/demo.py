@@ -26,6 +26,7 @@ from .models import (
     Facility,
     FacilityKind,
     FacilityStatus,
+    FacilityStatusChange,
     FilingStatus,
     Ownership,
 )
@@ -167,20 +168,20 @@ def _seed_towns(rng: random.Random, stdout) -> list[AdminArea]:
     # Synthetic boundaries: Voronoi cells of the town centres, clipped to the district extent.
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             WITH box AS (SELECT ST_MakeEnvelope(%(a)s, %(b)s, %(c)s, %(d)s, 4326) AS g),
                  cells AS (
                     SELECT (ST_Dump(ST_VoronoiPolygons(ST_Collect(centroid), 0, (SELECT g FROM box)))).geom AS cell
-                      FROM areas_adminarea WHERE level = 'town'
+                      FROM {AdminArea._meta.db_table} WHERE level = %(town)s
                  )
-            UPDATE areas_adminarea a
+            UPDATE {AdminArea._meta.db_table} a
                SET boundary = ST_Multi(ST_Intersection(ST_SetSRID(cells.cell, 4326), (SELECT g FROM box))),
                    is_synthetic = true
               FROM cells
-             WHERE a.level = 'town' AND a.boundary IS NULL
+             WHERE a.level = %(town)s AND a.boundary IS NULL
                AND ST_Contains(ST_SetSRID(cells.cell, 4326), a.centroid)
             """,
-            {"a": MIN_LNG, "b": MIN_LAT, "c": MAX_LNG, "d": MAX_LAT},
+            {"a": MIN_LNG, "b": MIN_LAT, "c": MAX_LNG, "d": MAX_LAT, "town": AreaLevel.TOWN.value},
         )
     stdout.write(f"  towns: {len(towns)} synthetic centres and boundaries")
     return list(AdminArea.objects.towns().order_by("code"))
@@ -339,16 +340,12 @@ def _seed_facilities(rng: random.Random, towns, communities, stdout) -> int:
         rows, update_conflicts=True, unique_fields=["town", "name"], update_fields=fields
     )
     # Every demo facility starts its status history once (re-runs add nothing).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO facilities_facilitystatuschange (facility_id, from_status, to_status, changed_at, reason)
-            SELECT f.id, '', f.status, now(), '演示数据'
-              FROM facilities_facility f
-             WHERE f.is_demo
-               AND NOT EXISTS (SELECT 1 FROM facilities_facilitystatuschange s WHERE s.facility_id = f.id)
-            """
+    FacilityStatusChange.objects.bulk_create(
+        FacilityStatusChange(facility_id=pk, from_status="", to_status=status, reason="演示数据")
+        for pk, status in Facility.objects.filter(is_demo=True, status_changes__isnull=True).values_list(
+            "pk", "status"
         )
+    )
     stdout.write(f"  facilities: {len(rows)} demo facilities")
     return len(rows)
 

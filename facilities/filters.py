@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
-from django.contrib.gis.measure import D
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 
 from hechuan_portal.areas.models import AdminArea
 
-from . import error_codes, standards
+from . import standards
+from .error_codes import ErrorCode
 from .models import (
     CHILDCARE_KINDS,
     ELDER_KINDS,
@@ -46,6 +45,10 @@ NEEDS: dict[str, tuple[str, frozenset[str]]] = {
 NEED_CHOICES = [(code, label) for code, (label, _kinds) in NEEDS.items()]
 
 
+def _towns(request=None):
+    return AdminArea.objects.towns().order_by("code")
+
+
 class NearField(forms.CharField):
     """`LNG,LAT` in WGS 84 → a Point."""
 
@@ -57,10 +60,26 @@ class NearField(forms.CharField):
             lng, lat = standards.parse_near(value)
         except ValueError:
             raise forms.ValidationError(
-                _("位置参数 near 应为“经度,纬度”（WGS 84），例如 106.27,29.99。"),
-                code=error_codes.INVALID_NEAR,
+                ErrorCode.INVALID_NEAR.label, code=ErrorCode.INVALID_NEAR.value
             ) from None
         return Point(lng, lat, srid=4326)
+
+
+class RadiusField(forms.FloatField):
+    """Metres, 1 to MAX_NEAR_RADIUS_M; any bad value is the one `invalid_radius` error."""
+
+    def clean(self, value):
+        try:
+            radius = super().clean(value)
+        except forms.ValidationError:
+            radius = -1.0
+        if radius is not None and not (1 <= radius <= standards.MAX_NEAR_RADIUS_M):
+            raise forms.ValidationError(
+                ErrorCode.INVALID_RADIUS.label,
+                code=ErrorCode.INVALID_RADIUS.value,
+                params={"max": standards.MAX_NEAR_RADIUS_M},
+            )
+        return radius
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -70,6 +89,14 @@ class NearFilter(django_filters.Filter):
     def filter(self, qs, value):
         # The radius is applied together with the point in FacilityFilter.filter_queryset.
         return qs
+
+
+@extend_schema_field(OpenApiTypes.NUMBER)
+class RadiusFilter(django_filters.Filter):
+    field_class = RadiusField
+
+    def filter(self, qs, value):
+        return qs  # applied with `near`
 
 
 class FacilityFilter(django_filters.FilterSet):
@@ -83,7 +110,8 @@ class FacilityFilter(django_filters.FilterSet):
         choices=NEED_CHOICES, method="filter_need", label=_("服务需求"), empty_label=_("全部服务")
     )
     town = django_filters.ModelChoiceFilter(
-        queryset=AdminArea.objects.towns().order_by("code"),
+        # A callable: a FilterSet deep-copies its filters for every request, a queryset included.
+        queryset=_towns,
         to_field_name="code",
         label=_("镇街"),
         empty_label=_("全部镇街"),
@@ -98,12 +126,7 @@ class FacilityFilter(django_filters.FilterSet):
         method="filter_stale", label=_("容量超过30天未上报"), widget=forms.CheckboxInput
     )
     near = NearFilter(label=_("位置（经度,纬度）"))
-    radius = django_filters.NumberFilter(
-        method="filter_radius",
-        label=_("半径（米）"),
-        min_value=1,
-        max_value=standards.MAX_NEAR_RADIUS_M,
-    )
+    radius = RadiusFilter(label=_("半径（米）"))
 
     class Meta:
         model = Facility
@@ -131,61 +154,10 @@ class FacilityFilter(django_filters.FilterSet):
     def filter_stale(self, qs, name, value):
         return qs.stale_capacity() if value else qs
 
-    def filter_radius(self, qs, name, value):
-        return qs  # used with `near`
-
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         point = self.form.cleaned_data.get("near")
         if point is None:
             return queryset
         radius = self.form.cleaned_data.get("radius") or standards.DEFAULT_NEAR_RADIUS_M
-        # ST_DWithin on geography uses the GiST index; Distance on geography is in metres.
-        return (
-            queryset.filter(location__dwithin=(point, D(m=float(radius))))
-            .annotate(distance=Distance("location", point))
-            .order_by("distance", "pk")
-        )
-
-
-# The residents' `near` search is the hot path (issue 3: within twice the time of /healthz). A query
-# made only of these parameters, all valid, is answered by selectors.public_near in one SQL
-# statement; anything else (or anything invalid) goes through FacilityFilter, which also reports
-# the errors. test_public_fast_path_matches_the_public_serializer keeps both paths identical.
-SIMPLE_NEAR_PARAMS = frozenset({"near", "radius", "need", "kind", "limit", "offset", "format"})
-
-
-def simple_near_query(params, *, max_limit: int = 500, default_limit: int = 50) -> dict | None:
-    """Parsed `near` search parameters when the fast path can answer them, else None."""
-    if (
-        "near" not in params
-        or not set(params) <= SIMPLE_NEAR_PARAMS
-        or params.get("format", "json") != "json"
-    ):
-        return None
-    try:
-        lng, lat = standards.parse_near(params["near"])
-        radius = float(params.get("radius") or standards.DEFAULT_NEAR_RADIUS_M)
-        limit = int(params.get("limit") or default_limit)
-        offset = int(params.get("offset") or 0)
-    except ValueError:
-        return None
-    if not (1 <= radius <= standards.MAX_NEAR_RADIUS_M) or limit < 1 or offset < 0:
-        return None
-    kinds: set[str] | None = None
-    if params.get("need"):
-        if params["need"] not in NEEDS:
-            return None
-        kinds = set(NEEDS[params["need"]][1])
-    if params.get("kind"):
-        if params["kind"] not in FacilityKind.values:
-            return None
-        kinds = {params["kind"]} & kinds if kinds is not None else {params["kind"]}
-    return {
-        "lng": lng,
-        "lat": lat,
-        "radius": radius,
-        "kinds": sorted(kinds) if kinds is not None else None,
-        "limit": min(limit, max_limit),
-        "offset": offset,
-    }
+        return queryset.nearby(point, float(radius))

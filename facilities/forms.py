@@ -10,8 +10,8 @@ from leaflet.forms.widgets import LeafletWidget
 from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
 
+from .access import OPERATOR_FIELDS
 from .models import Facility, FacilityStatus
-from .permissions import OPERATOR_FIELDS
 
 FACILITY_FIELDS = [
     "name",

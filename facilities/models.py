@@ -1,20 +1,27 @@
 """The registry of elder-care and childcare facilities (服务设施)."""
 
+from __future__ import annotations
+
 import datetime as dt
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
-from django.db.models import F, Func, Q
+from django.db.models import ExpressionWrapper, F, Func, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hechuan_portal.accounts.scope import ScopedQuerySet
+from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.transitions import TransitionLog
 
-from . import error_codes, standards
+from . import standards
+from .error_codes import ErrorCode
 
 
 class FacilityKind(models.TextChoices):
@@ -84,13 +91,40 @@ class FilingStatus(models.TextChoices):
     REJECTED = "rejected", _("备案不符合要求")
 
 
+# What residents may see (FacilityQuerySet.public and the partial index of `near`).
+PUBLIC_STATUSES = (FacilityStatus.OPERATING, FacilityStatus.SUSPENDED)
+
+
 class FacilityQuerySet(ScopedQuerySet):
     scope_town_field = "town"
     scope_facility_field = ""  # the facility itself: an operator sees the facilities they run
 
-    def public(self):
+    def public(self) -> FacilityQuerySet:
         """What residents may see: facilities that are open or about to open."""
-        return self.filter(status__in=[FacilityStatus.OPERATING, FacilityStatus.SUSPENDED])
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def nearby(self, point: Point, radius_m: float) -> FacilityQuerySet:
+        """Facilities within `radius_m` metres of `point` (on the spheroid), nearest first, each with
+        its `distance_m` in metres.
+
+        Candidates come from a longitude/latitude box around the circle (standards.near_box), which
+        the partial index facilities_open_lnglat_gist answers when the queryset is `public()`; their
+        spheroid distance then keeps and orders them, so 1108.52 m is outside 1108 m.
+        """
+        west, south, east, north = standards.near_box(point.x, point.y, radius_m)
+        box = Func(
+            west, south, east, north, 4326, function="ST_MakeEnvelope", output_field=models.GeometryField()
+        )
+        # The distance as plain metres (a float, no Distance object per row); computed once per
+        # candidate in the filter and again for the rows kept, a small price for one ORM query.
+        distance = ExpressionWrapper(Distance("location", point), output_field=models.FloatField())
+        return (
+            self.alias(lnglat=Func(F("location"), function="geometry", output_field=models.GeometryField()))
+            .filter(lnglat__bboverlaps=box)
+            .annotate(distance_m=distance)
+            .filter(distance_m__lte=radius_m)
+            .order_by("distance_m", "pk")
+        )
 
     def with_vacancy(self):
         """Facilities with a free bed or a free 托位."""
@@ -175,38 +209,38 @@ class Facility(models.Model):
                 condition=Q(beds_nursing__lte=F("beds_total")),
                 name="facilities_facility_nursing_beds_le_total",
                 violation_error_message=_("护理型床位不能多于床位总数。"),
-                violation_error_code=error_codes.CAPACITY_EXCEEDED,
+                violation_error_code=ErrorCode.CAPACITY_EXCEEDED.value,
             ),
             models.CheckConstraint(
                 condition=Q(beds_occupied__lte=F("beds_total")),
                 name="facilities_facility_beds_occupied_le_total",
                 violation_error_message=_("已用床位不能多于床位总数。"),
-                violation_error_code=error_codes.CAPACITY_EXCEEDED,
+                violation_error_code=ErrorCode.CAPACITY_EXCEEDED.value,
             ),
             models.CheckConstraint(
                 condition=Q(places_inclusive__lte=F("places_total")),
                 name="facilities_facility_inclusive_le_total",
                 violation_error_message=_("普惠托位不能多于托位总数。"),
-                violation_error_code=error_codes.CAPACITY_EXCEEDED,
+                violation_error_code=ErrorCode.CAPACITY_EXCEEDED.value,
             ),
             models.CheckConstraint(
                 condition=Q(places_occupied__lte=F("places_total")),
                 name="facilities_facility_places_occupied_le_total",
                 violation_error_message=_("已用托位不能多于托位总数。"),
-                violation_error_code=error_codes.CAPACITY_EXCEEDED,
+                violation_error_code=ErrorCode.CAPACITY_EXCEEDED.value,
             ),
             models.CheckConstraint(
                 condition=Q(canteen_subtype="") | Q(kind="elder_canteen"),
                 name="facilities_facility_subtype_only_canteen",
                 violation_error_message=_("只有老年食堂可以填写食堂类别。"),
-                violation_error_code=error_codes.SUBTYPE_ONLY_CANTEEN,
+                violation_error_code=ErrorCode.SUBTYPE_ONLY_CANTEEN.value,
             ),
         ]
         indexes = [
             # Staff lists filter by town and kind; the finder filters by kind and status.
             models.Index(fields=["town", "kind"], name="facilities_town_kind_idx"),
             models.Index(fields=["kind", "status"], name="facilities_kind_status_idx"),
-            # selectors.public_near (the residents' `near` search): candidates are the open
+            # FacilityQuerySet.nearby (the residents' `near` search): candidates are the open
             # facilities in a longitude/latitude box around the circle (standards.near_box). On
             # the planar cast, not the geography: a geography index's box is geocentric, not
             # aligned with the circle, and gave 360 candidates for 199 within 2 km (284 with this box).
@@ -230,25 +264,23 @@ class Facility(models.Model):
         """Kind and area rules a single row can check (forms, import and API all call it)."""
         errors: dict[str, list[ValidationError]] = {}
 
-        def add(field, message, code):
-            errors.setdefault(field, []).append(ValidationError(message, code=code))
+        def add(field: str, code: ErrorCode, **params) -> None:
+            errors.setdefault(field, []).append(
+                ValidationError(code.label, code=code.value, params=params or None)
+            )
 
         if self.kind in CHILDCARE_KINDS and (self.beds_total or self.beds_nursing or self.beds_occupied):
-            add("beds_total", _("托育类设施不登记养老床位。"), error_codes.BEDS_NOT_FOR_KIND)
+            add("beds_total", ErrorCode.BEDS_NOT_FOR_KIND)
         if self.kind in ELDER_KINDS and (self.places_total or self.places_inclusive or self.places_occupied):
-            add("places_total", _("养老类设施不登记托位。"), error_codes.PLACES_NOT_FOR_KIND)
+            add("places_total", ErrorCode.PLACES_NOT_FOR_KIND)
         town = self.town if self.town_id else None
         if town is not None and town.level != "town":
-            add("town", _("请选择镇街一级的区划。"), error_codes.TOWN_NOT_A_TOWN)
+            add("town", ErrorCode.TOWN_NOT_A_TOWN)
         if self.community_id and town is not None and self.community.parent_id != town.code:
-            add(
-                "community",
-                _("村社区“%(community)s”不属于%(town)s。") % {"community": self.community, "town": town},
-                error_codes.COMMUNITY_NOT_IN_TOWN,
-            )
+            add("community", ErrorCode.COMMUNITY_NOT_IN_TOWN, community=str(self.community), town=str(town))
         if self.location is not None:
-            for message, code in location_problems(self.location, town):
-                add("location", message, code)
+            for problem in location_problems(self.location, town):
+                add("location", problem.code, **problem.params)  # type: ignore[arg-type]
         if errors:
             raise ValidationError(errors)
 
@@ -273,25 +305,16 @@ class Facility(models.Model):
         return self.places_total - self.places_occupied
 
 
-def location_problems(point, town) -> list[tuple[str, str]]:
+def location_problems(point, town) -> list[PortalError]:
     """Why a point cannot be a facility of `town` (empty when it can). Checks the district's
     extent always and the town's boundary when one is loaded (import_boundaries or demo data)."""
     lng, lat = point.x, point.y
     if standards.looks_swapped(lng, lat):
-        return [
-            (
-                _("经纬度似乎填反了：经度应在 105.97–106.68 之间，纬度应在 29.85–30.37 之间。"),
-                error_codes.LOCATION_SWAPPED,
-            )
-        ]
+        return [PortalError(ErrorCode.LOCATION_SWAPPED, field="location")]
     if not standards.in_district_extent(lng, lat):
         return [
-            (
-                _(
-                    "坐标（经度 %(lng).6f，纬度 %(lat).6f）不在合川区范围内（经度 105.97–106.68，纬度 29.85–30.37，WGS 84）。"
-                )
-                % {"lng": lng, "lat": lat},
-                error_codes.LOCATION_OUTSIDE_DISTRICT,
+            PortalError(
+                ErrorCode.LOCATION_OUTSIDE_DISTRICT, field="location", params={"lng": lng, "lat": lat}
             )
         ]
     if town is not None and town.boundary is not None:
@@ -299,37 +322,24 @@ def location_problems(point, town) -> list[tuple[str, str]]:
         flat.srid = 4326
         if not town.boundary.intersects(flat):
             return [
-                (
-                    _("坐标不在%(town)s的边界内，请确认镇街或重新定位。") % {"town": town.name},
-                    error_codes.LOCATION_OUTSIDE_TOWN,
-                )
+                PortalError(ErrorCode.LOCATION_OUTSIDE_TOWN, field="location", params={"town": town.name})
             ]
     return []
 
 
-class FacilityStatusChange(models.Model):
-    """History of every status change of a facility and who made it."""
+class FacilityStatusChange(TransitionLog):
+    """History of every status change of a facility and who made it (actor NULL: the system)."""
 
     facility = models.ForeignKey(
         Facility, verbose_name=_("设施"), on_delete=models.CASCADE, related_name="status_changes"
     )
     from_status = models.CharField(_("原状态"), max_length=16, choices=FacilityStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=FacilityStatus.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    reason = models.CharField(_("原因"), max_length=255, blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("状态变更")
         verbose_name_plural = _("状态变更")
-        ordering = ["-changed_at", "-id"]
+        ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.facility_id}: {self.from_status} → {self.to_status}"
@@ -343,7 +353,7 @@ class PopulationGroup(models.TextChoices):
 class ServiceLayer(models.Model):
     """One layer of the service circle: which kinds serve it, within what walking radius.
 
-    Defaults come from STANDARDS §7 (standards.LAYER_DEFAULTS, loaded by migration 0002); district
+    Defaults come from STANDARDS §7 (fixtures/service_circle.json, loaded by facilities.reference); district
     administrators edit radii here without a code change.
     """
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from hechuan_portal.areas.models import AdminArea
 
 from . import selectors, standards
+from .api.serializers import public_rows
 from .filters import NEED_CHOICES
 
 FINDER_LIMIT = 30
@@ -56,12 +57,11 @@ def finder_home(request):
         qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         if point is None:
             qs = qs.order_by("name")
-        results = list(qs[:FINDER_LIMIT])
-        for facility in results:
-            distance = getattr(facility, "distance", None)
-            facility.distance_m = distance.m if distance is not None else None
-            facility.distance_km = distance.km if distance is not None else None
-            facility.walk_minutes = standards.walking_minutes(distance.m) if distance is not None else None
+        results = public_rows(selectors.public_values(qs)[:FINDER_LIMIT])
+        for row in results:
+            metres = row["distance_m"]
+            row["distance_km"] = metres / 1000 if metres is not None else None
+            row["walk_minutes"] = standards.walking_minutes(metres) if metres is not None else None
     towns = AdminArea.objects.towns().order_by("code")
     town_code = request.GET.get("town", "") or (
         area.parent_id if area is not None and area.level == "community" else ""

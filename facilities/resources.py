@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from hechuan_portal.accounts.roles import SYSTEM, audit_user
 from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea, AreaLevel
 from hechuan_portal.common.exports import safe_cell
@@ -125,7 +126,7 @@ class AreaWidget(widgets.Widget):
 
 
 class FacilityResource(resources.ModelResource):
-    """The registry as a spreadsheet. `user` limits towns to the user's scope (None: the command)."""
+    """The registry as a spreadsheet. `actor` limits towns to its scope (SYSTEM: the command, everywhere)."""
 
     name = fields.Field(attribute="name", column_name="名称", widget=widgets.CharWidget())
     kind = fields.Field(
@@ -185,21 +186,18 @@ class FacilityResource(resources.ModelResource):
         use_bulk = True
         batch_size = 500
 
-    def __init__(self, *, user=None, **kwargs):
+    def __init__(self, *, actor, **kwargs):
         super().__init__(**kwargs)
-        self.user = user
-        scope = scope_for(user) if user is not None else None
-        allowed = (
-            None if scope is None or scope.everything else ({scope.town_code} if scope.town_code else set())
-        )
+        self.actor = actor
+        scope = scope_for(actor)
+        allowed = None if scope.everything else ({scope.town_code} if scope.town_code else set())
         self.fields["town"].widget = AreaWidget(AreaLevel.TOWN, "镇街代码", True, allowed)
         self.fields["community"].widget = AreaWidget(AreaLevel.COMMUNITY, "村社区代码", False, allowed)
         self._seen: dict[tuple[str, str], int] = {}
         self.now = timezone.now()
 
     def get_queryset(self):
-        qs = Facility.objects.select_related("town")
-        return qs if self.user is None else qs.visible_to(self.user)
+        return Facility.objects.visible_to(self.actor).select_related("town")
 
     # -- import -------------------------------------------------------------------------------
     def before_import(self, dataset, **kwargs):
@@ -287,7 +285,7 @@ class FacilityResource(resources.ModelResource):
                 facility_id=pk,
                 from_status="",
                 to_status=FacilityStatus.OPERATING,
-                changed_by=self.user,
+                actor=audit_user(self.actor),
                 reason=_("表格导入"),
             )
             for pk in created
@@ -322,7 +320,7 @@ def row_errors(result) -> list[tuple[int, str, list[str]]]:
     Line numbers are those a person sees in Excel: the header is line 1.
     """
     column_of = {
-        f.attribute: f.column_name for f in FacilityResource(user=None).fields.values() if f.attribute
+        f.attribute: f.column_name for f in FacilityResource(actor=SYSTEM).fields.values() if f.attribute
     }
     column_of["location"] = "经度/纬度"
     out: list[tuple[int, str, list[str]]] = []

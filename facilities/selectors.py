@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.geos import Point
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from hechuan_portal.areas.models import AdminArea
-from hechuan_portal.common.prepared import prepared_cursor
+from hechuan_portal.areas.models import AdminArea, AreaLevel
 
 from . import standards
 from .filters import FacilityFilter
-from .models import CommunityCoverage, CoverageRun, Facility, ServiceLayer
+from .models import CommunityCoverage, CoverageRun, Facility, FacilityStatusChange, ServiceLayer
 
 
-def facility_base(user=None, *, public: bool = False) -> QuerySet[Facility]:
+def facility_base(user: Any = None, *, public: bool = False) -> QuerySet[Facility]:
     """Where every list starts: the user's scope (or the public set) with what a row shows."""
     qs = Facility.objects.public() if public else Facility.objects.visible_to(user)
     return qs.select_related("town", "community")
 
 
-def facility_list(*, user=None, params, public: bool = False) -> FacilityFilter:
+def facility_list(*, user: Any = None, params: Any, public: bool = False) -> FacilityFilter:
     """The FilterSet over the visible facilities; `.qs` is the list, `.form` the filter form."""
     return FacilityFilter(params, queryset=facility_base(user, public=public))
 
 
-def facility_detail_history(facility: Facility):
-    return facility.status_changes.select_related("changed_by")
+def facility_detail_history(facility: Facility) -> QuerySet[FacilityStatusChange]:
+    return facility.status_changes.select_related("actor")
 
 
 # -- service circle ----------------------------------------------------------------------------
@@ -56,7 +58,7 @@ def coverage_last_run() -> CoverageRun | None:
     return CoverageRun.objects.select_related("triggered_by").first()
 
 
-def coverage_rows(*, user, layer: ServiceLayer) -> QuerySet[CommunityCoverage]:
+def coverage_rows(*, user: Any, layer: ServiceLayer) -> QuerySet[CommunityCoverage]:
     return (
         CommunityCoverage.objects.visible_to(user)
         .filter(layer=layer)
@@ -65,7 +67,7 @@ def coverage_rows(*, user, layer: ServiceLayer) -> QuerySet[CommunityCoverage]:
     )
 
 
-def coverage_by_town(*, user, layer: ServiceLayer) -> list[TownCoverage]:
+def coverage_by_town(*, user: Any, layer: ServiceLayer) -> list[TownCoverage]:
     """One row per town: communities, covered communities, people and uncovered people."""
     rows = (
         CommunityCoverage.objects.visible_to(user)
@@ -87,16 +89,18 @@ def coverage_by_town(*, user, layer: ServiceLayer) -> list[TownCoverage]:
     ]
 
 
-def coverage_geojson(*, user, layer: ServiceLayer) -> dict:
+def _lng_lat(point: Point | None) -> list[float]:
+    assert point is not None  # the queries ask for areas with a centroid
+    return [round(point.x, 6), round(point.y, 6)]
+
+
+def coverage_geojson(*, user: Any, layer: ServiceLayer) -> dict[str, Any]:
     """Community centroids as points, each with covered/uncovered and the people left out."""
     rows = coverage_rows(user=user, layer=layer).filter(community__centroid__isnull=False)
     features = [
         {
             "type": "Feature",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [round(r.community.centroid.x, 6), round(r.community.centroid.y, 6)],
-            },
+            "geometry": {"type": "Point", "coordinates": _lng_lat(r.community.centroid)},
             "properties": {
                 "code": r.community_id,
                 "name": r.community.name,
@@ -128,17 +132,17 @@ class SiteSuggestion:
 # centroid lies within the layer's radius of it (ST_DWithin on geography, metres).
 _REACH_SQL = """
 SELECT cand.code, dem.community_id
-  FROM facilities_communitycoverage dem
-  JOIN areas_adminarea dc ON dc.code = dem.community_id
-  JOIN areas_adminarea cand
-    ON cand.level = 'community' AND cand.centroid IS NOT NULL
+  FROM {coverage} dem
+  JOIN {area} dc ON dc.code = dem.community_id
+  JOIN {area} cand
+    ON cand.level = %(community)s AND cand.centroid IS NOT NULL
    AND ST_DWithin(cand.centroid::geography, dc.centroid::geography, %(radius)s)
  WHERE dem.layer_id = %(layer)s AND NOT dem.covered AND dem.people > 0
    AND (%(town)s::text IS NULL OR (dem.town_id = %(town)s AND cand.parent_id = %(town)s))
 """
 
 
-def coverage_suggestions(*, user, layer: ServiceLayer, k: int = 5) -> list[SiteSuggestion]:
+def coverage_suggestions(*, user: Any, layer: ServiceLayer, k: int = 5) -> list[SiteSuggestion]:
     """Greedy K sites that would cover the most uncovered people (standards.greedy_sites)."""
     from hechuan_portal.accounts.scope import scope_for
 
@@ -155,28 +159,41 @@ def coverage_suggestions(*, user, layer: ServiceLayer, k: int = 5) -> list[SiteS
         return []
     covers: dict[str, list[str]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_REACH_SQL, {"radius": layer.radius_m, "layer": layer.pk, "town": town})
+        cursor.execute(
+            _REACH_SQL.format(coverage=CommunityCoverage._meta.db_table, area=AdminArea._meta.db_table),
+            {
+                "radius": layer.radius_m,
+                "layer": layer.pk,
+                "town": town,
+                "community": AreaLevel.COMMUNITY.value,
+            },
+        )
         for cand, point in cursor.fetchall():
             covers.setdefault(cand, []).append(point)
     picks = standards.greedy_sites(uncovered, covers, k)
     areas = AdminArea.objects.select_related("parent").in_bulk([code for code, _gain, _pts in picks])
     names = dict(AdminArea.objects.filter(code__in=uncovered).values_list("code", "name"))
-    return [
-        SiteSuggestion(
-            rank=i,
-            code=code,
-            name=areas[code].name,
-            town_name=areas[code].parent.name if areas[code].parent else "",
-            lng=round(areas[code].centroid.x, 6),
-            lat=round(areas[code].centroid.y, 6),
-            people=gain,
-            communities=[names.get(p, p) for p in points],
+    suggestions = []
+    for i, (code, gain, points) in enumerate(picks, start=1):
+        area = areas[code]
+        parent = area.parent
+        lng, lat = _lng_lat(area.centroid)
+        suggestions.append(
+            SiteSuggestion(
+                rank=i,
+                code=code,
+                name=area.name,
+                town_name=parent.name if parent is not None else "",
+                lng=lng,
+                lat=lat,
+                people=gain,
+                communities=[names.get(p, p) for p in points],
+            )
         )
-        for i, (code, gain, points) in enumerate(picks, start=1)
-    ]
+    return suggestions
 
 
-def facility_stats(qs: QuerySet[Facility]) -> dict:
+def facility_stats(qs: QuerySet[Facility]) -> dict[str, int]:
     """Totals for the list header: count, beds and 托位 with vacancies (one query)."""
     return qs.order_by().aggregate(
         n=Count("id"),
@@ -187,62 +204,13 @@ def facility_stats(qs: QuerySet[Facility]) -> dict:
     )
 
 
-# The page is chosen over narrow rows (id, distance, count) and only its rows are then joined to
-# their columns and town name: carrying every candidate's wide row (≈ 200 within 2 km) through the
-# window, the sort and a per-row town look-up cost 0.45 ms of a 3 ms query (EXPLAIN ANALYZE, 5,000
-# facilities; issue 9). Candidates are the open facilities in a longitude/latitude box holding the
-# circle (standards.near_box, index facilities_open_lnglat_gist); each one's spheroid distance is
-# computed once and decides (ST_DWithin would compute it a second time; OFFSET 0 keeps the planner
-# from pushing `d <= radius` down as a second call).
-_PUBLIC_NEAR_SQL = """
-WITH page AS (
-    SELECT c.id, c.d, COUNT(*) OVER () AS total
-      FROM (SELECT f.id, ST_Distance(f.location, p.g) AS d
-              FROM facilities_facility f
-             CROSS JOIN (SELECT ST_SetSRID(ST_MakePoint(%(lng)s, %(lat)s), 4326)::geography AS g) p
-             WHERE f.status IN ('operating', 'suspended')
-               AND f.location::geometry && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)
-               AND (%(kinds)s::text[] IS NULL OR f.kind = ANY(%(kinds)s::text[]))
-            OFFSET 0) c
-     WHERE c.d <= %(radius)s
-     ORDER BY c.d, c.id
-     LIMIT %(limit)s OFFSET %(offset)s
-)
-SELECT f.id, f.name, f.kind, f.canteen_subtype, f.town_id, t.name, f.address,
-       ST_X(f.location::geometry), ST_Y(f.location::geometry), f.phone, f.opening_hours, f.services,
-       f.beds_total, f.beds_occupied, f.places_total, f.places_occupied, f.status, f.is_demo,
-       page.d, page.total
-  FROM page
-  JOIN facilities_facility f ON f.id = page.id
-  JOIN areas_adminarea t ON t.code = f.town_id
- ORDER BY page.d, page.id
-"""
+def public_values(qs: QuerySet[Facility]) -> QuerySet:
+    """The columns of a public row (api.serializers.public_rows), with `distance_m` after `nearby()`.
+    The coordinates come as two floats: a point column would be parsed into a GEOS object per row."""
+    from .api.serializers import PUBLIC_COLUMNS
 
-
-def public_near_params(*, lng: float, lat: float, radius: float, kinds, limit: int, offset: int) -> dict:
-    """The parameters of _PUBLIC_NEAR_SQL, with the box around the circle."""
-    west, south, east, north = standards.near_box(lng, lat, radius)
-    return {
-        "lng": lng, "lat": lat, "radius": radius, "kinds": kinds, "limit": limit, "offset": offset,
-        "west": west, "south": south, "east": east, "north": north,
-    }  # fmt: skip
-
-
-def public_near(
-    *, lng: float, lat: float, radius: float, kinds, limit: int, offset: int
-) -> tuple[int, list[tuple]]:
-    """Open facilities within `radius` metres of (lng, lat), nearest first, in one statement:
-    a GiST index picks the candidates, the spheroid distance keeps and orders them, COUNT(*)
-    OVER () counts. Prepared once per connection (planning was 0.4 ms of 1.3 ms). Returns
-    (total, rows)."""
-    with prepared_cursor() as cursor:
-        cursor.execute(
-            _PUBLIC_NEAR_SQL,
-            public_near_params(lng=lng, lat=lat, radius=radius, kinds=kinds, limit=limit, offset=offset),
-        )
-        rows = cursor.fetchall()
-    if not rows and offset:
-        # Past the last page: the count still has to be right for the pagination links.
-        total, _first = public_near(lng=lng, lat=lat, radius=radius, kinds=kinds, limit=1, offset=0)
-        return total or 0, []
-    return (rows[0][-1] if rows else 0), rows
+    planar = Func(F("location"), function="geometry", output_field=GeometryField())
+    return qs.annotate(
+        lng=Func(planar, function="ST_X", output_field=FloatField()),
+        lat=Func(planar, function="ST_Y", output_field=FloatField()),
+    ).values(*PUBLIC_COLUMNS, *(["distance_m"] if "distance_m" in qs.query.annotations else []))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 import tablib
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,10 +14,15 @@ from django.utils.translation import gettext as _
 
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
-from hechuan_portal.accounts.scope import scope_for
+from hechuan_portal.accounts.roles import audit_user, manages_town, require
+from hechuan_portal.areas.models import AdminArea, AreaLevel
+from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.locks import LockName, lock_for_transaction
 from hechuan_portal.common.tabular import TableError, open_table
 
-from . import error_codes, standards
+from . import access, standards
+from .access import OPERATOR_FIELDS
+from .error_codes import ErrorCode
 from .models import (
     CommunityCoverage,
     CoverageRun,
@@ -26,19 +30,21 @@ from .models import (
     Facility,
     FacilityStatus,
     FacilityStatusChange,
+    PopulationGroup,
+    ServiceLayer,
 )
-from .permissions import OPERATOR_FIELDS, can_manage, can_report_capacity
 from .resources import FacilityResource, row_errors
 
 logger = logging.getLogger(__name__)
 
 CAPACITY_FIELDS = frozenset(OPERATOR_FIELDS) - {"opening_hours"}
-# Advisory-lock key of the coverage refresh ("FACI" + "COV1"): one refresh at a time.
-COVERAGE_LOCK_KEY = 0x46414349_434F5631 & 0x7FFFFFFFFFFFFFFF
 
 
-class CoverageBusy(Exception):
-    """Another coverage refresh holds the lock."""
+class CoverageBusy(PortalError):
+    """Another coverage refresh holds the lock (409 `coverage_busy`)."""
+
+    def __init__(self) -> None:
+        super().__init__(ErrorCode.COVERAGE_BUSY, status=409)
 
 
 def _changed(before: dict, after: Facility, names) -> dict:
@@ -54,33 +60,35 @@ def _auditable(changes: dict) -> dict:
     return {k: [str(v) if v is not None else None for v in pair] for k, pair in changes.items()}
 
 
-def _check_town_in_scope(user, town_code: str | None) -> None:
+def _check_town_in_scope(actor: Any, town_code: str | None) -> None:
     """A town officer may place facilities only in their own town (district roles anywhere)."""
-    scope = scope_for(user)
-    if scope.everything or town_code is None:
-        return
-    if scope.town_code != town_code:
-        raise ValidationError(
-            {"town": ValidationError(_("该镇街不在您的管辖范围内。"), code=error_codes.TOWN_OUT_OF_SCOPE)}
-        )
+    if town_code is not None and not manages_town(actor, town_code):
+        raise PortalError(ErrorCode.TOWN_OUT_OF_SCOPE, field="town")
 
 
 @transaction.atomic
-def facility_create(*, user, data: dict, request: HttpRequest | None = None) -> Facility:
+def facility_create(*, actor: Any, data: dict[str, Any], request: HttpRequest | None = None) -> Facility:
     """Create a facility (status 筹建中 unless given) and the first line of its status history."""
-    if not can_manage(user):
-        raise PermissionDenied
+    require(access.can_manage, actor)
     facility = Facility(**data)
-    _check_town_in_scope(user, facility.town_id)
+    _check_town_in_scope(actor, facility.town_id)
     facility.full_clean()
     if any(data.get(n) for n in CAPACITY_FIELDS):
         facility.capacity_reported_at = timezone.now()
     facility.save()
     FacilityStatusChange.objects.create(
-        facility=facility, from_status="", to_status=facility.status, changed_by=user, reason=_("新建")
+        facility=facility,
+        from_status="",
+        to_status=facility.status,
+        actor=audit_user(actor),
+        reason=_("新建"),
     )
     audit_record(
-        action=AuditAction.CREATE, actor=user, request=request, obj=facility, area_code=facility.town_id
+        action=AuditAction.CREATE,
+        actor=audit_user(actor),
+        request=request,
+        obj=facility,
+        area_code=facility.town_id,
     )
     return facility
 
@@ -88,9 +96,9 @@ def facility_create(*, user, data: dict, request: HttpRequest | None = None) -> 
 @transaction.atomic
 def facility_update(
     *,
-    user,
+    actor: Any,
     facility: Facility,
-    data: dict,
+    data: dict[str, Any],
     capacity_report: bool = False,
     request: HttpRequest | None = None,
 ) -> Facility:
@@ -99,17 +107,16 @@ def facility_update(
     A capacity report (`capacity_report=True`) stamps `capacity_reported_at` even when the figures
     did not change: confirming them is a report too. A plain edit stamps it only when they changed.
     """
-    if not can_report_capacity(user):
-        raise PermissionDenied
+    require(access.can_report_capacity, actor, facility)
     data = {k: v for k, v in data.items() if k != "status"}
-    if not can_manage(user) and set(data) - set(OPERATOR_FIELDS):
-        raise PermissionDenied
+    if set(data) - set(OPERATOR_FIELDS):
+        require(access.can_manage, actor, facility)
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
     before = _snapshot(facility, data)
     for name, value in data.items():
         setattr(facility, name, value)
     if "town" in data:
-        _check_town_in_scope(user, facility.town_id)
+        _check_town_in_scope(actor, facility.town_id)
     facility.full_clean()
     changes = _changed(before, facility, data)
     if not changes and not capacity_report:
@@ -119,7 +126,7 @@ def facility_update(
     facility.save()
     audit_record(
         action=AuditAction.UPDATE,
-        actor=user,
+        actor=audit_user(actor),
         request=request,
         obj=facility,
         area_code=facility.town_id,
@@ -130,41 +137,45 @@ def facility_update(
 
 
 def facility_report_capacity(
-    *, user, facility: Facility, data: dict, request: HttpRequest | None = None
+    *, actor: Any, facility: Facility, data: dict[str, Any], request: HttpRequest | None = None
 ) -> Facility:
     """An operator's (or officer's) report of beds/托位 and hours; stamps the report time."""
     data = {k: v for k, v in data.items() if k in OPERATOR_FIELDS}
-    return facility_update(user=user, facility=facility, data=data, capacity_report=True, request=request)
+    return facility_update(actor=actor, facility=facility, data=data, capacity_report=True, request=request)
 
 
 @transaction.atomic
 def facility_set_status(
-    *, user, facility: Facility, status: str, reason: str = "", request: HttpRequest | None = None
+    *,
+    actor: Any,
+    facility: Facility,
+    status: str,
+    reason: str = "",
+    request: HttpRequest | None = None,
 ) -> FacilityStatusChange:
     """Move a facility along its life cycle and record who did it (FacilityStatusChange)."""
-    if not can_manage(user):
-        raise PermissionDenied
+    require(access.can_change_status, actor, facility)
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
     if not standards.can_transition(facility.status, status):
-        raise ValidationError(
-            {
-                "status": ValidationError(
-                    _("不能从“%(from)s”变更为“%(to)s”。")
-                    % {
-                        "from": FacilityStatus(facility.status).label,
-                        "to": FacilityStatus(status).label if status in FacilityStatus.values else status,
-                    },
-                    code=error_codes.INVALID_TRANSITION,
-                )
-            }
+        raise PortalError(
+            ErrorCode.INVALID_TRANSITION,
+            field="status",
+            params={
+                "from": FacilityStatus(facility.status).label,
+                "to": FacilityStatus(status).label if status in FacilityStatus.values else status,
+            },
         )
     change = FacilityStatusChange.objects.create(
-        facility=facility, from_status=facility.status, to_status=status, changed_by=user, reason=reason
+        facility=facility,
+        from_status=facility.status,
+        to_status=status,
+        actor=audit_user(actor),
+        reason=reason,
     )
     Facility.objects.filter(pk=facility.pk).update(status=status, updated_at=timezone.now())
     audit_record(
         action=AuditAction.UPDATE,
-        actor=user,
+        actor=audit_user(actor),
         request=request,
         obj=facility,
         area_code=facility.town_id,
@@ -205,7 +216,7 @@ def read_dataset(source: str | IO[bytes]) -> tablib.Dataset:
 
 def facilities_import(
     *,
-    user,
+    actor: Any,
     source: str | IO[bytes],
     dry_run: bool,
     skip_invalid: bool = False,
@@ -214,15 +225,14 @@ def facilities_import(
     """Import the registry from a spreadsheet through FacilityResource.
 
     All or nothing by default: while any row is bad nothing is written and every bad row is
-    reported. `skip_invalid` writes the good rows. `user=None` is the command line (whole district).
+    reported. `skip_invalid` writes the good rows. The command line passes SYSTEM (whole district).
     """
-    if user is not None and not can_manage(user):
-        raise PermissionDenied
+    require(access.can_import, actor)
     try:
         dataset = read_dataset(source)
     except TableError as exc:
         return ImportReport(errors=[(1, "", [str(exc)])])
-    resource = FacilityResource(user=user)
+    resource = FacilityResource(actor=actor)
     result = resource.import_data(
         dataset,
         dry_run=dry_run,
@@ -247,7 +257,7 @@ def facilities_import(
     if report.written:
         audit_record(
             action=AuditAction.IMPORT,
-            actor=user,
+            actor=audit_user(actor),
             request=request,
             object_type="facilities.facility",
             reason=_("设施表格导入"),
@@ -268,54 +278,70 @@ def facilities_import(
 # facility of the layer's kinds (KNN on the geography GiST index, then the exact spheroid distance),
 # whether it lies within the layer's radius, and the people it serves: counted from the household
 # registry where the community has records, else estimated from its population (standards.py).
-COVERAGE_SQL = """
+_COVERAGE_SQL = """
 WITH counts AS (
     SELECT community_id,
            count(*) FILTER (WHERE birth_date <= (%(as_of)s::date - make_interval(years => %(elder_age)s))) AS elders,
            count(*) FILTER (WHERE birth_date > (%(as_of)s::date - make_interval(years => %(toddler_age)s))) AS children
-      FROM residents_resident
-     WHERE status = 'normal' AND community_id IS NOT NULL
+      FROM {resident}
+     WHERE status = %(resident_normal)s AND community_id IS NOT NULL
      GROUP BY community_id
 )
-INSERT INTO facilities_communitycoverage
+INSERT INTO {coverage}
     (community_id, town_id, layer_id, nearest_id, distance_m, covered, people, people_estimated, computed_at)
 SELECT c.code, c.parent_id, l.id, n.id, n.dist,
        COALESCE(n.dist <= l.radius_m, false),
-       CASE WHEN l.population = 'elders'
+       CASE WHEN l.population = %(elders)s
             THEN COALESCE(k.elders, round(COALESCE(c.population, 0) * %(elder_share)s))
             ELSE COALESCE(k.children, round(COALESCE(c.population, 0) * %(toddler_share)s)) END,
        k.community_id IS NULL,
        %(now)s
-  FROM areas_adminarea c
-  CROSS JOIN facilities_servicelayer l
+  FROM {area} c
+  CROSS JOIN {layer} l
   LEFT JOIN counts k ON k.community_id = c.code
   LEFT JOIN LATERAL (
         SELECT f.id, ST_Distance(f.location, c.centroid::geography) AS dist
-          FROM facilities_facility f
-         WHERE f.kind = ANY(l.kinds) AND f.status = 'operating'
+          FROM {facility} f
+         WHERE f.kind = ANY(l.kinds) AND f.status = %(operating)s
          ORDER BY f.location <-> c.centroid::geography
          LIMIT 1
   ) n ON true
- WHERE c.level = 'community' AND c.centroid IS NOT NULL AND l.is_active
+ WHERE c.level = %(community)s AND c.centroid IS NOT NULL AND l.is_active
 """
 
 
-def coverage_refresh(*, user=None, request: HttpRequest | None = None) -> CoverageRun:
+def coverage_sql() -> str:
+    """_COVERAGE_SQL with the tables' names from their models."""
+    from hechuan_portal.residents.models import Resident
+
+    return _COVERAGE_SQL.format(
+        resident=Resident._meta.db_table,
+        coverage=CommunityCoverage._meta.db_table,
+        area=AdminArea._meta.db_table,
+        layer=ServiceLayer._meta.db_table,
+        facility=Facility._meta.db_table,
+    )
+
+
+def coverage_refresh(*, actor: Any, request: HttpRequest | None = None) -> CoverageRun:
     """Recompute the whole service circle (CommunityCoverage) in SQL; one run at a time.
 
     Idempotent: the table is rewritten from the current registry in one transaction, so readers
     see either the old or the new figures. Raises CoverageBusy when another run holds the lock.
+    Scheduled runs and commands pass SYSTEM (the run and its audit row then name no user).
     """
-    run = CoverageRun.objects.create(triggered_by=user)
+    from hechuan_portal.residents.models import HukouStatus
+
+    require(access.can_refresh_coverage, actor)
+    run = CoverageRun.objects.create(triggered_by=audit_user(actor))
     now = timezone.now()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [COVERAGE_LOCK_KEY])
-            if not cursor.fetchone()[0]:
+            if not lock_for_transaction(LockName.COVERAGE, wait=False):
                 raise CoverageBusy
             CommunityCoverage.objects.all().delete()
             cursor.execute(
-                COVERAGE_SQL,
+                coverage_sql(),
                 {
                     "as_of": timezone.localdate(now),
                     "elder_age": standards.ELDER_MIN_AGE,
@@ -323,6 +349,10 @@ def coverage_refresh(*, user=None, request: HttpRequest | None = None) -> Covera
                     "elder_share": standards.ELDER_SHARE_OF_POPULATION,
                     "toddler_share": standards.TODDLER_SHARE_OF_POPULATION,
                     "now": now,
+                    "resident_normal": HukouStatus.NORMAL.value,
+                    "elders": PopulationGroup.ELDERS.value,
+                    "operating": FacilityStatus.OPERATING.value,
+                    "community": AreaLevel.COMMUNITY.value,
                 },
             )
             rows = cursor.rowcount
@@ -343,7 +373,7 @@ def coverage_refresh(*, user=None, request: HttpRequest | None = None) -> Covera
     )
     audit_record(
         action=AuditAction.RUN,
-        actor=user,
+        actor=audit_user(actor),
         request=request,
         obj=run,
         reason=_("服务圈计算"),
@@ -353,9 +383,10 @@ def coverage_refresh(*, user=None, request: HttpRequest | None = None) -> Covera
     return run
 
 
-def coverage_refresh_later(*, user=None) -> None:
+def coverage_refresh_later(*, actor: Any) -> None:
     """Queue the refresh after the current transaction commits (the staff page's button)."""
     from .tasks import refresh_coverage
 
-    user_id = getattr(user, "pk", None)
+    require(access.can_refresh_coverage, actor)
+    user_id = getattr(actor, "pk", None)
     transaction.on_commit(lambda: refresh_coverage.delay(user_id=user_id))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 # District extent in WGS 84 (STANDARDS §2, low confidence: a rough bounding box, used as a sanity
 # check that stops swapped or GCJ-02-shifted coordinates far outside the district).
@@ -36,49 +35,6 @@ ELDER_SHARE_OF_POPULATION = 0.25
 TODDLER_SHARE_OF_POPULATION = 0.025
 ELDER_MIN_AGE = 60
 TODDLER_MAX_AGE = 3  # exclusive: children who have not had their 3rd birthday
-
-
-@dataclass(frozen=True)
-class LayerDefault:
-    code: str
-    name: str  # Chinese, as shown (the model translates its own labels)
-    kinds: tuple[str, ...]
-    radius_m: int
-    population: str  # "elders" | "children"
-    note: str
-
-
-# STANDARDS §7 (GB 50180-2018 and provincial drafts). Home-care services within 1000 m, day care
-# within 500 m (5-minute level), childcare within 300 m for "service within reach" and 1000 m for
-# the district's 15-minute target; meal canteens follow the home-care radius.
-LAYER_DEFAULTS: tuple[LayerDefault, ...] = (
-    LayerDefault(
-        "elder_home_care",
-        "社区居家养老服务",
-        ("community_elder_station", "elder_care_center", "day_care", "nursing_home"),
-        1000,
-        "elders",
-        "GB 50180-2018 15分钟生活圈；STANDARDS §7 居家养老 1000 m",
-    ),
-    LayerDefault("day_care", "日间照料", ("day_care",), 500, "elders", "GB 50180-2018 5分钟生活圈 ≈ 500 m"),
-    LayerDefault("elder_meals", "老年助餐", ("elder_canteen",), 1000, "elders", "与居家养老服务同为 1000 m"),
-    LayerDefault(
-        "childcare_near",
-        "托育（就近）",
-        ("nursery", "childcare_point", "kindergarten", "employer_nursery"),
-        300,
-        "children",
-        "省级托育规划草案 5分钟 / 300 m",
-    ),
-    LayerDefault(
-        "childcare_15min",
-        "托育（15分钟服务圈）",
-        ("nursery", "childcare_point", "kindergarten", "employer_nursery"),
-        1000,
-        "children",
-        "合川区 2027 年城市15分钟婴幼儿服务圈目标 1000 m",
-    ),
-)
 
 
 def in_district_extent(lng: float, lat: float) -> bool:

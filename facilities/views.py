@@ -19,20 +19,21 @@ from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
-from hechuan_portal.accounts.scope import is_district, scope_for
+from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
+from hechuan_portal.common.errors import PortalError, form_error
 
-from . import selectors, services, standards
+from . import access, selectors, services, standards
 from .forms import CapacityForm, FacilityForm, ImportForm, StatusForm
 from .models import Facility
-from .permissions import can_manage, can_plan_coverage, can_report_capacity, can_view_registry
 from .resources import FacilityResource
 
 IMPORT_CACHE_SECONDS = 30 * 60
 
 
-def _require(check, user) -> None:
-    if not check(user):
+def _require(check, user, obj=None) -> None:
+    """A page the user may not open is Django's 403 page (services refuse with PortalError)."""
+    if not (check(user) if obj is None else check(user, obj)):
         raise PermissionDenied
 
 
@@ -52,17 +53,9 @@ def _map_focus(user) -> list[list[float]]:
     return [[min_lat, min_lng], [max_lat, max_lng]]
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 def facility_list(request):
-    _require(can_view_registry, request.user)
+    _require(access.can_view_registry, request.user)
     filterset = selectors.facility_list(user=request.user, params=request.GET)
     qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -76,7 +69,6 @@ def facility_list(request):
             "page": page,
             "stats": selectors.facility_stats(qs),
             "query": query.urlencode(),
-            "can_manage": can_manage(request.user),
             "now": timezone.now(),
         },
     )
@@ -84,7 +76,7 @@ def facility_list(request):
 
 @login_required
 def facility_detail(request, pk):
-    _require(can_view_registry, request.user)
+    _require(access.can_view_registry, request.user)
     facility = _facility_or_404(request, pk)
     return render(
         request,
@@ -92,9 +84,10 @@ def facility_detail(request, pk):
         {
             "facility": facility,
             "history": selectors.facility_detail_history(facility),
-            "can_manage": can_manage(request.user),
             "status_form": StatusForm(initial={"status": ""}),
-            "capacity_form": CapacityForm(instance=facility) if can_report_capacity(request.user) else None,
+            "capacity_form": CapacityForm(instance=facility)
+            if access.can_report_capacity(request.user, facility)
+            else None,
         },
     )
 
@@ -107,16 +100,16 @@ def _map_nonce(form, request) -> None:
 
 @login_required
 def facility_create(request):
-    _require(can_manage, request.user)
+    _require(access.can_manage, request.user)
     form = FacilityForm(request.POST or None, user=request.user)
     _map_nonce(form, request)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         data["status"] = form.cleaned_data["status"]
         try:
-            facility = services.facility_create(user=request.user, data=data, request=request)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
+            facility = services.facility_create(actor=request.user, data=data, request=request)
+        except (PortalError, ValidationError) as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("已新增设施“%(name)s”。") % {"name": facility.name})
             return redirect(facility.get_absolute_url())
@@ -129,9 +122,9 @@ def facility_create(request):
 
 @login_required
 def facility_edit(request, pk):
-    _require(can_report_capacity, request.user)
+    _require(access.can_report_capacity, request.user)
     facility = _facility_or_404(request, pk)
-    full = can_manage(request.user)
+    full = access.can_manage(request.user, facility)
     form_class = FacilityForm if full else CapacityForm
     kwargs = {"user": request.user} if full else {}
     form = form_class(request.POST or None, instance=facility, **kwargs)
@@ -140,13 +133,13 @@ def facility_edit(request, pk):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             if full:
-                services.facility_update(user=request.user, facility=facility, data=data, request=request)
+                services.facility_update(actor=request.user, facility=facility, data=data, request=request)
             else:
                 services.facility_report_capacity(
-                    user=request.user, facility=facility, data=data, request=request
+                    actor=request.user, facility=facility, data=data, request=request
                 )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
+        except (PortalError, ValidationError) as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect(facility.get_absolute_url())
@@ -167,14 +160,16 @@ def facility_edit(request, pk):
 @require_POST
 def facility_capacity(request, pk):
     """The operator's one-tap capacity report from the detail page."""
-    _require(can_report_capacity, request.user)
+    _require(access.can_report_capacity, request.user)
     facility = _facility_or_404(request, pk)
     form = CapacityForm(request.POST, instance=facility)
     if form.is_valid():
         try:
             services.facility_report_capacity(
-                user=request.user, facility=facility, data=form.cleaned_data, request=request
+                actor=request.user, facility=facility, data=form.cleaned_data, request=request
             )
+        except PortalError as exc:
+            messages.error(request, exc.detail)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -187,20 +182,20 @@ def facility_capacity(request, pk):
 @login_required
 @require_POST
 def facility_status(request, pk):
-    _require(can_manage, request.user)
+    _require(access.can_manage, request.user)
     facility = _facility_or_404(request, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
             services.facility_set_status(
-                user=request.user,
+                actor=request.user,
                 facility=facility,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except PortalError as exc:
+            messages.error(request, exc.detail)
         else:
             messages.success(request, _("状态已变更。"))
     else:
@@ -218,7 +213,7 @@ EXPORT_FORMATS = {
 @login_required
 def facility_export(request):
     """The filtered list as XLSX or CSV (UTF-8 BOM for Excel, or GBK for older WPS/Excel)."""
-    _require(can_view_registry, request.user)
+    _require(access.can_export, request.user)
     fmt = request.GET.get("format", "xlsx")
     if fmt not in EXPORT_FORMATS:
         raise Http404
@@ -226,7 +221,7 @@ def facility_export(request):
     if not filterset.is_valid():
         raise Http404
     qs = filterset.qs
-    dataset = FacilityResource(user=request.user).export(qs)
+    dataset = FacilityResource(actor=request.user).export(qs)
     ext, content_type, encoding = EXPORT_FORMATS[fmt]
     if ext == "xlsx":
         body = dataset.export("xlsx")
@@ -252,7 +247,7 @@ def _import_key(user, token: str) -> str:
 @login_required
 def facility_import(request):
     """Upload → preview (every bad row with its reason; nothing written) → confirm."""
-    _require(can_manage, request.user)
+    _require(access.can_import, request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST" and "token" in request.POST:
@@ -262,7 +257,7 @@ def facility_import(request):
             messages.error(request, _("预览已过期，请重新上传文件。"))
             return redirect("facilities:import")
         report = services.facilities_import(
-            user=request.user, source=io.BytesIO(content), dry_run=False, request=request
+            actor=request.user, source=io.BytesIO(content), dry_run=False, request=request
         )
         if report.written:
             cache.delete(_import_key(request.user, token))
@@ -275,7 +270,7 @@ def facility_import(request):
         context["report"] = report
     elif request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read()
-        report = services.facilities_import(user=request.user, source=io.BytesIO(content), dry_run=True)
+        report = services.facilities_import(actor=request.user, source=io.BytesIO(content), dry_run=True)
         context["report"] = report
         if report.ok:
             token = uuid.uuid4().hex
@@ -287,7 +282,7 @@ def facility_import(request):
 @login_required
 def coverage(request):
     """The service circle: map of covered/uncovered communities, a table per town, site suggestions."""
-    _require(can_plan_coverage, request.user)
+    _require(access.can_plan_coverage, request.user)
     layers = list(selectors.coverage_layers())
     if not layers:
         raise Http404
@@ -318,7 +313,7 @@ def coverage(request):
             ],
             "k": k,
             "run": selectors.coverage_last_run(),
-            "can_refresh": is_district(request.user),
+            "can_refresh": access.can_refresh_coverage(request.user),
         },
     )
 
@@ -327,8 +322,8 @@ def coverage(request):
 @require_POST
 def coverage_refresh(request):
     """Recompute on demand: queued to Celery (synchronously when tasks run eagerly)."""
-    _require(is_district, request.user)
-    services.coverage_refresh_later(user=request.user)
+    _require(access.can_refresh_coverage, request.user)
+    services.coverage_refresh_later(actor=request.user)
     messages.success(request, _("已提交服务圈重新计算，稍后刷新本页查看结果。"))
     url = reverse("facilities:coverage")
     layer = request.POST.get("layer", "")

@@ -376,8 +376,3 @@ SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends
 if not env.bool("DATABASE_JIT", default=False):
     for _alias in DATABASES.values():
         _alias.setdefault("OPTIONS", {})["options"] = "-c jit=off"
-# Statements run through a server-binding cursor (hechuan_portal/common/prepared.py: the residents'
-# `near` search) are prepared by psycopg on their first run on a connection; Django's own
-# client-binding cursors never prepare, whatever this says.
-for _alias in DATABASES.values():
-    _alias.setdefault("OPTIONS", {})["prepare_threshold"] = 0

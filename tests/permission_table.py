@@ -202,7 +202,6 @@ URLS.update(
             Case(POSTED_A, method="post", data={"beds_total": -1}, kwargs=obj("facilities", "a")),
             Case(POSTED_B, method="post", data={"beds_total": -1}, kwargs=obj("facilities", "b")),
         ],
-        "facility-list-fast": Case(PUBLIC, public_keys=FACILITY_CONTACT),
     }
 )
 API.update(

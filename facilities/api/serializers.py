@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -11,8 +13,8 @@ from django.utils.translation import get_language
 from rest_framework import serializers
 
 from .. import standards
+from ..access import OPERATOR_FIELDS
 from ..models import Facility, FacilityKind, FacilityStatus
-from ..permissions import OPERATOR_FIELDS
 
 PUBLIC_FIELDS = [
     "id",
@@ -40,41 +42,122 @@ PUBLIC_FIELDS = [
 ]
 
 
-class FacilityPublicSerializer(serializers.ModelSerializer):
-    """What residents may see: no operators, licences, filings or internal figures."""
+# Columns a public row is built from (`.values(*PUBLIC_COLUMNS)`, plus `distance_m` after `nearby()`):
+# one query, no model instances — the residents' finder and `near` search are the hot path.
+PUBLIC_COLUMNS = [
+    "id",
+    "name",
+    "kind",
+    "canteen_subtype",
+    "town_id",
+    "town__name",
+    "address",
+    "lng",
+    "lat",
+    "phone",
+    "opening_hours",
+    "services",
+    "beds_total",
+    "beds_occupied",
+    "places_total",
+    "places_occupied",
+    "status",
+    "is_demo",
+]
+
+
+@lru_cache(maxsize=8)
+def _display_labels(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Kind and status labels in one language: translated once, not sixteen gettext calls a request."""
+    kinds = {value: str(label) for value, label in FacilityKind.choices}
+    statuses = {value: str(label) for value, label in FacilityStatus.choices}
+    return kinds, statuses
+
+
+@lru_cache(maxsize=8)
+def _finder_base(_script_prefix: str, _urlconf: Any) -> str:
+    """The finder's facility URL without its id; reverse() depends on the arguments (the key)."""
+    return reverse("finder:facility", args=[0])[: -len("0/")]
+
+
+def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What residents may see of each facility, from `selectors.public_values()` rows:
+    no operators, licences, filings or internal figures. The one public representation (API list
+    and detail, GeoJSON, the finder page)."""
+    kinds, statuses = _display_labels(get_language())
+    base = _finder_base(get_script_prefix(), get_urlconf())
+    rows = []
+    for v in values:
+        distance = v.get("distance_m")
+        rows.append(
+            {
+                "id": v["id"],
+                "name": v["name"],
+                "kind": v["kind"],
+                "kind_display": kinds.get(v["kind"], v["kind"]),
+                "canteen_subtype": v["canteen_subtype"],
+                "town": v["town_id"],
+                "town_name": v["town__name"],
+                "address": v["address"],
+                "lng": round(v["lng"], 6),
+                "lat": round(v["lat"], 6),
+                "phone": v["phone"],
+                "opening_hours": v["opening_hours"],
+                "services": v["services"],
+                "beds_total": v["beds_total"],
+                "beds_vacant": v["beds_total"] - v["beds_occupied"],
+                "places_total": v["places_total"],
+                "places_vacant": v["places_total"] - v["places_occupied"],
+                "status": v["status"],
+                "status_display": statuses.get(v["status"], v["status"]),
+                "is_demo": v["is_demo"],
+                "distance_m": round(distance, 1) if distance is not None else None,
+                "public_url": f"{base}{v['id']}/",
+            }
+        )
+    return rows
+
+
+class FacilityPublicSerializer(serializers.Serializer):
+    """The public row's shape for the schema; `to_representation` is `public_rows` for one row."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=FacilityKind.choices)
+    kind_display = serializers.CharField()
+    canteen_subtype = serializers.CharField()
+    town = serializers.CharField()
+    town_name = serializers.CharField()
+    address = serializers.CharField()
+    lng = serializers.FloatField()
+    lat = serializers.FloatField()
+    phone = serializers.CharField()
+    opening_hours = serializers.CharField()
+    services = serializers.CharField()
+    beds_total = serializers.IntegerField()
+    beds_vacant = serializers.IntegerField()
+    places_total = serializers.IntegerField()
+    places_vacant = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=FacilityStatus.choices)
+    status_display = serializers.CharField()
+    is_demo = serializers.BooleanField()
+    distance_m = serializers.FloatField(allow_null=True)
+    public_url = serializers.CharField()
+
+    def to_representation(self, instance: dict[str, Any]) -> dict[str, Any]:
+        return public_rows([instance])[0]
+
+
+class FacilityStaffSerializer(serializers.ModelSerializer):
+    """The full record for staff; writable fields go through facility_create / facility_update."""
 
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     town_name = serializers.CharField(source="town.name", read_only=True)
-    lng = serializers.SerializerMethodField()
-    lat = serializers.SerializerMethodField()
     beds_vacant = serializers.IntegerField(read_only=True)
     places_vacant = serializers.IntegerField(read_only=True)
     distance_m = serializers.SerializerMethodField()
     public_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Facility
-        fields = PUBLIC_FIELDS
-        read_only_fields = PUBLIC_FIELDS
-
-    def get_lng(self, obj) -> float:
-        return round(obj.location.x, 6)
-
-    def get_lat(self, obj) -> float:
-        return round(obj.location.y, 6)
-
-    def get_distance_m(self, obj) -> float | None:
-        distance = getattr(obj, "distance", None)
-        return round(distance.m, 1) if distance is not None else None
-
-    def get_public_url(self, obj) -> str:
-        return reverse("finder:facility", args=[obj.pk])
-
-
-class FacilityStaffSerializer(FacilityPublicSerializer):
-    """The full record for staff; writable fields go through facility_create / facility_update."""
-
     lng = serializers.FloatField(write_only=True, min_value=-180, max_value=180)
     lat = serializers.FloatField(write_only=True, min_value=-90, max_value=90)
     community_name = serializers.CharField(source="community.name", read_only=True, default=None)
@@ -120,6 +203,13 @@ class FacilityStaffSerializer(FacilityPublicSerializer):
         data["lat"] = round(instance.location.y, 6)
         return data
 
+    def get_distance_m(self, obj) -> float | None:
+        distance = getattr(obj, "distance_m", None)
+        return round(distance, 1) if distance is not None else None
+
+    def get_public_url(self, obj) -> str:
+        return reverse("finder:facility", args=[obj.pk])
+
     def get_capacity_stale(self, obj) -> bool:
         return standards.is_capacity_stale(obj.capacity_reported_at, timezone.now())
 
@@ -157,123 +247,5 @@ class StatusChangeOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
-    changed_at = serializers.DateTimeField()
+    at = serializers.DateTimeField()
     reason = serializers.CharField()
-
-
-# Columns the public rows are built from (see public_rows): one query, no model instances.
-PUBLIC_COLUMNS = [
-    "id",
-    "name",
-    "kind",
-    "canteen_subtype",
-    "town_id",
-    "town__name",
-    "address",
-    "location",
-    "phone",
-    "opening_hours",
-    "services",
-    "beds_total",
-    "beds_occupied",
-    "places_total",
-    "places_occupied",
-    "status",
-    "is_demo",
-]
-
-
-@lru_cache(maxsize=8)
-def _display_labels(language: str | None) -> tuple[dict, dict]:
-    """Kind and status labels in one language: translated once, not sixteen gettext calls a request."""
-    kinds = {value: str(label) for value, label in FacilityKind.choices}
-    statuses = {value: str(label) for value, label in FacilityStatus.choices}
-    return kinds, statuses
-
-
-@lru_cache(maxsize=8)
-def _finder_base(_script_prefix: str, _urlconf) -> str:
-    """The finder's facility URL without its id; reverse() depends on the arguments (the key)."""
-    return reverse("finder:facility", args=[0])[: -len("0/")]
-
-
-def _row_builder():
-    """The function building one public row (the same dict as FacilityPublicSerializer), from the
-    columns in selectors.public_near's order, with this request's labels and finder URL."""
-    kinds, statuses = _display_labels(get_language())
-    base = _finder_base(get_script_prefix(), get_urlconf())
-
-    def build(
-        pk, name, kind, canteen_subtype, town, town_name, address, lng, lat, phone, opening_hours,
-        services, beds_total, beds_occupied, places_total, places_occupied, status, is_demo, metres,
-    ) -> dict:  # fmt: skip
-        return {
-            "id": pk,
-            "name": name,
-            "kind": kind,
-            "kind_display": kinds.get(kind, kind),
-            "canteen_subtype": canteen_subtype,
-            "town": town,
-            "town_name": town_name,
-            "address": address,
-            "lng": round(lng, 6),
-            "lat": round(lat, 6),
-            "phone": phone,
-            "opening_hours": opening_hours,
-            "services": services,
-            "beds_total": beds_total,
-            "beds_vacant": beds_total - beds_occupied,
-            "places_total": places_total,
-            "places_vacant": places_total - places_occupied,
-            "status": status,
-            "status_display": statuses.get(status, status),
-            "is_demo": is_demo,
-            "distance_m": round(metres, 1) if metres is not None else None,
-            "public_url": f"{base}{pk}/",
-        }
-
-    return build
-
-
-def public_rows(values, *, with_distance: bool) -> list[dict]:
-    """The same dicts as FacilityPublicSerializer, built straight from `.values()` rows.
-
-    The residents' finder and the anonymous `near` search are the hot path (issue 3 benchmark);
-    a ModelSerializer spends most of its time building fields and model instances. A test keeps the
-    two representations identical.
-    """
-    build = _row_builder()
-    rows = []
-    for v in values:
-        distance = v.get("distance") if with_distance else None
-        rows.append(
-            build(
-                v["id"],
-                v["name"],
-                v["kind"],
-                v["canteen_subtype"],
-                v["town_id"],
-                v["town__name"],
-                v["address"],
-                v["location"].x,
-                v["location"].y,
-                v["phone"],
-                v["opening_hours"],
-                v["services"],
-                v["beds_total"],
-                v["beds_occupied"],
-                v["places_total"],
-                v["places_occupied"],
-                v["status"],
-                v["is_demo"],
-                distance.m if distance is not None else None,
-            )  # fmt: skip
-        )
-    return rows
-
-
-def near_rows(rows) -> list[dict]:
-    """public_rows for selectors.public_near's tuples, which hold the builder's arguments in order
-    and then the count: no dict per row on the way (issue 9)."""
-    build = _row_builder()
-    return [build(*row[:-1]) for row in rows]

@@ -20,7 +20,6 @@ def operated_a(facility_a, operator):
     return facility_a
 
 
-
 @pytest.fixture(autouse=True)
 def chinese_ui():
     """Messages are asserted in Chinese; a request that switched the language must not leak."""

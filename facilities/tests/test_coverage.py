@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from facilities.models import CommunityCoverage, CoverageRun, FacilityKind, FacilityStatus, ServiceLayer
 from facilities.selectors import coverage_by_town, coverage_suggestions
-from facilities.services import COVERAGE_LOCK_KEY, CoverageBusy, coverage_refresh
+from facilities.services import CoverageBusy, coverage_refresh
 from facilities.tasks import refresh_coverage
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.locks import LockName, lock_key
 from hechuan_portal.residents.models import Resident
 
 from .factories import TOWN_A, FacilityFactory, make_community, pt
@@ -70,7 +72,7 @@ def rows(layer_code):
 
 
 def test_distances_covered_flags_and_people(layout):
-    run = coverage_refresh()
+    run = coverage_refresh(actor=SYSTEM)
     assert (run.status, run.communities, run.rows) == ("done", 3, 15)
     day = rows("day_care")
     c1, c2, c3 = day["500117001001"], day["500117001002"], day["500117001003"]
@@ -93,7 +95,7 @@ def test_distances_covered_flags_and_people(layout):
 
 def test_radius_is_configuration(layout):
     ServiceLayer.objects.filter(code="day_care").update(radius_m=2000)
-    coverage_refresh()
+    coverage_refresh(actor=SYSTEM)
     day = rows("day_care")
     assert (day["500117001001"].covered, day["500117001002"].covered, day["500117001003"].covered) == (
         True,
@@ -103,13 +105,13 @@ def test_radius_is_configuration(layout):
 
 
 def test_refresh_is_idempotent(layout):
-    coverage_refresh()
+    coverage_refresh(actor=SYSTEM)
     first = list(
         CommunityCoverage.objects.order_by("community_id", "layer_id").values_list(
             "community_id", "layer_id", "distance_m", "covered", "people"
         )
     )
-    coverage_refresh()
+    coverage_refresh(actor=SYSTEM)
     second = list(
         CommunityCoverage.objects.order_by("community_id", "layer_id").values_list(
             "community_id", "layer_id", "distance_m", "covered", "people"
@@ -119,7 +121,7 @@ def test_refresh_is_idempotent(layout):
 
 
 def test_town_table_and_greedy_suggestions(layout, district_staff, officer_b):
-    coverage_refresh()
+    coverage_refresh(actor=SYSTEM)
     layer = ServiceLayer.objects.get(code="day_care")
     (town,) = coverage_by_town(user=district_staff, layer=layer)
     assert (town.town_code, town.communities, town.covered, town.people, town.uncovered_people) == (
@@ -157,16 +159,16 @@ def test_a_second_refresh_while_one_runs_is_refused(layout):
         autocommit=True,
     )
     try:
-        other.execute("SELECT pg_advisory_lock(%s)", [COVERAGE_LOCK_KEY])
+        other.execute("SELECT pg_advisory_lock(%s)", [lock_key(LockName.COVERAGE)])
         with pytest.raises(CoverageBusy):
-            coverage_refresh()
+            coverage_refresh(actor=SYSTEM)
         assert CoverageRun.objects.order_by("-id").first().status == "failed"
     finally:
         other.close()
 
 
 def test_coverage_page_for_staff_and_refusals(staff_client, officer_a_client, operator_client, layout):
-    coverage_refresh()
+    coverage_refresh(actor=SYSTEM)
     body = staff_client.get("/manage/facilities/coverage/", {"layer": "day_care"}).content.decode()
     assert "合阳城街道" in body and "二社区" in body and "重新计算" in body
     assert "重新计算" not in officer_a_client.get("/manage/facilities/coverage/").content.decode()

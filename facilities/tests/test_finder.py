@@ -50,7 +50,7 @@ def test_home_without_a_place_asks_for_one(client):
 
 def test_list_by_distance_with_need_filter_and_tap_to_call(client, canteens):
     response = client.get("/", {"lng": "106.270", "lat": "30.000", "need": "meals"})
-    names = [f.name for f in response.context["results"]]
+    names = [f["name"] for f in response.context["results"]]
     assert names == ["近处老年食堂", "远处老年食堂"]  # planned ones are not public
     body = response.content.decode()
     assert 'href="tel:023-42759999"' in body
@@ -68,13 +68,13 @@ def test_town_pick_lists_that_towns_services(client, canteens):
         name="钓鱼城食堂", kind=FacilityKind.ELDER_CANTEEN, town_id=TOWN_B, location=pt(106.30, 30.02)
     )
     response = client.get("/", {"town": TOWN_B})
-    assert [f.name for f in response.context["results"]] == ["钓鱼城食堂"]
+    assert [f["name"] for f in response.context["results"]] == ["钓鱼城食堂"]
 
 
 def test_town_with_a_centroid_sorts_by_distance_from_it(client, canteens):
     AdminArea.objects.filter(code=TOWN_A).update(centroid=pt(106.270, 30.011))
     response = client.get("/", {"town": TOWN_A, "need": "meals"})
-    assert [f.name for f in response.context["results"]] == ["远处老年食堂", "近处老年食堂"]
+    assert [f["name"] for f in response.context["results"]] == ["远处老年食堂", "近处老年食堂"]
 
 
 def test_bad_coordinates_fall_back_to_asking(client, canteens):
@@ -131,7 +131,7 @@ def test_seed_demo_is_deterministic_and_marked(db):
 def test_community_pick_uses_its_centroid(client, canteens):
     make_community("500117001001", "一社区", 106.270, 30.0095)
     response = client.get("/", {"community": "500117001001", "need": "meals"})
-    assert [f.name for f in response.context["results"]][0] == "远处老年食堂"
+    assert [f["name"] for f in response.context["results"]][0] == "远处老年食堂"
 
 
 def test_town_pick_offers_its_communities_and_a_community_narrows_the_list(client, canteens):
@@ -141,7 +141,7 @@ def test_town_pick_offers_its_communities_and_a_community_narrows_the_list(clien
     assert "一社区" in body and "乙社区" not in body
     response = client.get("/", {"town": TOWN_A, "community": "500117001001", "need": "meals"})
     assert response.context["source"] == "community"
-    assert [f.name for f in response.context["results"]][0] == "远处老年食堂"
+    assert [f["name"] for f in response.context["results"]][0] == "远处老年食堂"
 
 
 def test_a_community_of_another_town_is_ignored(client, canteens):

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from facilities.models import Facility, FacilityKind, FacilityStatus, FacilityStatusChange
 from facilities.services import facilities_import
 from hechuan_portal.accounts.models import AuditEvent
+from hechuan_portal.accounts.roles import SYSTEM
 
 from .factories import TOWN_A, TOWN_B, FacilityFactory
 
@@ -185,7 +186,7 @@ def test_missing_required_columns_and_unreadable_files(tmp_path):
 
 
 def test_officer_import_is_limited_to_their_town(officer_a):
-    report = facilities_import(user=officer_a, source=io.BytesIO(csv_bytes(GOOD)), dry_run=False)
+    report = facilities_import(actor=officer_a, source=io.BytesIO(csv_bytes(GOOD)), dry_run=False)
     assert not report.written
     assert [(line, column) for line, column, _ in report.errors] == [(3, "镇街代码")]
     assert "不在您的管辖范围内" in report.errors[0][2][0]
@@ -255,7 +256,7 @@ def test_chinese_kind_names_are_read_whatever_the_page_language(tmp_path):
     from django.utils import translation
 
     with translation.override("en"):
-        report = facilities_import(user=None, source=io.BytesIO(csv_bytes(GOOD[:1])), dry_run=False)
+        report = facilities_import(actor=SYSTEM, source=io.BytesIO(csv_bytes(GOOD[:1])), dry_run=False)
     assert report.written and report.created == 1
     assert Facility.objects.get().kind == FacilityKind.ELDER_CANTEEN
 

@@ -5,7 +5,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from facilities import error_codes
+from facilities.error_codes import ErrorCode
 from facilities.models import Facility, FacilityKind, ServiceLayer
 from hechuan_portal.areas.models import AdminArea
 
@@ -53,7 +53,7 @@ def test_location_outside_district_is_refused():
     f = FacilityFactory.build(location=pt(116.40, 39.90))
     with pytest.raises(ValidationError) as exc:
         f.full_clean()
-    assert codes(exc.value, "location") == [error_codes.LOCATION_OUTSIDE_DISTRICT]
+    assert codes(exc.value, "location") == [ErrorCode.LOCATION_OUTSIDE_DISTRICT]
     assert "不在合川区范围内" in exc.value.message_dict["location"][0]
 
 
@@ -61,7 +61,7 @@ def test_swapped_coordinates_are_named_as_such():
     f = FacilityFactory.build(location=pt(29.99, 106.27))
     with pytest.raises(ValidationError) as exc:
         f.full_clean()
-    assert codes(exc.value, "location") == [error_codes.LOCATION_SWAPPED]
+    assert codes(exc.value, "location") == [ErrorCode.LOCATION_SWAPPED]
 
 
 def test_location_must_be_inside_the_town_boundary_when_loaded():
@@ -73,7 +73,7 @@ def test_location_must_be_inside_the_town_boundary_when_loaded():
     outside = FacilityFactory.build(location=pt(106.40, 30.00))
     with pytest.raises(ValidationError) as exc:
         outside.full_clean()
-    assert codes(exc.value, "location") == [error_codes.LOCATION_OUTSIDE_TOWN]
+    assert codes(exc.value, "location") == [ErrorCode.LOCATION_OUTSIDE_TOWN]
     # Without a boundary only the district extent applies.
     other = FacilityFactory.build(town_id=TOWN_B, location=pt(106.40, 30.00))
     other.full_clean()
@@ -84,18 +84,18 @@ def test_community_must_belong_to_the_town():
     f = FacilityFactory.build(community=community_b)
     with pytest.raises(ValidationError) as exc:
         f.full_clean()
-    assert codes(exc.value, "community") == [error_codes.COMMUNITY_NOT_IN_TOWN]
+    assert codes(exc.value, "community") == [ErrorCode.COMMUNITY_NOT_IN_TOWN]
 
 
 def test_kind_decides_beds_or_places():
     nursery = FacilityFactory.build(kind=FacilityKind.NURSERY, beds_total=5)
     with pytest.raises(ValidationError) as exc:
         nursery.full_clean()
-    assert codes(exc.value, "beds_total") == [error_codes.BEDS_NOT_FOR_KIND]
+    assert codes(exc.value, "beds_total") == [ErrorCode.BEDS_NOT_FOR_KIND]
     canteen = FacilityFactory.build(kind=FacilityKind.ELDER_CANTEEN, places_total=5)
     with pytest.raises(ValidationError) as exc:
         canteen.full_clean()
-    assert codes(exc.value, "places_total") == [error_codes.PLACES_NOT_FOR_KIND]
+    assert codes(exc.value, "places_total") == [ErrorCode.PLACES_NOT_FOR_KIND]
     partner = FacilityFactory.build(kind=FacilityKind.MEDICAL_PARTNER, beds_total=5, places_total=5)
     partner.full_clean()
 

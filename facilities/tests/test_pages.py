@@ -64,7 +64,7 @@ def test_officer_creates_a_facility_with_the_map_widget_value(officer_a_client, 
     assert response.status_code == 302
     created = Facility.objects.get(name="新建养老服务站")
     assert (created.town_id, round(created.location.x, 2), created.status) == (TOWN_A, 106.27, "operating")
-    assert FacilityStatusChange.objects.get(facility=created).changed_by == officer_a
+    assert FacilityStatusChange.objects.get(facility=created).actor == officer_a
 
 
 def test_create_outside_the_district_shows_the_error(officer_a_client):

@@ -89,8 +89,10 @@ def test_greedy_sites_ties_go_to_the_smaller_code_and_k_limits():
     assert standards.greedy_sites({}, {"p": ["A"]}, 3) == []
 
 
-def test_layer_defaults_follow_standards_section_7():
-    radii = {layer.code: layer.radius_m for layer in standards.LAYER_DEFAULTS}
+def test_service_circle_file_follows_standards_section_7():
+    from facilities.reference import service_circle_layers
+
+    radii = {layer["code"]: layer["radius_m"] for layer in service_circle_layers()}
     assert radii == {
         "elder_home_care": 1000,
         "day_care": 500,

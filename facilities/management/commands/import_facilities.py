@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from facilities.services import facilities_import
+from hechuan_portal.accounts.roles import SYSTEM
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, skip_invalid, **options):
         if not Path(file).is_file():
             raise CommandError(f"找不到文件 / file not found: {file}")
-        report = facilities_import(user=None, source=file, dry_run=False, skip_invalid=skip_invalid)
+        report = facilities_import(actor=SYSTEM, source=file, dry_run=False, skip_invalid=skip_invalid)
         for line, column, reasons in report.errors:
             where = f"第 {line} 行" + (f"［{column}］" if column else "")
             self.stderr.write(f"{where}: {'；'.join(reasons)}")

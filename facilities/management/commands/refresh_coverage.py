@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from facilities.services import CoverageBusy, coverage_refresh
+from hechuan_portal.accounts.roles import SYSTEM
 
 
 class Command(BaseCommand):
@@ -8,7 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            run = coverage_refresh()
+            run = coverage_refresh(actor=SYSTEM)
         except CoverageBusy:
             raise CommandError("已有计算在进行 / another refresh is running") from None
         self.stdout.write(

@@ -33,6 +33,10 @@ class Command(BaseCommand):
     def handle(self, *args, residents, **options):
         if residents < 0:
             raise CommandError("--residents 不能为负数 / must not be negative")
+        from facilities.reference import load_service_layers
+
+        # The service-circle layers (fixtures/service_circle.json), if a database lacks them.
+        load_service_layers()
         for name in DEMO_MODULES:
             if importlib.util.find_spec(name) is None:
                 continue
@@ -42,7 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(f"==> {name}")
             module.seed(residents=residents, stdout=self.stdout)
         # The service circle counts the demo residents too, so it is computed after every seed.
-        run = coverage_refresh()
+        run = coverage_refresh(actor=SYSTEM)
         self.stdout.write(f"==> 15分钟服务圈 / service circle: {run.communities} communities")
         # The dashboard reads snapshots: refresh this month's so it shows the data just loaded.
         rows = snapshot_refresh(period=timezone.localdate().replace(day=1), actor=SYSTEM)
