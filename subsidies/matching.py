@@ -20,33 +20,38 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.locks import LockName, exclusive_job
+from hechuan_portal.common.months import month_start
+
 from . import rules
+from .error_codes import ErrorCode
 from .models import AllowanceConfig, MatchRun, PeriodStatus, RunMode, RunStatus
 
-# pg_try_advisory_lock key: "subsidies.match" (any constant shared by every run).
-LOCK_KEY = 4_117_0601
 # Incremental runs re-examine people changed since the last run started, minus this margin, so an
 # import that began before that run and committed during it is not missed.
 SINCE_MARGIN = dt.timedelta(minutes=15)
-# Test hook: seconds to sleep inside the transaction after the grants step (the kill test).
-_PAUSE_ENV = "SUBSIDIES_MATCH_TEST_PAUSE"
 
 
-class RunInProgress(Exception):
-    """Another match holds the lock."""
+class RunInProgress(PortalError):
+    """Another match (or a household import) holds the register's lock; `run` is the skipped run."""
+
+    def __init__(self, run: MatchRun) -> None:
+        super().__init__(ErrorCode.RUN_IN_PROGRESS, status=409)
+        self.run = run
 
 
 @dataclass
 class MatchOutcome:
     run: MatchRun
-    counts: dict = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
 
 
 def _fingerprint(cursor, *, month: dt.date, floor: dt.date, cap: int) -> str:
@@ -453,50 +458,39 @@ def _totals(cursor, period_id: int) -> None:
     )
 
 
-def _try_lock(cursor) -> bool:
-    cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
-    return cursor.fetchone()[0]
-
-
-def _unlock(cursor) -> None:
-    cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
-
-
 def run_match(
-    *, as_of: dt.date, trigger: str = "command", user=None, force_full: bool = False
+    *, as_of: dt.date, trigger: str = "command", triggered_by: Any = None, force_full: bool = False
 ) -> MatchOutcome:
     """Run the match for `as_of`; raises RunInProgress (after recording a skipped run) when locked.
 
-    Called by `services.allowance_match` (command, Celery task and the /manage/ button).
+    Called by `services.allowance_match` (command, Celery task and the /manage/ button), which
+    checks the actor; `triggered_by` is the user the run row names (None for the system).
     """
-    month = rules.month_start(as_of)
-    with connection.cursor() as cursor:
-        if not _try_lock(cursor):
+    month = month_start(as_of)
+    with exclusive_job(LockName.REGISTER) as taken, connection.cursor() as cursor:
+        if not taken:
             run = MatchRun.objects.create(
-                as_of=as_of, status=RunStatus.SKIPPED, trigger=trigger, triggered_by=user,
+                as_of=as_of, status=RunStatus.SKIPPED, trigger=trigger, triggered_by=triggered_by,
                 finished_at=timezone.now(), message="另一次匹配正在运行",
             )  # fmt: skip
             raise RunInProgress(run)
+        # Rows left "running" by a killed process: we hold the lock, so they cannot be alive.
+        MatchRun.objects.filter(status=RunStatus.RUNNING).update(
+            status=RunStatus.INTERRUPTED, finished_at=timezone.now()
+        )
+        run = MatchRun.objects.create(as_of=as_of, trigger=trigger, triggered_by=triggered_by)
+        started = time.monotonic()
         try:
-            # Rows left "running" by a killed process: we hold the lock, so they cannot be alive.
-            MatchRun.objects.filter(status=RunStatus.RUNNING).update(
-                status=RunStatus.INTERRUPTED, finished_at=timezone.now()
+            counts = _run(cursor, run=run, month=month, as_of=as_of, force_full=force_full)
+        except Exception as exc:
+            MatchRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, finished_at=timezone.now(), message=str(exc)[:2000]
             )
-            run = MatchRun.objects.create(as_of=as_of, trigger=trigger, triggered_by=user)
-            started = time.monotonic()
-            try:
-                counts = _run(cursor, run=run, month=month, as_of=as_of, force_full=force_full)
-            except Exception as exc:
-                MatchRun.objects.filter(pk=run.pk).update(
-                    status=RunStatus.FAILED, finished_at=timezone.now(), message=str(exc)[:2000]
-                )
-                raise
-            counts["seconds"] = round(time.monotonic() - started, 3)
-            MatchRun.objects.filter(pk=run.pk).update(counts=counts)
-            run.refresh_from_db()
-            return MatchOutcome(run=run, counts=counts)
-        finally:
-            _unlock(cursor)
+            raise
+        counts["seconds"] = round(time.monotonic() - started, 3)
+        MatchRun.objects.filter(pk=run.pk).update(counts=counts)
+        run.refresh_from_db()
+        return MatchOutcome(run=run, counts=counts)
 
 
 def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: bool) -> dict:
@@ -524,9 +518,6 @@ def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: b
         for kind, n in _changed_grants(cursor, run_id=run.pk, month=month, as_of=as_of).items():
             counts[kind] = counts.get(kind, 0) + n
         counts["granted"] += counts.pop("grant", 0)
-        pause = float(os.environ.get(_PAUSE_ENV) or 0)
-        if pause:
-            time.sleep(pause)
         period_id, period_status = _ensure_period(cursor, month)
         if period_status == PeriodStatus.DRAFT:
             counts.update(_payroll(cursor, period_id=period_id, month=month, floor=floor, since=since))

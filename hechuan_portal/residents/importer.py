@@ -23,13 +23,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common import bulkload
+from hechuan_portal.common.locks import LockName, lock_for_transaction
 from hechuan_portal.common.tabular import TableError, open_table
 
 from . import rules, staging
@@ -39,7 +40,6 @@ log = logging.getLogger(__name__)
 # Problems kept in full (the report); beyond this only the count grows.
 MAX_KEPT_ERRORS = 50_000
 PROGRESS_EVERY = 50_000
-IMPORT_LOCK_KEY = 4_117_0602
 UNIQUE_VIOLATION = "23505"  # SQLSTATE
 
 # Columns compared to decide whether a row changes a person (everything but the ciphertext, whose
@@ -56,6 +56,7 @@ class ImportFailed(Exception):
         self.errors = errors
         self.rows_read = rows_read
         self.invalid = invalid
+        self.batch: Any = None  # the ImportBatch recording the refusal (set by the service)
 
 
 @dataclass
@@ -382,8 +383,9 @@ def load_extract(
     }
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            # One import at a time: the merge's update-then-insert relies on it.
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+            # One import at a time, never beside a match: the merge's update-then-insert relies on
+            # it, and the match must not read a half-merged register (one lock for both).
+            lock_for_transaction(LockName.REGISTER)
             levels = _area_levels()
             if isinstance(source_file, str | Path) and _register_is_empty(cursor):
                 try:

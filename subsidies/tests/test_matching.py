@@ -191,13 +191,13 @@ def test_manual_decision_is_never_overwritten(district_admin):
     match(D(2027, 1, 1))
     grant_decide_manually(
         resident=p, status="suspended", tier_code="", tier_label="", monthly_amount=None, start_month=None,
-        end_month=None, note="户籍核查中", user=district_admin,
+        end_month=None, note="户籍核查中", actor=district_admin,
     )  # fmt: skip
     before = AllowanceDecision.objects.count()
     outcome = match(D(2027, 1, 2))
     assert (grant_of(p).status, AllowanceDecision.objects.count()) == ("suspended", before)
     assert paid(p) == [] and outcome.counts.get("reinstate", 0) == 0
-    grant_return_to_automatic(resident=p, note="核查完毕", user=district_admin)
+    grant_return_to_automatic(actor=district_admin, resident=p, note="核查完毕")
     match(D(2027, 1, 3))
     assert grant_of(p).status == "active" and paid(p) == [("2027-01", "100.00", "normal")]
 

@@ -8,6 +8,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.residents.importer import ImportFailed
 from hechuan_portal.residents.reports import write_issue_report
 from hechuan_portal.residents.services import residents_import
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         extract_date = extract_date or timezone.localdate()
         try:
             batch, result = residents_import(
-                path=file, extract_date=extract_date, source=source, skip_invalid=skip_invalid
+                actor=SYSTEM, path=file, extract_date=extract_date, source=source, skip_invalid=skip_invalid
             )
         except FileNotFoundError:
             raise CommandError(f"文件不存在 / file not found: {file}") from None
