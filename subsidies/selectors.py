@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
+from hechuan_portal.common.months import add_months, month_start
 
-from . import matching, rules
+from . import matching
 from .models import (
     AllowanceDecision,
     AllowanceGrant,
@@ -25,8 +26,8 @@ from .models import (
 
 def dashboard(*, user, month: dt.date | None = None) -> dict:
     """Per town: recipients by tier, new and stopped this month, the month's cost, overpayments."""
-    month = rules.month_start(month or timezone.localdate())
-    next_month = rules.add_months(month, 1)
+    month = month_start(month or timezone.localdate())
+    next_month = add_months(month, 1)
     towns = {t.code: {"town": t, "tiers": {}, "new": 0, "stopped": 0, "lines": 0, "cost": Decimal("0"),
                       "over_n": 0, "over_sum": Decimal("0")}
              for t in AdminArea.objects.towns().order_by("code")}  # fmt: skip
@@ -90,8 +91,8 @@ def simulate(*, user, tier_code: str, amount: Decimal, start: dt.date, months: i
 
     Read-only (the transaction is rolled back); people as registered today, ages moving month by month.
     """
-    start = rules.month_start(start)
-    last = rules.add_months(start, months - 1)
+    start = month_start(start)
+    last = add_months(start, months - 1)
     scope = scope_for(user)
     town_filter = "AND r.town_id = %(town)s" if scope.town_code else ""
     with transaction.atomic(), connection.cursor() as cursor:

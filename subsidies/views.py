@@ -69,9 +69,7 @@ def runs(request):
     page = Paginator(MatchRun.objects.visible_to(request.user).select_related("triggered_by"), 30).get_page(
         request.GET.get("page")
     )
-    return render(
-        request, "subsidies/runs.html", {"page": page}
-    )
+    return render(request, "subsidies/runs.html", {"page": page})
 
 
 @login_required
