@@ -23,7 +23,7 @@ from hechuan_portal.common.errors import PortalError
 
 from . import access
 from .error_codes import ErrorCode
-from .importer import ImportFailed, ImportResult, load_extract
+from .importer import ImportFailed, ImportResult, load_extract, load_first_extract
 from .models import ImportBatch, ImportIssue, ImportStatus, Resident
 
 MIN_REASON_LENGTH = 4
@@ -103,13 +103,15 @@ def residents_import(
     skip_invalid: bool = False,
     batch: ImportBatch | None = None,
     on_progress: Callable[[int], None] | None = None,
+    first_load: bool = False,
 ) -> tuple[ImportBatch, ImportResult]:
     """Load a household extract and record the batch, its problems and an IMPORT audit event.
 
     Not one transaction on purpose: the load itself is atomic (`importer.load_extract`), while the
     batch row and the list of problems must survive a refused file so staff can download the report.
     Raises `ImportFailed` (with `.batch` set) when the file is refused. The audit rows name the
-    batch's creator (the person who uploaded it; none for a command or SYSTEM).
+    batch's creator (the person who uploaded it; none for a command or SYSTEM). `first_load` is the
+    go-live load into the empty register (`importer.load_first_extract`).
     """
     require(access.can_import, actor)
     path = Path(path)
@@ -124,7 +126,8 @@ def residents_import(
     batch.status = ImportStatus.RUNNING
     batch.save(update_fields=["status"])
     try:
-        result = load_extract(
+        load = load_first_extract if first_load else load_extract
+        result = load(
             path, extract_date=extract_date, source=source, skip_invalid=skip_invalid, on_progress=on_progress
         )
     except ImportFailed as exc:
