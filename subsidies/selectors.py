@@ -12,6 +12,7 @@ from django.utils import timezone
 from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.months import add_months, month_start
+from hechuan_portal.residents.models import Resident
 
 from . import matching
 from .models import (
@@ -93,19 +94,25 @@ def simulate(*, user, tier_code: str, amount: Decimal, start: dt.date, months: i
     """
     start = month_start(start)
     last = add_months(start, months - 1)
-    scope = scope_for(user)
-    town_filter = "AND r.town_id = %(town)s" if scope.town_code else ""
     with transaction.atomic(), connection.cursor() as cursor:
         min_age = matching._prepare_policies(cursor, start)
         # No policy in force yet: nobody is in any tier (threshold in year 1 selects nobody).
         threshold = dt.date(last.year - min_age, last.month, 1) if min_age is not None else dt.date(1, 1, 1)
-        people_months = f"""
+        # The people the user may see, old enough for a tier by the last month (the scope's own query).
+        people = (
+            Resident.objects.visible_to(user)
+            .filter(town__isnull=False, birth_date__lt=threshold)
+            .values("id", "birth_date", "dibao", "tekun", "status", "death_date", "moved_out_date")
+        )
+        sql, sql_params = people.query.sql_with_params()
+        cursor.execute("DROP TABLE IF EXISTS m_people")
+        cursor.execute(f"CREATE TEMP TABLE m_people ON COMMIT DROP AS {sql}", sql_params)
+        people_months = """
             SELECT r.id, r.birth_date, r.dibao, r.tekun, mm.m::date AS m
-            FROM residents_resident r
+            FROM m_people r
             CROSS JOIN generate_series(%(start)s::date, %(last)s::date, interval '1 month') AS mm(m)
-            WHERE r.town_id IS NOT NULL AND r.birth_date < %(threshold)s {town_filter}
-              AND NOT (r.status = 'deceased' AND date_trunc('month', r.death_date) < mm.m)
-              AND NOT (r.status = 'moved_out' AND date_trunc('month', r.moved_out_date) < mm.m)
+            WHERE NOT (r.status = %(deceased)s AND date_trunc('month', r.death_date) < mm.m)
+              AND NOT (r.status = %(moved_out)s AND date_trunc('month', r.moved_out_date) < mm.m)
         """
         tiered = matching.best_tier_sql(people_months, keys="src.id, src.m", month="m")
         cursor.execute(
@@ -115,13 +122,7 @@ def simulate(*, user, tier_code: str, amount: Decimal, start: dt.date, months: i
             WHERE x.t_code = %(tier)s
             GROUP BY x.m ORDER BY x.m
             """,
-            {
-                "start": start,
-                "last": last,
-                "threshold": threshold,
-                "town": scope.town_code,
-                "tier": tier_code,
-            },
+            matching.params(start=start, last=last, tier=tier_code),
         )
         rows, people = [], set()
         for month, n, current, ids in cursor.fetchall():
