@@ -577,7 +577,7 @@ def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: b
             .first()
         )
         incremental = bool(not force_full and last and last.fingerprint == fingerprint)
-        since = (last.started_at - SINCE_MARGIN) if incremental else None
+        since = (last.started_at - SINCE_MARGIN) if incremental and last else None
         min_age = _prepare_policies(cursor, month)
         _prepare_start_ages(cursor)
         examined = _build_targets(cursor, month=month, min_age=min_age, since=since)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
@@ -25,7 +26,7 @@ from .models import (
 )
 
 
-def dashboard(*, user, month: dt.date | None = None) -> dict:
+def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
     """Per town: recipients by tier, new and stopped this month, the month's cost, overpayments."""
     month = month_start(month or timezone.localdate())
     next_month = add_months(month, 1)
@@ -87,7 +88,9 @@ def dashboard(*, user, month: dt.date | None = None) -> dict:
     return {"month": month, "tiers": tier_list, "rows": rows, "totals": totals}
 
 
-def simulate(*, user, tier_code: str, amount: Decimal, start: dt.date, months: int = 12) -> dict:
+def simulate(
+    *, user: Any, tier_code: str, amount: Decimal, start: dt.date, months: int = 12
+) -> dict[str, Any]:
     """ "If tier X were ¥Y from D": per month from D, the people in tier X and its cost now and then.
 
     Read-only (the transaction is rolled back); people as registered today, ages moving month by month.

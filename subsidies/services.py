@@ -50,7 +50,7 @@ from .models import (
 
 # The bank's file contract (issue 4): these exact headers and 类型 values in every language.
 PAYROLL_COLUMNS = ("身份证号", "姓名", "户籍地区划代码", "月份", "档次", "金额", "类型")
-PAYROLL_KINDS = {LineKind.NORMAL: "正常", LineKind.ARREARS: "补发"}
+PAYROLL_KINDS: dict[str, str] = {LineKind.NORMAL: "正常", LineKind.ARREARS: "补发"}
 
 
 def allowance_match(

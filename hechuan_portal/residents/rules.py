@@ -261,15 +261,16 @@ class RowParser:
             err(RowError(line, _LABEL["phone"], "too_long", _("联系电话过长")))
 
         get = _FLAG_VALUES.get
-        flags = (get(f1), get(f2), get(f3), get(f4), get(f5), get(f6))
+        flags: tuple[bool | None, ...] = (get(f1), get(f2), get(f3), get(f4), get(f5), get(f6))
         if None in flags:  # another spelling (blanks, capitals) or an unreadable cell
-            flags = ()
+            read: list[bool] = []
             for key, value in zip(FLAGS, (f1, f2, f3, f4, f5, f6), strict=True):
                 try:
-                    flags += (parse_flag(value),)
+                    read.append(parse_flag(value))
                 except ValueError:
-                    flags += (False,)
+                    read.append(False)
                     err(RowError(line, _LABEL[key], "flag", _("应为“是”或“否”（或 1/0）")))
+            flags = tuple(read)
 
         level = _GRADES.get(grade, -1)
         if level == -1:

@@ -21,9 +21,9 @@ import itertools
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from hechuan_portal.common import crypto, idcard
 from hechuan_portal.common.tabular import TableError, text_rows
@@ -113,7 +113,7 @@ class ToStage:
     """
 
     table = "residents_stage"
-    columns = STAGE_COLUMNS
+    columns: tuple[str, ...] = STAGE_COLUMNS
 
     def __init__(self, levels: dict[str, str]):
         self.levels = levels  # the district's area codes → level, for the area check
@@ -309,7 +309,8 @@ def _collect(procs, conns) -> Iterator[Chunk]:
     try:
         pending = list(conns)
         while pending:
-            for conn in wait(pending):
+            for ready in wait(pending):
+                conn = cast(Connection, ready)  # wait() returns the connections it was given
                 try:
                     kind, payload = conn.recv()
                 except EOFError:
