@@ -22,9 +22,11 @@ import datetime as dt
 import hashlib
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from hechuan_portal.common.errors import PortalError
@@ -85,7 +87,6 @@ VALUES: dict[str, str] = {
     "k_reinstate": DecisionKind.REINSTATE.value,
     "k_terminate": DecisionKind.TERMINATE.value,
     "k_suspend": DecisionKind.SUSPEND.value,
-    "draft": PeriodStatus.DRAFT.value,
     "closed": PeriodStatus.CLOSED.value,
     "normal": LineKind.NORMAL.value,
     "arrears": LineKind.ARREARS.value,
@@ -376,16 +377,11 @@ def _changed_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date) -> d
     return dict(cursor.fetchall())
 
 
-def _ensure_period(cursor, month: dt.date) -> tuple[int, str]:
-    cursor.execute(
-        f"""
-        INSERT INTO {PERIOD} (month, status, created_at, line_count, total_amount)
-        VALUES (%(month)s, %(draft)s, now(), 0, 0) ON CONFLICT (month) DO NOTHING
-        """,
-        params(month=month),
-    )
-    cursor.execute(f"SELECT id, status FROM {PERIOD} WHERE month = %(month)s", {"month": month})
-    return cursor.fetchone()
+def _ensure_period(month: dt.date) -> tuple[int, str]:
+    """The roll of `month`, created as a draft when missing: (id, status)."""
+    PayrollPeriod.objects.bulk_create([PayrollPeriod(month=month)], ignore_conflicts=True)
+    period = PayrollPeriod.objects.only("status").get(month=month)
+    return period.pk, period.status
 
 
 def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -> dict[str, int]:
@@ -513,15 +509,10 @@ def _overpayments(cursor, *, run_id: int, since) -> int:
     return cursor.rowcount
 
 
-def _totals(cursor, period_id: int) -> None:
-    cursor.execute(
-        f"""
-        UPDATE {PERIOD} p SET line_count = s.n, total_amount = s.total
-        FROM (SELECT count(*) AS n, coalesce(sum(amount), 0) AS total
-              FROM {LINE} WHERE period_id = %(p)s) s
-        WHERE p.id = %(p)s
-        """,
-        {"p": period_id},
+def _totals(period_id: int) -> None:
+    totals = PaymentLine.objects.filter(period_id=period_id).aggregate(n=Count("id"), total=Sum("amount"))
+    PayrollPeriod.objects.filter(pk=period_id).update(
+        line_count=totals["n"], total_amount=totals["total"] or Decimal("0")
     )
 
 
@@ -585,10 +576,10 @@ def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: b
         for kind, n in _changed_grants(cursor, run_id=run.pk, month=month, as_of=as_of).items():
             counts[kind] = counts.get(kind, 0) + n
         counts["granted"] += counts.pop("grant", 0)
-        period_id, period_status = _ensure_period(cursor, month)
+        period_id, period_status = _ensure_period(month)
         if period_status == PeriodStatus.DRAFT:
             counts.update(_payroll(cursor, period_id=period_id, month=month, floor=floor, since=since))
-            _totals(cursor, period_id)
+            _totals(period_id)
         counts["overpayments"] = _overpayments(cursor, run_id=run.pk, since=since)
         MatchRun.objects.filter(pk=run.pk).update(
             status=RunStatus.SUCCEEDED,
