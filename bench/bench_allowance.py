@@ -56,10 +56,13 @@ def _child_import(path: str, extract: str) -> None:
     import django
 
     django.setup()
-    from hechuan_portal.residents.importer import load_extract
+    from hechuan_portal.residents.importer import load_extract, load_first_extract
+    from hechuan_portal.residents.models import Resident
 
+    # Into the empty register: the go-live load (`import_residents --first-load`).
+    load = load_extract if Resident.objects.exists() else load_first_extract
     started = time.perf_counter()
-    result = load_extract(path, extract_date=dt.date.fromisoformat(extract), source="bench")
+    result = load(path, extract_date=dt.date.fromisoformat(extract), source="bench")
     seconds = time.perf_counter() - started
     print(
         json.dumps(

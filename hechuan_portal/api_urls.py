@@ -17,7 +17,6 @@ urlpatterns = [
     # The split view serves its start-up script as a file, so the CSP needs no inline scripts.
     path("schema/swagger/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-swagger"),
     path("", include("facilities.api.urls")),
-    path("", include("hechuan_portal.residents.api.urls")),
     path("", include("subsidies.api.urls")),
     path("", include("childcare.api.urls")),
     path("", include("monitoring.api.urls")),

@@ -10,11 +10,13 @@ from django.utils import timezone
 
 
 def seed(*, residents: int, stdout) -> None:
+    from hechuan_portal.accounts.roles import SYSTEM
+
     from .matching import RunInProgress
     from .services import allowance_match
 
     try:
-        outcome = allowance_match(as_of=timezone.localdate(), trigger="seed_demo")
+        outcome = allowance_match(as_of=timezone.localdate(), trigger="seed_demo", actor=SYSTEM)
     except RunInProgress:
         stdout.write("高龄津贴：另一次匹配正在运行，已跳过\n")
         return

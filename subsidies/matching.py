@@ -20,41 +20,109 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
-from . import rules
-from .models import AllowanceConfig, MatchRun, PeriodStatus, RunMode, RunStatus
+from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.locks import LockName, exclusive_job
+from hechuan_portal.common.months import month_start
+from hechuan_portal.residents.models import HukouStatus, Resident
 
-# pg_try_advisory_lock key: "subsidies.match" (any constant shared by every run).
-LOCK_KEY = 4_117_0601
+from . import rules
+from .error_codes import ErrorCode
+from .models import (
+    AllowanceConfig,
+    AllowanceDecision,
+    AllowanceGrant,
+    AllowancePolicy,
+    AllowanceTier,
+    DecisionKind,
+    GrantStatus,
+    LineKind,
+    MatchRun,
+    Overpayment,
+    OverpaymentStatus,
+    PaymentLine,
+    PayrollPeriod,
+    PeriodStatus,
+    ReviewStatus,
+    RunMode,
+    RunStatus,
+    TierCategory,
+)
+
 # Incremental runs re-examine people changed since the last run started, minus this margin, so an
 # import that began before that run and committed during it is not missed.
 SINCE_MARGIN = dt.timedelta(minutes=15)
-# Test hook: seconds to sleep inside the transaction after the grants step (the kill test).
-_PAUSE_ENV = "SUBSIDIES_MATCH_TEST_PAUSE"
+
+# Table names as the models name them (the statements below never spell one) …
+RESIDENT = Resident._meta.db_table
+POLICY = AllowancePolicy._meta.db_table
+TIER = AllowanceTier._meta.db_table
+GRANT = AllowanceGrant._meta.db_table
+DECISION = AllowanceDecision._meta.db_table
+PERIOD = PayrollPeriod._meta.db_table
+LINE = PaymentLine._meta.db_table
+OVERPAYMENT = Overpayment._meta.db_table
+# … and the choice values they compare and write, passed as parameters (`%(active)s`).
+VALUES: dict[str, str] = {
+    "deceased": HukouStatus.DECEASED.value,
+    "moved_out": HukouStatus.MOVED_OUT.value,
+    "none": GrantStatus.NONE.value,
+    "active": GrantStatus.ACTIVE.value,
+    "suspended": GrantStatus.SUSPENDED.value,
+    "terminated": GrantStatus.TERMINATED.value,
+    "any_category": TierCategory.NONE.value,
+    "dibao": TierCategory.DIBAO.value,
+    "tekun": TierCategory.TEKUN.value,
+    "no_review": ReviewStatus.NONE.value,
+    "k_grant": DecisionKind.GRANT.value,
+    "k_tier_change": DecisionKind.TIER_CHANGE.value,
+    "k_reinstate": DecisionKind.REINSTATE.value,
+    "k_terminate": DecisionKind.TERMINATE.value,
+    "k_suspend": DecisionKind.SUSPEND.value,
+    "closed": PeriodStatus.CLOSED.value,
+    "normal": LineKind.NORMAL.value,
+    "arrears": LineKind.ARREARS.value,
+    "open": OverpaymentStatus.OPEN.value,
+    # The rule a decision names (models.RULE_LABELS).
+    "r_outside": "outside_district",
+    "r_below_age": "below_age",
+    "r_age_tier": "age_tier",
+}
 
 
-class RunInProgress(Exception):
-    """Another match holds the lock."""
+def params(**extra: Any) -> dict[str, Any]:
+    """The statement's own parameters with the choice values (`VALUES`)."""
+    return {**VALUES, **extra}
+
+
+class RunInProgress(PortalError):
+    """Another match (or a household import) holds the register's lock; `run` is the skipped run."""
+
+    def __init__(self, run: MatchRun) -> None:
+        super().__init__(ErrorCode.RUN_IN_PROGRESS, status=409)
+        self.run = run
 
 
 @dataclass
 class MatchOutcome:
     run: MatchRun
-    counts: dict = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
 
 
 def _fingerprint(cursor, *, month: dt.date, floor: dt.date, cap: int) -> str:
     cursor.execute(
-        """
+        f"""
         SELECT coalesce(string_agg(concat_ws('|', p.id, p.effective_from, t.code, t.label, t.min_age,
                    t.max_age, t.category, t.monthly_amount), ';' ORDER BY p.effective_from, t.code), '')
-        FROM subsidies_allowancepolicy p LEFT JOIN subsidies_allowancetier t ON t.policy_id = p.id
+        FROM {POLICY} p LEFT JOIN {TIER} t ON t.policy_id = p.id
         """
     )
     policies = cursor.fetchone()[0]
@@ -63,7 +131,7 @@ def _fingerprint(cursor, *, month: dt.date, floor: dt.date, cap: int) -> str:
 
 
 def _baseline(cursor) -> dt.date | None:
-    cursor.execute("SELECT min(month) FROM subsidies_payrollperiod WHERE status = 'closed'")
+    cursor.execute(f"SELECT min(month) FROM {PERIOD} WHERE status = %(closed)s", params())
     return cursor.fetchone()[0]
 
 
@@ -71,18 +139,21 @@ def _prepare_policies(cursor, month: dt.date) -> int | None:
     """Temp tables of the policies with their validity ranges; returns the lowest age of P(month)."""
     cursor.execute("DROP TABLE IF EXISTS m_tier")
     cursor.execute(
-        """
+        f"""
         CREATE TEMP TABLE m_tier ON COMMIT DROP AS
         SELECT t.policy_id, t.code, t.label, t.min_age, t.max_age, t.category, t.monthly_amount,
                p.valid_from, p.valid_to
-        FROM subsidies_allowancetier t
+        FROM {TIER} t
         JOIN (SELECT id, effective_from AS valid_from,
                      lead(effective_from, 1, 'infinity'::date) OVER (ORDER BY effective_from) AS valid_to
-              FROM subsidies_allowancepolicy) p ON p.id = t.policy_id
+              FROM {POLICY}) p ON p.id = t.policy_id
         """
     )
     cursor.execute("ANALYZE m_tier")  # a handful of rows: statistics are free
-    cursor.execute("SELECT min(min_age) FROM m_tier WHERE valid_from <= %s AND valid_to > %s", [month, month])
+    cursor.execute(
+        "SELECT min(min_age) FROM m_tier WHERE valid_from <= %(month)s AND valid_to > %(month)s",
+        {"month": month},
+    )
     return cursor.fetchone()[0]
 
 
@@ -98,9 +169,11 @@ def _prepare_start_ages(cursor) -> None:
         SELECT t.policy_id, f.dibao, f.tekun, min(t.min_age) AS min_age
         FROM m_tier t
         CROSS JOIN (VALUES (false, false), (true, false), (false, true), (true, true)) f (dibao, tekun)
-        WHERE t.category = '' OR (t.category = 'dibao' AND f.dibao) OR (t.category = 'tekun' AND f.tekun)
+        WHERE t.category = %(any_category)s OR (t.category = %(dibao)s AND f.dibao)
+           OR (t.category = %(tekun)s AND f.tekun)
         GROUP BY t.policy_id, f.dibao, f.tekun
-        """
+        """,
+        params(),
     )
     cursor.execute("ANALYZE m_start")  # four rows a policy: free, and the planner hash-joins it
 
@@ -109,7 +182,7 @@ def best_tier_sql(source: str, *, keys: str, month: str) -> str:
     """`source` (rows with birth_date, dibao, tekun and a month column) with the tier paid for that
     month — the SQL twin of rules.tier_for: age by birthday month, policy in force on the 1st,
     highest amount wins. Adds age_at and t_policy, t_code, t_label, t_amount, t_age (NULL without
-    a tier).
+    a tier). The statement takes `params()` (the category values).
 
     One join against the few tier rows and a DISTINCT ON, rather than a LATERAL … LIMIT 1 per
     person, which cost a sort per row (issue 9). OFFSET 0 keeps the age computed once per row.
@@ -126,16 +199,16 @@ def best_tier_sql(source: str, *, keys: str, month: str) -> str:
         FROM (SELECT s.*, {age} AS age_at FROM ({source}) s OFFSET 0) src
         LEFT JOIN m_tier t ON t.valid_from <= src.{month} AND t.valid_to > src.{month}
              AND t.min_age <= src.age_at AND (t.max_age IS NULL OR src.age_at <= t.max_age)
-             AND (t.category = '' OR (t.category = 'dibao' AND src.dibao)
-                  OR (t.category = 'tekun' AND src.tekun))
+             AND (t.category = %(any_category)s OR (t.category = %(dibao)s AND src.dibao)
+                  OR (t.category = %(tekun)s AND src.tekun))
         ORDER BY {keys}, t.monthly_amount DESC, t.code
     """
 
 
 _PERSON_COLUMNS = """r.id AS resident_id, r.town_id, r.birth_date, r.status AS hukou_status, r.dibao, r.tekun,
     r.hukou_code, r.source, r.extract_date, r.death_date, r.moved_out_date,
-    CASE WHEN r.status = 'deceased' THEN date_trunc('month', r.death_date)::date
-         WHEN r.status = 'moved_out' THEN date_trunc('month', r.moved_out_date)::date
+    CASE WHEN r.status = %(deceased)s THEN date_trunc('month', r.death_date)::date
+         WHEN r.status = %(moved_out)s THEN date_trunc('month', r.moved_out_date)::date
     END AS end_month"""
 
 
@@ -148,24 +221,24 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
         # did not (e.g. handed back from a manual decision). Each branch starts from an index on
         # updated_at; all are disjoint from `old` and from each other.
         others = f"""
-            SELECT {_PERSON_COLUMNS} FROM residents_resident r
-            JOIN subsidies_allowancegrant g ON g.resident_id = r.id
+            SELECT {_PERSON_COLUMNS} FROM {RESIDENT} r
+            JOIN {GRANT} g ON g.resident_id = r.id
             WHERE NOT g.manual AND r.updated_at >= %(since)s AND r.birth_date >= %(threshold)s
             UNION ALL
-            SELECT {_PERSON_COLUMNS} FROM subsidies_allowancegrant g
-            JOIN residents_resident r ON r.id = g.resident_id
+            SELECT {_PERSON_COLUMNS} FROM {GRANT} g
+            JOIN {RESIDENT} r ON r.id = g.resident_id
             WHERE NOT g.manual AND g.updated_at >= %(since)s AND r.updated_at < %(since)s"""
         young = ""
     else:
         # Full: the grants left once the old are taken out (usually none) are the only ones looked
         # up in the register; materialised, so the 60,000 grants of the old are never probed one by
         # one (issue 9).
-        young = """young AS MATERIALIZED (
-            SELECT g.resident_id FROM subsidies_allowancegrant g
+        young = f"""young AS MATERIALIZED (
+            SELECT g.resident_id FROM {GRANT} g
             WHERE NOT g.manual AND NOT EXISTS (SELECT 1 FROM old o WHERE o.resident_id = g.resident_id)
         ),"""
         others = f"""
-            SELECT {_PERSON_COLUMNS} FROM residents_resident r
+            SELECT {_PERSON_COLUMNS} FROM {RESIDENT} r
             JOIN young y ON y.resident_id = r.id
             WHERE r.birth_date >= %(threshold)s"""
     tiered = best_tier_sql(
@@ -179,7 +252,7 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
         CREATE TEMP TABLE m_target ON COMMIT DROP AS
         WITH old AS MATERIALIZED (
             -- Everybody old enough for a tier (birth-date index range) …
-            SELECT {_PERSON_COLUMNS} FROM residents_resident r
+            SELECT {_PERSON_COLUMNS} FROM {RESIDENT} r
             WHERE r.birth_date < %(threshold)s {changed_r}
         ),
         {young}
@@ -194,19 +267,19 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
                x.t_amount AS monthly_amount, x.t_age AS age,
                (date_trunc('month', x.birth_date) + make_interval(years => st.min_age)
                 + interval '1 month')::date AS start_month,
-               CASE WHEN x.end_month IS NOT NULL THEN 'terminated'
-                    WHEN x.town_id IS NULL THEN 'suspended'
-                    WHEN x.t_code IS NULL THEN 'suspended'
-                    ELSE 'active' END AS target_status,
-               CASE WHEN x.hukou_status = 'deceased' THEN 'deceased'
-                    WHEN x.hukou_status = 'moved_out' THEN 'moved_out'
-                    WHEN x.town_id IS NULL THEN 'outside_district'
-                    WHEN x.t_code IS NULL THEN 'below_age'
-                    ELSE 'age_tier' END AS rule
+               CASE WHEN x.end_month IS NOT NULL THEN %(terminated)s
+                    WHEN x.town_id IS NULL THEN %(suspended)s
+                    WHEN x.t_code IS NULL THEN %(suspended)s
+                    ELSE %(active)s END AS target_status,
+               CASE WHEN x.hukou_status = %(deceased)s THEN %(deceased)s
+                    WHEN x.hukou_status = %(moved_out)s THEN %(moved_out)s
+                    WHEN x.town_id IS NULL THEN %(r_outside)s
+                    WHEN x.t_code IS NULL THEN %(r_below_age)s
+                    ELSE %(r_age_tier)s END AS rule
         FROM tiered x
         LEFT JOIN m_start st ON st.policy_id = x.t_policy AND st.dibao = x.dibao AND st.tekun = x.tekun
         """,
-        {"threshold": threshold, "month": month, "since": since},
+        params(threshold=threshold, month=month, since=since),
     )
     # No ANALYZE: the steps that follow probe m_target by resident, and its row count (which the
     # planner reads from the table's size) is all they need; statistics cost a tenth of a run.
@@ -228,25 +301,25 @@ def _new_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date, floor: d
     cursor.execute(
         f"""
         WITH ins AS (
-            INSERT INTO subsidies_allowancegrant (
+            INSERT INTO {GRANT} (
                 resident_id, status, tier_code, tier_label, monthly_amount, start_month, end_month, rule,
                 manual, review_status, review_note, created_at, updated_at, last_run_id)
             SELECT t.resident_id, t.target_status, t.tier_code, t.tier_label, t.monthly_amount,
-                   t.start_month, t.end_month, t.rule, false, '', '', now(), now(), %(run)s
+                   t.start_month, t.end_month, t.rule, false, %(no_review)s, '', now(), now(), %(run)s
             FROM m_target t
             WHERE t.tier_code IS NOT NULL AND t.town_id IS NOT NULL
-              AND (t.target_status = 'active'
-                   OR (t.target_status = 'terminated' AND t.end_month >= GREATEST(t.start_month, %(floor)s)))
-              AND NOT EXISTS (SELECT 1 FROM subsidies_allowancegrant g WHERE g.resident_id = t.resident_id)
+              AND (t.target_status = %(active)s
+                   OR (t.target_status = %(terminated)s AND t.end_month >= GREATEST(t.start_month, %(floor)s)))
+              AND NOT EXISTS (SELECT 1 FROM {GRANT} g WHERE g.resident_id = t.resident_id)
             ON CONFLICT (resident_id) DO NOTHING
             RETURNING id, resident_id, status
         )
-        INSERT INTO subsidies_allowancedecision (grant_id, resident_id, run_id, kind, rule, old_status,
+        INSERT INTO {DECISION} (grant_id, resident_id, run_id, kind, rule, old_status,
             new_status, data, as_of, decided_at, note)
-        SELECT ins.id, ins.resident_id, %(run)s, 'grant', t.rule, '', ins.status, {_DATA}, %(as_of)s, now(), ''
+        SELECT ins.id, ins.resident_id, %(run)s, %(k_grant)s, t.rule, '', ins.status, {_DATA}, %(as_of)s, now(), ''
         FROM ins JOIN m_target t ON t.resident_id = ins.resident_id
         """,
-        {"run": run_id, "month": month, "as_of": as_of, "floor": floor},
+        params(run=run_id, month=month, as_of=as_of, floor=floor),
     )
     return cursor.rowcount
 
@@ -258,14 +331,14 @@ def _changed_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date) -> d
     RETURNING). `NOT g.manual` is re-checked on the current row version, so a manual decision
     committed while the run was computing wins.
     """
-    new_tier = "CASE WHEN t.target_status = 'active' OR t.tier_code IS NOT NULL THEN {t} ELSE {g} END"
+    new_tier = "CASE WHEN t.target_status = %(active)s OR t.tier_code IS NOT NULL THEN {t} ELSE {g} END"
     cols = {
         c: new_tier.format(t=f"t.{c}", g=f"old.{c}") for c in ("tier_code", "tier_label", "monthly_amount")
     }
     cursor.execute(
         f"""
         WITH upd AS (
-            UPDATE subsidies_allowancegrant g SET
+            UPDATE {GRANT} g SET
                 status = t.target_status,
                 tier_code = {cols["tier_code"]},
                 tier_label = {cols["tier_label"]},
@@ -275,9 +348,9 @@ def _changed_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date) -> d
                 rule = t.rule,
                 updated_at = now(),
                 last_run_id = %(run)s
-            FROM m_target t, subsidies_allowancegrant old
+            FROM m_target t, {GRANT} old
             WHERE g.resident_id = t.resident_id AND old.id = g.id AND NOT g.manual
-              AND NOT (old.status = 'none' AND t.target_status <> 'active')
+              AND NOT (old.status = %(none)s AND t.target_status <> %(active)s)
               AND (old.status, {cols["tier_code"]}, {cols["monthly_amount"]},
                    coalesce(t.start_month, old.start_month), t.end_month)
                   IS DISTINCT FROM
@@ -285,35 +358,30 @@ def _changed_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date) -> d
             RETURNING g.id, g.resident_id, old.status AS old_status, g.status AS new_status
         ),
         dec AS (
-            INSERT INTO subsidies_allowancedecision (grant_id, resident_id, run_id, kind, rule, old_status,
+            INSERT INTO {DECISION} (grant_id, resident_id, run_id, kind, rule, old_status,
                 new_status, data, as_of, decided_at, note)
             SELECT upd.id, upd.resident_id, %(run)s,
-                   CASE WHEN upd.new_status = 'active' AND upd.old_status = 'active' THEN 'tier_change'
-                        WHEN upd.new_status = 'active' AND upd.old_status = 'none' THEN 'grant'
-                        WHEN upd.new_status = 'active' THEN 'reinstate'
-                        WHEN upd.new_status = 'terminated' THEN 'terminate'
-                        ELSE 'suspend' END,
+                   CASE WHEN upd.new_status = %(active)s AND upd.old_status = %(active)s THEN %(k_tier_change)s
+                        WHEN upd.new_status = %(active)s AND upd.old_status = %(none)s THEN %(k_grant)s
+                        WHEN upd.new_status = %(active)s THEN %(k_reinstate)s
+                        WHEN upd.new_status = %(terminated)s THEN %(k_terminate)s
+                        ELSE %(k_suspend)s END,
                    t.rule, upd.old_status, upd.new_status, {_DATA}, %(as_of)s, now(), ''
             FROM upd JOIN m_target t ON t.resident_id = upd.resident_id
             RETURNING kind
         )
         SELECT kind, count(*) FROM dec GROUP BY kind
         """,
-        {"run": run_id, "month": month, "as_of": as_of},
+        params(run=run_id, month=month, as_of=as_of),
     )
     return dict(cursor.fetchall())
 
 
-def _ensure_period(cursor, month: dt.date) -> tuple[int, str]:
-    cursor.execute(
-        """
-        INSERT INTO subsidies_payrollperiod (month, status, created_at, line_count, total_amount)
-        VALUES (%s, 'draft', now(), 0, 0) ON CONFLICT (month) DO NOTHING
-        """,
-        [month],
-    )
-    cursor.execute("SELECT id, status FROM subsidies_payrollperiod WHERE month = %s", [month])
-    return cursor.fetchone()
+def _ensure_period(month: dt.date) -> tuple[int, str]:
+    """The roll of `month`, created as a draft when missing: (id, status)."""
+    PayrollPeriod.objects.bulk_create([PayrollPeriod(month=month)], ignore_conflicts=True)
+    period = PayrollPeriod.objects.only("status").get(month=month)
+    return period.pk, period.status
 
 
 def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -> dict[str, int]:
@@ -329,26 +397,26 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
     columns = """g.resident_id, g.manual, g.tier_code, g.tier_label, g.monthly_amount, p.birth_date,
                p.dibao, p.tekun, p.town_id,
                GREATEST(g.start_month, %(floor)s) AS first_month,
-               CASE WHEN g.status = 'terminated' THEN LEAST(g.end_month, %(month)s) ELSE %(month)s END
+               CASE WHEN g.status = %(terminated)s THEN LEAST(g.end_month, %(month)s) ELSE %(month)s END
                    AS last_month,
-               g.status IN ('active', 'terminated') AND g.start_month IS NOT NULL AS payable"""
+               g.status IN (%(active)s, %(terminated)s) AND g.start_month IS NOT NULL AS payable"""
     cursor.execute("DROP TABLE IF EXISTS m_scope")
     cursor.execute(
         f"""
         CREATE TEMP TABLE m_scope ON COMMIT DROP AS
         WITH rest AS MATERIALIZED (
             -- Materialised: the register is probed for these few grants only, never for all.
-            SELECT g.id FROM subsidies_allowancegrant g
+            SELECT g.id FROM {GRANT} g
             WHERE NOT EXISTS (SELECT 1 FROM m_target t WHERE t.resident_id = g.resident_id) {others}
         )
         SELECT {columns}
-        FROM subsidies_allowancegrant g JOIN m_target p ON p.resident_id = g.resident_id
+        FROM {GRANT} g JOIN m_target p ON p.resident_id = g.resident_id
         UNION ALL
         SELECT {columns}
-        FROM rest JOIN subsidies_allowancegrant g ON g.id = rest.id
-        JOIN residents_resident p ON p.id = g.resident_id
+        FROM rest JOIN {GRANT} g ON g.id = rest.id
+        JOIN {RESIDENT} p ON p.id = g.resident_id
         """,
-        {"floor": floor, "month": month, "since": since},
+        params(floor=floor, month=month, since=since),
     )
     cursor.execute("CREATE INDEX ON m_scope (resident_id)")
     tiered = best_tier_sql(
@@ -362,21 +430,21 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
         f"""
         CREATE TEMP TABLE m_lines ON COMMIT DROP AS
         SELECT x.resident_id, x.town_id, x.m AS month,
-               CASE WHEN x.m = %(month)s THEN 'normal' ELSE 'arrears' END AS kind,
+               CASE WHEN x.m = %(month)s THEN %(normal)s ELSE %(arrears)s END AS kind,
                CASE WHEN x.manual THEN x.tier_code ELSE x.t_code END AS tier_code,
                CASE WHEN x.manual THEN x.tier_label ELSE x.t_label END AS tier_label,
                CASE WHEN x.manual THEN x.monthly_amount ELSE x.t_amount END AS amount
         FROM ({tiered}) x
         WHERE (x.manual OR x.t_code IS NOT NULL)
           AND (x.m = %(month)s OR NOT EXISTS (
-                SELECT 1 FROM subsidies_paymentline l
+                SELECT 1 FROM {LINE} l
                 WHERE l.resident_id = x.resident_id AND l.month = x.m AND l.period_id <> %(period)s))
         """,
-        {"month": month, "period": period_id},
+        params(month=month, period=period_id),
     )
     cursor.execute(
-        """
-        DELETE FROM subsidies_paymentline l
+        f"""
+        DELETE FROM {LINE} l
         WHERE l.period_id = %(period)s
           AND l.resident_id IN (SELECT resident_id FROM m_scope)
           AND NOT EXISTS (SELECT 1 FROM m_lines n WHERE n.resident_id = l.resident_id AND n.month = l.month)
@@ -385,16 +453,16 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
     )
     deleted = cursor.rowcount
     cursor.execute(
-        """
+        f"""
         WITH up AS (
-            INSERT INTO subsidies_paymentline AS l (period_id, resident_id, town_id, month, tier_code,
+            INSERT INTO {LINE} AS l (period_id, resident_id, town_id, month, tier_code,
                 tier_label, amount, kind)
             SELECT %(period)s, n.resident_id, n.town_id, n.month, n.tier_code, n.tier_label, n.amount, n.kind
             FROM m_lines n
             -- Lines already as they should be are skipped here, by an index probe, rather than
             -- by a speculative insertion and row lock each (the steady state of a nightly run).
             WHERE NOT EXISTS (
-                SELECT 1 FROM subsidies_paymentline o
+                SELECT 1 FROM {LINE} o
                 WHERE o.resident_id = n.resident_id AND o.month = n.month AND o.period_id = %(period)s
                   AND (o.town_id, o.tier_code, o.tier_label, o.amount, o.kind)
                       IS NOT DISTINCT FROM (n.town_id, n.tier_code, n.tier_label, n.amount, n.kind))
@@ -406,12 +474,12 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
                   (EXCLUDED.town_id, EXCLUDED.tier_code, EXCLUDED.tier_label, EXCLUDED.amount, EXCLUDED.kind)
             RETURNING (xmax = 0) AS inserted, kind
         )
-        SELECT count(*) FILTER (WHERE inserted AND kind = 'normal'),
-               count(*) FILTER (WHERE inserted AND kind = 'arrears'),
+        SELECT count(*) FILTER (WHERE inserted AND kind = %(normal)s),
+               count(*) FILTER (WHERE inserted AND kind = %(arrears)s),
                count(*) FILTER (WHERE NOT inserted)
         FROM up
         """,
-        {"period": period_id},
+        params(period=period_id),
     )
     normal, arrears, changed = cursor.fetchone()
     return {
@@ -426,77 +494,61 @@ def _overpayments(cursor, *, run_id: int, since) -> int:
     scope = "AND l.resident_id IN (SELECT resident_id FROM m_target)" if since else ""
     cursor.execute(
         f"""
-        INSERT INTO subsidies_overpayment (line_id, resident_id, town_id, month, amount, reason, status,
+        INSERT INTO {OVERPAYMENT} (line_id, resident_id, town_id, month, amount, reason, status,
             detected_at, run_id)
-        SELECT l.id, l.resident_id, l.town_id, l.month, l.amount, r.status, 'open', now(), %(run)s
-        FROM subsidies_paymentline l
-        JOIN subsidies_payrollperiod p ON p.id = l.period_id AND p.status = 'closed'
-        JOIN subsidies_allowancegrant g ON g.resident_id = l.resident_id
-        JOIN residents_resident r ON r.id = l.resident_id
-        WHERE g.status = 'terminated' AND l.month > g.end_month {scope}
+        SELECT l.id, l.resident_id, l.town_id, l.month, l.amount, r.status, %(open)s, now(), %(run)s
+        FROM {LINE} l
+        JOIN {PERIOD} p ON p.id = l.period_id AND p.status = %(closed)s
+        JOIN {GRANT} g ON g.resident_id = l.resident_id
+        JOIN {RESIDENT} r ON r.id = l.resident_id
+        WHERE g.status = %(terminated)s AND l.month > g.end_month {scope}
         ON CONFLICT (line_id) DO NOTHING
         """,
-        {"run": run_id},
+        params(run=run_id),
     )
     return cursor.rowcount
 
 
-def _totals(cursor, period_id: int) -> None:
-    cursor.execute(
-        """
-        UPDATE subsidies_payrollperiod p SET line_count = s.n, total_amount = s.total
-        FROM (SELECT count(*) AS n, coalesce(sum(amount), 0) AS total
-              FROM subsidies_paymentline WHERE period_id = %(p)s) s
-        WHERE p.id = %(p)s
-        """,
-        {"p": period_id},
+def _totals(period_id: int) -> None:
+    totals = PaymentLine.objects.filter(period_id=period_id).aggregate(n=Count("id"), total=Sum("amount"))
+    PayrollPeriod.objects.filter(pk=period_id).update(
+        line_count=totals["n"], total_amount=totals["total"] or Decimal("0")
     )
 
 
-def _try_lock(cursor) -> bool:
-    cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
-    return cursor.fetchone()[0]
-
-
-def _unlock(cursor) -> None:
-    cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
-
-
 def run_match(
-    *, as_of: dt.date, trigger: str = "command", user=None, force_full: bool = False
+    *, as_of: dt.date, trigger: str = "command", triggered_by: Any = None, force_full: bool = False
 ) -> MatchOutcome:
     """Run the match for `as_of`; raises RunInProgress (after recording a skipped run) when locked.
 
-    Called by `services.allowance_match` (command, Celery task and the /manage/ button).
+    Called by `services.allowance_match` (command, Celery task and the /manage/ button), which
+    checks the actor; `triggered_by` is the user the run row names (None for the system).
     """
-    month = rules.month_start(as_of)
-    with connection.cursor() as cursor:
-        if not _try_lock(cursor):
+    month = month_start(as_of)
+    with exclusive_job(LockName.REGISTER) as taken, connection.cursor() as cursor:
+        if not taken:
             run = MatchRun.objects.create(
-                as_of=as_of, status=RunStatus.SKIPPED, trigger=trigger, triggered_by=user,
+                as_of=as_of, status=RunStatus.SKIPPED, trigger=trigger, triggered_by=triggered_by,
                 finished_at=timezone.now(), message="另一次匹配正在运行",
             )  # fmt: skip
             raise RunInProgress(run)
+        # Rows left "running" by a killed process: we hold the lock, so they cannot be alive.
+        MatchRun.objects.filter(status=RunStatus.RUNNING).update(
+            status=RunStatus.INTERRUPTED, finished_at=timezone.now()
+        )
+        run = MatchRun.objects.create(as_of=as_of, trigger=trigger, triggered_by=triggered_by)
+        started = time.monotonic()
         try:
-            # Rows left "running" by a killed process: we hold the lock, so they cannot be alive.
-            MatchRun.objects.filter(status=RunStatus.RUNNING).update(
-                status=RunStatus.INTERRUPTED, finished_at=timezone.now()
+            counts = _run(cursor, run=run, month=month, as_of=as_of, force_full=force_full)
+        except Exception as exc:
+            MatchRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, finished_at=timezone.now(), message=str(exc)[:2000]
             )
-            run = MatchRun.objects.create(as_of=as_of, trigger=trigger, triggered_by=user)
-            started = time.monotonic()
-            try:
-                counts = _run(cursor, run=run, month=month, as_of=as_of, force_full=force_full)
-            except Exception as exc:
-                MatchRun.objects.filter(pk=run.pk).update(
-                    status=RunStatus.FAILED, finished_at=timezone.now(), message=str(exc)[:2000]
-                )
-                raise
-            counts["seconds"] = round(time.monotonic() - started, 3)
-            MatchRun.objects.filter(pk=run.pk).update(counts=counts)
-            run.refresh_from_db()
-            return MatchOutcome(run=run, counts=counts)
-        finally:
-            _unlock(cursor)
+            raise
+        counts["seconds"] = round(time.monotonic() - started, 3)
+        MatchRun.objects.filter(pk=run.pk).update(counts=counts)
+        run.refresh_from_db()
+        return MatchOutcome(run=run, counts=counts)
 
 
 def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: bool) -> dict:
@@ -516,7 +568,7 @@ def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: b
             .first()
         )
         incremental = bool(not force_full and last and last.fingerprint == fingerprint)
-        since = (last.started_at - SINCE_MARGIN) if incremental else None
+        since = (last.started_at - SINCE_MARGIN) if incremental and last else None
         min_age = _prepare_policies(cursor, month)
         _prepare_start_ages(cursor)
         examined = _build_targets(cursor, month=month, min_age=min_age, since=since)
@@ -524,13 +576,10 @@ def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: b
         for kind, n in _changed_grants(cursor, run_id=run.pk, month=month, as_of=as_of).items():
             counts[kind] = counts.get(kind, 0) + n
         counts["granted"] += counts.pop("grant", 0)
-        pause = float(os.environ.get(_PAUSE_ENV) or 0)
-        if pause:
-            time.sleep(pause)
-        period_id, period_status = _ensure_period(cursor, month)
+        period_id, period_status = _ensure_period(month)
         if period_status == PeriodStatus.DRAFT:
             counts.update(_payroll(cursor, period_id=period_id, month=month, floor=floor, since=since))
-            _totals(cursor, period_id)
+            _totals(period_id)
         counts["overpayments"] = _overpayments(cursor, run_id=run.pk, since=since)
         MatchRun.objects.filter(pk=run.pk).update(
             status=RunStatus.SUCCEEDED,

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hechuan_portal.accounts.scope import ScopedQuerySet, is_district
+from hechuan_portal.accounts.scope import ScopedQuerySet
 
 
 class TierCategory(models.TextChoices):
@@ -127,9 +127,11 @@ class RunMode(models.TextChoices):
     INCREMENTAL = "incremental", _("增量")
 
 
-class DistrictOnlyQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self if is_district(user) else self.none()
+class DistrictOnlyQuerySet(ScopedQuerySet):
+    """District-wide rows (runs, rolls): no town and no facility, so only district roles see them."""
+
+    scope_town_field = None
+    scope_facility_field = None
 
 
 class MatchRun(models.Model):

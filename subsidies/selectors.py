@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
@@ -11,8 +12,10 @@ from django.utils import timezone
 
 from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
+from hechuan_portal.common.months import add_months, month_start
+from hechuan_portal.residents.models import Resident
 
-from . import matching, rules
+from . import matching
 from .models import (
     AllowanceDecision,
     AllowanceGrant,
@@ -23,10 +26,10 @@ from .models import (
 )
 
 
-def dashboard(*, user, month: dt.date | None = None) -> dict:
+def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
     """Per town: recipients by tier, new and stopped this month, the month's cost, overpayments."""
-    month = rules.month_start(month or timezone.localdate())
-    next_month = rules.add_months(month, 1)
+    month = month_start(month or timezone.localdate())
+    next_month = add_months(month, 1)
     towns = {t.code: {"town": t, "tiers": {}, "new": 0, "stopped": 0, "lines": 0, "cost": Decimal("0"),
                       "over_n": 0, "over_sum": Decimal("0")}
              for t in AdminArea.objects.towns().order_by("code")}  # fmt: skip
@@ -85,26 +88,34 @@ def dashboard(*, user, month: dt.date | None = None) -> dict:
     return {"month": month, "tiers": tier_list, "rows": rows, "totals": totals}
 
 
-def simulate(*, user, tier_code: str, amount: Decimal, start: dt.date, months: int = 12) -> dict:
+def simulate(
+    *, user: Any, tier_code: str, amount: Decimal, start: dt.date, months: int = 12
+) -> dict[str, Any]:
     """ "If tier X were ¥Y from D": per month from D, the people in tier X and its cost now and then.
 
     Read-only (the transaction is rolled back); people as registered today, ages moving month by month.
     """
-    start = rules.month_start(start)
-    last = rules.add_months(start, months - 1)
-    scope = scope_for(user)
-    town_filter = "AND r.town_id = %(town)s" if scope.town_code else ""
+    start = month_start(start)
+    last = add_months(start, months - 1)
     with transaction.atomic(), connection.cursor() as cursor:
         min_age = matching._prepare_policies(cursor, start)
         # No policy in force yet: nobody is in any tier (threshold in year 1 selects nobody).
         threshold = dt.date(last.year - min_age, last.month, 1) if min_age is not None else dt.date(1, 1, 1)
-        people_months = f"""
+        # The people the user may see, old enough for a tier by the last month (the scope's own query).
+        people = (
+            Resident.objects.visible_to(user)
+            .filter(town__isnull=False, birth_date__lt=threshold)
+            .values("id", "birth_date", "dibao", "tekun", "status", "death_date", "moved_out_date")
+        )
+        sql, sql_params = people.query.sql_with_params()
+        cursor.execute("DROP TABLE IF EXISTS m_people")
+        cursor.execute(f"CREATE TEMP TABLE m_people ON COMMIT DROP AS {sql}", sql_params)
+        people_months = """
             SELECT r.id, r.birth_date, r.dibao, r.tekun, mm.m::date AS m
-            FROM residents_resident r
+            FROM m_people r
             CROSS JOIN generate_series(%(start)s::date, %(last)s::date, interval '1 month') AS mm(m)
-            WHERE r.town_id IS NOT NULL AND r.birth_date < %(threshold)s {town_filter}
-              AND NOT (r.status = 'deceased' AND date_trunc('month', r.death_date) < mm.m)
-              AND NOT (r.status = 'moved_out' AND date_trunc('month', r.moved_out_date) < mm.m)
+            WHERE NOT (r.status = %(deceased)s AND date_trunc('month', r.death_date) < mm.m)
+              AND NOT (r.status = %(moved_out)s AND date_trunc('month', r.moved_out_date) < mm.m)
         """
         tiered = matching.best_tier_sql(people_months, keys="src.id, src.m", month="m")
         cursor.execute(
@@ -114,13 +125,7 @@ def simulate(*, user, tier_code: str, amount: Decimal, start: dt.date, months: i
             WHERE x.t_code = %(tier)s
             GROUP BY x.m ORDER BY x.m
             """,
-            {
-                "start": start,
-                "last": last,
-                "threshold": threshold,
-                "town": scope.town_code,
-                "tier": tier_code,
-            },
+            matching.params(start=start, last=last, tier=tier_code),
         )
         rows, people = [], set()
         for month, n, current, ids in cursor.fetchall():

@@ -8,27 +8,35 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hechuan_portal.accounts.audit import audit_record
-from hechuan_portal.accounts.models import AuditAction, Role
-from hechuan_portal.accounts.scope import is_district
+from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.roles import audit_user, require
 from hechuan_portal.common import crypto
+from hechuan_portal.common.errors import PortalError
 from hechuan_portal.common.exports import safe_cell
+from hechuan_portal.common.locks import LockName, lock_for_transaction
+from hechuan_portal.common.months import month_start, parse_month
 from hechuan_portal.residents.models import Resident
 
-from . import matching, rules
+from . import access, matching
+from .error_codes import ErrorCode
 from .models import (
+    AllowanceConfig,
     AllowanceDecision,
     AllowanceGrant,
+    AllowancePolicy,
     DecisionKind,
     GrantStatus,
     LineKind,
@@ -42,30 +50,28 @@ from .models import (
 
 # The bank's file contract (issue 4): these exact headers and 类型 values in every language.
 PAYROLL_COLUMNS = ("身份证号", "姓名", "户籍地区划代码", "月份", "档次", "金额", "类型")
-PAYROLL_KINDS = {LineKind.NORMAL: "正常", LineKind.ARREARS: "补发"}
-
-
-def can_manage(user) -> bool:
-    """District administrators run the match, close rolls, edit the policy and decide reviews."""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role == Role.DISTRICT_ADMIN)
-    )
+PAYROLL_KINDS: dict[str, str] = {LineKind.NORMAL: "正常", LineKind.ARREARS: "补发"}
 
 
 def allowance_match(
-    *, as_of: dt.date, trigger: str, user=None, request: HttpRequest | None = None, force_full: bool = False
-):
+    *,
+    actor: Any,
+    as_of: dt.date,
+    trigger: str,
+    request: HttpRequest | None = None,
+    force_full: bool = False,
+) -> matching.MatchOutcome:
     """Run the nightly match (see `matching.run_match`) and record a RUN audit event.
 
-    Raises `matching.RunInProgress` when another run holds the lock.
+    Raises `matching.RunInProgress` (409 `run_in_progress`) when another run holds the lock.
     """
-    outcome = matching.run_match(as_of=as_of, trigger=trigger, user=user, force_full=force_full)
+    require(access.can_run_match, actor)
+    outcome = matching.run_match(
+        as_of=as_of, trigger=trigger, triggered_by=audit_user(actor), force_full=force_full
+    )
     audit_record(
         action=AuditAction.RUN,
-        actor=user,
+        actor=audit_user(actor),
         request=request,
         obj=outcome.run,
         reason=_("高龄津贴匹配"),
@@ -74,38 +80,92 @@ def allowance_match(
     return outcome
 
 
-def parse_period(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text.strip(), "%Y-%m").date()
-    except ValueError:
-        raise ValidationError(_("月份格式应为 YYYY-MM"), code="period_format") from None
+def allowance_match_later(*, actor: Any, as_of: dt.date) -> None:
+    """Queue a match of `as_of` (the /manage/ button) once the current transaction commits."""
+    require(access.can_run_match, actor)
+    from .tasks import match_allowances_task  # tasks import this module
+
+    user_id = audit_user(actor).pk if audit_user(actor) is not None else None
+    transaction.on_commit(
+        lambda: match_allowances_task.delay(as_of=as_of.isoformat(), user_id=user_id, trigger="manage")
+    )
 
 
 @transaction.atomic
-def payroll_close(*, month: dt.date, user=None, request: HttpRequest | None = None) -> PayrollPeriod:
+def allowance_policy_save(
+    *, actor: Any, form: ModelForm, tiers: BaseInlineFormSet, request: HttpRequest | None = None
+) -> AllowancePolicy:
+    """Save a policy and its tiers from their validated forms, and record the audit event.
+
+    `updated_at` moves, so the next match sees a new fingerprint and runs in full under the new
+    policy; closed rolls are never touched.
+    """
+    require(access.can_edit_policy, actor)
+    created = form.instance.pk is None
+    policy = form.save()
+    tiers.instance = policy
+    tiers.save()
+    policy.save()
+    audit_record(
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        actor=audit_user(actor),
+        request=request,
+        obj=policy,
+        reason=_("编辑津贴政策"),
+    )
+    return policy
+
+
+@transaction.atomic
+def arrears_cap_set(*, actor: Any, months: int, request: HttpRequest | None = None) -> AllowanceConfig:
+    """Set how many months back arrears may reach (STANDARDS §6.4); audited with old and new values."""
+    require(access.can_edit_policy, actor)
+    config = AllowanceConfig.objects.select_for_update().filter(pk=1).first() or AllowanceConfig.current()
+    old = config.arrears_cap_months
+    config.arrears_cap_months = months
+    config.full_clean()
+    config.save()
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=audit_user(actor),
+        request=request,
+        obj=config,
+        reason=_("修改补发上限"),
+        changes={"arrears_cap_months": [old, months]},
+    )
+    return config
+
+
+def parse_period(text: str) -> dt.date:
+    """'YYYY-MM' → the month's first day; refused with `period_format`."""
+    month = parse_month(text)
+    if month is None:
+        raise PortalError(ErrorCode.PERIOD_FORMAT, field="month")
+    return month
+
+
+@transaction.atomic
+def payroll_close(*, actor: Any, month: dt.date, request: HttpRequest | None = None) -> PayrollPeriod:
     """Freeze the roll of `month`. The first roll closed becomes the arrears baseline (§6.4)."""
-    if user is not None and not can_manage(user):
-        raise PermissionDenied
-    # Wait for a running match so a roll never closes half-regenerated.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [matching.LOCK_KEY])
+    require(access.can_close_payroll, actor)
+    # Wait for a running match (or import) so a roll never closes half-regenerated.
+    lock_for_transaction(LockName.REGISTER)
     period = PayrollPeriod.objects.select_for_update().filter(month=month).first()
+    label = {"month": f"{month:%Y-%m}"}
     if period is None:
-        raise ValidationError(
-            _("%(month)s 的发放名册不存在，请先运行匹配") % {"month": f"{month:%Y-%m}"}, code="no_period"
-        )
+        raise PortalError(ErrorCode.NO_PERIOD, field="month", params=label)
     if period.status == PeriodStatus.CLOSED:
-        raise ValidationError(_("%(month)s 的发放名册已关闭") % {"month": f"{month:%Y-%m}"}, code="closed")
+        raise PortalError(ErrorCode.CLOSED, field="month", params=label)
     totals = period.lines.aggregate(total=Sum("amount"))
     period.status = PeriodStatus.CLOSED
     period.closed_at = timezone.now()
-    period.closed_by = user if user and user.is_authenticated else None
+    period.closed_by = audit_user(actor)
     period.line_count = period.lines.count()
     period.total_amount = totals["total"] or Decimal("0")
     period.save()
     audit_record(
         action=AuditAction.UPDATE,
-        actor=user,
+        actor=audit_user(actor),
         request=request,
         obj=period,
         reason=_("关闭发放名册"),
@@ -114,7 +174,7 @@ def payroll_close(*, month: dt.date, user=None, request: HttpRequest | None = No
     return period
 
 
-def _writer(path: Path):
+def _writer(path: Path) -> tuple[Callable[[list[Any]], Any], Callable[[], Any]]:
     """(write_row, close) for a CSV (UTF-8 with BOM, opens in Excel/WPS) or an XLSX, by extension."""
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
@@ -127,23 +187,23 @@ def _writer(path: Path):
     return writer.writerow, fh.close
 
 
-def _require_district(user) -> None:
-    if user is not None and not is_district(user):
-        raise PermissionDenied(_("仅区级角色可以导出"))
+def _require_export(actor: Any) -> None:
+    if not access.can_export(actor):
+        raise PortalError(ErrorCode.EXPORT_NOT_ALLOWED, status=403)
 
 
 def payroll_export(
-    *, month: dt.date, output: str | Path, user=None, request: HttpRequest | None = None
+    *, actor: Any, month: dt.date, output: str | Path, request: HttpRequest | None = None
 ) -> int:
     """Write the bank file of the roll: one line per person and month paid, full ID numbers.
 
     Columns 身份证号, 姓名, 户籍地区划代码, 月份, 档次, 金额 (two decimals), 类型 (正常/补发).
     District roles only; audited (EXPORT) with the row count, never the content.
     """
-    _require_district(user)
+    _require_export(actor)
     period = PayrollPeriod.objects.filter(month=month).first()
     if period is None:
-        raise ValidationError(_("%(month)s 的发放名册不存在") % {"month": f"{month:%Y-%m}"}, code="no_period")
+        raise PortalError(ErrorCode.NO_PERIOD, field="month", params={"month": f"{month:%Y-%m}"})
     path = Path(output)
     write, close = _writer(path)
     count = 0
@@ -180,7 +240,7 @@ def payroll_export(
         close()
     audit_record(
         action=AuditAction.EXPORT,
-        actor=user,
+        actor=audit_user(actor),
         request=request,
         obj=period,
         reason=_("导出发放名册（银行代发）"),
@@ -189,9 +249,12 @@ def payroll_export(
     return count
 
 
-def overpayments_export(*, output: str | Path, user=None, request: HttpRequest | None = None) -> int:
-    """Write every overpayment to recover (masked ID numbers: this list goes to the towns)."""
-    _require_district(user)
+def overpayments_export(*, actor: Any, output: str | Path, request: HttpRequest | None = None) -> int:
+    """Write every overpayment to recover (masked ID numbers: this list goes to the towns).
+
+    District roles only; audited (EXPORT) with the row count.
+    """
+    _require_export(actor)
     path = Path(output)
     write, close = _writer(path)
     reasons = {"deceased": _("死亡后发放"), "moved_out": _("迁出后发放")}
@@ -219,7 +282,7 @@ def overpayments_export(*, output: str | Path, user=None, request: HttpRequest |
         close()
     audit_record(
         action=AuditAction.EXPORT,
-        actor=user,
+        actor=audit_user(actor),
         request=request,
         object_type="subsidies.overpayment",
         reason=_("导出多发待追回清单"),
@@ -235,12 +298,13 @@ def _grant_for(resident: Resident) -> AllowanceGrant:
 
 @transaction.atomic
 def grant_request_review(
-    *, resident: Resident, note: str, user, request: HttpRequest | None = None
+    *, actor: Any, resident: Resident, note: str, request: HttpRequest | None = None
 ) -> AllowanceGrant:
     """A person asks for a manual review: the case joins the queue (the job keeps deciding meanwhile)."""
+    require(access.can_request_review, actor, resident)
     note = (note or "").strip()
     if not note:
-        raise ValidationError(_("请填写复核申请的理由"), code="note_required")
+        raise PortalError(ErrorCode.NOTE_REQUIRED, field="note")
     grant = _grant_for(resident)
     grant.review_status = ReviewStatus.REQUESTED
     grant.review_note = note
@@ -248,11 +312,11 @@ def grant_request_review(
     grant.save()
     AllowanceDecision.objects.create(
         grant=grant, resident=resident, kind=DecisionKind.REVIEW_REQUESTED, old_status=grant.status,
-        new_status=grant.status, decided_by=user, note=note, as_of=timezone.localdate(),
+        new_status=grant.status, decided_by=audit_user(actor), note=note, as_of=timezone.localdate(),
     )  # fmt: skip
     audit_record(
         action=AuditAction.UPDATE,
-        actor=user,
+        actor=audit_user(actor),
         request=request,
         obj=grant,
         area_code=resident.town_id or "",
@@ -272,38 +336,37 @@ def grant_decide_manually(
     start_month: dt.date | None,
     end_month: dt.date | None,
     note: str,
-    user,
+    actor: Any,
     request: HttpRequest | None = None,
 ) -> AllowanceGrant:
     """A staff decision; from now on the job never changes this grant (until returned to automatic)."""
-    if not can_manage(user):
-        raise PermissionDenied
+    require(access.can_decide, actor, resident)
     if not (note or "").strip():
-        raise ValidationError(_("请填写人工决定的理由"), code="note_required")
+        raise PortalError(ErrorCode.NOTE_REQUIRED, field="note")
     if status == GrantStatus.ACTIVE and (monthly_amount is None or start_month is None):
-        raise ValidationError(_("享受中须填写金额和起始月份"), code="amount_required")
+        raise PortalError(ErrorCode.AMOUNT_REQUIRED, field="monthly_amount")
     if status == GrantStatus.TERMINATED and end_month is None:
-        raise ValidationError(_("终止须填写截止月份"), code="end_required")
+        raise PortalError(ErrorCode.END_REQUIRED, field="end_month")
     grant = _grant_for(resident)
     old = grant.status
     grant.status = status
     grant.tier_code, grant.tier_label = tier_code, tier_label
     grant.monthly_amount = monthly_amount
-    grant.start_month = rules.month_start(start_month) if start_month else None
-    grant.end_month = rules.month_start(end_month) if end_month else None
+    grant.start_month = month_start(start_month) if start_month else None
+    grant.end_month = month_start(end_month) if end_month else None
     grant.rule = "manual"
     grant.manual = True
     grant.review_status = ReviewStatus.DECIDED if grant.review_status else ""
     grant.save()
     AllowanceDecision.objects.create(
         grant=grant, resident=resident, kind=DecisionKind.MANUAL, rule="manual", old_status=old,
-        new_status=status, decided_by=user, note=note.strip(), as_of=timezone.localdate(),
+        new_status=status, decided_by=audit_user(actor), note=note.strip(), as_of=timezone.localdate(),
         data={"tier": tier_code, "amount": str(monthly_amount) if monthly_amount is not None else None,
               "start_month": str(grant.start_month or ""), "end_month": str(grant.end_month or "")},
     )  # fmt: skip
     audit_record(
         action=AuditAction.UPDATE,
-        actor=user,
+        actor=audit_user(actor),
         request=request,
         obj=grant,
         area_code=resident.town_id or "",
@@ -314,21 +377,20 @@ def grant_decide_manually(
 
 @transaction.atomic
 def grant_return_to_automatic(
-    *, resident: Resident, note: str, user, request: HttpRequest | None = None
+    *, actor: Any, resident: Resident, note: str, request: HttpRequest | None = None
 ) -> AllowanceGrant:
     """Hand the case back to the job; the next run (even incremental) re-decides it."""
-    if not can_manage(user):
-        raise PermissionDenied
+    require(access.can_decide, actor, resident)
     grant = _grant_for(resident)
     grant.manual = False
     grant.save()  # updated_at moves: the next incremental run examines this person
     AllowanceDecision.objects.create(
         grant=grant, resident=resident, kind=DecisionKind.AUTOMATIC, old_status=grant.status,
-        new_status=grant.status, decided_by=user, note=(note or "").strip(), as_of=timezone.localdate(),
+        new_status=grant.status, decided_by=audit_user(actor), note=(note or "").strip(), as_of=timezone.localdate(),
     )  # fmt: skip
     audit_record(
         action=AuditAction.UPDATE,
-        actor=user,
+        actor=audit_user(actor),
         request=request,
         obj=grant,
         area_code=resident.town_id or "",
@@ -339,13 +401,15 @@ def grant_return_to_automatic(
 
 @transaction.atomic
 def overpayment_set_status(
-    *, overpayment: Overpayment, status: str, user, request: HttpRequest | None = None
+    *, actor: Any, overpayment: Overpayment, status: str, request: HttpRequest | None = None
 ) -> Overpayment:
+    """Record how the recovery of an overpayment stands (open, recovered, waived …); audited."""
+    require(access.can_set_overpayment_status, actor, overpayment)
     overpayment.status = status
     overpayment.save(update_fields=["status"])
     audit_record(
         action=AuditAction.UPDATE,
-        actor=user,
+        actor=audit_user(actor),
         request=request,
         obj=overpayment,
         area_code=overpayment.town_id or "",

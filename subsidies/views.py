@@ -7,9 +7,8 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,11 +19,10 @@ from django.views.decorators.http import require_POST
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.reauth import reauth_required
-from hechuan_portal.accounts.scope import is_district
+from hechuan_portal.common.errors import PortalError
 from hechuan_portal.residents.models import Resident
-from hechuan_portal.residents.views import registry_user
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import (
     ConfigForm,
     ManualDecisionForm,
@@ -45,7 +43,6 @@ from .models import (
     PayrollPeriod,
     ReviewStatus,
 )
-from .tasks import match_allowances_task
 
 
 def _require(check: bool) -> None:
@@ -55,7 +52,7 @@ def _require(check: bool) -> None:
 
 @login_required
 def dashboard(request):
-    _require(registry_user(request.user))
+    _require(access.can_view(request.user))
     data = selectors.dashboard(user=request.user)
     last_run = MatchRun.objects.visible_to(request.user).first()
     return render(request, "subsidies/dashboard.html", {"data": data, "last_run": last_run})
@@ -63,61 +60,47 @@ def dashboard(request):
 
 @login_required
 def runs(request):
-    _require(is_district(request.user))
+    _require(access.can_view_district(request.user))
     if request.method == "POST":
-        _require(services.can_manage(request.user))
-        transaction.on_commit(
-            lambda: match_allowances_task.delay(
-                as_of=timezone.localdate().isoformat(), user_id=request.user.pk, trigger="manage"
-            )
-        )
+        _require(access.can_run_match(request.user))
+        services.allowance_match_later(actor=request.user, as_of=timezone.localdate())
         messages.success(request, _("已提交匹配任务，稍后刷新查看结果。"))
         return redirect("subsidies:runs")
     page = Paginator(MatchRun.objects.visible_to(request.user).select_related("triggered_by"), 30).get_page(
         request.GET.get("page")
     )
-    return render(
-        request, "subsidies/runs.html", {"page": page, "can_manage": services.can_manage(request.user)}
-    )
+    return render(request, "subsidies/runs.html", {"page": page})
 
 
 @login_required
 def policies(request):
-    _require(is_district(request.user))
+    _require(access.can_view_district(request.user))
     config = AllowanceConfig.current()
     config_form = ConfigForm(request.POST or None, instance=config, prefix="cfg")
     if request.method == "POST":
-        _require(services.can_manage(request.user))
+        _require(access.can_edit_policy(request.user))
         if config_form.is_valid():
-            config_form.save()
+            services.arrears_cap_set(
+                actor=request.user, months=config_form.cleaned_data["arrears_cap_months"], request=request
+            )
             messages.success(request, _("补发上限已保存。"))
             return redirect("subsidies:policies")
     items = AllowancePolicy.objects.prefetch_related("tiers")
     return render(
         request,
         "subsidies/policies.html",
-        {"policies": items, "config_form": config_form, "can_manage": services.can_manage(request.user)},
+        {"policies": items, "config_form": config_form},
     )
 
 
 @login_required
 def policy_edit(request, pk=None):
-    _require(services.can_manage(request.user))
+    _require(access.can_edit_policy(request.user))
     policy = get_object_or_404(AllowancePolicy, pk=pk) if pk else None
     form = PolicyForm(request.POST or None, instance=policy)
     formset = TierFormSet(request.POST or None, instance=policy or AllowancePolicy())
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            saved = form.save()
-            formset.instance = saved
-            formset.save()
-            saved.save()  # updated_at moves: the next match runs in full under the new policy
-            audit_record(
-                action=AuditAction.UPDATE if pk else AuditAction.CREATE,
-                request=request,
-                obj=saved,
-                reason=_("编辑津贴政策"),
-            )
+        services.allowance_policy_save(actor=request.user, form=form, tiers=formset, request=request)
         messages.success(request, _("政策已保存，下次匹配起生效；已关闭的月份不受影响。"))
         return redirect("subsidies:policies")
     return render(request, "subsidies/policy_form.html", {"form": form, "formset": formset, "policy": policy})
@@ -125,16 +108,16 @@ def policy_edit(request, pk=None):
 
 @login_required
 def payroll(request):
-    _require(is_district(request.user))
+    _require(access.can_view_district(request.user))
     periods = PayrollPeriod.objects.visible_to(request.user)
     return render(request, "subsidies/payroll.html", {"periods": periods})
 
 
 def _period_or_404(request, month: str) -> PayrollPeriod:
-    _require(is_district(request.user))
+    _require(access.can_view_district(request.user))
     try:
         day = services.parse_period(month)
-    except ValidationError:
+    except PortalError:
         raise PermissionDenied from None
     return get_object_or_404(PayrollPeriod.objects.visible_to(request.user), month=day)
 
@@ -156,7 +139,7 @@ def payroll_detail(request, month):
     return render(
         request,
         "subsidies/payroll_detail.html",
-        {"period": period, "towns": towns, "can_manage": services.can_manage(request.user)},
+        {"period": period, "towns": towns},
     )
 
 
@@ -164,12 +147,12 @@ def payroll_detail(request, month):
 @require_POST
 def payroll_close(request, month):
     period = _period_or_404(request, month)
-    _require(services.can_manage(request.user))
+    _require(access.can_close_payroll(request.user))
     try:
-        services.payroll_close(month=period.month, user=request.user, request=request)
+        services.payroll_close(actor=request.user, month=period.month, request=request)
         messages.success(request, _("发放名册已关闭。"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except PortalError as exc:
+        messages.error(request, exc.detail)
     return redirect("subsidies:payroll_detail", month=month)
 
 
@@ -181,15 +164,16 @@ def _file_response(path: Path, name: str) -> FileResponse:
 @reauth_required
 def payroll_export(request, month):
     period = _period_or_404(request, month)
+    _require(access.can_export(request.user))
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     tmp = Path(tempfile.mkdtemp()) / f"payroll-{month}.{fmt}"
-    services.payroll_export(month=period.month, output=tmp, user=request.user, request=request)
+    services.payroll_export(actor=request.user, month=period.month, output=tmp, request=request)
     return _file_response(tmp, tmp.name)
 
 
 @login_required
 def overpayments(request):
-    _require(registry_user(request.user))
+    _require(access.can_view(request.user))
     qs = Overpayment.objects.visible_to(request.user)
     towns = (
         qs.values("town__name", "town_id")
@@ -200,20 +184,19 @@ def overpayments(request):
     return render(
         request,
         "subsidies/overpayments.html",
-        {"towns": towns, "page": page, "can_export": is_district(request.user),
-         "can_manage": services.can_manage(request.user), "status_form": OverpaymentStatusForm()},
-    )  # fmt: skip
+        {"towns": towns, "page": page, "status_form": OverpaymentStatusForm()},
+    )
 
 
 @login_required
 @require_POST
 def overpayment_status(request, pk):
-    _require(services.can_manage(request.user))
+    _require(access.can_set_overpayment_status(request.user))
     item = get_object_or_404(Overpayment.objects.visible_to(request.user), pk=pk)
     form = OverpaymentStatusForm(request.POST)
     if form.is_valid():
         services.overpayment_set_status(
-            overpayment=item, status=form.cleaned_data["status"], user=request.user, request=request
+            actor=request.user, overpayment=item, status=form.cleaned_data["status"], request=request
         )
     return redirect("subsidies:overpayments")
 
@@ -221,14 +204,14 @@ def overpayment_status(request, pk):
 @login_required
 @reauth_required
 def overpayments_export(request):
-    _require(is_district(request.user))
+    _require(access.can_export(request.user))
     tmp = Path(tempfile.mkdtemp()) / "overpayments.csv"
-    services.overpayments_export(output=tmp, user=request.user, request=request)
+    services.overpayments_export(actor=request.user, output=tmp, request=request)
     return _file_response(tmp, tmp.name)
 
 
 def _person_or_404(request, pk) -> Resident:
-    _require(registry_user(request.user))
+    _require(access.can_view(request.user))
     return get_object_or_404(Resident.objects.visible_to(request.user).select_related("town"), pk=pk)
 
 
@@ -264,7 +247,6 @@ def person(request, pk):
                 "end_month": grant.end_month if grant else None,
             }
         ),
-        "can_manage": services.can_manage(request.user),
     }
     return render(request, "subsidies/person.html", context)
 
@@ -273,10 +255,11 @@ def person(request, pk):
 @require_POST
 def person_review(request, pk):
     resident = _person_or_404(request, pk)
+    _require(access.can_request_review(request.user, resident))
     form = ReviewRequestForm(request.POST)
     if form.is_valid():
         services.grant_request_review(
-            resident=resident, note=form.cleaned_data["note"], user=request.user, request=request
+            actor=request.user, resident=resident, note=form.cleaned_data["note"], request=request
         )
         messages.success(request, _("已转入人工复核队列。"))
     else:
@@ -288,16 +271,16 @@ def person_review(request, pk):
 @require_POST
 def person_decide(request, pk):
     resident = _person_or_404(request, pk)
-    _require(services.can_manage(request.user))
+    _require(access.can_decide(request.user, resident))
     form = ManualDecisionForm(request.POST)
     if form.is_valid():
         try:
             services.grant_decide_manually(
-                resident=resident, user=request.user, request=request, **form.cleaned_data
+                actor=request.user, resident=resident, request=request, **form.cleaned_data
             )
             messages.success(request, _("人工决定已保存，夜间匹配不会覆盖。"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except PortalError as exc:
+            messages.error(request, exc.detail)
     else:
         messages.error(
             request,
@@ -311,9 +294,9 @@ def person_decide(request, pk):
 @require_POST
 def person_automatic(request, pk):
     resident = _person_or_404(request, pk)
-    _require(services.can_manage(request.user))
+    _require(access.can_decide(request.user, resident))
     services.grant_return_to_automatic(
-        resident=resident, note=request.POST.get("note", ""), user=request.user, request=request
+        actor=request.user, resident=resident, note=request.POST.get("note", ""), request=request
     )
     messages.success(request, _("已恢复自动匹配。"))
     return redirect("subsidies:person", pk=pk)
@@ -321,7 +304,7 @@ def person_automatic(request, pk):
 
 @login_required
 def reviews(request):
-    _require(registry_user(request.user))
+    _require(access.can_view(request.user))
     queue = (
         AllowanceGrant.objects.visible_to(request.user)
         .filter(review_status=ReviewStatus.REQUESTED)
@@ -333,7 +316,7 @@ def reviews(request):
 
 @login_required
 def simulate(request):
-    _require(is_district(request.user))
+    _require(access.can_view_district(request.user))
     policy = (
         AllowancePolicy.objects.filter(effective_from__lte=timezone.localdate())
         .prefetch_related("tiers")

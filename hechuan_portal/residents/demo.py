@@ -122,6 +122,8 @@ def write_csv(path: Path, *, residents: int, today: dt.date = DEMO_EXTRACT_DATE)
 
 def seed(*, residents: int, stdout) -> None:
     """Create (or leave unchanged) the demo register of `residents` people."""
+    from hechuan_portal.accounts.roles import SYSTEM
+
     from .services import residents_import
 
     if residents <= 0:
@@ -130,7 +132,7 @@ def seed(*, residents: int, stdout) -> None:
         path = Path(tmp) / f"demo_residents_{residents}.csv"
         write_csv(path, residents=residents)
         batch, result = residents_import(
-            path=path, extract_date=DEMO_EXTRACT_DATE, source=DEMO_SOURCE, skip_invalid=False
+            actor=SYSTEM, path=path, extract_date=DEMO_EXTRACT_DATE, source=DEMO_SOURCE, skip_invalid=False
         )
     stdout.write(
         f"户籍人口演示数据：{result.rows_read} 行，新增 {result.inserted}，更新 {result.updated}，"

@@ -6,9 +6,11 @@ through PostgreSQL `COPY` (psycopg 3 `cursor.copy`); a large plain CSV file is r
 forked worker processes at once; area codes are checked in that pass against the district's areas.
 Checks over the whole file (the same ID twice with different data) then run as SQL over the staging
 table, and an UPDATE of changed people plus an INSERT of new ones merge it into `residents_resident`.
-A first load into an empty register skips the stage: its rows are copied straight into the
-register, whose secondary indexes and foreign keys are set aside and rebuilt once
-(`common.bulkload`); the rebuilt unique index is its check for repeated IDs.
+The district's first load into the empty register (`load_first_extract`, the go-live command
+`import_residents --first-load`) skips the stage: its rows are copied straight into the register,
+whose secondary indexes and foreign keys are set aside and rebuilt once (`common.bulkload`); the
+rebuilt unique index is its check for repeated IDs. The row parser, the area check and the derived
+columns are the same in both (`staging.py`).
 Everything happens in one transaction: with any bad row and no `skip_invalid`, nothing is written.
 
 Memory stays flat with file size: rows are streamed and only the problems are kept (capped).
@@ -23,28 +25,30 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common import bulkload
+from hechuan_portal.common.locks import LockName, lock_for_transaction
 from hechuan_portal.common.tabular import TableError, open_table
 
 from . import rules, staging
+from .models import Resident
 
 log = logging.getLogger(__name__)
 
 # Problems kept in full (the report); beyond this only the count grows.
 MAX_KEPT_ERRORS = 50_000
 PROGRESS_EVERY = 50_000
-IMPORT_LOCK_KEY = 4_117_0602
 UNIQUE_VIOLATION = "23505"  # SQLSTATE
 
 # Columns compared to decide whether a row changes a person (everything but the ciphertext, whose
-# random nonce differs on every import).
+# random nonce differs on every import); the town and community are derived from the area code.
 CONTENT_COLUMNS = staging.STAGE_COLUMNS[3:]
+_REGISTER = Resident._meta.db_table
 _PLANNED_COLUMNS = ("id_index", "name", "birth_date", "town_id", "community_id", "status", "updated_at")
 
 
@@ -56,6 +60,7 @@ class ImportFailed(Exception):
         self.errors = errors
         self.rows_read = rows_read
         self.invalid = invalid
+        self.batch: Any = None  # the ImportBatch recording the refusal (set by the service)
 
 
 @dataclass
@@ -96,7 +101,9 @@ def _create_stage(cursor) -> None:
             empty_nest boolean NOT NULL,
             left_behind boolean NOT NULL,
             special_family boolean NOT NULL,
-            disability_grade smallint
+            disability_grade smallint,
+            town_id varchar(12),
+            community_id varchar(12)
         ) ON COMMIT DROP
         """
     )
@@ -181,13 +188,13 @@ def _constant_columns(cursor, *, source: str, extract_date: dt.date):
     merge's values: the source, the extract date, the transaction's now()): PostgreSQL then does
     not parse them 1.5 million times. Inside the import's transaction, so a failure drops them too."""
     cursor.execute(
-        "ALTER TABLE residents_resident ALTER COLUMN source SET DEFAULT %s, "
+        f"ALTER TABLE {_REGISTER} ALTER COLUMN source SET DEFAULT %s, "
         "ALTER COLUMN extract_date SET DEFAULT %s, ALTER COLUMN updated_at SET DEFAULT now()",
         [source, extract_date],
     )
     yield
     cursor.execute(
-        "ALTER TABLE residents_resident ALTER COLUMN source DROP DEFAULT, "
+        f"ALTER TABLE {_REGISTER} ALTER COLUMN source DROP DEFAULT, "
         "ALTER COLUMN extract_date DROP DEFAULT, ALTER COLUMN updated_at DROP DEFAULT"
     )
 
@@ -207,7 +214,7 @@ def _first_load(
     layout = staging.ToRegister(levels)
     errors: list[rules.RowError] = []
     try:
-        with bulkload.structures_set_aside(cursor, "residents_resident"):
+        with bulkload.structures_set_aside(cursor, _REGISTER):
             clock = time.perf_counter()
             with _constant_columns(cursor, source=source, extract_date=extract_date):
                 read, invalid = _stream(cursor, source_file, table, columns, layout, errors, on_progress)
@@ -221,13 +228,13 @@ def _first_load(
             raise _RepeatedIds from None
         raise
     result.inserted, result.first_load = read - invalid, True
-    cursor.execute(f"ANALYZE residents_resident ({', '.join(_PLANNED_COLUMNS)})")
+    cursor.execute(f"ANALYZE {_REGISTER} ({', '.join(_PLANNED_COLUMNS)})")
     result.timings["indexes"] = time.perf_counter() - clock
     return result
 
 
 def _repeats_an_id(cursor) -> bool:
-    cursor.execute("SELECT EXISTS (SELECT 1 FROM residents_resident GROUP BY id_index HAVING count(*) > 1)")
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {_REGISTER} GROUP BY id_index HAVING count(*) > 1)")
     return cursor.fetchone()[0]
 
 
@@ -286,7 +293,7 @@ def _drop_repeats(cursor) -> int:
 def _doubles_the_register(cursor, staged: int) -> bool:
     """True when the `staged` people are more than twice the register (a first load): counted only
     up to that bound, so a nightly full extract does not count 1.5 million rows for nothing."""
-    cursor.execute("SELECT count(*) FROM (SELECT 1 FROM residents_resident LIMIT %s) r", [staged // 2 + 1])
+    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {_REGISTER} LIMIT %s) r", [staged // 2 + 1])
     return cursor.fetchone()[0] * 2 < staged
 
 
@@ -306,34 +313,26 @@ def _merge(cursor, *, staged: int, extract_date: dt.date, source: str) -> tuple[
     """
     people = staged - _drop_repeats(cursor)
     if _doubles_the_register(cursor, people):
-        with bulkload.structures_set_aside(cursor, "residents_resident", kinds=("index", "unique")):
+        with bulkload.structures_set_aside(cursor, _REGISTER, kinds=("index", "unique")):
             inserted, updated = _update_and_insert(cursor, extract_date=extract_date, source=source)
         # Fresh statistics for the columns queries select and join on: the nightly match that
         # follows a first load plans from them (the wide cipher and address columns are left).
-        cursor.execute(f"ANALYZE residents_resident ({', '.join(_PLANNED_COLUMNS)})")
+        cursor.execute(f"ANALYZE {_REGISTER} ({', '.join(_PLANNED_COLUMNS)})")
     else:
         inserted, updated = _update_and_insert(cursor, extract_date=extract_date, source=source)
     return inserted, updated, people - inserted - updated
 
 
 def _update_and_insert(cursor, *, extract_date: dt.date, source: str) -> tuple[int, int]:
-    params = {"prefix": rules.DISTRICT_PREFIX + "%", "source": source, "extract": extract_date}
-    source_rows = """
-        SELECT s.*,
-            CASE WHEN s.hukou_code LIKE %(prefix)s THEN left(s.hukou_code, 9) || '000' END AS town_id,
-            CASE WHEN a.level = 'community' THEN a.code END AS community_id
-        FROM residents_stage s
-        LEFT JOIN areas_adminarea a ON a.code = s.hukou_code
-    """
-    sets = ", ".join(f"{c} = n.{c}" for c in ("id_cipher", *CONTENT_COLUMNS, "town_id", "community_id"))
-    distinct = " OR ".join(
-        f"r.{c} IS DISTINCT FROM n.{c}" for c in (*CONTENT_COLUMNS, "town_id", "community_id")
-    )
+    register = _REGISTER
+    params = {"source": source, "extract": extract_date}
+    sets = ", ".join(f"{c} = n.{c}" for c in ("id_cipher", *CONTENT_COLUMNS))
+    distinct = " OR ".join(f"r.{c} IS DISTINCT FROM n.{c}" for c in CONTENT_COLUMNS)
     cursor.execute(
         f"""
-        UPDATE residents_resident r SET {sets}, source = %(source)s, extract_date = %(extract)s,
+        UPDATE {register} r SET {sets}, source = %(source)s, extract_date = %(extract)s,
             updated_at = now()
-        FROM ({source_rows}) n
+        FROM residents_stage n
         WHERE r.id_index = n.id_index
           AND (r.extract_date < %(extract)s
                OR (r.extract_date = %(extract)s AND ({distinct} OR r.source IS DISTINCT FROM %(source)s)))
@@ -344,16 +343,23 @@ def _update_and_insert(cursor, *, extract_date: dt.date, source: str) -> tuple[i
     cols = ", ".join(CONTENT_COLUMNS)
     cursor.execute(
         f"""
-        INSERT INTO residents_resident (
-            id_index, id_cipher, {cols}, town_id, community_id, source, extract_date, updated_at)
-        SELECT n.id_index, n.id_cipher, {", ".join(f"n.{c}" for c in CONTENT_COLUMNS)}, n.town_id,
-               n.community_id, %(source)s, %(extract)s, now()
-        FROM ({source_rows}) n
-        WHERE NOT EXISTS (SELECT 1 FROM residents_resident r WHERE r.id_index = n.id_index)
+        INSERT INTO {register} (id_index, id_cipher, {cols}, source, extract_date, updated_at)
+        SELECT n.id_index, n.id_cipher, {", ".join(f"n.{c}" for c in CONTENT_COLUMNS)},
+               %(source)s, %(extract)s, now()
+        FROM residents_stage n
+        WHERE NOT EXISTS (SELECT 1 FROM {register} r WHERE r.id_index = n.id_index)
         """,
         params,
     )
     return cursor.rowcount, updated
+
+
+def _open(source_file: str | Path | IO[bytes]) -> tuple[Any, dict[str, int]]:
+    try:
+        table = open_table(source_file)
+        return table, rules.map_header(table.header)
+    except (TableError, rules.HeaderError) as exc:
+        raise ImportFailed(str(exc), [rules.RowError(1, "", "header", str(exc))]) from None
 
 
 def load_extract(
@@ -364,35 +370,56 @@ def load_extract(
     skip_invalid: bool = False,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Load one household extract; raises `ImportFailed` (nothing written) when it cannot be loaded.
+    """Load one household extract: stage, check across the file, merge. Raises `ImportFailed`
+    (nothing written) when it cannot be loaded.
 
     Callers go through `services.residents_import`, which records the batch and the audit event.
     """
-    try:
-        table = open_table(source_file)
-        columns = rules.map_header(table.header)
-    except (TableError, rules.HeaderError) as exc:
-        raise ImportFailed(str(exc), [rules.RowError(1, "", "header", str(exc))]) from None
-
-    options = {
-        "extract_date": extract_date,
-        "source": source,
-        "skip_invalid": skip_invalid,
-        "on_progress": on_progress,
-    }
+    table, columns = _open(source_file)
+    options = {"extract_date": extract_date, "source": source, "skip_invalid": skip_invalid}
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            # One import at a time: the merge's update-then-insert relies on it.
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+            # One import at a time, never beside a match: the merge's update-then-insert relies on
+            # it, and the match must not read a half-merged register (one lock for both).
+            lock_for_transaction(LockName.REGISTER)
+            return _staged_load(
+                cursor, source_file, table, columns, _area_levels(), on_progress=on_progress, **options
+            )
+    finally:
+        _close(table)
+
+
+def load_first_extract(
+    path: str | Path,
+    *,
+    extract_date: dt.date,
+    source: str = "",
+    skip_invalid: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """The go-live load of the district's first extract into the empty register (DEPLOYMENT:
+    `import_residents --first-load`): the rows are copied straight into the register, without the
+    stage (`_first_load`). Refused when the register already holds people; a file that repeats an
+    ID is read again through the stage, whose checks name the lines.
+    """
+    table, columns = _open(path)
+    options = {"extract_date": extract_date, "source": source, "skip_invalid": skip_invalid}
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            lock_for_transaction(LockName.REGISTER)
+            if not _register_is_empty(cursor):
+                message = _("户籍人口表中已有数据，首次导入只能用于空表，请使用常规导入")
+                raise ImportFailed(message, [rules.RowError(0, "", "not_empty", message)])
             levels = _area_levels()
-            if isinstance(source_file, str | Path) and _register_is_empty(cursor):
-                try:
-                    with transaction.atomic():  # a savepoint: a file repeating an ID is read again
-                        return _first_load(cursor, source_file, table, columns, levels, **options)
-                except _RepeatedIds:
-                    _close(table)
-                    table = open_table(source_file)
-            return _staged_load(cursor, source_file, table, columns, levels, **options)
+            try:
+                with transaction.atomic():  # a savepoint: a file repeating an ID is read again
+                    return _first_load(
+                        cursor, path, table, columns, levels, on_progress=on_progress, **options
+                    )
+            except _RepeatedIds:
+                _close(table)
+                table = open_table(path)
+            return _staged_load(cursor, path, table, columns, levels, on_progress=on_progress, **options)
     finally:
         _close(table)
 
@@ -409,8 +436,8 @@ def _staged_load(
     read, invalid = _stream(cursor, source_file, table, columns, staging.ToStage(levels), errors, on_progress)
     result.timings["stream"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    # Statistics for the checks' and the merge's joins only (a full ANALYZE costs 3×).
-    cursor.execute("ANALYZE residents_stage (id_index, hukou_code)")
+    # Statistics for the checks' and the merge's join column only (a full ANALYZE costs 3×).
+    cursor.execute("ANALYZE residents_stage (id_index)")
     bulk = _bulk_checks(cursor)
     result.timings["checks"] = time.perf_counter() - clock
     bad_lines = sorted({e.line for e in bulk})
@@ -427,7 +454,7 @@ def _staged_load(
 
 
 def _register_is_empty(cursor) -> bool:
-    cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM residents_resident)")
+    cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {_REGISTER})")
     return cursor.fetchone()[0]
 
 

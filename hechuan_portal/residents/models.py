@@ -131,12 +131,10 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class ImportBatchQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        # Import batches are district-wide files: only district roles see them.
-        from hechuan_portal.accounts.scope import is_district
-
-        return self if is_district(user) else self.none()
+class ImportBatchQuerySet(ScopedQuerySet):
+    # Import batches are district-wide files: no town, no facility, so only district roles see them.
+    scope_town_field = None
+    scope_facility_field = None
 
 
 class ImportBatch(models.Model):

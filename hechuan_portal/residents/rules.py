@@ -1,8 +1,9 @@
 """Household-extract rows (DESIGN §6): column names, cell parsing and the per-row checks. No ORM.
 
-`parse_row` turns one row's text cells into typed values or a list of `RowError`s (column and
-Chinese reason). Checks that need the database or other rows (area codes exist, the same ID twice
-with different data) run in bulk in SQL on the staging table (`importer.py`).
+`RowParser` turns one row's text cells into typed values or a list of `RowError`s (column and
+Chinese reason): the one row parser of the import. The area check (`area_problem`) runs on each
+parsed row against the district's areas, loaded once; the check across rows (the same ID twice with
+different data) runs in bulk in SQL on the staging table (`importer.py`).
 """
 
 from __future__ import annotations
@@ -57,8 +58,10 @@ _STATUSES = {
     "moved_out": "moved_out",
     "moved out": "moved_out",
 }
-_TRUE = {"是", "1", "y", "yes", "true", "√"}
-_FALSE = {"否", "0", "n", "no", "false", ""}
+_FLAG_VALUES = {
+    **dict.fromkeys(("是", "1", "y", "yes", "true", "√"), True),
+    **dict.fromkeys(("否", "0", "n", "no", "false", ""), False),
+}
 _GRADES = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "1": 1, "2": 2, "3": 3, "4": 4, "": None}
 _DATE = re.compile(r"^(\d{4})[-/]?(\d{1,2})[-/]?(\d{1,2})$")
 _AREA = re.compile(r"^\d{12}$")
@@ -99,9 +102,12 @@ def map_header(header: list[str]) -> dict[str, int]:
 
 def parse_date(value: str) -> dt.date | None:
     """`YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD`; None for blank; ValueError when unreadable."""
+    if len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
+        return dt.date.fromisoformat(value)  # the usual spelling, read in C
+    value = value.strip()
     if not value:
         return None
-    match = _DATE.match(value.strip())
+    match = _DATE.match(value)
     if not match:
         raise ValueError(value)
     year, month, day = (int(g) for g in match.groups())
@@ -109,12 +115,12 @@ def parse_date(value: str) -> dt.date | None:
 
 
 def parse_flag(value: str) -> bool:
-    text = value.strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(value)
+    flag = _FLAG_VALUES.get(value)
+    if flag is None:
+        flag = _FLAG_VALUES.get(value.strip().lower())
+        if flag is None:
+            raise ValueError(value)
+    return flag
 
 
 class ParsedRow(NamedTuple):
@@ -136,113 +142,158 @@ class ParsedRow(NamedTuple):
 
 
 def parse_row(line: int, cells: list[str], columns: dict[str, int]) -> ParsedRow | list[RowError]:
-    """Parse one data row; returns the typed row, or every problem found in it."""
-    errors: list[RowError] = []
+    """Parse one data row with `RowParser` (for a single row; a file builds one parser)."""
+    return RowParser(columns)(line, cells)
 
-    def cell(key: str) -> str:
-        index = columns.get(key)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
 
-    def err(key: str, code: str, message: str) -> None:
-        errors.append(RowError(line, COLUMN_LABELS[key], code, message))
+def _unreadable_date() -> str:
+    return _("日期格式应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYYMMDD")
 
-    ident = None
-    try:
-        ident = idcard.parse(cell("id_number"))
-    except idcard.IdNumberError as exc:
-        err("id_number", exc.code, str(exc))
 
-    name = cell("name")
-    if not name:
-        err("name", "required", _("姓名不能为空"))
-    elif len(name) > _NAME_MAX:
-        err("name", "too_long", _("姓名过长"))
+_KEYS = tuple(COLUMNS)
+_LABEL = COLUMN_LABELS
+_new_row = tuple.__new__
 
-    gender = _GENDERS.get(cell("gender").lower())
-    if gender is None:
-        err("gender", "gender", _("性别应为“男”或“女”"))
-    elif ident and ident.gender != gender:
-        err("gender", "gender_mismatch", _("性别与身份证号不一致"))
 
-    birth = None
-    try:
-        birth = parse_date(cell("birth_date"))
-        if birth is None:
-            err("birth_date", "required", _("出生日期不能为空"))
-    except ValueError:
-        err("birth_date", "date", _("出生日期格式应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYYMMDD"))
-    if birth and ident and ident.birth_date != birth:
-        err("birth_date", "birth_mismatch", _("出生日期与身份证号不一致"))
+class RowParser:
+    """The row parser of the household import: one row's text cells → a `ParsedRow`, or every
+    problem of the row (`RowError`: column and Chinese reason). Built once per file, for its header.
 
-    hukou = cell("hukou_code")
-    if not _AREA.match(hukou):
-        err("hukou_code", "area_format", _("户籍地区划代码应为 12 位数字"))
+    A 1.5-million-row extract is parsed in one Python pass, so each cell is read by its usual
+    spelling first (a dictionary look-up, `date.fromisoformat`) and only then by the other accepted
+    spellings; the errors list stays empty on the common, valid row.
+    """
 
-    status = _STATUSES.get(cell("status").lower())
-    if status is None:
-        err("status", "status", _("户籍状态应为“正常”“死亡”或“迁出”"))
+    def __init__(self, columns: dict[str, int]):
+        self.columns = columns
+        self.index = tuple(columns.get(k, -1) for k in _KEYS)
+        # With every column present, one C call picks the cells of a full-length row.
+        self._pick = itemgetter(*self.index) if min(self.index) >= 0 else None
+        self._width = max(self.index) + 1
 
-    dates: dict[str, dt.date | None] = {}
-    for key in ("death_date", "moved_out_date"):
+    def __call__(self, line: int, cells: list[str]) -> ParsedRow | list[RowError]:
+        n = len(cells)
+        if self._pick and n >= self._width:
+            picked = self._pick(cells)
+        else:
+            picked = [cells[i] if 0 <= i < n else "" for i in self.index]
+        (number, name, gender, birth, hukou, status, death, moved, address, phone,
+         f1, f2, f3, f4, f5, f6, grade) = picked  # fmt: skip
+        errors: list[RowError] = []
+        err = errors.append
+
+        ident = None
         try:
-            dates[key] = parse_date(cell(key))
-        except ValueError:
-            dates[key] = None
-            err(key, "date", _("日期格式应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYYMMDD"))
-    if status == "deceased" and dates.get("death_date") is None and "death_date" not in _keys(errors):
-        err("death_date", "required", _("户籍状态为“死亡”时必须填写死亡日期"))
-    if (
-        status == "moved_out"
-        and dates.get("moved_out_date") is None
-        and "moved_out_date" not in _keys(errors)
-    ):
-        err("moved_out_date", "required", _("户籍状态为“迁出”时必须填写迁出日期"))
-    for key in ("death_date", "moved_out_date"):
-        if birth and dates.get(key) and dates[key] < birth:
-            err(key, "before_birth", _("日期早于出生日期"))
+            ident = idcard.parse(number)
+        except idcard.IdNumberError as exc:
+            err(RowError(line, _LABEL["id_number"], exc.code, str(exc)))
 
-    address, phone = cell("address"), cell("phone")
-    if len(address) > _ADDRESS_MAX:
-        err("address", "too_long", _("住址过长"))
-    if len(phone) > _PHONE_MAX:
-        err("phone", "too_long", _("联系电话过长"))
+        name = name.strip()
+        if not name:
+            err(RowError(line, _LABEL["name"], "required", _("姓名不能为空")))
+        elif len(name) > _NAME_MAX:
+            err(RowError(line, _LABEL["name"], "too_long", _("姓名过长")))
 
-    flags = []
-    for key in FLAGS:
+        sex = _GENDERS.get(gender) or _GENDERS.get(gender.strip().lower())
+        if sex is None:
+            err(RowError(line, _LABEL["gender"], "gender", _("性别应为“男”或“女”")))
+        elif ident and ident.gender != sex:
+            err(RowError(line, _LABEL["gender"], "gender_mismatch", _("性别与身份证号不一致")))
+
+        born = None
         try:
-            flags.append(parse_flag(cell(key)))
+            if (
+                ident
+                and birth[4:5] == "-" == birth[7:8]
+                and birth[:4] + birth[5:7] + birth[8:] == ident.number[6:14]
+            ):
+                born = ident.birth_date  # the usual row: the cell is the ID's own, valid date
+            else:
+                born = parse_date(birth)
+            if born is None:
+                err(RowError(line, _LABEL["birth_date"], "required", _("出生日期不能为空")))
         except ValueError:
-            flags.append(False)
-            err(key, "flag", _("应为“是”或“否”（或 1/0）"))
+            err(
+                RowError(
+                    line,
+                    _LABEL["birth_date"],
+                    "date",
+                    _("出生日期格式应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYYMMDD"),
+                )
+            )
+        if born and ident and ident.birth_date != born:
+            err(RowError(line, _LABEL["birth_date"], "birth_mismatch", _("出生日期与身份证号不一致")))
 
-    grade = _GRADES.get(cell("disability_grade").replace(" ", ""), -1)
-    if grade == -1:
-        grade = None
-        err("disability_grade", "grade", _("残疾等级应为一级至四级（或 1–4），无残疾留空"))
+        hukou = hukou.strip()
+        if not _AREA.match(hukou):
+            err(RowError(line, _LABEL["hukou_code"], "area_format", _("户籍地区划代码应为 12 位数字")))
 
-    if errors:
-        return errors
-    return ParsedRow(
-        line=line,
-        id_number=ident.number,
-        name=name,
-        gender=gender,
-        birth_date=birth,
-        hukou_code=hukou,
+        state = _STATUSES.get(status)
+        if state is None:
+            state = _STATUSES.get(status.strip().lower())
+            if state is None:
+                err(RowError(line, _LABEL["status"], "status", _("户籍状态应为“正常”“死亡”或“迁出”")))
+
+        died = left = None
+        try:
+            died = parse_date(death)
+        except ValueError:
+            err(RowError(line, _LABEL["death_date"], "date", _unreadable_date()))
+            death = None  # told once: not "required" as well
+        try:
+            left = parse_date(moved)
+        except ValueError:
+            err(RowError(line, _LABEL["moved_out_date"], "date", _unreadable_date()))
+            moved = None
+        if state == "deceased" and died is None and death is not None:
+            err(RowError(line, _LABEL["death_date"], "required", _("户籍状态为“死亡”时必须填写死亡日期")))
+        if state == "moved_out" and left is None and moved is not None:
+            err(RowError(line, _LABEL["moved_out_date"], "required", _("户籍状态为“迁出”时必须填写迁出日期")))
+        if born and died and died < born:
+            err(RowError(line, _LABEL["death_date"], "before_birth", _("日期早于出生日期")))
+        if born and left and left < born:
+            err(RowError(line, _LABEL["moved_out_date"], "before_birth", _("日期早于出生日期")))
+
+        address, phone = address.strip(), phone.strip()
+        if len(address) > _ADDRESS_MAX:
+            err(RowError(line, _LABEL["address"], "too_long", _("住址过长")))
+        if len(phone) > _PHONE_MAX:
+            err(RowError(line, _LABEL["phone"], "too_long", _("联系电话过长")))
+
+        get = _FLAG_VALUES.get
+        flags: tuple[bool | None, ...] = (get(f1), get(f2), get(f3), get(f4), get(f5), get(f6))
+        if None in flags:  # another spelling (blanks, capitals) or an unreadable cell
+            read: list[bool] = []
+            for key, value in zip(FLAGS, (f1, f2, f3, f4, f5, f6), strict=True):
+                try:
+                    read.append(parse_flag(value))
+                except ValueError:
+                    read.append(False)
+                    err(RowError(line, _LABEL[key], "flag", _("应为“是”或“否”（或 1/0）")))
+            flags = tuple(read)
+
+        level = _GRADES.get(grade, -1)
+        if level == -1:
+            level = _GRADES.get(grade.replace(" ", ""), -1)
+            if level == -1:
+                err(
+                    RowError(
+                        line,
+                        _LABEL["disability_grade"],
+                        "grade",
+                        _("残疾等级应为一级至四级（或 1–4），无残疾留空"),
+                    )
+                )
+
+        if errors:
+            return errors
+        assert ident is not None and born is not None and sex is not None and state is not None
+        # tuple.__new__ directly: the NamedTuple's own __new__ is a Python-level call per row.
         # A date given without the matching status is kept but does not change the status.
-        status=status,
-        death_date=dates["death_date"],
-        moved_out_date=dates["moved_out_date"],
-        address=address,
-        phone=phone,
-        flags=tuple(flags),
-        disability_grade=grade,
-    )
-
-
-def _keys(errors: list[RowError]) -> set[str]:
-    labels = {e.column for e in errors}
-    return {k for k, label in COLUMN_LABELS.items() if label in labels}
+        return _new_row(
+            ParsedRow,
+            (line, ident.number, name, sex, born, hukou, state, died, left, address, phone, flags, level),
+        )
 
 
 def town_code_of(area_code: str) -> str | None:
@@ -268,96 +319,3 @@ def area_problem(line: int, area_code: str, levels: dict[str, str]) -> RowError 
             line, COLUMN_LABELS["hukou_code"], "area_level", _("户籍地应为镇街或村社区代码，不能是区代码")
         )
     return None
-
-
-_FAST_GENDERS = {"男": "M", "女": "F"}
-_FAST_STATUSES = {"正常": "normal", "": "normal", "死亡": "deceased", "迁出": "moved_out"}
-_FAST_FLAGS = {"否": False, "": False, "0": False, "是": True, "1": True}
-_KEYS = tuple(COLUMNS)
-_CHECK_CHARS = frozenset("0123456789X")
-_new_row = tuple.__new__
-
-
-class RowParser:
-    """`parse_row` for one file's header, with a fast path for the common, entirely valid row.
-
-    A 1.5-million-row extract is parsed in one Python pass, so the per-row cost matters. The fast
-    path accepts only the plainest spellings (an 18-character upper-case ID, `YYYY-MM-DD` dates,
-    是/否 flags…) and hands anything else — including every row with a problem — to `parse_row`,
-    which is the one place errors are worded. Both give identical results (tested).
-    """
-
-    def __init__(self, columns: dict[str, int]):
-        self.columns = columns
-        self.index = tuple(columns.get(k, -1) for k in _KEYS)
-        # With every column present, one C call picks the cells of a full-length row.
-        self._pick = itemgetter(*self.index) if min(self.index) >= 0 else None
-        self._width = max(self.index) + 1
-
-    def __call__(self, line: int, cells: list[str]) -> ParsedRow | list[RowError]:
-        return self._fast(line, cells) or parse_row(line, cells, self.columns)
-
-    def _fast(self, line: int, cells: list[str]) -> ParsedRow | None:
-        n = len(cells)
-        if self._pick and n >= self._width:
-            picked = self._pick(cells)
-        else:
-            picked = [cells[i] if 0 <= i < n else "" for i in self.index]
-        (number, name, gender, birth, hukou, status, death, moved, address, phone,
-         f1, f2, f3, f4, f5, f6, grade) = picked  # fmt: skip
-        if len(number) != 18 or not number[:17].isdigit() or number[17] not in _CHECK_CHARS:
-            return None
-        if idcard.check_char(number[:17]) != number[17]:
-            return None
-        digits = number[6:14]
-        if len(birth) == 10 and birth[4] == "-" and birth[7] == "-":
-            if birth[:4] + birth[5:7] + birth[8:10] != digits:
-                return None
-        elif birth != digits:
-            return None
-        try:
-            born = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-        except ValueError:
-            return None
-        sex = _FAST_GENDERS.get(gender)
-        state = _FAST_STATUSES.get(status)
-        if (
-            born.year < 1880
-            or sex is None
-            or sex != ("M" if int(number[16]) % 2 else "F")
-            or not name
-            or len(name) > _NAME_MAX
-            or len(hukou) != 12
-            or not hukou.isdigit()
-            or state is None
-            or len(address) > _ADDRESS_MAX
-            or len(phone) > _PHONE_MAX
-        ):
-            return None
-        died = left = None
-        try:
-            if death:
-                if len(death) != 10 or death[4] != "-" or death[7] != "-":
-                    return None
-                died = dt.date.fromisoformat(death)
-                if died < born:
-                    return None
-            if moved:
-                if len(moved) != 10 or moved[4] != "-" or moved[7] != "-":
-                    return None
-                left = dt.date.fromisoformat(moved)
-                if left < born:
-                    return None
-        except ValueError:
-            return None
-        if (state == "deceased" and died is None) or (state == "moved_out" and left is None):
-            return None
-        get = _FAST_FLAGS.get
-        flags = (get(f1), get(f2), get(f3), get(f4), get(f5), get(f6))
-        level = _GRADES.get(grade, -1)
-        if None in flags or level == -1:
-            return None
-        # tuple.__new__ directly: the NamedTuple's own __new__ is a Python-level call per row.
-        return _new_row(
-            ParsedRow, (line, number, name, sex, born, hukou, state, died, left, address, phone, flags, level)
-        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -20,7 +21,7 @@ def looks_like_id(query: str) -> bool:
     return len(value) == 18 and value[:17].isdigit()
 
 
-def resident_search(*, user, query: str) -> QuerySet[Resident]:
+def resident_search(*, user: Any, query: str) -> QuerySet[Resident]:
     """Search within the user's scope by full ID number (blind index) or exact name. Never a browse:
     an empty query returns nothing."""
     query = (query or "").strip()
@@ -35,7 +36,7 @@ def resident_search(*, user, query: str) -> QuerySet[Resident]:
 ID_CODES = ("id_format", "id_birth_date", "id_check_digit")
 
 
-def quality_report(*, user, today: dt.date | None = None) -> dict:
+def quality_report(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
     """Counts per town, 100+ year olds, people registered outside the district, possible duplicate
     persons (same name, gender and birth date under two ID numbers) and, for district roles, the
     problems found in the latest imports (invalid IDs, birth dates or genders disagreeing)."""

@@ -3,56 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hechuan_portal.accounts.audit import audit_record
-from hechuan_portal.accounts.models import AuditAction, Role
-from hechuan_portal.accounts.scope import scope_for
+from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.roles import audit_user, require
 from hechuan_portal.common import crypto
+from hechuan_portal.common.errors import PortalError
 
-from .importer import ImportFailed, ImportResult, load_extract
+from . import access
+from .error_codes import ErrorCode
+from .importer import ImportFailed, ImportResult, load_extract, load_first_extract
 from .models import ImportBatch, ImportIssue, ImportStatus, Resident
 
-# Roles that may see a full ID number (always with a stated reason, always audited). Officers only
-# for people of their own town, because `Resident.objects.visible_to` already limits what they reach.
-REVEAL_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.DISTRICT_STAFF, Role.TOWN_OFFICER})
 MIN_REASON_LENGTH = 4
 
 
-def can_reveal(user) -> bool:
-    return bool(
-        user and user.is_authenticated and user.is_active and (user.is_superuser or user.role in REVEAL_ROLES)
-    )
-
-
-def can_import(user) -> bool:
-    return scope_for(user).everything and bool(user.is_superuser or user.role == Role.DISTRICT_ADMIN)
-
-
 @transaction.atomic
-def resident_reveal_id(*, user, resident: Resident, reason: str, request: HttpRequest | None = None) -> str:
+def resident_reveal_id(
+    *, actor: Any, resident: Resident, reason: str, request: HttpRequest | None = None
+) -> str:
     """Return the person's full ID number after checking the role and recording the reason.
 
     Every reveal in the portal goes through this one function (so re-authentication can wrap it).
-    The caller must have fetched `resident` through `Resident.objects.visible_to(user)`.
+    Refused (403 `reveal_not_allowed`) unless `access.can_reveal` allows it for this person.
     """
-    if not can_reveal(user) or not Resident.objects.visible_to(user).filter(pk=resident.pk).exists():
-        raise PermissionDenied(_("您的角色无权查看完整身份证号"))
+    if not access.can_reveal(actor, resident):
+        raise PortalError(ErrorCode.REVEAL_NOT_ALLOWED, status=403)
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
-        raise ValidationError(
-            _("请填写查看事由（至少 %(n)d 个字）") % {"n": MIN_REASON_LENGTH}, code="reason_required"
-        )
+        raise PortalError(ErrorCode.REASON_REQUIRED, field="reason", params={"n": MIN_REASON_LENGTH})
     audit_record(
         action=AuditAction.REVEAL,
-        actor=user,
+        actor=audit_user(actor),
         request=request,
         obj=resident,
         area_code=resident.town_id or "",
@@ -61,7 +54,7 @@ def resident_reveal_id(*, user, resident: Resident, reason: str, request: HttpRe
     return crypto.decrypt(resident.id_cipher)
 
 
-def _store_issues(batch: ImportBatch, errors) -> None:
+def _store_issues(batch: ImportBatch, errors: list[Any]) -> None:
     ImportIssue.objects.bulk_create(
         [
             ImportIssue(batch=batch, line=e.line, column=e.column, code=e.code, message=e.message[:255])
@@ -71,26 +64,60 @@ def _store_issues(batch: ImportBatch, errors) -> None:
     )
 
 
+def residents_import_enqueue(
+    *,
+    actor: Any,
+    upload: UploadedFile,
+    extract_date: dt.date,
+    source: str = "",
+    skip_invalid: bool = False,
+) -> ImportBatch:
+    """Store an uploaded extract and queue its import (after commit); returns the queued batch.
+
+    The stored file holds full ID numbers: the task deletes it once loaded or refused.
+    """
+    require(access.can_import, actor)
+    from .tasks import import_batch_task  # tasks import this module
+
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"{uuid.uuid4().hex}{Path(upload.name or '').suffix[:8]}"
+    with open(stored, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            created_by=audit_user(actor), file_name=Path(upload.name or "").name[:255],
+            stored_file=str(stored), source=source, extract_date=extract_date, skip_invalid=skip_invalid,
+        )  # fmt: skip
+        transaction.on_commit(lambda: import_batch_task.delay(batch.pk))
+    return batch
+
+
 def residents_import(
     *,
+    actor: Any,
     path: str | Path,
     extract_date: dt.date,
     source: str = "",
     skip_invalid: bool = False,
-    user=None,
     batch: ImportBatch | None = None,
     on_progress: Callable[[int], None] | None = None,
+    first_load: bool = False,
 ) -> tuple[ImportBatch, ImportResult]:
     """Load a household extract and record the batch, its problems and an IMPORT audit event.
 
     Not one transaction on purpose: the load itself is atomic (`importer.load_extract`), while the
     batch row and the list of problems must survive a refused file so staff can download the report.
-    Raises `ImportFailed` (with `.batch` set) when the file is refused.
+    Raises `ImportFailed` (with `.batch` set) when the file is refused. The audit rows name the
+    batch's creator (the person who uploaded it; none for a command or SYSTEM). `first_load` is the
+    go-live load into the empty register (`importer.load_first_extract`).
     """
+    require(access.can_import, actor)
     path = Path(path)
     if batch is None:
         batch = ImportBatch.objects.create(
-            created_by=user if user and user.is_authenticated else None,
+            created_by=audit_user(actor),
             file_name=path.name,
             source=source,
             extract_date=extract_date,
@@ -99,7 +126,8 @@ def residents_import(
     batch.status = ImportStatus.RUNNING
     batch.save(update_fields=["status"])
     try:
-        result = load_extract(
+        load = load_first_extract if first_load else load_extract
+        result = load(
             path, extract_date=extract_date, source=source, skip_invalid=skip_invalid, on_progress=on_progress
         )
     except ImportFailed as exc:

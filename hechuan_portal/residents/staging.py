@@ -21,14 +21,15 @@ import itertools
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from hechuan_portal.common import crypto
+from hechuan_portal.common import crypto, idcard
 from hechuan_portal.common.tabular import TableError, text_rows
 
 from . import rules
+from .models import Resident
 
 STAGE_COLUMNS = (
     "line",
@@ -51,6 +52,8 @@ STAGE_COLUMNS = (
     "left_behind",
     "special_family",
     "disability_grade",
+    "town_id",
+    "community_id",
 )
 # Rows per COPY block (and per message from a worker).
 CHUNK_ROWS = 5_000
@@ -79,7 +82,7 @@ _FLAGS = {
 
 
 def _row_text(row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
-    """The row's columns after the staging table's line number, as COPY text (STAGE_COLUMNS[1:]).
+    """The row's own columns after the staging table's line number, as COPY text (STAGE_COLUMNS[1:-2]).
 
     One f-string rather than a list and a join: this runs 1.5 million times in a first load.
     Name, address and phone are the only free-text cells (the parser checked every other one), so
@@ -92,7 +95,7 @@ def _row_text(row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
     death, moved, grade = row.death_date, row.moved_out_date, row.disability_grade
     return (
         f"{cipher.blind_index(number)}\t\\\\x{cipher.encrypt(number).hex()}\t"
-        f"{number[:6]}********{number[14:]}\t"  # idcard.mask of an 18-character number
+        f"{idcard.mask(number)}\t"
         f"{name}\t{row.gender}\t"
         f"{number[6:14]}\t"  # the birth date as YYYYMMDD: the parser made sure the row agrees with the ID
         f"{row.hukou_code}\t{row.status}\t"
@@ -102,39 +105,43 @@ def _row_text(row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
 
 
 class ToStage:
-    """Rows for the staging table, which the checks and the merge read (every import but a first)."""
+    """Rows for the staging table, which the checks and the merge read (every import but a first).
+
+    The town and the community are derived here, once for each area code (a few hundred): the town
+    is the code's first nine digits for a code inside the district, the community the code itself
+    when the district's areas list it as one.
+    """
 
     table = "residents_stage"
-    columns = STAGE_COLUMNS
+    columns: tuple[str, ...] = STAGE_COLUMNS
 
     def __init__(self, levels: dict[str, str]):
         self.levels = levels  # the district's area codes → level, for the area check
+        self._places: dict[str, str] = {}  # area code → its town and community columns as COPY text
 
-    def line(self, row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
-        """One staging-table line in COPY text format: the file's line number, then the row."""
-        return f"{row.line}\t{_row_text(row, cipher)}"
-
-
-class ToRegister(ToStage):
-    """Rows for `residents_resident` itself: a first load skips writing every row twice. The town
-    and community are derived as the merge's SQL derives them; source, extract date and updated_at
-    are the same on every row and come from column defaults the importer sets for the load."""
-
-    table = "residents_resident"
-    columns = (*STAGE_COLUMNS[1:], "town_id", "community_id")
-
-    def __init__(self, levels: dict[str, str]):
-        super().__init__(levels)
-        self._places: dict[str, str] = {}  # area code → its columns' text (a few hundred codes)
-
-    def line(self, row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
-        place = self._places.get(row.hukou_code)
+    def place(self, code: str) -> str:
+        place = self._places.get(code)
         if place is None:
-            code = row.hukou_code
             town = rules.town_code_of(code) or _NULL
             community = code if self.levels.get(code) == "community" else _NULL
             place = self._places[code] = f"\t{town}\t{community}"
-        return _row_text(row, cipher) + place
+        return place
+
+    def line(self, row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
+        """One staging-table line in COPY text format: the file's line number, then the row."""
+        return f"{row.line}\t{_row_text(row, cipher)}{self.place(row.hukou_code)}"
+
+
+class ToRegister(ToStage):
+    """Rows for `residents_resident` itself: a first load skips writing every row twice. Source,
+    extract date and updated_at are the same on every row and come from column defaults the
+    importer sets for the load."""
+
+    table = Resident._meta.db_table
+    columns = STAGE_COLUMNS[1:]
+
+    def line(self, row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
+        return _row_text(row, cipher) + self.place(row.hukou_code)
 
 
 class WorkerFailed(RuntimeError):
@@ -302,7 +309,8 @@ def _collect(procs, conns) -> Iterator[Chunk]:
     try:
         pending = list(conns)
         while pending:
-            for conn in wait(pending):
+            for ready in wait(pending):
+                conn = cast(Connection, ready)  # wait() returns the connections it was given
                 try:
                     kind, payload = conn.recv()
                 except EOFError:

@@ -7,6 +7,8 @@ from pathlib import Path
 from celery import shared_task
 from django.core.cache import cache
 
+from hechuan_portal.accounts.roles import SYSTEM
+
 from .importer import ImportFailed
 from .models import ImportBatch, ImportStatus
 from .services import residents_import
@@ -18,6 +20,8 @@ def progress_key(batch_id: int) -> str:
 
 @shared_task(name="residents.import_batch")
 def import_batch_task(batch_id: int) -> str:
+    """Load an uploaded batch as SYSTEM (the uploader's right was checked when it was queued; the
+    audit rows still name the uploader)."""
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         return batch.status  # redelivered after it finished: nothing to do
@@ -27,6 +31,7 @@ def import_batch_task(batch_id: int) -> str:
 
     try:
         residents_import(
+            actor=SYSTEM,
             path=batch.stored_file,
             extract_date=batch.extract_date,
             source=batch.source,

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,21 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_record
-from hechuan_portal.accounts.models import AuditAction, Role
+from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.reauth import is_recently_reauthenticated, reauth_url
-from hechuan_portal.accounts.scope import is_district
+from hechuan_portal.common.errors import PortalError, form_error
 
-from . import selectors
+from . import access, selectors, services
 from .forms import RevealForm, SearchForm, UploadForm
 from .models import ImportBatch, Resident
 from .reports import write_issue_report
-from .services import can_import, can_reveal, resident_reveal_id
-from .tasks import import_batch_task, progress_key
-
-
-def registry_user(user) -> bool:
-    """District roles and town officers use the registry pages; operators and auditors do not."""
-    return is_district(user) or (user.is_authenticated and user.role == Role.TOWN_OFFICER)
+from .tasks import progress_key
 
 
 def _require(check: bool) -> None:
@@ -42,7 +31,7 @@ def _require(check: bool) -> None:
 
 @login_required
 def search(request):
-    _require(registry_user(request.user))
+    _require(access.can_search(request.user))
     # The page form posts, so a full ID number never lands in a URL, a log line or the history;
     # a GET by name still works (links from the quality report).
     form = SearchForm(request.POST if request.method == "POST" else (request.GET or None))
@@ -67,34 +56,39 @@ def _resident_or_404(request, pk) -> Resident:
 
 @login_required
 def detail(request, pk):
-    _require(registry_user(request.user))
+    _require(access.can_search(request.user))
     resident = _resident_or_404(request, pk)
     audit_record(action=AuditAction.VIEW, request=request, obj=resident, area_code=resident.town_id or "")
     return render(
         request,
         "residents/detail.html",
-        {"resident": resident, "reveal_form": RevealForm(), "can_reveal": can_reveal(request.user)},
+        {
+            "resident": resident,
+            "reveal_form": RevealForm(),
+            "can_reveal": access.can_reveal(request.user, resident),
+        },
     )
 
 
 @login_required
 @require_POST
 def reveal(request, pk):
-    _require(registry_user(request.user))
+    _require(access.can_search(request.user))
     resident = _resident_or_404(request, pk)
     if not is_recently_reauthenticated(request):
         # The password is asked again first; the person then confirms the reveal from their page.
         messages.info(request, _("查看完整身份证号前，请再次输入密码确认身份。"))
         return redirect(reauth_url(reverse("residents:detail", args=[resident.pk])))
+    _require(access.can_reveal(request.user, resident))
     form = RevealForm(request.POST)
     full = None
     if form.is_valid():
         try:
-            full = resident_reveal_id(
-                user=request.user, resident=resident, reason=form.cleaned_data["reason"], request=request
+            full = services.resident_reveal_id(
+                actor=request.user, resident=resident, reason=form.cleaned_data["reason"], request=request
             )
-        except ValidationError as exc:
-            form.add_error("reason", exc)
+        except PortalError as exc:
+            form_error(form, exc)
     return render(
         request,
         "residents/detail.html",
@@ -105,42 +99,33 @@ def reveal(request, pk):
 
 @login_required
 def quality(request):
-    _require(registry_user(request.user))
+    _require(access.can_search(request.user))
     return render(request, "residents/quality.html", {"report": selectors.quality_report(user=request.user)})
 
 
 @login_required
 def imports(request):
-    _require(is_district(request.user))
+    _require(access.can_view_imports(request.user))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        _require(can_import(request.user))
+        _require(access.can_import(request.user))
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            folder = Path(settings.MEDIA_ROOT) / "imports"
-            folder.mkdir(parents=True, exist_ok=True)
-            stored = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix[:8]}"
-            with open(stored, "wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
-            with transaction.atomic():
-                batch = ImportBatch.objects.create(
-                    created_by=request.user, file_name=Path(upload.name).name[:255], stored_file=str(stored),
-                    source=form.cleaned_data["source"], extract_date=form.cleaned_data["extract_date"],
-                    skip_invalid=form.cleaned_data["skip_invalid"],
-                )  # fmt: skip
-                transaction.on_commit(lambda: import_batch_task.delay(batch.pk))
+            data = form.cleaned_data
+            batch = services.residents_import_enqueue(
+                actor=request.user, upload=data["file"], extract_date=data["extract_date"],
+                source=data["source"], skip_invalid=data["skip_invalid"],
+            )  # fmt: skip
             return redirect("residents:import_detail", pk=batch.pk)
     batches = ImportBatch.objects.visible_to(request.user)[:20]
     return render(
         request,
         "residents/imports.html",
-        {"form": form, "batches": batches, "can_import": can_import(request.user)},
+        {"form": form, "batches": batches, "can_import": access.can_import(request.user)},
     )
 
 
 def _batch_or_404(request, pk) -> ImportBatch:
-    _require(is_district(request.user))
+    _require(access.can_view_imports(request.user))
     return get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
 
 

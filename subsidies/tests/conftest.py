@@ -1,5 +1,6 @@
 import datetime as dt
 
+from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.residents.tests.factories import ResidentFactory
 from subsidies.matching import run_match
 from subsidies.models import AllowanceGrant, PaymentLine
@@ -17,7 +18,7 @@ def match(as_of, **kw):
 
 
 def close(month):
-    return payroll_close(month=month)
+    return payroll_close(actor=SYSTEM, month=month)
 
 
 def grant_of(resident):

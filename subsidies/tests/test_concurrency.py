@@ -1,7 +1,9 @@
 """The advisory lock with two real concurrent runs, and a real Celery worker killed mid-run.
 
 Both need committed data visible to other processes, so they are transactional tests; the
-subprocesses are pointed at the test database through DATABASE_URL.
+subprocesses are pointed at the test database through DATABASE_URL. A run is held midway from the
+test side: another connection holds a SHARE lock on the payroll-period table, so the run, having
+written its grants inside its transaction, waits at the roll step (production code has no hook).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.conf import settings
 from django.db import connection
 
 from subsidies.matching import RunInProgress, run_match
-from subsidies.models import AllowanceGrant, MatchRun, PaymentLine
+from subsidies.models import AllowanceGrant, MatchRun, PaymentLine, PayrollPeriod
 
 from .conftest import D, paid, person, state
 
@@ -48,11 +50,35 @@ def _wait(predicate, timeout=60.0, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _hold_the_roll_step():
+    """Another session whose SHARE lock on the roll table stops a run at its roll step (the run's
+    INSERT needs ROW EXCLUSIVE); reads stay free. Close it to let the run go on."""
+    import psycopg
+
+    db = connection.settings_dict
+    other = psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
+        password=db["PASSWORD"] or None,
+    )  # fmt: skip
+    other.execute(f"LOCK TABLE {PayrollPeriod._meta.db_table} IN SHARE MODE")
+    return other
+
+
 def _paused_in_transaction() -> bool:
-    """The running match is inside its transaction (the test pause), holding uncommitted writes."""
+    """A running match is inside its transaction, holding uncommitted writes, waiting for a lock."""
     with connection.cursor() as c:
         c.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'idle in transaction'"
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'"
+            " AND pid <> pg_backend_pid()",
+            [connection.settings_dict["NAME"]],
+        )
+        return c.fetchone()[0] > 0
+
+
+def _another_session_in_transaction() -> bool:
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND xact_start IS NOT NULL"
             " AND pid <> pg_backend_pid()",
             [connection.settings_dict["NAME"]],
         )
@@ -63,9 +89,10 @@ def _paused_in_transaction() -> bool:
 def test_second_concurrent_run_exits_at_once(reference_data):
     for i in range(3):
         person(D(1930 + i, 1, 1))
+    hold = _hold_the_roll_step()
     first = subprocess.Popen(
         [sys.executable, "manage.py", "match_allowances", "--as-of", "2027-01-01"],
-        cwd=ROOT, env=_env(SUBSIDIES_MATCH_TEST_PAUSE="8"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         _wait(_paused_in_transaction, what="the first run to be inside its transaction")
@@ -79,8 +106,11 @@ def test_second_concurrent_run_exits_at_once(reference_data):
         assert time.monotonic() - started < 7  # did not wait for the first run
         with pytest.raises(RunInProgress):
             run_match(as_of=D(2027, 1, 1), trigger="test")
+        assert first.poll() is None  # still held midway
+        hold.close()
         assert first.wait(timeout=60) == 0, first.stderr.read()
     finally:
+        hold.close()
         if first.poll() is None:
             first.kill()
     assert list(MatchRun.objects.order_by("id").values_list("status", flat=True)) == [
@@ -97,10 +127,11 @@ def test_worker_killed_mid_run_then_rerun_gives_the_same_end_state(reference_dat
 
     people = [person(D(1925 + i * 3, 1 + i, 10)) for i in range(6)]
     queue = f"test-allowance-{uuid.uuid4().hex[:8]}"
+    hold = _hold_the_roll_step()
     worker = subprocess.Popen(
         [str(Path(sys.executable).parent / "celery"), "-A", "hechuan_portal", "worker", "-P", "solo", "-Q", queue,
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
-        cwd=ROOT, env=_env(SUBSIDIES_MATCH_TEST_PAUSE="60"), start_new_session=True,
+        cwd=ROOT, env=_env(), start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -112,8 +143,10 @@ def test_worker_killed_mid_run_then_rerun_gives_the_same_end_state(reference_dat
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)
+        # Released: the dead worker's session finds its client gone and rolls back.
+        hold.close()
     # Nothing of the killed run is left but its row, still "running".
-    _wait(lambda: not _paused_in_transaction(), what="PostgreSQL to end the dead session")
+    _wait(lambda: not _another_session_in_transaction(), what="PostgreSQL to end the dead session")
     assert AllowanceGrant.objects.count() == 0 and PaymentLine.objects.count() == 0
     assert list(MatchRun.objects.values_list("status", flat=True)) == ["running"]
 

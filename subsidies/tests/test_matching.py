@@ -1,14 +1,11 @@
-"""The set-based match in the database, rule by rule (STANDARDS §6), and its agreement with rules.py."""
+"""The set-based match in the database, rule by rule (STANDARDS §6): the one implementation of §6."""
 
-import datetime as dt
-import random
 from decimal import Decimal
 
 import pytest
 
 from hechuan_portal.residents.models import Resident
 from hechuan_portal.residents.tests.factories import ResidentFactory
-from subsidies import rules
 from subsidies.models import (
     AllowanceConfig,
     AllowanceDecision,
@@ -191,13 +188,13 @@ def test_manual_decision_is_never_overwritten(district_admin):
     match(D(2027, 1, 1))
     grant_decide_manually(
         resident=p, status="suspended", tier_code="", tier_label="", monthly_amount=None, start_month=None,
-        end_month=None, note="户籍核查中", user=district_admin,
+        end_month=None, note="户籍核查中", actor=district_admin,
     )  # fmt: skip
     before = AllowanceDecision.objects.count()
     outcome = match(D(2027, 1, 2))
     assert (grant_of(p).status, AllowanceDecision.objects.count()) == ("suspended", before)
     assert paid(p) == [] and outcome.counts.get("reinstate", 0) == 0
-    grant_return_to_automatic(resident=p, note="核查完毕", user=district_admin)
+    grant_return_to_automatic(actor=district_admin, resident=p, note="核查完毕")
     match(D(2027, 1, 3))
     assert grant_of(p).status == "active" and paid(p) == [("2027-01", "100.00", "normal")]
 
@@ -233,40 +230,60 @@ def test_invalid_ids_are_never_granted(tmp_path):
     assert list(AllowanceGrant.objects.values_list("resident__name", flat=True)) == ["甲"]
 
 
-def test_sql_agrees_with_rules_month_by_month():
-    """Random people, twelve monthly runs with each roll closed: every line equals rules.entitlement."""
-    rng = random.Random(4)
-    people = []
-    for _ in range(60):
-        birth = D(1922, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 27))
-        status, death, moved = "normal", None, None
-        if rng.random() < 0.2:
-            status, death = "deceased", D(2027, 1, 1) + dt.timedelta(days=rng.randint(0, 360))
-        elif rng.random() < 0.1:
-            status, moved = "moved_out", D(2027, 1, 1) + dt.timedelta(days=rng.randint(0, 360))
-        people.append(
-            ResidentFactory(birth_date=birth, status=status, death_date=death, moved_out_date=moved)
-        )
-    months = [rules.add_months(D(2027, 1, 1), i) for i in range(12)]
-    for m in months:
-        match(m)
-        close(m)
-    policies = [rules.Policy(D(2020, 1, 1), (
-        rules.Tier("80-89", "", 80, 89, Decimal("50")), rules.Tier("90-99", "", 90, 99, Decimal("100")),
-        rules.Tier("100+", "", 100, None, Decimal("300"))))]  # fmt: skip
-    for r in people:
-        p = rules.Person(
-            birth_date=r.birth_date,
-            in_district=True,
-            status=r.status,
-            death_date=r.death_date,
-            moved_out_date=r.moved_out_date,
-        )
-        expected = []
-        for m in months:
-            tier = rules.entitlement(p, policies, m)
-            if tier:
-                expected.append((f"{m:%Y-%m}", f"{tier.amount:.2f}", "normal"))
-        assert paid(r) == expected, r.birth_date
+def _segments(*spans):
+    """(first month, last month, amount) spans of 2027 → the expected normal lines."""
+    return [
+        (f"2027-{m:02d}", amount, "normal") for first, last, amount in spans for m in range(first, last + 1)
+    ]
+
+
+def test_twelve_monthly_runs_pay_exactly_what_section_6_says():
+    """Fixed people, a run each month of 2027 with each roll closed: every line as §6 gives it."""
+    cases = [
+        # 80th birthday month May 2027: paid from June.
+        ({"birth_date": D(1947, 5, 20)}, _segments((6, 12, "50.00"))),
+        # Born on the 31st: the birthday month is January, paid from February.
+        ({"birth_date": D(1947, 1, 31)}, _segments((2, 12, "50.00"))),
+        # 80th birthday month December 2027: nothing this year.
+        ({"birth_date": D(1947, 12, 31)}, []),
+        ({"birth_date": D(1948, 3, 1)}, []),
+        # 90 in August: the 90—99 tier from September.
+        ({"birth_date": D(1937, 8, 3)}, _segments((1, 8, "50.00"), (9, 12, "100.00"))),
+        # 100 in February: the 100+ tier from March.
+        ({"birth_date": D(1927, 2, 14)}, _segments((1, 2, "100.00"), (3, 12, "300.00"))),
+        # Born 29 February: turned 90 in February 2026 (not a leap year), 90—99 all year.
+        ({"birth_date": D(1936, 2, 29)}, _segments((1, 12, "100.00"))),
+        # The month of death is paid, the months after are not.
+        ({"birth_date": D(1930, 1, 1), "status": "deceased", "death_date": D(2027, 4, 15)},
+         _segments((1, 4, "100.00"))),
+        # The month of moving out is paid, the months after are not.
+        ({"birth_date": D(1940, 10, 10), "status": "moved_out", "moved_out_date": D(2027, 9, 30)},
+         _segments((1, 9, "50.00"))),
+    ]  # fmt: skip
+    people = [(ResidentFactory(**fields), expected) for fields, expected in cases]
+    for month in range(1, 13):
+        match(D(2027, month, 1))
+        close(D(2027, month, 1))
+    for resident, expected in people:
+        assert paid(resident) == expected, resident.birth_date
     assert PaymentLine.objects.filter(kind="arrears").count() == 0
     assert Overpayment.objects.count() == 0
+
+
+def test_a_category_tier_pays_its_people_when_it_is_higher():
+    policy = AllowancePolicy.objects.get(effective_from=D(2020, 1, 1))
+    AllowanceTier.objects.create(
+        policy=policy, code="80-89-dibao", label="80—89周岁低保", min_age=80, max_age=89, category="dibao",
+        monthly_amount=Decimal("70"),
+    )  # fmt: skip
+    poor = person(D(1940, 1, 1), dibao=True)
+    other = person(D(1940, 1, 1))
+    match(D(2027, 1, 1))
+    assert (grant_of(poor).tier_code, paid(poor)) == ("80-89-dibao", [("2027-01", "70.00", "normal")])
+    assert (grant_of(other).tier_code, paid(other)) == ("80-89", [("2027-01", "50.00", "normal")])
+
+
+def test_before_any_policy_nobody_is_paid():
+    p = person(D(1930, 1, 1))
+    match(D(2019, 12, 1))
+    assert paid(p) == [] and not AllowanceGrant.objects.filter(resident=p, status="active").exists()

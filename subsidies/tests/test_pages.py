@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from hechuan_portal.accounts.models import AuditEvent
+from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common import crypto
 from subsidies.models import AllowanceDecision, AllowanceGrant, AllowancePolicy, PayrollPeriod
 from subsidies.services import payroll_export
@@ -34,7 +35,7 @@ def rolled():
 def test_payroll_export_csv_has_the_exact_columns(rolled, tmp_path):
     a, _b, late = rolled
     out = tmp_path / "roll.csv"
-    assert payroll_export(month=D(2027, 2, 1), output=out) == 4
+    assert payroll_export(actor=SYSTEM, month=D(2027, 2, 1), output=out) == 4
     rows = list(csv.reader(out.open(encoding="utf-8-sig")))
     assert rows[0] == ["身份证号", "姓名", "户籍地区划代码", "月份", "档次", "金额", "类型"]
     number_a, number_late = crypto.decrypt(a.id_cipher), crypto.decrypt(late.id_cipher)

@@ -26,7 +26,7 @@ def test_the_task_runs_the_match_and_reports_a_skip_when_locked():
     import psycopg
     from django.db import connection
 
-    from subsidies.matching import LOCK_KEY
+    from hechuan_portal.common.locks import LockName, lock_key
     from subsidies.tasks import match_allowances_task
 
     assert match_allowances_task.run(as_of="2027-01-01")["status"] == "succeeded"
@@ -37,7 +37,7 @@ def test_the_task_runs_the_match_and_reports_a_skip_when_locked():
         password=db["PASSWORD"] or None, autocommit=True,
     )  # fmt: skip
     try:
-        other.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+        other.execute("SELECT pg_advisory_lock(%s)", [lock_key(LockName.REGISTER)])
         assert match_allowances_task.run(as_of="2027-01-01") == {"status": "skipped"}
     finally:
         other.close()

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from hechuan_portal.accounts.models import AuditEvent
+from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common import crypto
 from hechuan_portal.residents.importer import ImportFailed, load_extract
 from hechuan_portal.residents.models import ImportBatch, ImportIssue, Resident
@@ -151,7 +152,7 @@ def test_service_records_batch_issues_and_audit(people, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_bytes(extract(lines(people) + [csv_line("1", "坏", "男", "1940-01-01")]).getvalue())
     with pytest.raises(ImportFailed) as info:
-        residents_import(path=path, extract_date=DAY)
+        residents_import(actor=SYSTEM, path=path, extract_date=DAY)
     batch = info.value.batch
     assert (batch.status, batch.rows_read, batch.rows_invalid) == ("failed", 4, 1)
     assert list(ImportIssue.objects.values_list("line", "column", "code")) == [(5, "身份证号", "id_format")]

@@ -138,29 +138,46 @@ def test_mask():
 
 
 @pytest.mark.parametrize(
-    "over",
+    ("over", "expected"),
     [
-        {},
-        {"出生日期": "19440229"},
-        {"出生日期": "1944/02/29"},
-        {"身份证号": VALID.lower()},
-        {"身份证号": f" {VALID} "},
-        {"户籍状态": "死亡", "死亡日期": "2026-03-04"},
-        {"户籍状态": "迁出", "迁出日期": "2026/03/04"},
-        {"户籍状态": "死亡"},
-        {"户籍状态": "deceased", "死亡日期": "2026-03-04"},
-        {"低保": "是", "残疾等级": "二级"},
-        {"低保": "yes", "残疾等级": "3"},
-        {"性别": "F"},
-        {"身份证号": VALID[:17] + ("0" if VALID[17] != "0" else "1")},
-        {"死亡日期": "1900-01-01"},
-        {"死亡日期": "2026-02-30"},
-        {"姓名": ""},
+        ({}, ("normal", None, None, False, None)),
+        ({"出生日期": "19440229"}, ("normal", None, None, False, None)),
+        ({"出生日期": "1944/02/29"}, ("normal", None, None, False, None)),
+        ({"身份证号": VALID.lower()}, ("normal", None, None, False, None)),
+        ({"身份证号": f" {VALID} "}, ("normal", None, None, False, None)),
+        ({"姓名": " 张秀英 "}, ("normal", None, None, False, None)),
+        ({"户籍状态": "死亡", "死亡日期": "2026-03-04"}, ("deceased", dt.date(2026, 3, 4), None, False, None)),
+        ({"户籍状态": "deceased", "死亡日期": "2026-03-04"}, ("deceased", dt.date(2026, 3, 4), None, False, None)),
+        ({"户籍状态": "迁出", "迁出日期": "2026/03/04"}, ("moved_out", None, dt.date(2026, 3, 4), False, None)),
+        ({"低保": "是", "残疾等级": "二级"}, ("normal", None, None, True, 2)),
+        ({"低保": "yes", "残疾等级": "3"}, ("normal", None, None, True, 3)),
+        ({"低保": " Yes "}, ("normal", None, None, True, None)),
+        ({"性别": "F"}, ("normal", None, None, False, None)),
+        ({"户籍状态": "死亡"}, [("死亡日期", "required")]),
+        ({"身份证号": VALID[:17] + ("0" if VALID[17] != "0" else "1")}, [("身份证号", "id_check_digit")]),
+        ({"死亡日期": "1900-01-01"}, [("死亡日期", "before_birth")]),
+        ({"死亡日期": "2026-02-30"}, [("死亡日期", "date")]),
+        ({"户籍状态": "迁出", "迁出日期": "x"}, [("迁出日期", "date")]),
+        ({"姓名": ""}, [("姓名", "required")]),
     ],
-)
-def test_fast_path_agrees_with_the_full_parser(over):
-    cells = row(**over)
-    assert rules.RowParser(COLS)(9, cells) == rules.parse_row(9, cells, COLS)
+)  # fmt: skip
+def test_each_accepted_spelling_and_each_problem(over, expected):
+    """The usual spellings and the others go through the one parser to the same typed row."""
+    parsed = rules.RowParser(COLS)(9, row(**over))
+    if isinstance(parsed, list):
+        assert [(e.column, e.code) for e in parsed] == expected
+    else:
+        got = (
+            parsed.status,
+            parsed.death_date,
+            parsed.moved_out_date,
+            parsed.flags[0],
+            parsed.disability_grade,
+        )
+        assert got == expected
+        assert (parsed.id_number, parsed.name, parsed.gender, parsed.birth_date) == (
+            VALID, "张秀英", "F", dt.date(1944, 2, 29)
+        )  # fmt: skip
 
 
 def test_area_codes_inside_the_district_must_be_known_towns_or_communities():

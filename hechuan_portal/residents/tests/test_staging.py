@@ -9,7 +9,7 @@ from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common import bulkload, crypto, idcard
 from hechuan_portal.common.tabular import open_table
 from hechuan_portal.residents import demo, rules, staging
-from hechuan_portal.residents.importer import ImportFailed, _area_levels, load_extract
+from hechuan_portal.residents.importer import ImportFailed, _area_levels, load_extract, load_first_extract
 from hechuan_portal.residents.models import Resident
 
 from .conftest import HEADER, csv_line, extract
@@ -108,7 +108,7 @@ def test_a_large_file_is_loaded_through_workers_all_or_nothing(demo_file, monkey
         load_extract(str(demo_file), extract_date=DAY)
     assert sorted({e.line for e in refused.value.errors}) == [11, 901, 1502, 1800]
     assert Resident.objects.count() == 0
-    result = load_extract(str(demo_file), extract_date=DAY, skip_invalid=True)
+    result = load_first_extract(str(demo_file), extract_date=DAY, skip_invalid=True)
     assert used == [1, 1] and result.first_load
     assert (result.rows_read, result.invalid, result.inserted) == (2000, 4, 1996)
     assert Resident.objects.count() == 1996
@@ -120,7 +120,7 @@ def test_first_load_rebuilds_the_same_indexes_and_constraints(people):
         before = bulkload.secondary_structures(cursor, "residents_resident")
     assert {s.kind for s in before} == {"index", "unique", "foreign key"}
     rows = [csv_line(n, name, g, b, code) for n, name, g, b, code in people]
-    load_extract(extract(rows), extract_date=DAY)  # an empty register: the bulk path
+    load_extract(extract(rows), extract_date=DAY)  # more than doubles the register: indexes set aside
     with connection.cursor() as cursor:
         assert bulkload.secondary_structures(cursor, "residents_resident") == before
 
@@ -177,32 +177,50 @@ def _register():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_first_load_from_a_file_equals_the_staged_load(tmp_path):
+def test_a_first_load_fills_the_empty_register_with_derived_columns(tmp_path):
     town = AdminArea.objects.towns().order_by("code").first()
-    for n in (1, 2):
-        AdminArea.objects.create(
-            code=town.code[:9] + f"{n:03d}", name=f"社区{n}", level="community", parent=town
-        )
+    community = AdminArea.objects.create(
+        code=town.code[:9] + "001", name="社区1", level="community", parent=town
+    )
     path = tmp_path / "extract.csv"
-    demo.write_csv(path, residents=600)  # towns, communities, other districts, deaths, moves, flags
-    direct = load_extract(str(path), extract_date=DAY, source="公安\t一")
-    assert direct.first_load and direct.inserted == 600
-    loaded = _register()
-    Resident.objects.all().delete()
-    with open(path, "rb") as stream:  # a stream cannot be read twice: it always goes through the stage
-        staged = load_extract(stream, extract_date=DAY, source="公安\t一")
-    assert not staged.first_load and staged.inserted == 600
-    assert _register() == loaded
-    assert {r[_COMPARED.index("community_id") + 1] is None for r in loaded} == {True, False}
+    people = [
+        (make_id(dt.date(1940, 3, 5), male=True, seq=21), "甲", "男", "1940-03-05", community.code),
+        (make_id(dt.date(1935, 8, 20), male=False, seq=22), "乙", "女", "1935-08-20", town.code),
+        (make_id(dt.date(1950, 1, 1), male=True, seq=23), "丙", "男", "1950-01-01", "500112001000"),
+    ]
+    path.write_bytes(extract([csv_line(*p) for p in people]).getvalue())
+    result = load_first_extract(str(path), extract_date=DAY, source="公安\t一")
+    assert result.first_load and result.inserted == 3
+    got = {
+        crypto.decrypt(bytes(r.id_cipher)): (r.name, r.town_id, r.community_id, r.source, r.extract_date)
+        for r in Resident.objects.all()
+    }
+    assert got == {
+        people[0][0]: ("甲", town.code, community.code, "公安\t一", DAY),
+        people[1][0]: ("乙", town.code, None, "公安\t一", DAY),
+        people[2][0]: ("丙", None, None, "公安\t一", DAY),
+    }
     with connection.cursor() as cursor:  # one now() per import, as the merge sets it
-        cursor.execute("SELECT count(DISTINCT updated_at) FROM residents_resident")
+        cursor.execute(f"SELECT count(DISTINCT updated_at) FROM {Resident._meta.db_table}")
         assert cursor.fetchone()[0] == 1
         # The load's column defaults are gone again: the table is as its migrations left it.
         cursor.execute(
             "SELECT column_name FROM information_schema.columns "
-            "WHERE table_name = 'residents_resident' AND column_default IS NOT NULL"
+            "WHERE table_name = %s AND column_default IS NOT NULL",
+            [Resident._meta.db_table],
         )
         assert [name for (name,) in cursor.fetchall()] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_load_is_refused_when_the_register_is_not_empty(tmp_path, people):
+    rows = [csv_line(n, name, g, b, code) for n, name, g, b, code in people]
+    load_extract(extract(rows[:1]), extract_date=DAY)
+    path = tmp_path / "more.csv"
+    path.write_bytes(extract(rows).getvalue())
+    with pytest.raises(ImportFailed) as refused:
+        load_first_extract(str(path), extract_date=DAY)
+    assert refused.value.errors[0].code == "not_empty" and Resident.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -210,7 +228,7 @@ def test_a_first_load_repeating_an_id_is_read_again_through_the_stage(tmp_path, 
     repeated = tmp_path / "repeated.csv"
     rows = [csv_line(n, name, g, b, code) for n, name, g, b, code in people]
     repeated.write_bytes(extract([*rows, rows[0]]).getvalue())
-    result = load_extract(str(repeated), extract_date=DAY)
+    result = load_first_extract(str(repeated), extract_date=DAY)
     assert not result.first_load and (result.rows_read, result.inserted) == (4, 3)
     assert Resident.objects.count() == 3
 
@@ -219,7 +237,7 @@ def test_a_first_load_repeating_an_id_is_read_again_through_the_stage(tmp_path, 
     number, _name, gender, birth, code = people[0]
     differing.write_bytes(extract([*rows, csv_line(number, "改名", gender, birth, code)]).getvalue())
     with pytest.raises(ImportFailed) as refused:
-        load_extract(str(differing), extract_date=DAY)
+        load_first_extract(str(differing), extract_date=DAY)
     assert [(e.line, e.code) for e in refused.value.errors] == [(2, "duplicate_id"), (5, "duplicate_id")]
     assert Resident.objects.count() == 0
     # With a bad row as well, the refusal still names the repeated ID's lines (one report).
@@ -229,7 +247,7 @@ def test_a_first_load_repeating_an_id_is_read_again_through_the_stage(tmp_path, 
         ).getvalue()
     )
     with pytest.raises(ImportFailed) as refused:
-        load_extract(str(differing), extract_date=DAY)
+        load_first_extract(str(differing), extract_date=DAY)
     assert [(e.line, e.code) for e in refused.value.errors] == [
         (2, "duplicate_id"),
         (5, "duplicate_id"),
@@ -258,7 +276,7 @@ def test_foreign_keys_are_set_aside_only_for_a_load_into_an_empty_register(tmp_p
     first = tmp_path / "first.csv"
     rows = [csv_line(n, name, g, b, code) for n, name, g, b, code in people]
     first.write_bytes(extract(rows[:1]).getvalue())
-    assert load_extract(str(first), extract_date=DAY).first_load
+    assert load_first_extract(str(first), extract_date=DAY).first_load
     assert seen == [None]  # everything set aside, foreign keys included
     more = tmp_path / "more.csv"
     more.write_bytes(extract(rows).getvalue())  # three people: more than doubles the register of one

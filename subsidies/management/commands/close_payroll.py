@@ -1,8 +1,9 @@
 """python manage.py close_payroll --period YYYY-MM"""
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.errors import PortalError
 from subsidies.services import parse_period, payroll_close
 
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, period, **options):
         try:
-            closed = payroll_close(month=parse_period(period))
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
+            closed = payroll_close(actor=SYSTEM, month=parse_period(period))
+        except PortalError as exc:
+            raise CommandError(exc.detail) from None
         self.stdout.write(f"已关闭 {closed.month:%Y-%m}：{closed.line_count} 人次，¥{closed.total_amount}")

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hechuan_portal.accounts.roles import SYSTEM
 from subsidies.services import overpayments_export
 
 
@@ -14,5 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args, output, **options):
         if not output.lower().endswith((".csv", ".xlsx")):
             raise CommandError("输出文件应为 .csv 或 .xlsx / output must be .csv or .xlsx")
-        rows = overpayments_export(output=output)
+        rows = overpayments_export(actor=SYSTEM, output=output)
         self.stdout.write(f"已导出 {rows} 行到 {output}")

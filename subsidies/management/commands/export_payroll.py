@@ -1,8 +1,9 @@
 """python manage.py export_payroll --period YYYY-MM --output FILE.csv|FILE.xlsx"""
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.errors import PortalError
 from subsidies.services import parse_period, payroll_export
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         if not output.lower().endswith((".csv", ".xlsx")):
             raise CommandError("输出文件应为 .csv 或 .xlsx / output must be .csv or .xlsx")
         try:
-            rows = payroll_export(month=parse_period(period), output=output)
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
+            rows = payroll_export(actor=SYSTEM, month=parse_period(period), output=output)
+        except PortalError as exc:
+            raise CommandError(exc.detail) from None
         self.stdout.write(f"已导出 {rows} 行到 {output}")

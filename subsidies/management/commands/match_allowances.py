@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from hechuan_portal.accounts.roles import SYSTEM
 from subsidies.matching import RunInProgress
 from subsidies.services import allowance_match
 
@@ -18,7 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_of, full, **options):
         try:
-            outcome = allowance_match(as_of=as_of or timezone.localdate(), trigger="command", force_full=full)
+            outcome = allowance_match(
+                actor=SYSTEM, as_of=as_of or timezone.localdate(), trigger="command", force_full=full
+            )
         except RunInProgress:
             raise CommandError("另一次匹配正在运行，本次已退出 / a run is in progress, exiting") from None
         run = outcome.run

@@ -1,4 +1,9 @@
-"""python manage.py import_residents FILE [--extract-date YYYY-MM-DD] [--source NAME] [--skip-invalid]"""
+"""python manage.py import_residents FILE [--extract-date YYYY-MM-DD] [--source NAME] [--skip-invalid]
+[--first-load]
+
+`--first-load` is the go-live load of the district's first extract into the empty register
+(docs/allowance.md): faster, but it holds a lock on the areas table until it commits.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.residents.importer import ImportFailed
 from hechuan_portal.residents.reports import write_issue_report
 from hechuan_portal.residents.services import residents_import
@@ -23,14 +29,20 @@ class Command(BaseCommand):
         parser.add_argument("--extract-date", type=dt.date.fromisoformat, default=None)
         parser.add_argument("--source", default="")
         parser.add_argument("--skip-invalid", action="store_true")
+        parser.add_argument(
+            "--first-load",
+            action="store_true",
+            help="首次导入空的户籍人口表（上线前）/ the first load into the empty register (go-live)",
+        )
         parser.add_argument("--report", help="write every problem to this CSV file / 错误报告输出文件")
 
-    def handle(self, *args, file, extract_date, source, skip_invalid, report, **options):
+    def handle(self, *args, file, extract_date, source, skip_invalid, report, first_load, **options):
         extract_date = extract_date or timezone.localdate()
         try:
             batch, result = residents_import(
-                path=file, extract_date=extract_date, source=source, skip_invalid=skip_invalid
-            )
+                actor=SYSTEM, path=file, extract_date=extract_date, source=source, skip_invalid=skip_invalid,
+                first_load=first_load,
+            )  # fmt: skip
         except FileNotFoundError:
             raise CommandError(f"文件不存在 / file not found: {file}") from None
         except ImportFailed as exc:
