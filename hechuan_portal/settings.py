@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarded headers count only when a trusted proxy sent them (accounts/proxies.py).
+    "hechuan_portal.accounts.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Staff and API responses are never cached; it also picks the admin's CSP (accounts/middleware.py).
     "hechuan_portal.accounts.middleware.NoStoreMiddleware",
@@ -215,6 +217,17 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# The container's own health check asks over plain HTTP from inside; /healthz says only ok/unavailable.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# The reverse proxies in front of gunicorn (docs/DEPLOYMENT.md): their addresses or networks, or, when
+# those are not fixed, how many proxies every request passes. Only then are X-Forwarded-For (client
+# address for the lockout and the audit log) and X-Forwarded-Proto (TLS ended at the proxy) believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXIES or TRUSTED_PROXY_COUNT:
+    # Without it SECURE_SSL_REDIRECT behind a TLS proxy redirects forever.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Lockout after 5 failures within 15 minutes, counted per (account, client address): an attacker can
 # lock an account only from their own address, never for its owner elsewhere. A second, looser limit
@@ -227,8 +240,8 @@ AXES_HANDLER = "hechuan_portal.accounts.backends.PortalAxesHandler"
 AXES_LOCKOUT_CALLABLE = "hechuan_portal.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
-# Behind the district's reverse proxy set AXES_IPWARE_PROXY_COUNT so the client address is the real one.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+# The client's address through the trusted proxies, the same one the audit log records.
+AXES_CLIENT_IP_CALLABLE = "hechuan_portal.accounts.proxies.client_ip"
 
 # Roles that must use a TOTP second factor (staff may opt in at /accounts/otp/).
 OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=["district_admin"])

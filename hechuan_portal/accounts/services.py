@@ -2,39 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from hechuan_portal.areas.models import AdminArea, AreaLevel
+from hechuan_portal.common.errors import PortalError
 
 from .audit import audit_record
+from .error_codes import AccountsCode
 from .models import AuditAction, Role, User
 
 
 @transaction.atomic
 def user_provision(
-    *, username: str, role: str, password: str, area_code: str | None = None, actor=None
+    *, username: str, role: str, password: str, area_code: str | None = None, actor: Any
 ) -> User:
     """Create or update a portal user with a role and area scope; audited.
 
-    Town officers need a town/street; other roles may carry an area for display only.
+    Town officers need a town/street; other roles may carry an area for display only. Raises
+    `PortalError` for an unknown role or area, Django's `ValidationError` for a weak password.
     """
     if role not in Role.values:
-        raise ValidationError(
-            _("未知角色 %(role)s（可选：%(choices)s）") % {"role": role, "choices": ", ".join(Role.values)},
-            code="unknown_role",
+        raise PortalError(
+            AccountsCode.UNKNOWN_ROLE, field="role", params={"role": role, "choices": ", ".join(Role.values)}
         )
     area = None
     if area_code:
         area = AdminArea.objects.filter(code=area_code).first()
         if area is None:
-            raise ValidationError(_("区划代码 %(code)s 不存在") % {"code": area_code}, code="unknown_area")
+            raise PortalError(AccountsCode.UNKNOWN_AREA, field="area", params={"code": area_code})
     if role == Role.TOWN_OFFICER and (area is None or area.level != AreaLevel.TOWN):
-        raise ValidationError(
-            _("镇街工作人员必须用 --area 指定一个镇街的 12 位区划代码"), code="officer_needs_town"
-        )
+        raise PortalError(AccountsCode.OFFICER_NEEDS_TOWN, field="area")
     user = User.objects.filter(username=username).first() or User(username=username)
     validate_password(password, user)
     created = user.pk is None

@@ -15,11 +15,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_otp import login as otp_login
 
+from hechuan_portal.api import error_body
+from hechuan_portal.common.errors import PortalError
+
+from . import access
 from .audit import audit_record
+from .error_codes import AccountsCode
 from .filters import AuditEventFilter
 from .forms import LoginForm, OtpConfirmForm, ReauthForm
 from .middleware import OTP_SETUP_PENDING_KEY, otp_required_for
-from .models import AuditAction, AuditEvent, Role
+from .models import AuditAction, AuditEvent
 from .otp import base32_secret, confirmed_device, otpauth_uri, pending_device, qr_svg
 from .reauth import mark_reauthenticated
 
@@ -47,9 +52,10 @@ class LogoutView(auth_views.LogoutView):
 
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes: the answer to a login while the (account, address) pair is locked."""
-    message = _("登录失败次数过多，该账号在本机已被暂时锁定，请 15 分钟后再试，或联系区级管理员解锁。")
+    error = PortalError(AccountsCode.LOCKED_OUT, status=429)
+    message = error.detail
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "locked_out", "detail": message}, status=429)
+        return JsonResponse(error_body(error.code, message), status=429)
     form = LoginForm(request)
     return render(request, "accounts/login.html", {"form": form, "lockout_message": message}, status=429)
 
@@ -136,7 +142,7 @@ def audit_search(request):
     """The auditor's search of the audit log: who, action, object, date range; 50 rows a page."""
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next={request.path}")
-    if request.user.role != Role.AUDITOR or not request.user.is_active:
+    if not access.can_read_audit_log(request.user):
         raise PermissionDenied
     filterset = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.order_by("-at", "-id"))
     qs = (

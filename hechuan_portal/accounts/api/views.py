@@ -1,5 +1,4 @@
 from django.contrib.auth.signals import user_login_failed
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -8,6 +7,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hechuan_portal.common.errors import PortalError
+
+from ..error_codes import AccountsCode
 from ..middleware import otp_required_for
 from ..otp import confirmed_device
 from ..views import lockout_response
@@ -46,17 +48,14 @@ class TokenView(ObtainAuthToken):
         user = serializer.validated_data["user"]
         device = confirmed_device(user)
         if device is None and otp_required_for(user):
-            return Response(
-                {"code": "otp_setup_required", "detail": _("请先在网页上设置动态口令（二次验证）。")},
-                status=403,
-            )
+            raise PortalError(AccountsCode.OTP_SETUP_REQUIRED, status=403)
         if device is not None:
             allowed, _extra = device.verify_is_allowed()
             if not (allowed and device.verify_token(str(request.data.get("otp_token", "")).strip())):
                 user_login_failed.send(
                     sender=__name__, credentials={"username": user.get_username()}, request=request
                 )
-                return Response({"code": "otp_invalid", "detail": _("动态口令不正确或已过期。")}, status=400)
+                raise PortalError(AccountsCode.OTP_INVALID, field="otp_token")
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
