@@ -37,7 +37,7 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 TIANDITU_KEY = env("TIANDITU_KEY")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "hechuan_portal.accounts.apps.PortalAdminConfig",  # django.contrib.admin with the portal's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -289,7 +288,7 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "hechuan_portal.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Signed in, and not an auditor (they read the audit log only): auditors get 403 everywhere in
@@ -300,7 +299,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hechuan_portal.api.exception_handler",
+    # Per client address, for the views that name a scope (accounts/tokens.py ClientRateThrottle):
+    # the token endpoint, and the public `near` search.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_THROTTLE_TOKEN", default="20/min"),
+        "near": env("API_THROTTLE_NEAR", default="600/min"),
+    },
 }
+# API tokens are valid this many days, unless a password, role or scope change revokes them sooner.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 
 # OpenAPI: every choice set gets one stable enum name (the same TextChoices is used by several
 # fields and apps; without names drf-spectacular invents hashed ones and warns).

@@ -39,3 +39,22 @@ def can_create_token(user: Any) -> bool:
 def can_revoke_token(user: Any, token: Any) -> bool:
     """A user revokes their own tokens; a district administrator anyone's."""
     return is_active(user) and (token.user_id == user.pk or is_district_admin(user))
+
+
+# The model permissions the district administrators' group holds (README's admin tasks: users and
+# lost second factors, lockouts, scheduled jobs, and the rules kept as data in every domain app).
+# The audit log's admin is read-only whatever the permissions say.
+DISTRICT_ADMIN_GROUP = "district_admin"
+DISTRICT_ADMIN_APP_LABELS = (
+    "accounts",
+    "areas",
+    "residents",
+    "overview",
+    "facilities",
+    "subsidies",
+    "childcare",
+    "monitoring",
+    "django_celery_beat",
+    "otp_totp",
+    "axes",
+)

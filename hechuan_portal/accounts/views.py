@@ -4,6 +4,7 @@ auditor's search of the audit log."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -22,11 +23,12 @@ from . import access
 from .audit import audit_record
 from .error_codes import AccountsCode
 from .filters import AuditEventFilter
-from .forms import LoginForm, OtpConfirmForm, ReauthForm
+from .forms import LoginForm, OtpConfirmForm, OtpRebindForm, ReauthForm
 from .middleware import OTP_SETUP_PENDING_KEY, otp_required_for
 from .models import AuditAction, AuditEvent
 from .otp import base32_secret, confirmed_device, otpauth_uri, pending_device, qr_svg
 from .reauth import mark_reauthenticated
+from .services import user_credentials_end
 
 
 class LoginView(auth_views.LoginView):
@@ -112,22 +114,30 @@ class OtpSetupView(LoginRequiredMixin, View):
             "required": otp_required_for(request.user),
         }
 
+    def _form(self, request, data=None):
+        device = pending_device(request.user)
+        existing = confirmed_device(request.user)
+        if existing is None:
+            return OtpConfirmForm(data, device=device)
+        return OtpRebindForm(data, device=device, existing=existing, request=request)
+
     def get(self, request):
-        return render(
-            request,
-            self.template_name,
-            self._context(request, OtpConfirmForm(device=pending_device(request.user))),
-        )
+        return render(request, self.template_name, self._context(request, self._form(request)))
 
     def post(self, request):
-        device = pending_device(request.user)
-        form = OtpConfirmForm(request.POST, device=device)
+        form = self._form(request, request.POST)
         if not form.is_valid():
             return render(request, self.template_name, self._context(request, form), status=400)
+        device = form.device
+        rebinding = isinstance(form, OtpRebindForm)
         # One authenticator per user: the newly confirmed device replaces any older one.
         request.user.totpdevice_set.exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        if rebinding:
+            # Other sessions and tokens were signed in with the old device: they end; this one stays.
+            user_credentials_end(user=request.user, actor=request.user, reason="otp_removed")
+            update_session_auth_hash(request, request.user)
         otp_login(request, device)
         request.session.pop(OTP_SETUP_PENDING_KEY, None)
         audit_record(action=AuditAction.UPDATE, request=request, obj=request.user, reason=_("设置二次验证"))
