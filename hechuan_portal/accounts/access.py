@@ -21,13 +21,9 @@ def can_read_audit_log(user: Any) -> bool:
     return is_auditor(user)
 
 
-def can_manage_users(user: Any) -> bool:
-    """Create users, change roles and scopes, remove a lost second factor (the admin)."""
-    return is_district_admin(user)
-
-
 def can_use_admin(user: Any) -> bool:
-    """The Django admin is for district administrators only (and always with a second factor)."""
+    """The Django admin — users, roles and scopes, lost second factors, lockouts, rules kept as data —
+    is for district administrators only (and always with a second factor, admin_site.py)."""
     return is_district_admin(user)
 
 
