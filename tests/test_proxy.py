@@ -56,9 +56,10 @@ def _start_gunicorn(tmp_path: Path, **env_overrides: str) -> tuple[subprocess.Po
             f"127.0.0.1:{port}",
             "--workers",
             "1",
-            # gunicorn's own proxy trust (wsgi.url_scheme) for the same address the portal trusts.
+            # gunicorn trusts no proxy here (its default is 127.0.0.1, which would set the HTTPS
+            # scheme itself): what is tested is the portal's own TRUSTED_PROXIES handling.
             "--forwarded-allow-ips",
-            "127.0.0.1",
+            "192.0.2.1",
             "--error-logfile",
             "-",
         ],
