@@ -17,9 +17,9 @@ SECURITY_FIELDS = ("role", "area_id", "is_active", "is_superuser", "is_staff")
 def _end_credentials(request, user: User, reason: str, changes: dict | None = None) -> None:
     user_credentials_end(user=user, actor=request.user, reason=reason, changes=changes)
     if user.pk == request.user.pk:
-        # The administrator changed their own account: keep this session, end the others.
-        request.user.security_stamp = user.security_stamp
-        update_session_auth_hash(request, request.user)
+        # The administrator changed their own account: keep this session (bound to the new password
+        # and stamp, which `user` holds), end the others.
+        update_session_auth_hash(request, user)
 
 
 @admin.register(User)
