@@ -32,3 +32,16 @@ class PortalAdminSite(admin.AdminSite):
             return inner(request, *args, **kwargs)
 
         return update_wrapper(guarded, inner)
+
+    def password_change(self, request, extra_context=None):
+        """An administrator's own password change: audited, other sessions and tokens ended."""
+        response = super().password_change(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            from django.contrib.auth import update_session_auth_hash
+
+            from .services import user_credentials_end
+
+            user = request.user
+            user_credentials_end(user=user, actor=user, reason="password")
+            update_session_auth_hash(request, user)
+        return response

@@ -157,6 +157,25 @@ def test_a_password_set_in_the_admin_is_audited(district_admin, officer_a):
     assert _api(key).get("/api/v1/auth/me/").status_code == 401
 
 
+def test_an_administrators_own_password_change_is_audited_and_keeps_this_session(district_admin):
+    key = _token_for_admin(district_admin)
+    admin = _verified_admin_client(district_admin)
+    response = admin.post(
+        "/admin/password_change/",
+        {"old_password": PASSWORD, "new_password1": "An0ther-Passw0rd!", "new_password2": "An0ther-Passw0rd!"},
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(object_id=str(district_admin.pk), reason="密码变更").count() == 1
+    assert admin.get("/admin/").status_code == 200
+    assert _api(key).get("/api/v1/auth/me/").status_code == 401
+
+
+def _token_for_admin(user: User) -> str:
+    from hechuan_portal.accounts.services import api_token_create
+
+    return api_token_create(actor=user)[1]
+
+
 def test_removing_a_totp_device_in_the_admin_is_audited_and_signs_the_owner_out(district_admin, district_staff):
     device = TOTPDevice.objects.create(user=district_staff, name="phone", confirmed=True)
     browser = Client()
