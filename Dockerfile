@@ -1,5 +1,5 @@
 # Image for web, worker and beat. Built by docker compose (no Docker engine runs on the dev machine).
-FROM node:20-bookworm-slim AS static
+FROM node:24-bookworm-slim AS static
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

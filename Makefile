@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SHELL := /bin/bash
 
-.PHONY: run test setup migrate demo check lint bench backup restore messages
+.PHONY: run test setup migrate demo check lint bench backup restore messages audit
 
 setup:
 	@./scripts/setup.sh
@@ -53,3 +53,12 @@ backup: setup
 
 restore: setup
 	@./scripts/backup.sh restore $(FILE)
+
+# Release checklist (SECURITY.md): known vulnerabilities in every pinned package of requirements.lock.
+# pip-audit runs from its own throw-away environment and asks pypi.org's vulnerability data over the
+# internet; --strict fails when a package could not be checked (e.g. offline), never passes silently.
+AUDIT_VENV := $(or $(TMPDIR),/tmp)/hechuan-pip-audit
+audit:
+	@test -x $(AUDIT_VENV)/bin/pip-audit || (python3 -m venv $(AUDIT_VENV) && $(AUDIT_VENV)/bin/pip install -q pip-audit==2.10.1)
+	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r requirements.lock
+	npm audit --omit=dev

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from hechuan_portal.accounts.api.views import MeView, TokenView
+from hechuan_portal.accounts.api.views import MeView, TokenDetailView, TokenListView, TokenView
 from hechuan_portal.areas.api.views import AdminAreaViewSet
 
 router = DefaultRouter()
@@ -12,6 +12,8 @@ router.register("areas", AdminAreaViewSet, basename="area")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/tokens/", TokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("auth/me/", MeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline scripts.

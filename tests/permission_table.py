@@ -59,8 +59,11 @@ API_LIST = expect(200, anonymous=401, auditor=403)
 AUDITOR_ONLY = expect(403, anonymous=302, auditor=200)
 # The Django admin: only staff accounts get in (district administrators, provisioned with is_staff);
 # everyone else is sent to the login. What a staff account then sees depends on its model permissions.
-ADMIN_DENIED = frozenset({302, 403, 404, 405})
-ADMIN = expect(302, district_admin=ADMIN_DENIED)
+# The admin: anonymous → its login redirect; signed in but not a district administrator → 403; a
+# district administrator (TOTP-verified) works with the model permissions of the administrators'
+# group: 200, or a redirect after a post, 403 where the admin is read-only (audit log), 404/405.
+ADMIN_USED = frozenset({200, 302, 403, 404, 405})
+ADMIN = expect(403, anonymous=302, district_admin=ADMIN_USED)
 FACILITY_CONTACT = frozenset({"address", "phone"})
 
 # Objects the cases can point at: name → builder(cast) where cast maps each role to its user (the
@@ -89,11 +92,13 @@ URLS: dict[str, Case | list[Case]] = {
     "manage:home": Case(LOGIN_REQUIRED),
     "manage:audit": Case(AUDITOR_ONLY),
     "admin-login-redirect": Case(expect(302)),
-    "admin:index": Case(expect(302, district_admin=200)),
+    # The same path as the portal's redirect above (which comes first in urls.py).
+    "admin:login": Case(expect(302)),
+    "admin:index": Case(expect(403, anonymous=302, district_admin=200)),
     # A staff account may change its own password (same validators) and load the admin's translations.
-    "admin:password_change": Case(expect(302, district_admin=200)),
-    "admin:password_change_done": Case(expect(302, district_admin=200)),
-    "admin:jsi18n": Case(expect(302, district_admin=200)),
+    "admin:password_change": Case(expect(403, anonymous=302, district_admin=200)),
+    "admin:password_change_done": Case(expect(403, anonymous=302, district_admin=200)),
+    "admin:jsi18n": Case(expect(403, anonymous=302, district_admin=200)),
     "admin:*": Case(ADMIN),
     "admin/*": Case(ADMIN),
     # API pages outside the schema.
@@ -106,6 +111,9 @@ API: dict[tuple[str, str], Case | list[Case]] = {
     # --- foundation and security ---
     ("/api/v1/auth/token/", "post"): Case(expect(400), data={"username": "nobody", "password": "wrong"}),
     ("/api/v1/auth/me/", "get"): Case(API_LOGIN_REQUIRED),
+    # One's own tokens: every role lists them; nobody finds another's token to revoke.
+    ("/api/v1/auth/tokens/", "get"): Case(API_LOGIN_REQUIRED),
+    ("/api/v1/auth/tokens/{id}/", "delete"): Case(expect(404, anonymous=401), kwargs={"id": 999999}),
     ("/api/v1/areas/", "get"): Case(PUBLIC),
     ("/api/v1/areas/{code}/", "get"): [
         Case(PUBLIC, kwargs={"code": "500117001000"}),

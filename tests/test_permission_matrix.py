@@ -23,6 +23,8 @@ from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 
 from conftest import TOWN_A, TOWN_B, _client_for, make_user
 from hechuan_portal.accounts.models import Role
+from hechuan_portal.accounts.services import district_admin_group_sync
+from hechuan_portal.accounts.testing import verify_second_factor
 
 from . import permission_table as table
 from .error_body import response_problems
@@ -185,6 +187,7 @@ def cast(db):
     # As `create_portal_user` provisions them: district administrators are admin-site staff.
     users["district_admin"].is_staff = True
     users["district_admin"].save(update_fields=["is_staff"])
+    district_admin_group_sync(user=users["district_admin"])
     return users
 
 
@@ -211,6 +214,8 @@ def _clients(cast) -> dict[str, Client]:
     clients = {"anonymous": Client()}
     for role, user in cast.items():
         clients[role] = _client_for(user)
+    # The admin admits district administrators only with a verified second factor.
+    verify_second_factor(clients["district_admin"], cast["district_admin"])
     return clients
 
 

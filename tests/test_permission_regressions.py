@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from childcare.models import ChildcareSettings
 from conftest import make_user
 from hechuan_portal.accounts.models import Role
+from hechuan_portal.accounts.testing import verify_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ def test_childcare_settings_add_needs_the_model_permission(client, staff_admin):
     could create the settings row while none existed."""
     ChildcareSettings.objects.all().delete()
     client.force_login(staff_admin)
+    verify_second_factor(client, staff_admin)
     assert client.get("/admin/childcare/childcaresettings/add/").status_code == 403
     response = client.post(
         "/admin/childcare/childcaresettings/add/", {"mixed_children_per_caregiver": 1, "offer_days": 1}
@@ -35,4 +37,5 @@ def test_childcare_settings_add_needs_the_model_permission(client, staff_admin):
 
     staff_admin.user_permissions.add(Permission.objects.get(codename="add_childcaresettings"))
     client.force_login(type(staff_admin).objects.get(pk=staff_admin.pk))
+    verify_second_factor(client, staff_admin)
     assert client.get("/admin/childcare/childcaresettings/add/").status_code == 200

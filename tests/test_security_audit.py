@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from hechuan_portal.accounts.models import AuditAction, AuditEvent
+from hechuan_portal.accounts.testing import verify_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,7 @@ def test_admin_offers_no_way_to_change_audit_rows(district_admin, rf):
     event = AuditEvent.objects.create(actor_username="admin_a", action=AuditAction.VIEW)
     client = Client()
     client.force_login(district_admin)
+    verify_second_factor(client, district_admin)
     assert client.get(f"/admin/accounts/auditevent/{event.pk}/change/").status_code == 200  # view only
     assert client.post(f"/admin/accounts/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.get("/admin/accounts/auditevent/add/").status_code == 403

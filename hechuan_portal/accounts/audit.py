@@ -7,18 +7,14 @@ from typing import Any
 from django.http import HttpRequest
 
 from .models import AuditAction, AuditEvent
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from .proxies import client_ip
+from .roles import audit_user
 
 
 def audit_record(
     *,
     action: AuditAction | str,
-    actor=None,
+    actor: Any = None,
     request: HttpRequest | None = None,
     obj: Any = None,
     object_type: str = "",
@@ -27,14 +23,18 @@ def audit_record(
     reason: str = "",
     changes: dict | None = None,
 ) -> AuditEvent:
-    """Append one audit row. `obj` fills type/id; never pass personal values in `changes`."""
+    """Append one audit row. `obj` fills type/id; never pass personal values in `changes`.
+
+    `actor` is the user who acted, or `SYSTEM` (recorded as no user, named "system"); without it the
+    request's user. The address is the client's, through the trusted proxies (proxies.py).
+    """
     if actor is None and request is not None:
         actor = request.user if request.user.is_authenticated else None
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     return AuditEvent.objects.create(
-        actor=actor,
+        actor=audit_user(actor),
         actor_username=getattr(actor, "username", "") or "",
         action=action,
         object_type=object_type,

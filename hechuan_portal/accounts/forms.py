@@ -81,3 +81,36 @@ class OtpConfirmForm(forms.Form):
         if not self.device.verify_token(token):
             raise forms.ValidationError(_("动态口令不正确，请核对手机时间后重试。"), code="otp_invalid")
         return token
+
+
+class OtpRebindForm(OtpConfirmForm):
+    """Replacing a confirmed authenticator: the password and a current code of the old device too, so
+    a session left open (or stolen) cannot move the second factor to another phone."""
+
+    password = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    current_token = forms.CharField(
+        label=_("原验证器当前显示的 6 位数字"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, device, existing, request, **kwargs):
+        super().__init__(*args, device=device, **kwargs)
+        self.existing = existing
+        self.request = request
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        user = authenticate(self.request, username=self.request.user.get_username(), password=password)
+        if user is None or user.pk != self.request.user.pk:
+            raise forms.ValidationError(_("密码不正确。"), code="invalid_password")
+        return password
+
+    def clean_current_token(self):
+        token = self.cleaned_data["current_token"].strip()
+        allowed, _extra = self.existing.verify_is_allowed()
+        if not allowed or not self.existing.verify_token(token):
+            raise forms.ValidationError(_("原验证器的动态口令不正确或已过期。"), code="otp_invalid")
+        return token

@@ -73,7 +73,8 @@ class SessionLifetimeMiddleware:
 
 
 def otp_required_for(user) -> bool:
-    return bool(user.is_authenticated and user.role in settings.OTP_REQUIRED_ROLES)
+    """Roles in OTP_REQUIRED_ROLES and every superuser (`createsuperuser` accounts use the admin too)."""
+    return bool(user.is_authenticated and (user.role in settings.OTP_REQUIRED_ROLES or user.is_superuser))
 
 
 class SecondFactorRequiredMiddleware:

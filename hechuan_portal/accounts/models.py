@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +34,9 @@ class User(AbstractUser):
         help_text=_("镇街工作人员必须指定所属镇街。"),
     )
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    # Replaced whenever the account's powers or second factor change (services.user_credentials_end):
+    # every session and API token issued before then stops working at once.
+    security_stamp = models.CharField(_("安全标记"), max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -45,6 +50,21 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def credentials_fingerprint(self) -> str:
+        """What every session and API token of this account is bound to: the password hash and the
+        security stamp. A password change (anywhere: admin, command, service) or a new stamp changes it."""
+        return salted_hmac(
+            "hechuan_portal.accounts.credentials", f"{self.password}|{self.security_stamp}", algorithm="sha256"
+        ).hexdigest()
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django binds sessions to the password hash only; here also to the security stamp, so a role,
+        # scope or second-factor change ends the account's sessions too (checked on every request).
+        return salted_hmac(
+            "hechuan_portal.accounts.User.session", self.credentials_fingerprint(), secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_district(self) -> bool:
@@ -105,3 +125,34 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ApiToken(models.Model):
+    """An API token (`Authorization: Token <key>`). Only the SHA-256 of the key is stored; it expires,
+    and it is bound to the account's credentials fingerprint, so a password change, a role or scope
+    change or a removed second factor revokes it, as does deactivating the account."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=8, help_text=_("令牌的前 8 位，用于辨认。"))
+    digest = models.CharField(_("摘要"), max_length=64, unique=True)
+    fingerprint = models.CharField(_("凭据指纹"), max_length=64)
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires = models.DateTimeField(_("到期时间"))
+    last_used = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"
+
+    def is_valid(self) -> bool:
+        user = self.user
+        return bool(
+            user.is_active and self.expires > timezone.now() and self.fingerprint == user.credentials_fingerprint()
+        )

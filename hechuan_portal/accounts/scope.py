@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q
 
-from .models import DISTRICT_ROLES, Role
+from .roles import is_district, is_operator, is_town_officer
 
 
 @dataclass(frozen=True)
@@ -29,15 +29,14 @@ class Scope:
 
 
 def scope_for(user) -> Scope:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Scope()
-    if user.is_superuser or user.role in DISTRICT_ROLES:
+    """In the role vocabulary of roles.py (superusers count as district)."""
+    if is_district(user):
         return Scope(everything=True)
-    if user.role == Role.TOWN_OFFICER and user.area_id:
+    if is_town_officer(user):
         return Scope(town_code=user.area_id)
-    if user.role == Role.FACILITY_OPERATOR:
+    if is_operator(user):
         return Scope(operator_id=user.pk)
-    # Auditors read the audit log only; they see no scoped records at all.
+    # Anonymous and inactive users, and auditors (they read the audit log only): nothing.
     return Scope()
 
 
@@ -72,4 +71,4 @@ class ScopedQuerySet(models.QuerySet):
 
 
 # The role predicates and the SYSTEM actor live in roles.py; these names stay importable from here.
-from .roles import SYSTEM, can_write, is_district  # noqa: E402,F401
+from .roles import SYSTEM, can_write  # noqa: E402,F401

@@ -4,10 +4,11 @@ import time
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.crypto import salted_hmac
 
 from .audit import audit_record
 from .middleware import SESSION_STARTED_KEY
-from .models import AuditAction
+from .models import AuditAction, User
 
 
 @receiver(user_logged_in)
@@ -24,12 +25,25 @@ def _logged_out(sender, request, user, **kwargs):
         audit_record(action=AuditAction.LOGOUT, actor=user, request=request)
 
 
+def attempted_username(username: str) -> str:
+    """What the audit log records of a failed login's username.
+
+    An existing account's name as it is: it names the target. Anything else is recorded only as a
+    keyed hash ("unknown:<16 hex>"): people type their password into the username field, and the
+    audit log must never hold a password. The hash still lets an auditor group repeated attempts.
+    """
+    if User.objects.filter(username=username).exists():
+        return username[:64]
+    digest = salted_hmac("accounts.failed-login-username", username, algorithm="sha256").hexdigest()
+    return f"unknown:{digest[:16]}"
+
+
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    # The attempted username identifies the target account; the password is never recorded.
+    # The password is never recorded, nor a username that is not an account's (see above).
     audit_record(
         action=AuditAction.LOGIN_FAILED,
         request=request,
         object_type="accounts.user",
-        object_id=str(credentials.get("username", ""))[:64],
+        object_id=attempted_username(str(credentials.get("username", ""))),
     )

@@ -4,6 +4,7 @@ auditor's search of the audit log."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -15,13 +16,19 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_otp import login as otp_login
 
+from hechuan_portal.api import error_body
+from hechuan_portal.common.errors import PortalError
+
+from . import access
 from .audit import audit_record
+from .error_codes import AccountsCode
 from .filters import AuditEventFilter
-from .forms import LoginForm, OtpConfirmForm, ReauthForm
+from .forms import LoginForm, OtpConfirmForm, OtpRebindForm, ReauthForm
 from .middleware import OTP_SETUP_PENDING_KEY, otp_required_for
-from .models import AuditAction, AuditEvent, Role
+from .models import AuditAction, AuditEvent
 from .otp import base32_secret, confirmed_device, otpauth_uri, pending_device, qr_svg
 from .reauth import mark_reauthenticated
+from .services import user_credentials_end
 
 
 class LoginView(auth_views.LoginView):
@@ -47,9 +54,10 @@ class LogoutView(auth_views.LogoutView):
 
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes: the answer to a login while the (account, address) pair is locked."""
-    message = _("登录失败次数过多，该账号在本机已被暂时锁定，请 15 分钟后再试，或联系区级管理员解锁。")
+    error = PortalError(AccountsCode.LOCKED_OUT, status=429)
+    message = error.detail
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "locked_out", "detail": message}, status=429)
+        return JsonResponse(error_body(error.code, message), status=429)
     form = LoginForm(request)
     return render(request, "accounts/login.html", {"form": form, "lockout_message": message}, status=429)
 
@@ -106,22 +114,30 @@ class OtpSetupView(LoginRequiredMixin, View):
             "required": otp_required_for(request.user),
         }
 
+    def _form(self, request, data=None):
+        device = pending_device(request.user)
+        existing = confirmed_device(request.user)
+        if existing is None:
+            return OtpConfirmForm(data, device=device)
+        return OtpRebindForm(data, device=device, existing=existing, request=request)
+
     def get(self, request):
-        return render(
-            request,
-            self.template_name,
-            self._context(request, OtpConfirmForm(device=pending_device(request.user))),
-        )
+        return render(request, self.template_name, self._context(request, self._form(request)))
 
     def post(self, request):
-        device = pending_device(request.user)
-        form = OtpConfirmForm(request.POST, device=device)
+        form = self._form(request, request.POST)
         if not form.is_valid():
             return render(request, self.template_name, self._context(request, form), status=400)
+        device = form.device
+        rebinding = isinstance(form, OtpRebindForm)
         # One authenticator per user: the newly confirmed device replaces any older one.
         request.user.totpdevice_set.exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        if rebinding:
+            # Other sessions and tokens were signed in with the old device: they end; this one stays.
+            user_credentials_end(user=request.user, actor=request.user, reason="otp_removed")
+            update_session_auth_hash(request, request.user)
         otp_login(request, device)
         request.session.pop(OTP_SETUP_PENDING_KEY, None)
         audit_record(action=AuditAction.UPDATE, request=request, obj=request.user, reason=_("设置二次验证"))
@@ -136,7 +152,7 @@ def audit_search(request):
     """The auditor's search of the audit log: who, action, object, date range; 50 rows a page."""
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next={request.path}")
-    if request.user.role != Role.AUDITOR or not request.user.is_active:
+    if not access.can_read_audit_log(request.user):
         raise PermissionDenied
     filterset = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.order_by("-at", "-id"))
     qs = (

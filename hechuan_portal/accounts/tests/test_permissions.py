@@ -2,17 +2,17 @@
 
 import pytest
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.views import APIView
 
 from conftest import TOWN_A, make_user
 from hechuan_portal.accounts.models import AuditEvent, Role
 from hechuan_portal.accounts.permissions import IsAuthenticatedNotAuditor
+from hechuan_portal.accounts.services import api_token_create
 
 pytestmark = pytest.mark.django_db
 
-REFUSAL = {"code": "not_allowed", "detail": "您的角色不能执行该操作。"}
+REFUSAL = {"code": "not_allowed", "detail": "您的角色不能执行该操作。", "field": None}
 
 
 def _allowed(user) -> bool:
@@ -54,12 +54,12 @@ def test_auditor_gets_403_with_the_code_and_a_translated_message(auditor_client)
     # Refused before the list is read: the childcare list would have audited the read.
     assert AuditEvent.objects.count() == events
     english = auditor_client.get("/api/v1/childcare/children/", HTTP_ACCEPT_LANGUAGE="en")
-    assert english.json() == {"code": "not_allowed", "detail": "Your role cannot perform this action."}
+    assert english.json() == {"code": "not_allowed", "detail": "Your role may not perform this action.", "field": None}
 
 
 def test_auditor_with_a_token_is_refused_on_details_and_writes_too(auditor):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=auditor).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(actor=auditor)[1]}")
     for method, url in [
         ("get", "/api/v1/monitoring/templates/"),
         ("get", "/api/v1/monitoring/inspections/1/"),  # no such inspection: still 403, not 404

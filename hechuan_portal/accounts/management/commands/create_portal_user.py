@@ -2,7 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from hechuan_portal.accounts.models import Role
+from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.accounts.services import user_provision
+from hechuan_portal.common.errors import PortalError
 
 
 class Command(BaseCommand):
@@ -16,7 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, role, area, password, **options):
         try:
-            user = user_provision(username=username, role=role, password=password, area_code=area)
+            user = user_provision(username=username, role=role, password=password, area_code=area, actor=SYSTEM)
+        except PortalError as exc:
+            raise CommandError(exc.detail) from exc
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(

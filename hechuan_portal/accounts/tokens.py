@@ -1,0 +1,91 @@
+"""API tokens and per-client throttling for the API.
+
+`ApiTokenAuthentication` reads `Authorization: Token <key>`, looks the key up by its SHA-256 (the key
+itself is never stored) and accepts it while it has not expired, its account is active and the
+account's credentials fingerprint is the one the token was issued under (models.ApiToken).
+
+`ClientRateThrottle` limits a named scope per client address (through the trusted proxies, as the
+lockout does), on the Redis cache: a view sets `throttle_classes = [ClientRateThrottle]` and
+`throttle_scope = "token"` / `"near"`; rates are settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].
+Over the rate the API answers 429 `throttled` with `Retry-After`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.throttling import ScopedRateThrottle
+
+from .models import ApiToken
+from .proxies import client_ip
+
+KEYWORD = "Token"
+# Writing last_used on every request would turn each API read into a write; once a minute is enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_token_key() -> str:
+    # 160 random bits as 40 hex digits, the length clients already handle.
+    return secrets.token_hex(20)
+
+
+def token_lifetime() -> timedelta:
+    return timedelta(days=settings.API_TOKEN_TTL_DAYS)
+
+
+class ApiTokenAuthentication(BaseAuthentication):
+    def authenticate(self, request) -> tuple[Any, ApiToken] | None:
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != KEYWORD.lower().encode():
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(_("令牌格式不正确。"))
+        try:
+            key = parts[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed(_("令牌格式不正确。")) from None
+        token = ApiToken.objects.select_related("user").filter(digest=token_digest(key)).first()
+        if token is None or not token.is_valid():
+            raise exceptions.AuthenticationFailed(_("令牌无效、已过期或已被撤销。"))
+        now = timezone.now()
+        if token.last_used is None or now - token.last_used > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+        return token.user, token
+
+    def authenticate_header(self, request) -> str:
+        return KEYWORD
+
+
+class ClientRateThrottle(ScopedRateThrottle):
+    """ScopedRateThrottle counted per client address, signed in or not."""
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "unknown"}
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI description of ApiTokenAuthentication (registered by being defined)."""
+
+    target_class = "hechuan_portal.accounts.tokens.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Token-based authentication with required prefix \"Token\"",
+        }
