@@ -14,3 +14,5 @@ class AccountsCode(models.TextChoices):
     OTP_SETUP_REQUIRED = "otp_setup_required", _("请先在网页上设置动态口令（二次验证）。")
     OTP_INVALID = "otp_invalid", _("动态口令不正确或已过期。")
     PASSWORD_INVALID = "invalid_password", _("密码不正确。")
+    SESSION_EXPIRED = "session_expired", _("登录已超过最长时限，请重新登录。")
+    REAUTH_REQUIRED = "reauth_required", _("此操作需要再次输入密码确认身份。")

@@ -19,7 +19,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.translation import gettext as _
+
+from hechuan_portal.common.errors import PortalError
+
+from .error_codes import AccountsCode
 
 SESSION_STARTED_KEY = "portal_session_started"
 OTP_SETUP_PENDING_KEY = "portal_otp_setup_pending"
@@ -64,10 +67,7 @@ class SessionLifetimeMiddleware:
             elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 if _is_api(request):
-                    return JsonResponse(
-                        {"code": "session_expired", "detail": _("登录已超过最长时限，请重新登录。")},
-                        status=401,
-                    )
+                    return JsonResponse(PortalError(AccountsCode.SESSION_EXPIRED).body(), status=401)
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
         return self.get_response(request)
 
@@ -93,9 +93,7 @@ class SecondFactorRequiredMiddleware:
             and not self._allowed(request)
         ):
             if _is_api(request):
-                return JsonResponse(
-                    {"code": "otp_setup_required", "detail": _("请先设置动态口令（二次验证）。")}, status=403
-                )
+                return JsonResponse(PortalError(AccountsCode.OTP_SETUP_REQUIRED).body(), status=403)
             return redirect("accounts:otp_setup")
         return self.get_response(request)
 

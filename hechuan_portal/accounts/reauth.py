@@ -33,9 +33,12 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
+
+from hechuan_portal.common.errors import PortalError
+
+from .error_codes import AccountsCode
 
 REAUTH_SESSION_KEY = "portal_reauth_at"
 REAUTH_HEADER = "HTTP_X_REAUTH_PASSWORD"
@@ -68,14 +71,8 @@ def reauth_url(next_path: str) -> str:
 
 def _refuse(request: HttpRequest):
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {
-                "code": "reauth_required",
-                "detail": _("此操作需要再次输入密码确认身份。"),
-                "reauth_url": reauth_url(request.get_full_path()),
-            },
-            status=403,
-        )
+        body = PortalError(AccountsCode.REAUTH_REQUIRED).body()
+        return JsonResponse({**body, "reauth_url": reauth_url(request.get_full_path())}, status=403)
     return redirect(reauth_url(request.get_full_path()))
 
 
