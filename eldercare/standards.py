@@ -134,7 +134,7 @@ class Reason(models.TextChoices):
     COMA = "coma", _("处于昏迷状态，直接评定为能力完全丧失（4级）。")
     DEMENTIA = "dementia", _("确诊痴呆，等级上调一级。")
     MENTAL_DISORDER = "mental_disorder", _("经精神科医师确诊患有精神和行为障碍，等级上调一级。")
-    RISK_EVENTS = "risk_events", _("近30天内发生 2 次及以上照护风险事件，等级上调一级。")
+    RISK_EVENTS = "risk_events", _("近30天内照护风险事件达到规定次数，等级上调一级。")
     COMBINED = "combined", _("多项上调规则同时适用，按政策合计上调一级。")
     CAPPED = "capped", _("等级最高为 4 级。")
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("subsidies.api.urls")),
     path("", include("childcare.api.urls")),
     path("", include("monitoring.api.urls")),
+    path("", include("eldercare.api.urls")),
     path("", include("hechuan_portal.overview.api.urls")),
     path("", include(router.urls)),
 ]

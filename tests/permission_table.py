@@ -872,3 +872,28 @@ URLS.update(
 API.update(
     {("/api/v1/overview/indicators/", "get"): Case(expect(200, anonymous=401, operator=404, auditor=403))}
 )
+
+# --- eldercare (assessments: district roles and town officers in scope; assessors record and sign) ---
+from eldercare.tests import matrix_world as eldercare_world  # noqa: E402
+
+WORLD["eldercare"] = eldercare_world.world
+EC_ASSESSMENT = lambda key: lambda w: {"id": w["eldercare"][key]["assessment"].pk}  # noqa: E731
+API.update(
+    {
+        # Only assessors (a valid certificate) and district roles grade; {} is then a 400.
+        ("/api/v1/eldercare/assessments/preview/", "post"): Case(
+            expect(403, anonymous=401, district_admin=400, district_staff=400), data={}
+        ),
+        ("/api/v1/eldercare/assessments/", "get"): Case(expect(200, anonymous=401, operator=403, auditor=403)),
+        # Nobody in the cast holds an assessor certificate: recording is refused before validation.
+        ("/api/v1/eldercare/assessments/", "post"): Case(expect(403, anonymous=401), data={}),
+        ("/api/v1/eldercare/assessments/{id}/", "get"): [
+            Case(expect(200, anonymous=401, officer_b=404, operator=403, auditor=403), kwargs=EC_ASSESSMENT("a")),
+            Case(expect(200, anonymous=401, officer_a=404, operator=403, auditor=403), kwargs=EC_ASSESSMENT("b")),
+        ],
+        ("/api/v1/eldercare/assessments/{id}/sign/", "post"): [
+            Case(expect(403, anonymous=401, officer_b=404), method="post", kwargs=EC_ASSESSMENT("a")),
+            Case(expect(403, anonymous=401, officer_a=404), method="post", kwargs=EC_ASSESSMENT("b")),
+        ],
+    }
+)

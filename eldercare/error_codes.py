@@ -1,0 +1,21 @@
+"""Stable error codes of elder care, with the message a person can act on (`PortalError(code, …)`)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ErrorCode(models.TextChoices):
+    ITEM_MISSING = "item_missing", _("缺少评估项目 %(item)s 的得分。")
+    ITEM_OUT_OF_RANGE = "item_out_of_range", _("评估项目 %(item)s 的得分应为 0—%(max)s 的整数。")
+    ITEM_UNKNOWN = "item_unknown", _("%(item)s 不是 GB/T 42195 的评估项目。")
+    NOT_ASSESSOR = "not_assessor", _("您没有有效的老年人能力评估员资格。")
+    SAME_ASSESSOR = "same_assessor", _("复核签字须由另一名评估员完成。")
+    ALREADY_SIGNED = "already_signed", _("该评估已复核签字，不能修改；如需更正，请新建一份评估。")
+    NOT_SIGNED = "not_signed", _("只能更正已复核签字的评估。")
+    DATE_IN_FUTURE = "date_in_future", _("评估日期不能晚于今天。")
+    DATE_BEFORE_CORRECTED = "date_before_corrected", _("更正评估的日期不能早于原评估。")
+    RESIDENT_NOT_FOUND = "resident_not_found", _("在您管理范围内的户籍人口中未找到该身份证号。")
+    RESIDENT_NOT_IN_DISTRICT = "resident_not_in_district", _("该人员户籍不在本区，不能评估。")
+    NO_POLICY = "no_policy", _("评估日期没有生效的能力评估政策。")
