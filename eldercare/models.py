@@ -193,6 +193,9 @@ class Assessment(models.Model):
         related_name="corrections",
     )
     notes = models.TextField(_("备注"), blank=True)
+    # Made by the phone form when it opens; a form resent after a dropped connection carries the same
+    # key, so the assessment is recorded once (services.assessment_record returns the existing one).
+    client_key = models.UUIDField(_("表单编号"), null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     objects = AssessmentQuerySet.as_manager()

@@ -4,6 +4,7 @@ one transaction each, with an audit row; `actor` is a user or `SYSTEM`."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -93,11 +94,18 @@ def assessment_record(
     risk_events_30d: int = 0,
     notes: str = "",
     corrects: Assessment | None = None,
+    client_key: uuid.UUID | None = None,
 ) -> Assessment:
     """Record an assessment by `actor` (the first assessor) of a person in their scope, graded under
     the policy in force on `assessed_on`; it waits for a second assessor's sign-off. `corrects` names
-    the signed assessment this one corrects (that one is never changed). Audited."""
+    the signed assessment this one corrects (that one is never changed). A form resent with the same
+    `client_key` (the phone form after a dropped connection) returns the assessment already recorded.
+    Audited."""
     require(access.can_record, actor, resident)
+    if client_key is not None:
+        existing = Assessment.objects.filter(client_key=client_key, assessor=actor, resident=resident).first()
+        if existing is not None:
+            return existing
     if resident.town_id is None:
         raise PortalError(ErrorCode.RESIDENT_NOT_IN_DISTRICT, field="id_number")
     if assessed_on > timezone.localdate():
@@ -141,6 +149,7 @@ def assessment_record(
         assessor=actor,
         corrects=corrects,
         notes=notes,
+        client_key=client_key,
     )
     audit_record(
         action=AuditAction.CREATE,

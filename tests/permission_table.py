@@ -878,6 +878,26 @@ from eldercare.tests import matrix_world as eldercare_world  # noqa: E402
 
 WORLD["eldercare"] = eldercare_world.world
 EC_ASSESSMENT = lambda key: lambda w: {"id": w["eldercare"][key]["assessment"].pk}  # noqa: E731
+EC = lambda key, name: lambda w: {"pk": w["eldercare"][key][name].pk}  # noqa: E731
+URLS.update(
+    {
+        "eldercare:index": [Case(NO_OPERATOR), Case(NO_OPERATOR, method="post", data={})],
+        "eldercare:elder": [Case(REG_A, kwargs=EC("a", "resident")), Case(REG_B, kwargs=EC("b", "resident"))],
+        # Nobody in the cast holds an assessor certificate.
+        "eldercare:assess": [Case(expect(403, anonymous=302)), Case(expect(403, anonymous=302), method="post", data={})],
+        "eldercare:assessment_detail": [
+            Case(REG_A, kwargs=EC("a", "assessment")),
+            Case(REG_B, kwargs=EC("b", "assessment")),
+        ],
+        "eldercare:assessment_sign": [
+            Case(GET_405, kwargs=EC("a", "assessment")),
+            Case(expect(403, anonymous=302, officer_b=404), method="post", kwargs=EC("a", "assessment")),
+            Case(expect(403, anonymous=302, officer_a=404), method="post", kwargs=EC("b", "assessment")),
+        ],
+        "eldercare:to_assess": Case(NO_OPERATOR),
+        "eldercare:support": Case(NO_OPERATOR),
+    }
+)
 API.update(
     {
         # Only assessors (a valid certificate) and district roles grade; {} is then a 400.
