@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from hechuan_portal.common import crypto, idcard
@@ -78,13 +79,7 @@ def disabled_q(resident_ref: Any = None, *, rules: standards.Rules | None = None
     queryset reaching a resident: `Resident.objects.filter(disabled_q())`, or for monitoring's visit
     tiers `WelfareVisit.objects.filter(disabled_q(OuterRef("resident_id")))`."""
     rules = rules or rules_on()
-    return Q(
-        Exists(
-            Assessment.objects.signed()
-            .filter(pk=Subquery(latest_signed(resident_ref).values("pk")[:1]))
-            .filter(final_grade__gte=rules.disabled_min_grade)
-        )
-    )
+    return Q(GreaterThanOrEqual(latest_final_grade(resident_ref), Value(rules.disabled_min_grade)))
 
 
 def _aged_on(as_of: dt.date) -> dt.date:

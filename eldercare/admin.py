@@ -1,0 +1,38 @@
+"""Admin: the grading policy and assessor qualifications are edited here by district administrators;
+assessments are read-only (they are recorded and signed through the service)."""
+
+from django.contrib import admin
+
+from .models import Assessment, AssessmentPolicy, AssessorQualification
+
+
+@admin.register(AssessmentPolicy)
+class AssessmentPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "effective_from", "combine", "reassess_months", "disabled_min_grade"]
+
+
+@admin.register(AssessorQualification)
+class AssessorQualificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "certificate_number", "expires_on", "active"]
+    list_filter = ["active"]
+    search_fields = ["certificate_number", "user__username"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["id", "town", "assessed_on", "final_grade", "assessor", "second_assessor", "signed_at"]
+    list_filter = ["final_grade", "town"]
+    list_select_related = ["town", "assessor", "second_assessor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
