@@ -34,7 +34,9 @@ class AssessmentForm(forms.Form):
     id_number = forms.CharField(
         label=_("被评估人身份证号"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    assessed_on = forms.DateField(label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = forms.DateField(
+        label=_("评估日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     place = forms.ChoiceField(
         label=_("评估地点"), choices=Place.choices, widget=forms.RadioSelect, initial=Place.HOME
     )

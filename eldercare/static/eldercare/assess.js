@@ -51,12 +51,22 @@
   form.addEventListener("input", save);
   form.addEventListener("change", save);
 
-  var waiting = false;
+  // Resend on the browser's "online" event, and also every few seconds while it claims to be online
+  // (a flaky connection may fail a request without ever going "offline").
+  var timer = null;
   function resendWhenOnline() {
     say(form.dataset.offline);
-    if (waiting) return;
-    waiting = true;
-    window.addEventListener("online", function () { waiting = false; say(form.dataset.retrying); send(); }, { once: true });
+    if (timer) return;
+    function retry() {
+      if (!timer) return;
+      window.clearInterval(timer);
+      timer = null;
+      window.removeEventListener("online", retry);
+      say(form.dataset.retrying);
+      send();
+    }
+    timer = window.setInterval(function () { if (navigator.onLine) retry(); }, 3000);
+    window.addEventListener("online", retry);
   }
 
   function send() {
@@ -64,15 +74,13 @@
     if (!navigator.onLine) { resendWhenOnline(); return; }
     fetch(form.action || window.location.href, { method: "POST", body: new FormData(form), credentials: "same-origin" })
       .then(function (response) {
-        if (response.redirected && response.ok) {
-          localStorage.removeItem(key);
-          window.location.assign(response.url);
-        } else {
-          // The server refused something (a missing item, an unknown ID number): show its page.
-          return response.text().then(function (html) {
-            document.open(); document.write(html); document.close();
-          });
-        }
+        // Either the saved assessment (after the redirect) or the form with the server's errors (a
+        // missing item, an unknown ID number): show the page the server answered, at its address.
+        if (response.redirected && response.ok) localStorage.removeItem(key);
+        return response.text().then(function (html) {
+          if (response.redirected) window.history.replaceState(null, "", response.url);
+          document.open(); document.write(html); document.close();
+        });
       })
       .catch(resendWhenOnline);
   }
