@@ -10,7 +10,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from hechuan_portal.accounts.roles import is_district, is_district_admin, is_manager, manages_town
+from hechuan_portal.accounts.roles import (
+    is_district,
+    is_district_admin,
+    is_manager,
+    is_operator,
+    manages_town,
+    operates,
+)
 
 
 def is_assessor(user: Any) -> bool:
@@ -67,3 +74,33 @@ def can_manage_policy(user: Any, obj: Any = None) -> bool:
 
 def can_refresh_coverage(user: Any, obj: Any = None) -> bool:
     return is_district(user)
+
+
+def can_manage_support(user: Any, obj: Any = None) -> bool:
+    """Home adaptation and family care beds (applications, needs assessment, quotes, acceptance,
+    agreements, set-up): district roles and the town's officers (`obj`: resident, case or bed)."""
+    if obj is None:
+        return is_manager(user)
+    return manages_town(user, getattr(obj, "town_id", None))
+
+
+def can_record_service(user: Any, obj: Any = None) -> bool:
+    """A month's service record of a bed (`obj`): the provider's operators, or district roles."""
+    if obj is None:
+        return is_district(user) or is_operator(user)
+    return is_district(user) or operates(user, getattr(obj, "provider", None))
+
+
+def can_review_claim(user: Any, obj: Any = None) -> bool:
+    """The town's review of a bed's monthly claim: the town's officers (and district roles)."""
+    return can_manage_support(user, obj)
+
+
+def can_approve_claim(user: Any, obj: Any = None) -> bool:
+    """Approving claims and building the month's claims: district roles."""
+    return is_district(user)
+
+
+def can_pay_claims(user: Any, obj: Any = None) -> bool:
+    """Marking approved claims paid in the month's roll: district administrators."""
+    return is_district_admin(user)

@@ -3,7 +3,14 @@ assessments are read-only (they are recorded and signed through the service)."""
 
 from django.contrib import admin
 
-from .models import Assessment, AssessmentPolicy, AssessorQualification
+from .models import (
+    AdaptationItem,
+    AdaptationPolicy,
+    Assessment,
+    AssessmentPolicy,
+    AssessorQualification,
+    CareBedPolicy,
+)
 
 
 @admin.register(AssessmentPolicy)
@@ -36,3 +43,14 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AdaptationPolicy, CareBedPolicy)
+class SupportPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "effective_from"]
+
+
+@admin.register(AdaptationItem)
+class AdaptationItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "category", "basic", "unit_price", "active"]
+    list_filter = ["category", "basic", "active"]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -285,3 +286,366 @@ class AssessmentCoverage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.town_id} {self.as_of}: {self.assessed}/{self.aged80}"
+
+
+# --- home adaptation (适老化改造, work plan 二(七)) -------------------------------------------------
+
+
+class AdaptationPolicy(models.Model):
+    """Who may have their home adapted and the subsidy: poor (低保/特困, when `poverty_required`) and
+    at least partly disabled (latest grade ≥ `min_grade`); basic items subsidised up to
+    `household_cap` per home, once unless `allow_repeat`."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    effective_from = models.DateField(_("生效日期"), unique=True)
+    household_cap = models.DecimalField(
+        _("每户补贴上限（元）"), max_digits=10, decimal_places=2, default=3000
+    )
+    allow_repeat = models.BooleanField(_("允许同一户再次补贴"), default=False)
+    min_grade = models.PositiveSmallIntegerField(_("最低能力等级"), choices=Grade.choices, default=Grade.MILD)
+    poverty_required = models.BooleanField(_("限低保、特困老年人"), default=True)
+
+    class Meta:
+        verbose_name = _("适老化改造政策")
+        verbose_name_plural = _("适老化改造政策")
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(household_cap__gte=0), name="%(app_label)s_%(class)s_cap_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AdaptationCategory(models.TextChoices):
+    BATHROOM = "bathroom", _("如厕洗浴")
+    FLOOR = "floor", _("地面防滑")
+    MOBILITY = "mobility", _("通行与助行")
+    SAFETY = "safety", _("安全监测")
+    AIDS = "aids", _("辅助器具")
+
+
+class AdaptationItem(models.Model):
+    """One item of the adaptation catalogue: basic items are subsidised, optional ones self-paid."""
+
+    code = models.CharField(_("编号"), max_length=16, unique=True)
+    category = models.CharField(_("类别"), max_length=16, choices=AdaptationCategory.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    basic = models.BooleanField(_("基础项目（补贴）"), default=True)
+    unit_price = models.DecimalField(_("参考单价（元）"), max_digits=10, decimal_places=2)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("适老化改造项目")
+        verbose_name_plural = _("适老化改造项目")
+        ordering = ["category", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class AdaptationStatus(models.TextChoices):
+    APPLIED = "applied", _("已申请")
+    REFUSED = "refused", _("不符合条件")
+    ASSESSED = "assessed", _("已评估需求")
+    QUOTED = "quoted", _("已报价")
+    WORKS = "works", _("施工中")
+    ACCEPTED = "accepted", _("已验收")
+
+
+class AdaptationCaseQuerySet(ScopedQuerySet):
+    scope_town_field = "town"
+    scope_facility_field = None
+
+
+class AdaptationCase(models.Model):
+    """One home's adaptation: application → needs assessment → quote → works → acceptance, when the
+    subsidy (basic items, up to the cap) is fixed and paid once."""
+
+    resident = models.ForeignKey(
+        "residents.Resident", verbose_name=_("老年人"), on_delete=models.PROTECT, related_name="+"
+    )
+    town = models.ForeignKey(
+        "areas.AdminArea", verbose_name=_("镇街"), on_delete=models.PROTECT, related_name="+"
+    )
+    policy = models.ForeignKey(
+        AdaptationPolicy, verbose_name=_("政策"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=AdaptationStatus.choices, default=AdaptationStatus.APPLIED
+    )
+    applied_on = models.DateField(_("申请日期"))
+    refusal_reason = models.CharField(_("不予受理原因"), max_length=32, blank=True)
+    quote_total = models.DecimalField(
+        _("报价合计（元）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    subsidy = models.DecimalField(_("补贴金额（元）"), max_digits=10, decimal_places=2, null=True, blank=True)
+    self_paid = models.DecimalField(
+        _("自付金额（元）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    works_started_on = models.DateField(_("开工日期"), null=True, blank=True)
+    accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = AdaptationCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("适老化改造")
+        verbose_name_plural = _("适老化改造")
+        ordering = ["-applied_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subsidy__isnull=True) | Q(subsidy__gte=0, self_paid__gte=0),
+                name="%(app_label)s_%(class)s_amounts_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(subsidy__isnull=False, accepted_on__isnull=False),
+                name="%(app_label)s_%(class)s_accepted_has_subsidy",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} {self.get_status_display()}"
+
+
+class AdaptationLine(models.Model):
+    """An item the needs assessment found, its quantity and quoted unit price."""
+
+    case = models.ForeignKey(
+        AdaptationCase, verbose_name=_("改造"), on_delete=models.CASCADE, related_name="lines"
+    )
+    item = models.ForeignKey(
+        AdaptationItem, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="+"
+    )
+    basic = models.BooleanField(_("基础项目（补贴）"))
+    quantity = models.PositiveSmallIntegerField(_("数量"), default=1)
+    unit_price = models.DecimalField(_("单价（元）"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("改造项目明细")
+        verbose_name_plural = _("改造项目明细")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "item"], name="%(app_label)s_%(class)s_item_once"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="%(app_label)s_%(class)s_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} × {self.quantity}"
+
+
+# --- family care beds (家庭养老床位, work plan 二(七)) ----------------------------------------------
+
+
+class CareBedPolicy(models.Model):
+    """Family care beds: for elders whose latest grade is at least `min_grade`; a bed's month is
+    claimed only when its services reach the monthly minimum (visits and hours)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    effective_from = models.DateField(_("生效日期"), unique=True)
+    min_grade = models.PositiveSmallIntegerField(
+        _("最低能力等级"), choices=Grade.choices, default=Grade.MODERATE
+    )
+    monthly_subsidy = models.DecimalField(
+        _("每床每月补贴（元）"), max_digits=10, decimal_places=2, default=300
+    )
+    min_visits = models.PositiveSmallIntegerField(_("每月最少上门次数"), default=4)
+    min_hours = models.DecimalField(_("每月最少服务时长（小时）"), max_digits=6, decimal_places=1, default=8)
+
+    class Meta:
+        verbose_name = _("家庭养老床位政策")
+        verbose_name_plural = _("家庭养老床位政策")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareService(models.TextChoices):
+    """The catalogue of home services a provider records against a bed."""
+
+    PERSONAL_CARE = "personal_care", _("生活照料")
+    NURSING = "nursing", _("基础护理")
+    HEALTH = "health", _("健康管理")
+    REHAB = "rehab", _("康复服务")
+    COMFORT = "comfort", _("精神慰藉")
+    MONITORING = "monitoring", _("安全监护")
+
+
+class CareBedStatus(models.TextChoices):
+    APPLIED = "applied", _("已申请")
+    REFUSED = "refused", _("不符合条件")
+    ELIGIBLE = "eligible", _("符合条件")
+    AGREED = "agreed", _("已签约")
+    ACTIVE = "active", _("已建床")
+    ENDED = "ended", _("已撤床")
+
+
+class CareBedQuerySet(ScopedQuerySet):
+    scope_town_field = "town"
+    scope_facility_field = "provider"
+
+
+class CareBed(models.Model):
+    """A family care bed: application (recorded by the community) → eligibility → agreement with a
+    provider facility → set-up visit at home (location) → monthly service records → monthly claims."""
+
+    resident = models.ForeignKey(
+        "residents.Resident", verbose_name=_("老年人"), on_delete=models.PROTECT, related_name="+"
+    )
+    town = models.ForeignKey(
+        "areas.AdminArea", verbose_name=_("镇街"), on_delete=models.PROTECT, related_name="+"
+    )
+    provider = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("服务机构"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=CareBedStatus.choices, default=CareBedStatus.APPLIED
+    )
+    applied_on = models.DateField(_("申请日期"))
+    grade = models.PositiveSmallIntegerField(
+        _("申请时能力等级"), choices=Grade.choices, null=True, blank=True
+    )
+    refusal_reason = models.CharField(_("不予受理原因"), max_length=32, blank=True)
+    agreement_on = models.DateField(_("签约日期"), null=True, blank=True)
+    setup_on = models.DateField(_("建床日期"), null=True, blank=True)
+    setup_location = models.PointField(_("建床位置"), geography=True, null=True, blank=True)
+    setup_notes = models.TextField(_("建床情况"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = CareBedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("家庭养老床位")
+        verbose_name_plural = _("家庭养老床位")
+        ordering = ["-applied_on", "-id"]
+        constraints = [
+            # One open bed per person: a new application only after a refusal or the end of the last.
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=~Q(status__in=["refused", "ended"]),
+                name="%(app_label)s_%(class)s_one_open_per_person",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(provider__isnull=False, setup_on__isnull=False),
+                name="%(app_label)s_%(class)s_active_has_provider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} {self.get_status_display()}"
+
+
+class CareBedMonth(models.Model):
+    """The provider's service record of one bed for one month."""
+
+    bed = models.ForeignKey(CareBed, verbose_name=_("床位"), on_delete=models.PROTECT, related_name="months")
+    month = models.DateField(_("月份"))
+    visits = models.PositiveSmallIntegerField(_("上门次数"))
+    hours = models.DecimalField(_("服务时长（小时）"), max_digits=6, decimal_places=1)
+    services = ArrayField(
+        models.CharField(max_length=16, choices=CareService.choices), verbose_name=_("服务内容"), default=list
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("床位月度服务记录")
+        verbose_name_plural = _("床位月度服务记录")
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["bed", "month"], name="%(app_label)s_%(class)s_once_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="%(app_label)s_%(class)s_first_of_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bed_id} {self.month:%Y-%m}"
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待镇街审核")
+    REVIEWED = "reviewed", _("待区级审批")
+    APPROVED = "approved", _("已审批")
+    PAID = "paid", _("已发放")
+
+
+class CareBedClaimQuerySet(ScopedQuerySet):
+    scope_town_field = "town"
+    scope_facility_field = "bed__provider"
+
+
+class CareBedClaim(models.Model):
+    """The month's subsidy for one bed: built from service records that reach the minimum, reviewed
+    by the town, approved by the district, paid in the month's roll."""
+
+    bed = models.ForeignKey(CareBed, verbose_name=_("床位"), on_delete=models.PROTECT, related_name="claims")
+    town = models.ForeignKey(
+        "areas.AdminArea", verbose_name=_("镇街"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField(_("月份"))
+    amount = models.DecimalField(_("补贴金额（元）"), max_digits=10, decimal_places=2)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("镇街审核人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("区级审批人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    paid_on = models.DateField(_("发放日期"), null=True, blank=True)
+
+    objects = CareBedClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("床位补贴申领")
+        verbose_name_plural = _("床位补贴申领")
+        ordering = ["-month", "bed"]
+        constraints = [
+            models.UniqueConstraint(fields=["bed", "month"], name="%(app_label)s_%(class)s_once_per_month"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="%(app_label)s_%(class)s_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_on__isnull=False),
+                name="%(app_label)s_%(class)s_paid_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bed_id} {self.month:%Y-%m} {self.amount}"

@@ -250,3 +250,19 @@ def elder_page(*, user: Any, resident: Resident) -> dict[str, Any]:
             .order_by("-visited_on")[:12]
         ),
     }
+
+
+def care_beds_below_minimum(*, month: dt.date) -> QuerySet:
+    """Active beds (set up before the month ended) whose month's services fall short of the policy's
+    minimum — or were never recorded: flagged, never claimed. One query."""
+    from hechuan_portal.common.months import month_end
+
+    from .models import CareBed, CareBedMonth, CareBedPolicy, CareBedStatus
+
+    policy = CareBedPolicy.objects.filter(effective_from__lte=month).order_by("-effective_from").first()
+    met = CareBedMonth.objects.filter(bed_id=OuterRef("pk"), month=month)
+    if policy is not None:
+        met = met.filter(visits__gte=policy.min_visits, hours__gte=policy.min_hours)
+    return CareBed.objects.filter(status=CareBedStatus.ACTIVE, setup_on__lte=month_end(month)).filter(
+        ~Exists(met)
+    )

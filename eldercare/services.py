@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -20,7 +22,22 @@ from hechuan_portal.residents.models import Resident
 
 from . import access, selectors, standards
 from .error_codes import ErrorCode
-from .models import Assessment, AssessmentCoverage, AssessmentPolicy
+from .models import (
+    AdaptationCase,
+    AdaptationItem,
+    AdaptationLine,
+    AdaptationPolicy,
+    AdaptationStatus,
+    Assessment,
+    AssessmentCoverage,
+    AssessmentPolicy,
+    CareBed,
+    CareBedClaim,
+    CareBedMonth,
+    CareBedPolicy,
+    CareBedStatus,
+    ClaimStatus,
+)
 
 _PROBLEM_CODES = {
     "missing": ErrorCode.ITEM_MISSING,
@@ -214,3 +231,304 @@ def coverage_refresh(*, actor: Any, as_of: dt.date | None = None) -> int:
         changes={"as_of": as_of.isoformat(), "towns": len(rows)},
     )
     return len(rows)
+
+
+# --- eligibility shared by home adaptation and family care beds -------------------------------------
+
+
+def _latest_grade(resident: Resident) -> int | None:
+    row = selectors.latest_signed(resident.pk).values_list("final_grade", flat=True).first()
+    return row
+
+
+def _policy(model: Any, day: dt.date) -> Any:
+    policy = model.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    if policy is None:
+        raise PortalError(ErrorCode.NO_POLICY, field="applied_on")
+    return policy
+
+
+def _audit(actor: Any, obj: Any, action: str, **changes: Any) -> None:
+    audit_record(
+        action=action,
+        actor=audit_user(actor),
+        obj=obj,
+        area_code=getattr(obj, "town_id", "") or "",
+        changes=changes,
+    )
+
+
+def _town_of(resident: Resident) -> str:
+    if resident.town_id is None:
+        raise PortalError(ErrorCode.RESIDENT_NOT_IN_DISTRICT, field="resident")
+    return resident.town_id
+
+
+def _require_status(obj: Any, *statuses: str) -> None:
+    if obj.status not in statuses:
+        raise PortalError(ErrorCode.WRONG_STATUS, field="status")
+
+
+# --- home adaptation --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def adaptation_apply(*, actor: Any, resident: Resident, applied_on: dt.date) -> AdaptationCase:
+    """Record an application (by the community). A home already subsidised is refused outright (400,
+    nothing saved) unless the policy allows a second subsidy; an applicant outside the rules (not
+    低保/特困 when required, latest grade below the policy's) is recorded as refused, with the reason."""
+    require(access.can_manage_support, actor, resident)
+    policy = _policy(AdaptationPolicy, applied_on)
+    subsidised = AdaptationCase.objects.filter(resident=resident, status=AdaptationStatus.ACCEPTED).exists()
+    if subsidised and not policy.allow_repeat:
+        raise PortalError(ErrorCode.ALREADY_ADAPTED, field="resident")
+    refusal = ""
+    grade = _latest_grade(resident)
+    if policy.poverty_required and not (resident.dibao or resident.tekun):
+        refusal = ErrorCode.NOT_POOR.value
+    elif grade is None or grade < policy.min_grade:
+        refusal = ErrorCode.GRADE_TOO_LOW.value
+    case = AdaptationCase.objects.create(
+        resident=resident,
+        town_id=_town_of(resident),
+        policy=policy,
+        applied_on=applied_on,
+        status=AdaptationStatus.REFUSED if refusal else AdaptationStatus.APPLIED,
+        refusal_reason=refusal,
+        recorded_by=audit_user(actor),
+    )
+    _audit(actor, case, AuditAction.CREATE, status=case.status, reason=refusal)
+    return case
+
+
+@transaction.atomic
+def adaptation_assess_needs(*, actor: Any, case: AdaptationCase, items: Mapping[str, int]) -> AdaptationCase:
+    """The needs assessment: catalogue items (code → quantity) at their reference prices."""
+    require(access.can_manage_support, actor, case)
+    _require_status(case, AdaptationStatus.APPLIED, AdaptationStatus.ASSESSED)
+    if not items:
+        raise PortalError(ErrorCode.NO_ITEMS, field="items")
+    catalogue = {i.code: i for i in AdaptationItem.objects.filter(code__in=list(items), active=True)}
+    for code in items:
+        if code not in catalogue:
+            raise PortalError(ErrorCode.UNKNOWN_ITEM, field=f"items.{code}", params={"item": code})
+    case.lines.all().delete()
+    AdaptationLine.objects.bulk_create(
+        AdaptationLine(
+            case=case,
+            item=catalogue[code],
+            basic=catalogue[code].basic,
+            quantity=qty,
+            unit_price=catalogue[code].unit_price,
+        )
+        for code, qty in items.items()
+    )
+    case.status = AdaptationStatus.ASSESSED
+    case.save(update_fields=["status"])
+    _audit(actor, case, AuditAction.UPDATE, status=case.status, items=len(items))
+    return case
+
+
+@transaction.atomic
+def adaptation_quote(*, actor: Any, case: AdaptationCase, prices: Mapping[str, Decimal]) -> AdaptationCase:
+    """The contractor's quote: unit prices per item (items not named keep the reference price)."""
+    require(access.can_manage_support, actor, case)
+    _require_status(case, AdaptationStatus.ASSESSED, AdaptationStatus.QUOTED)
+    lines = list(case.lines.select_related("item"))
+    known = {line.item.code for line in lines}
+    for code in prices:
+        if code not in known:
+            raise PortalError(ErrorCode.UNKNOWN_ITEM, field=f"prices.{code}", params={"item": code})
+    for line in lines:
+        line.unit_price = Decimal(prices.get(line.item.code, line.unit_price))
+    AdaptationLine.objects.bulk_update(lines, ["unit_price"])
+    case.quote_total = sum((line.unit_price * line.quantity for line in lines), Decimal("0"))
+    case.status = AdaptationStatus.QUOTED
+    case.save(update_fields=["quote_total", "status"])
+    _audit(actor, case, AuditAction.UPDATE, status=case.status, quote_total=str(case.quote_total))
+    return case
+
+
+@transaction.atomic
+def adaptation_start_works(*, actor: Any, case: AdaptationCase, on: dt.date) -> AdaptationCase:
+    require(access.can_manage_support, actor, case)
+    _require_status(case, AdaptationStatus.QUOTED)
+    case.status, case.works_started_on = AdaptationStatus.WORKS, on
+    case.save(update_fields=["status", "works_started_on"])
+    _audit(actor, case, AuditAction.UPDATE, status=case.status)
+    return case
+
+
+@transaction.atomic
+def adaptation_accept(*, actor: Any, case: AdaptationCase, on: dt.date) -> AdaptationCase:
+    """Acceptance: the subsidy is the basic items' total up to the policy's per-household cap; the
+    rest (optional items, and basic items above the cap) is self-paid. Paid once."""
+    require(access.can_manage_support, actor, case)
+    _require_status(case, AdaptationStatus.WORKS)
+    lines = list(case.lines.all())
+    basic = sum((line.unit_price * line.quantity for line in lines if line.basic), Decimal("0"))
+    total = sum((line.unit_price * line.quantity for line in lines), Decimal("0"))
+    case.subsidy = min(basic, case.policy.household_cap)
+    case.self_paid = total - case.subsidy
+    case.status, case.accepted_on = AdaptationStatus.ACCEPTED, on
+    case.save(update_fields=["subsidy", "self_paid", "status", "accepted_on"])
+    _audit(actor, case, AuditAction.UPDATE, status=case.status, subsidy=str(case.subsidy))
+    return case
+
+
+# --- family care beds -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def care_bed_apply(*, actor: Any, resident: Resident, applied_on: dt.date) -> CareBed:
+    """Record an application (by the family, through the community) and decide eligibility at once:
+    the latest signed grade at least the policy's minimum, else recorded as refused with the reason."""
+    require(access.can_manage_support, actor, resident)
+    if (
+        CareBed.objects.filter(resident=resident)
+        .exclude(status__in=[CareBedStatus.REFUSED, CareBedStatus.ENDED])
+        .exists()
+    ):
+        raise PortalError(ErrorCode.OPEN_BED_EXISTS, field="resident")
+    policy = _policy(CareBedPolicy, applied_on)
+    grade = _latest_grade(resident)
+    eligible = grade is not None and grade >= policy.min_grade
+    bed = CareBed.objects.create(
+        resident=resident,
+        town_id=_town_of(resident),
+        applied_on=applied_on,
+        grade=grade,
+        status=CareBedStatus.ELIGIBLE if eligible else CareBedStatus.REFUSED,
+        refusal_reason="" if eligible else ErrorCode.GRADE_TOO_LOW.value,
+        recorded_by=audit_user(actor),
+    )
+    _audit(actor, bed, AuditAction.CREATE, status=bed.status)
+    return bed
+
+
+@transaction.atomic
+def care_bed_agree(*, actor: Any, bed: CareBed, provider: Any, on: dt.date) -> CareBed:
+    """The service agreement with a provider: an operating elder-care facility of the district."""
+    from facilities.models import ELDER_KINDS, FacilityStatus
+
+    require(access.can_manage_support, actor, bed)
+    _require_status(bed, CareBedStatus.ELIGIBLE)
+    if provider.kind not in ELDER_KINDS or provider.status != FacilityStatus.OPERATING:
+        raise PortalError(ErrorCode.NOT_ELDER_FACILITY, field="provider")
+    bed.provider, bed.agreement_on, bed.status = provider, on, CareBedStatus.AGREED
+    bed.save(update_fields=["provider", "agreement_on", "status"])
+    _audit(actor, bed, AuditAction.UPDATE, status=bed.status, provider=provider.pk)
+    return bed
+
+
+@transaction.atomic
+def care_bed_set_up(
+    *, actor: Any, bed: CareBed, on: dt.date, location: Any = None, notes: str = ""
+) -> CareBed:
+    """The set-up visit at home (location taken on the phone, like inspections): the bed is active."""
+    require(access.can_manage_support, actor, bed)
+    _require_status(bed, CareBedStatus.AGREED)
+    bed.setup_on, bed.setup_location, bed.setup_notes, bed.status = on, location, notes, CareBedStatus.ACTIVE
+    bed.save(update_fields=["setup_on", "setup_location", "setup_notes", "status"])
+    _audit(actor, bed, AuditAction.UPDATE, status=bed.status)
+    return bed
+
+
+@transaction.atomic
+def care_bed_record_month(
+    *, actor: Any, bed: CareBed, month: dt.date, visits: int, hours: Decimal, services: list[str]
+) -> CareBedMonth:
+    """The provider's record of a month's services for a bed (replaces an earlier record of that month
+    until it is claimed)."""
+    require(access.can_record_service, actor, bed)
+    _require_status(bed, CareBedStatus.ACTIVE)
+    if month.day != 1:
+        raise PortalError(ErrorCode.NOT_FIRST_OF_MONTH, field="month")
+    if CareBedClaim.objects.filter(bed=bed, month=month).exists():
+        raise PortalError(ErrorCode.WRONG_STATUS, field="month")
+    record, _ = CareBedMonth.objects.update_or_create(
+        bed=bed,
+        month=month,
+        defaults={
+            "visits": visits,
+            "hours": hours,
+            "services": list(services),
+            "recorded_by": audit_user(actor),
+        },
+    )
+    _audit(actor, record, AuditAction.UPDATE, visits=visits, hours=str(hours))
+    return record
+
+
+@transaction.atomic
+def care_bed_claims_build(*, actor: Any, month: dt.date) -> dict[str, int]:
+    """The month's claims, set-based: one per active bed whose service record reaches the policy's
+    monthly minimum (visits and hours), at the policy's subsidy. Beds below it are flagged
+    (`selectors.care_beds_below_minimum`) and not claimed. Safe to run twice."""
+    require(access.can_approve_claim, actor)
+    policy = _policy(CareBedPolicy, month)
+    claimed = CareBedClaim.objects.filter(bed_id=OuterRef("bed_id"), month=month)
+    met = (
+        CareBedMonth.objects.filter(
+            month=month,
+            bed__status=CareBedStatus.ACTIVE,
+            visits__gte=policy.min_visits,
+            hours__gte=policy.min_hours,
+        )
+        .filter(~Exists(claimed))
+        .values_list("bed_id", "bed__town_id")
+    )
+    created = CareBedClaim.objects.bulk_create(
+        [
+            CareBedClaim(bed_id=bed, town_id=town, month=month, amount=policy.monthly_subsidy)
+            for bed, town in met
+        ],
+        ignore_conflicts=True,
+    )
+    flagged = selectors.care_beds_below_minimum(month=month).count()
+    audit_record(
+        action=AuditAction.RUN,
+        actor=audit_user(actor),
+        object_type="eldercare.carebedclaim",
+        reason="claims build",
+        changes={"month": month.isoformat(), "claims": len(created), "flagged": flagged},
+    )
+    return {"claims": len(created), "flagged": flagged}
+
+
+@transaction.atomic
+def care_bed_claim_review(*, actor: Any, claim: CareBedClaim) -> CareBedClaim:
+    """The town's review; then the district approves."""
+    require(access.can_review_claim, actor, claim)
+    _require_status(claim, ClaimStatus.SUBMITTED)
+    claim.status, claim.reviewed_by = ClaimStatus.REVIEWED, audit_user(actor)
+    claim.save(update_fields=["status", "reviewed_by"])
+    _audit(actor, claim, AuditAction.UPDATE, status=claim.status)
+    return claim
+
+
+@transaction.atomic
+def care_bed_claim_approve(*, actor: Any, claim: CareBedClaim) -> CareBedClaim:
+    require(access.can_approve_claim, actor, claim)
+    _require_status(claim, ClaimStatus.REVIEWED)
+    claim.status, claim.approved_by = ClaimStatus.APPROVED, audit_user(actor)
+    claim.save(update_fields=["status", "approved_by"])
+    _audit(actor, claim, AuditAction.UPDATE, status=claim.status)
+    return claim
+
+
+@transaction.atomic
+def care_bed_claims_pay(*, actor: Any, month: dt.date, paid_on: dt.date) -> int:
+    """The month's roll: every approved claim of `month` marked paid in one statement."""
+    require(access.can_pay_claims, actor)
+    paid = CareBedClaim.objects.filter(month=month, status=ClaimStatus.APPROVED).update(
+        status=ClaimStatus.PAID, paid_on=paid_on
+    )
+    audit_record(
+        action=AuditAction.RUN,
+        actor=audit_user(actor),
+        object_type="eldercare.carebedclaim",
+        reason="claims paid",
+        changes={"month": month.isoformat(), "paid": paid},
+    )
+    return paid
