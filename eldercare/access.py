@@ -104,3 +104,8 @@ def can_approve_claim(user: Any, obj: Any = None) -> bool:
 def can_pay_claims(user: Any, obj: Any = None) -> bool:
     """Marking approved claims paid in the month's roll: district administrators."""
     return is_district_admin(user)
+
+
+def can_export_ltc(user: Any, obj: Any = None) -> bool:
+    """The long-term-care insurance export (full ID numbers): district roles, after re-authentication."""
+    return is_district(user)

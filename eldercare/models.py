@@ -47,6 +47,9 @@ class AssessmentPolicy(models.Model):
     disabled_min_grade = models.PositiveSmallIntegerField(
         _("失能起始等级"), choices=Grade.choices, default=Grade.MODERATE
     )
+    ltc_min_grade = models.PositiveSmallIntegerField(
+        _("长期护理保险导出起始等级"), choices=Grade.choices, default=Grade.SEVERE
+    )
     note = models.TextField(_("说明"), blank=True)
 
     objects = AssessmentPolicyQuerySet.as_manager()

@@ -266,3 +266,20 @@ def care_beds_below_minimum(*, month: dt.date) -> QuerySet:
     return CareBed.objects.filter(status=CareBedStatus.ACTIVE, setup_on__lte=month_end(month)).filter(
         ~Exists(met)
     )
+
+
+def ltc_rows(*, as_of: dt.date | None = None) -> QuerySet:
+    """For the medical insurance bureau: people alive in the register whose latest signed final grade
+    is at least the policy's long-term-care grade (demo 3), as export rows (id_cipher, name, gender,
+    birth_date, town name, assessment date, grade). One query."""
+    as_of = as_of or timezone.localdate()
+    policy = policy_in_force(as_of)
+    min_grade = policy.ltc_min_grade if policy else standards.Grade.SEVERE
+    last = latest_signed()
+    return (
+        Resident.objects.filter(status=HukouStatus.NORMAL, town__isnull=False)
+        .annotate(grade=latest_final_grade(), assessed_on=Subquery(last.values("assessed_on")[:1]))
+        .filter(grade__gte=min_grade)
+        .order_by("town_id", "id")
+        .values_list("id_cipher", "name", "gender", "birth_date", "town__name", "assessed_on", "grade")
+    )

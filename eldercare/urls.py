@@ -14,4 +14,5 @@ urlpatterns = [
     path("assessments/<int:pk>/sign/", views.assessment_sign, name="assessment_sign"),
     path("to-assess/", views.to_assess, name="to_assess"),
     path("support/", views.support, name="support"),
+    path("ltc-export/", views.ltc_export, name="ltc_export"),
 ]

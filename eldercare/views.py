@@ -4,11 +4,14 @@ every permission from access.py."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.reauth import reauth_required
 from hechuan_portal.accounts.roles import is_district
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
@@ -190,3 +194,13 @@ def support(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "eldercare/support.html", {"page": page, "town": town, "towns": towns})
+
+
+@login_required
+@reauth_required
+def ltc_export(request: HttpRequest) -> FileResponse:
+    """The long-term-care insurance export (full ID numbers): re-authenticated, audited by the service."""
+    require(access.can_export_ltc, request.user)
+    path = Path(tempfile.mkdtemp()) / f"ltc-{timezone.localdate():%Y%m%d}.csv"
+    services.ltc_export(actor=request.user, output=path)
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)  # noqa: SIM115

@@ -896,6 +896,8 @@ URLS.update(
         ],
         "eldercare:to_assess": Case(NO_OPERATOR),
         "eldercare:support": Case(NO_OPERATOR),
+        # Full ID numbers for the medical insurance bureau: district roles, after the password again.
+        "eldercare:ltc_export": Case(DISTRICT_ONLY),
     }
 )
 API.update(

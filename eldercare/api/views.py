@@ -40,6 +40,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = s.AssessmentSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Assessment.objects.none()
         require(access.can_view, self.request.user)
         return (
             Assessment.objects.visible_to(self.request.user)
