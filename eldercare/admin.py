@@ -10,6 +10,7 @@ from .models import (
     AssessmentPolicy,
     AssessorQualification,
     CareBedPolicy,
+    GuaranteedBeds,
 )
 
 
@@ -54,3 +55,12 @@ class SupportPolicyAdmin(admin.ModelAdmin):
 class AdaptationItemAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "category", "basic", "unit_price", "active"]
     list_filter = ["category", "basic", "active"]
+
+
+@admin.register(GuaranteedBeds)
+class GuaranteedBedsAdmin(admin.ModelAdmin):
+    """Capacity is edited here; `used` is kept by the placement services."""
+
+    list_display = ["facility", "capacity", "used"]
+    readonly_fields = ["used"]
+    raw_id_fields = ["facility"]

@@ -28,3 +28,7 @@ class ErrorCode(models.TextChoices):
     NOT_ELDER_FACILITY = "not_elder_facility", _("服务机构须为本区正常运营的养老服务设施。")
     OPEN_BED_EXISTS = "open_bed_exists", _("该老人已有在办的家庭养老床位。")
     NOT_FIRST_OF_MONTH = "not_first_of_month", _("月份须为该月第一天。")
+    NO_GUARANTEED_BED = "no_guaranteed_bed", _("该机构的兜底床位已满。")
+    NOT_NURSING_HOME = "not_nursing_home", _("只能安置到养老机构。")
+    ALREADY_PLACED = "already_placed", _("该老人已在机构安置中。")
+    PLACEMENT_ENDED = "placement_ended", _("该安置已结束。")

@@ -179,13 +179,24 @@ def institution_support(
 
 
 def institution_support_share(*, town: str | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
-    """The dashboard's institution-support figure: eligible elders (see `institution_support`) and
-    how many are placed in an institution or served at home. Placements and family care beds are
-    not recorded yet, so `served` is 0 until they are; the shape is the one the indicator will read."""
+    """The dashboard's institution-support figure: eligible elders (see `institution_support`) and how
+    many of them are placed in an institution (an open placement) or served at home (an active family
+    care bed), in one aggregate query. `rate` is None when nobody is eligible."""
     from hechuan_portal.accounts.roles import SYSTEM
 
-    eligible = institution_support(user=SYSTEM, town=town, as_of=as_of).count()
-    served = 0
+    from .models import CareBed, CareBedStatus, Placement
+
+    as_of = as_of or timezone.localdate()
+    placed = Placement.objects.filter(resident_id=OuterRef("pk"), start_on__lte=as_of).filter(
+        Q(end_on__isnull=True) | Q(end_on__gt=as_of)
+    )
+    at_home = CareBed.objects.filter(resident_id=OuterRef("pk"), status=CareBedStatus.ACTIVE)
+    counts = (
+        institution_support(user=SYSTEM, town=town, as_of=as_of)
+        .order_by()
+        .aggregate(eligible=Count("pk"), served=Count("pk", filter=Exists(placed) | Exists(at_home)))
+    )
+    eligible, served = counts["eligible"], counts["served"]
     return {"eligible": eligible, "served": served, "rate": (served / eligible) if eligible else None}
 
 
@@ -216,6 +227,8 @@ def elder_page(*, user: Any, resident: Resident) -> dict[str, Any]:
     from monitoring.models import WelfareVisit
     from subsidies.models import AllowanceGrant, PaymentLine
 
+    from .models import AdaptationCase, CareBed, Placement
+
     assessments = list(assessments_of(user=user, resident=resident))
     categories = [
         label
@@ -242,6 +255,21 @@ def elder_page(*, user: Any, resident: Resident) -> dict[str, Any]:
         "grant": AllowanceGrant.objects.filter(resident=resident).first(),
         "payments": list(
             PaymentLine.objects.filter(resident=resident).select_related("period").order_by("-month")[:24]
+        ),
+        "placements": list(
+            Placement.objects.filter(resident=resident)
+            .select_related("facility", "recorded_by")
+            .order_by("-start_on")
+        ),
+        "care_beds": list(
+            CareBed.objects.filter(resident=resident)
+            .select_related("provider", "recorded_by")
+            .order_by("-applied_on")
+        ),
+        "adaptations": list(
+            AdaptationCase.objects.filter(resident=resident)
+            .select_related("recorded_by")
+            .order_by("-applied_on")
         ),
         "visits": list(
             WelfareVisit.objects.visible_to(user)

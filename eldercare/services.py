@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +42,8 @@ from .models import (
     CareBedPolicy,
     CareBedStatus,
     ClaimStatus,
+    GuaranteedBeds,
+    Placement,
 )
 
 _PROBLEM_CODES = {
@@ -583,3 +585,55 @@ def ltc_export(*, actor: Any, output: Path, as_of: dt.date | None = None) -> int
         changes={"rows": rows},
     )
     return rows
+
+
+# --- institution support: placements on guaranteed beds ---------------------------------------------
+
+
+@transaction.atomic
+def placement_start(
+    *, actor: Any, resident: Resident, facility: Any, start_on: dt.date, guaranteed: bool = True
+) -> Placement:
+    """Place an elder in a nursing home. On a guaranteed bed, one is claimed with a conditional
+    UPDATE (`used < capacity`); none left is a 400 `no_guaranteed_bed` and nothing is saved."""
+    from facilities.models import FacilityKind
+
+    require(access.can_manage_support, actor, resident)
+    if facility.kind != FacilityKind.NURSING_HOME:
+        raise PortalError(ErrorCode.NOT_NURSING_HOME, field="facility")
+    if Placement.objects.filter(resident=resident, end_on__isnull=True).exists():
+        raise PortalError(ErrorCode.ALREADY_PLACED, field="resident")
+    if guaranteed:
+        claimed = GuaranteedBeds.objects.filter(facility=facility, used__lt=F("capacity")).update(
+            used=F("used") + 1
+        )
+        if not claimed:
+            raise PortalError(ErrorCode.NO_GUARANTEED_BED, field="facility")
+    placement = Placement.objects.create(
+        resident=resident,
+        town_id=_town_of(resident),
+        facility=facility,
+        guaranteed=guaranteed,
+        start_on=start_on,
+        recorded_by=audit_user(actor),
+    )
+    _audit(actor, placement, AuditAction.CREATE, facility=facility.pk, guaranteed=guaranteed)
+    return placement
+
+
+@transaction.atomic
+def placement_end(*, actor: Any, placement: Placement, end_on: dt.date) -> Placement:
+    """The elder leaves: the placement ends and its guaranteed bed is freed."""
+    require(access.can_manage_support, actor, placement)
+    if placement.end_on is not None:
+        raise PortalError(ErrorCode.PLACEMENT_ENDED)
+    updated = Placement.objects.filter(pk=placement.pk, end_on__isnull=True).update(end_on=end_on)
+    if not updated:
+        raise PortalError(ErrorCode.PLACEMENT_ENDED)
+    if placement.guaranteed:
+        GuaranteedBeds.objects.filter(facility_id=placement.facility_id, used__gt=0).update(
+            used=F("used") - 1
+        )
+    placement.refresh_from_db()
+    _audit(actor, placement, AuditAction.UPDATE, end_on=end_on.isoformat())
+    return placement

@@ -53,7 +53,16 @@ def test_the_export_lists_grade_3_and_above_with_full_id_numbers(district_staff,
     table = rows(response)
     assert table[0] == ["身份证号", "姓名", "性别", "出生日期", "镇街", "评估日期", "能力等级", "等级名称"]
     assert table[1:] == [
-        [severe_id, "李桂芳", "男", "1931-02-03", "合阳城街道", "2026-09-01", "3", "能力重度受损（重度失能）"],
+        [
+            severe_id,
+            "李桂芳",
+            "男",
+            "1931-02-03",
+            "合阳城街道",
+            "2026-09-01",
+            "3",
+            "能力重度受损（重度失能）",
+        ],
         [total_id, "张德明", "男", "1929-07-08", "钓鱼城街道", "2026-09-01", "4", "能力完全丧失（完全失能）"],
     ]
     event = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="eldercare.ltc_export")

@@ -264,3 +264,66 @@ def test_a_bed_needs_an_elder_care_provider(officer_a, grade_of):
         services.care_bed_agree(actor=officer_a, bed=bed, provider=nursery, on=DAY)
     assert refused.value.code == "not_elder_facility"
     assert CareBed.objects.get().status == CareBedStatus.ELIGIBLE
+
+
+# --- institution support: guaranteed beds, placements and the share --------------------------------
+
+
+@pytest.fixture
+def nursing_home():
+    from ..models import GuaranteedBeds
+
+    home = Facility.objects.create(
+        name="合川区社会福利院", kind=FacilityKind.NURSING_HOME, town_id=TOWN_A,
+        location=Point(106.26, 29.98, srid=4326), status=FacilityStatus.OPERATING,
+    )  # fmt: skip
+    GuaranteedBeds.objects.create(facility=home, capacity=1)
+    return home
+
+
+def test_placements_claim_guaranteed_beds_up_to_capacity(officer_a, nursing_home, grade_of):
+    from ..models import GuaranteedBeds, Placement
+
+    first, _ = elder(dt.date(1940, 1, 1), tekun=True)
+    second, _ = elder(dt.date(1941, 1, 1), tekun=True)
+    placement = services.placement_start(actor=officer_a, resident=first, facility=nursing_home, start_on=DAY)
+    with pytest.raises(PortalError) as refused:
+        services.placement_start(actor=officer_a, resident=second, facility=nursing_home, start_on=DAY)
+    assert (refused.value.code, refused.value.field) == ("no_guaranteed_bed", "facility")
+    assert Placement.objects.count() == 1
+    # Not on a guaranteed bed: no capacity needed. Leaving frees the bed.
+    services.placement_start(
+        actor=officer_a, resident=second, facility=nursing_home, start_on=DAY, guaranteed=False
+    )
+    services.placement_end(actor=officer_a, placement=placement, end_on=dt.date(2026, 11, 1))
+    assert GuaranteedBeds.objects.get().used == 0
+    with pytest.raises(PortalError):
+        services.placement_end(actor=officer_a, placement=placement, end_on=dt.date(2026, 11, 2))
+
+
+def test_the_share_counts_placed_and_home_served_eligible_elders(
+    officer_a, district_staff, nursing_home, provider, grade_of
+):
+    placed, _ = elder(dt.date(1940, 1, 1), tekun=True)
+    at_home, _ = elder(dt.date(1941, 1, 1), dibao=True)
+    waiting, _ = elder(dt.date(1942, 1, 1), dibao=True)
+    for person in (placed, at_home, waiting):
+        grade_of(person, 40)
+    services.placement_start(actor=officer_a, resident=placed, facility=nursing_home, start_on=DAY)
+    active_bed(officer_a, at_home, provider)
+    share = selectors.institution_support_share(as_of=dt.date(2026, 12, 1))
+    assert share == {"eligible": 3, "served": 2, "rate": 2 / 3}
+    assert selectors.institution_support_share(town=TOWN_B, as_of=dt.date(2026, 12, 1))["rate"] is None
+
+
+def test_the_elder_page_shows_beds_adaptation_and_placement(
+    officer_a, officer_a_client, nursing_home, grade_of
+):
+    resident, _ = elder(dt.date(1940, 1, 1), tekun=True)
+    grade_of(resident, 40)
+    services.placement_start(actor=officer_a, resident=resident, facility=nursing_home, start_on=DAY)
+    services.adaptation_apply(actor=officer_a, resident=resident, applied_on=DAY)
+    services.care_bed_apply(actor=officer_a, resident=resident, applied_on=DAY)
+    html = officer_a_client.get(f"/manage/eldercare/elders/{resident.pk}/").content.decode()
+    assert "合川区社会福利院" in html and "兜底床位" in html and "2026年10月8日 入住" in html
+    assert html.count("登记人 officer_a") == 3
