@@ -64,6 +64,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
     resident_name = serializers.CharField(source="resident.name", read_only=True)
     resident_id_masked = serializers.CharField(source="resident.id_masked", read_only=True)
     dimension_scores = serializers.SerializerMethodField()
+    # Plain integers 0–4 (as in the preview's answer), not two enums of the same choices.
+    preliminary_grade = serializers.IntegerField(read_only=True)
+    final_grade = serializers.IntegerField(read_only=True)
     reasons = serializers.SerializerMethodField()
     assessor = serializers.CharField(source="assessor.username", read_only=True)
     second_assessor = serializers.CharField(source="second_assessor.username", read_only=True, default=None)
