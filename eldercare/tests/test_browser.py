@@ -95,3 +95,62 @@ def test_assessor_records_at_home_second_signs_and_the_elder_page_shows_the_grad
     assert "能力完全丧失" in phone_page.text_content("#latest-grade")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     phone_page.screenshot(path=str(shots / "elder-phone.png"), full_page=True)
+
+
+def test_pages_fit_a_phone_and_read_chinese(live_server, phone_page, page, tmp_path):
+    """The index, the lists and an elder's page with a care bed, an adaptation and a placement."""
+    from django.contrib.gis.geos import Point
+
+    from facilities.models import Facility, FacilityKind, FacilityStatus
+    from hechuan_portal.accounts.models import Role
+
+    from .. import services
+    from ..models import GuaranteedBeds
+
+    shots = Path(os.environ.get("ELDERCARE_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    first = make_assessor("pg_pages_1", role=Role.DISTRICT_STAFF)
+    second = make_assessor("pg_pages_2", role=Role.DISTRICT_STAFF)
+    home = Facility.objects.create(
+        name="合川区社会福利院", kind=FacilityKind.NURSING_HOME, town_id="500117001000",
+        location=Point(106.26, 29.98, srid=4326), status=FacilityStatus.OPERATING,
+    )  # fmt: skip
+    GuaranteedBeds.objects.create(facility=home, capacity=20)
+    people = []
+    for n, (year, flags) in enumerate(
+        [(1931, {"tekun": True}), (1935, {"dibao": True}), (1928, {}), (1950, {})]
+    ):
+        person, _ = elder(dt.date(year, 3, 1 + n), name=["陈玉兰", "刘国强", "赵淑珍", "黄建华"][n], **flags)
+        people.append(person)
+    for person, total in zip(people[:2], (40, 20), strict=True):
+        a = services.assessment_record(
+            actor=first,
+            resident=person,
+            assessed_on=dt.date(2026, 9, 1),
+            place="home",
+            items=answers_totalling(total),
+        )
+        services.assessment_sign(actor=second, assessment=a)
+    services.placement_start(actor=first, resident=people[0], facility=home, start_on=dt.date(2026, 10, 8))
+    services.adaptation_apply(actor=first, resident=people[1], applied_on=dt.date(2026, 10, 9))
+    services.care_bed_apply(actor=first, resident=people[1], applied_on=dt.date(2026, 10, 9))
+
+    login_in_browser(phone_page, live_server, "pg_pages_1")
+    login_in_browser(page, live_server, "pg_pages_1")
+    for name, url in [
+        ("index", "/manage/eldercare/"),
+        ("to-assess", "/manage/eldercare/to-assess/"),
+        ("support", "/manage/eldercare/support/"),
+        ("elder", f"/manage/eldercare/elders/{people[1].pk}/"),
+    ]:
+        phone_page.goto(f"{live_server.url}{url}")
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        phone_page.screenshot(path=str(shots / f"{name}-phone.png"), full_page=True)
+        page.goto(f"{live_server.url}{url}")
+        page.screenshot(path=str(shots / f"{name}-desktop.png"), full_page=True)
+    page.goto(f"{live_server.url}/manage/eldercare/to-assess/")
+    text = page.text_content("main")
+    assert "赵淑珍" in text and "黄建华" not in text and "陈玉兰" not in text
+    page.goto(f"{live_server.url}/manage/eldercare/support/")
+    text = page.text_content("main")
+    assert "陈玉兰" in text and "刘国强" in text
