@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("subsidies.api.urls")),
     path("", include("childcare.api.urls")),
     path("", include("monitoring.api.urls")),
+    path("", include("eldercare.api.urls")),
     path("", include("overview.api.urls")),
     path("", include(router.urls)),
 ]

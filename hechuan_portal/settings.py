@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "subsidies",
     "childcare",
     "monitoring",
+    "eldercare",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("manage/subsidies/", include("subsidies.urls")),
     path("manage/childcare/", include("childcare.urls")),
     path("manage/monitoring/", include("monitoring.urls")),
+    path("manage/eldercare/", include("eldercare.urls")),
     path("manage/overview/", include("overview.urls")),
     # The admin signs in through the portal's login (lockout, second factor), never its own form.
     path(

@@ -879,3 +879,50 @@ URLS.update(
 API.update(
     {("/api/v1/overview/indicators/", "get"): Case(expect(200, anonymous=401, operator=404, auditor=403))}
 )
+
+# --- eldercare (assessments: district roles and town officers in scope; assessors record and sign) ---
+from eldercare.tests import matrix_world as eldercare_world  # noqa: E402
+
+WORLD["eldercare"] = eldercare_world.world
+EC_ASSESSMENT = lambda key: lambda w: {"id": w["eldercare"][key]["assessment"].pk}  # noqa: E731
+EC = lambda key, name: lambda w: {"pk": w["eldercare"][key][name].pk}  # noqa: E731
+URLS.update(
+    {
+        "eldercare:index": [Case(NO_OPERATOR), Case(NO_OPERATOR, method="post", data={})],
+        "eldercare:elder": [Case(REG_A, kwargs=EC("a", "resident")), Case(REG_B, kwargs=EC("b", "resident"))],
+        # Nobody in the cast holds an assessor certificate.
+        "eldercare:assess": [Case(expect(403, anonymous=302)), Case(expect(403, anonymous=302), method="post", data={})],
+        "eldercare:assessment_detail": [
+            Case(REG_A, kwargs=EC("a", "assessment")),
+            Case(REG_B, kwargs=EC("b", "assessment")),
+        ],
+        "eldercare:assessment_sign": [
+            Case(GET_405, kwargs=EC("a", "assessment")),
+            Case(expect(403, anonymous=302, officer_b=404), method="post", kwargs=EC("a", "assessment")),
+            Case(expect(403, anonymous=302, officer_a=404), method="post", kwargs=EC("b", "assessment")),
+        ],
+        "eldercare:to_assess": Case(NO_OPERATOR),
+        "eldercare:support": Case(NO_OPERATOR),
+        # Full ID numbers for the medical insurance bureau: district roles, after the password again.
+        "eldercare:ltc_export": Case(DISTRICT_ONLY),
+    }
+)
+API.update(
+    {
+        # Only assessors (a valid certificate) and district roles grade; {} is then a 400.
+        ("/api/v1/eldercare/assessments/preview/", "post"): Case(
+            expect(403, anonymous=401, district_admin=400, district_staff=400), data={}
+        ),
+        ("/api/v1/eldercare/assessments/", "get"): Case(expect(200, anonymous=401, operator=403, auditor=403)),
+        # Nobody in the cast holds an assessor certificate: recording is refused before validation.
+        ("/api/v1/eldercare/assessments/", "post"): Case(expect(403, anonymous=401), data={}),
+        ("/api/v1/eldercare/assessments/{id}/", "get"): [
+            Case(expect(200, anonymous=401, officer_b=404, operator=403, auditor=403), kwargs=EC_ASSESSMENT("a")),
+            Case(expect(200, anonymous=401, officer_a=404, operator=403, auditor=403), kwargs=EC_ASSESSMENT("b")),
+        ],
+        ("/api/v1/eldercare/assessments/{id}/sign/", "post"): [
+            Case(expect(403, anonymous=401, officer_b=404), method="post", kwargs=EC_ASSESSMENT("a")),
+            Case(expect(403, anonymous=401, officer_a=404), method="post", kwargs=EC_ASSESSMENT("b")),
+        ],
+    }
+)
