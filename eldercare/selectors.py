@@ -178,26 +178,43 @@ def institution_support(
     )
 
 
-def institution_support_share(*, town: str | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
-    """The dashboard's institution-support figure: eligible elders (see `institution_support`) and how
-    many of them are placed in an institution (an open placement) or served at home (an active family
-    care bed), in one aggregate query. `rate` is None when nobody is eligible."""
-    from hechuan_portal.accounts.roles import SYSTEM
-
+def _served_q(as_of: dt.date) -> Q:
+    """Placed in an institution (an open placement) or served at home (an active family care bed)."""
     from .models import CareBed, CareBedStatus, Placement
 
-    as_of = as_of or timezone.localdate()
     placed = Placement.objects.filter(resident_id=OuterRef("pk"), start_on__lte=as_of).filter(
         Q(end_on__isnull=True) | Q(end_on__gt=as_of)
     )
     at_home = CareBed.objects.filter(resident_id=OuterRef("pk"), status=CareBedStatus.ACTIVE)
+    return Q(Exists(placed)) | Q(Exists(at_home))
+
+
+def institution_support_share(*, town: str | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
+    """The dashboard's institution-support figure: eligible elders (see `institution_support`) and how
+    many of them are placed in an institution or served at home, in one aggregate query. `rate` is
+    None when nobody is eligible."""
+    from hechuan_portal.accounts.roles import SYSTEM
+
+    as_of = as_of or timezone.localdate()
     counts = (
         institution_support(user=SYSTEM, town=town, as_of=as_of)
         .order_by()
-        .aggregate(eligible=Count("pk"), served=Count("pk", filter=Exists(placed) | Exists(at_home)))
+        .aggregate(eligible=Count("pk"), served=Count("pk", filter=_served_q(as_of)))
     )
     eligible, served = counts["eligible"], counts["served"]
     return {"eligible": eligible, "served": served, "rate": (served / eligible) if eligible else None}
+
+
+def institution_support_by_town(*, as_of: dt.date) -> QuerySet:
+    """Per town: (town_id, eligible, served) in one GROUP BY — the dashboard's figure by town."""
+    from hechuan_portal.accounts.roles import SYSTEM
+
+    return (
+        institution_support(user=SYSTEM, as_of=as_of)
+        .order_by()
+        .values("town_id")
+        .annotate(eligible=Count("pk"), served=Count("pk", filter=_served_q(as_of)))
+    )
 
 
 def assessments_of(*, user: Any, resident: Resident) -> QuerySet[Assessment]:

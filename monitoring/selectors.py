@@ -188,9 +188,13 @@ def years_before(day: date, years: int) -> date:
 
 def _covered_q(as_of: date, cfg: dict[str, Any]) -> tuple[Q, Q, Q]:
     """(covered, alone, key) conditions mirroring `rules.visit_tier` in SQL."""
+    # eldercare reads visits for the elder's page; the visit list reads its grades: the two apps meet
+    # at call time, not at import time.
+    from eldercare.selectors import disabled_q
+
     alone = Q(lives_alone=True) | Q(empty_nest=True) | Q(left_behind=True)
     severe = Q(disability_grade__in=cfg["severe_disability_grades"])
-    key = Q(tekun=True) | Q(special_family=True) | severe
+    key = Q(tekun=True) | Q(special_family=True) | severe | disabled_q()
     covered = Q(birth_date__lte=years_before(as_of, cfg["visit_min_age"])) & (alone | key)
     return covered, alone, key
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from eldercare import selectors as eldercare_selectors
 from facilities.models import BED_KINDS, CHILDCARE_KINDS, CommunityCoverage, Facility, FacilityStatus
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common.months import month_end
@@ -209,6 +210,25 @@ def visit_rate(period: dt.date) -> Parts:
 
 
 # The dashboard, the report and the API show the indicators in this order.
+def _as_of(period: dt.date) -> dt.date:
+    """A stock read on a month: its last day, or today while the month runs."""
+    return min(month_end(period), timezone.localdate())
+
+
+def elder_assessment_coverage(period: dt.date) -> Parts:
+    """80岁以上能力评估覆盖率: people 80+ with a valid (signed, within the re-assessment interval)
+    ability assessment ÷ people 80+ (eldercare.selectors, one GROUP BY)."""
+    rows = eldercare_selectors.coverage_by_town(as_of=_as_of(period))
+    return {r["town_id"]: (Decimal(r["assessed"]), Decimal(r["aged80"])) for r in rows if r["town_id"]}
+
+
+def institution_support_rate(period: dt.date) -> Parts:
+    """兜底保障: 低保/特困 elders assessed 失能 who are placed in an institution or have a family care
+    bed ÷ all such elders (eldercare.selectors, one GROUP BY)."""
+    rows = eldercare_selectors.institution_support_by_town(as_of=_as_of(period))
+    return {r["town_id"]: (Decimal(r["served"]), Decimal(r["eligible"])) for r in rows if r["town_id"]}
+
+
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         code="facilities_operating",
@@ -332,6 +352,28 @@ INDICATORS: tuple[Indicator, ...] = (
         group="monitoring",
         compute=findings_overdue,
         drill=_list_url("monitoring:finding_list"),
+    ),
+    Indicator(
+        code="elder_assessment_coverage",
+        label=_("80岁以上能力评估覆盖率"),
+        unit="%",
+        group="elder",
+        compute=elder_assessment_coverage,
+        scale=100,
+        has_denominator=True,
+        drill=_list_url("eldercare:to_assess"),
+        help_text=_("有有效能力评估（已签字、未超过复评间隔）的80岁及以上户籍老年人 ÷ 全部80岁及以上户籍老年人"),
+    ),
+    Indicator(
+        code="institution_support_rate",
+        label=_("失能特困低保老年人兜底服务率"),
+        unit="%",
+        group="elder",
+        compute=institution_support_rate,
+        scale=100,
+        has_denominator=True,
+        drill=_list_url("eldercare:support"),
+        help_text=_("已入住机构或有家庭养老床位的低保、特困失能老年人 ÷ 全部低保、特困失能老年人"),
     ),
     Indicator(
         code="visit_rate",

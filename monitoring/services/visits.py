@@ -22,6 +22,9 @@ from ..standards import config
 
 def resident_tier(resident: Resident, *, today: dt.date, serious_condition: bool = False) -> str | None:
     """The visit tier (weekly/monthly/quarterly) of an elder on `today`, or None if not covered."""
+    from eldercare.selectors import disabled_q
+
+    disabled = Resident.objects.filter(pk=resident.pk).filter(disabled_q()).exists()
     return rules.visit_tier(
         age=rules.age_on(resident.birth_date, today),
         lives_alone=resident.lives_alone,
@@ -31,6 +34,7 @@ def resident_tier(resident: Resident, *, today: dt.date, serious_condition: bool
         tekun=resident.tekun,
         disability_grade=resident.disability_grade,
         serious_condition=serious_condition,
+        disabled=disabled,
         cfg=config(),
     )
 

@@ -14,6 +14,7 @@ from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.areas.models import DISTRICT_CODE
 from hechuan_portal.common import crypto, idcard
 from hechuan_portal.residents.models import Resident
+from overview.indicators import INDICATORS
 from overview.models import IndicatorSnapshot
 from overview.services import snapshot_refresh
 
@@ -171,7 +172,7 @@ def test_indicators_are_a_plain_tuple_with_unique_codes():
     from overview.indicators import INDICATORS, by_code
 
     codes = [i.code for i in INDICATORS]
-    assert len(codes) == len(set(codes)) == 14
+    assert len(codes) == len(set(codes)) == 16
     assert by_code("visit_rate") is INDICATORS[-1] and by_code("nothing") is None
 
 
@@ -182,7 +183,7 @@ def test_selectors_never_write_the_view_builds_the_missing_snapshot(layout, dist
     assert not IndicatorSnapshot.objects.exists()
     assert all(f.value is None for f in data["figures"])
     staff_client.get("/manage/")
-    assert IndicatorSnapshot.objects.filter(period=PERIOD).count() == 14 * 31
+    assert IndicatorSnapshot.objects.filter(period=PERIOD).count() == len(INDICATORS) * 31
 
 
 def test_only_district_roles_and_system_refresh_the_snapshot(layout, officer_a, district_staff):
@@ -192,4 +193,4 @@ def test_only_district_roles_and_system_refresh_the_snapshot(layout, officer_a, 
         snapshot_refresh(period=PERIOD, actor=officer_a)
     assert (exc.value.code, exc.value.status) == ("not_allowed", 403)
     assert not IndicatorSnapshot.objects.exists()
-    assert snapshot_refresh(period=PERIOD, actor=district_staff) == 14 * 31
+    assert snapshot_refresh(period=PERIOD, actor=district_staff) == len(INDICATORS) * 31
