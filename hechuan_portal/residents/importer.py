@@ -47,7 +47,9 @@ UNIQUE_VIOLATION = "23505"  # SQLSTATE
 
 # Columns compared to decide whether a row changes a person (everything but the ciphertext, whose
 # random nonce differs on every import); the town and community are derived from the area code.
-CONTENT_COLUMNS = staging.STAGE_COLUMNS[3:]
+# The previous ID's ciphertext is left out for the same reason (its blind index is compared).
+CIPHER_COLUMNS = ("id_cipher", "previous_id_cipher")
+CONTENT_COLUMNS = tuple(c for c in staging.STAGE_COLUMNS[3:] if c not in CIPHER_COLUMNS)
 _REGISTER = Resident._meta.db_table
 _PLANNED_COLUMNS = ("id_index", "name", "birth_date", "town_id", "community_id", "status", "updated_at")
 
@@ -71,6 +73,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[rules.RowError] = field(default_factory=list)
+    warnings: list[rules.RowError] = field(default_factory=list)  # contradictory rows (rule 9)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (benchmarks, logs)
     first_load: bool = False  # copied straight into the empty register, without the stage
 
@@ -102,6 +105,10 @@ def _create_stage(cursor) -> None:
             left_behind boolean NOT NULL,
             special_family boolean NOT NULL,
             disability_grade smallint,
+            moved_in_date date,
+            previous_id_index varchar(32) COLLATE "C" NOT NULL,
+            previous_id_cipher bytea,
+            previous_id_masked varchar(18) NOT NULL,
             town_id varchar(12),
             community_id varchar(12)
         ) ON COMMIT DROP
@@ -109,7 +116,7 @@ def _create_stage(cursor) -> None:
     )
 
 
-def _chunks(source_file, table, columns, layout: staging.ToStage) -> Iterator[staging.Chunk]:
+def _chunks(source_file, table, columns, layout: staging.ToStage, extract_date) -> Iterator[staging.Chunk]:
     """The per-row pass: over several processes for a large plain CSV file, else in this one."""
     workers = staging.worker_count()
     if (
@@ -126,24 +133,30 @@ def _chunks(source_file, table, columns, layout: staging.ToStage) -> Iterator[st
             columns=columns,
             layout=layout,
             workers=workers,
+            extract_date=extract_date,
         )
         if chunks is not None:
             return chunks
-    return staging.stage_chunks(table.rows, columns, layout)
+    return staging.stage_chunks(table.rows, columns, layout, extract_date=extract_date)
 
 
-def _stream(cursor, source_file, table, columns, layout, errors, on_progress) -> tuple[int, int]:
+def _stream(
+    cursor, source_file, table, columns, layout, errors, on_progress, *, extract_date, warnings
+) -> tuple[int, int]:
     """Run the per-row pass into `layout.table` through one COPY. Returns (rows read, rows with
-    problems); a file that cannot be read, or a worker that died, refuses the import."""
+    problems); a file that cannot be read, or a worker that died, refuses the import. The problems
+    go to `errors`, the contradictory rows (imported) to `warnings`."""
     read = invalid = 0
     try:
-        chunks = _chunks(source_file, table, columns, layout)
+        chunks = _chunks(source_file, table, columns, layout, extract_date)
         with cursor.copy(f"COPY {layout.table} ({', '.join(layout.columns)}) FROM STDIN") as copy:
             for chunk in chunks:
                 if chunk.text:
                     copy.write(chunk.text)
                 if chunk.errors and len(errors) < MAX_KEPT_ERRORS:
                     errors.extend(chunk.errors)
+                if chunk.warnings and len(warnings) < MAX_KEPT_ERRORS:
+                    warnings.extend(chunk.warnings)
                 before, read, invalid = read, read + chunk.read, invalid + chunk.invalid
                 if on_progress and read // PROGRESS_EVERY > before // PROGRESS_EVERY:
                     on_progress(read)
@@ -159,6 +172,7 @@ def _stream(cursor, source_file, table, columns, layout, errors, on_progress) ->
 def _settle(result: ImportResult, errors: list, read: int, invalid: int, *, skip_invalid: bool) -> None:
     """Record what the checks found; refuse the file (nothing written) unless that is allowed."""
     errors.sort(key=lambda e: (e.line, e.column))
+    result.warnings.sort(key=lambda e: (e.line, e.column))
     result.rows_read, result.invalid, result.errors = read, invalid, errors
     if invalid and not skip_invalid:
         raise ImportFailed(
@@ -217,7 +231,10 @@ def _first_load(
         with bulkload.structures_set_aside(cursor, _REGISTER):
             clock = time.perf_counter()
             with _constant_columns(cursor, source=source, extract_date=extract_date):
-                read, invalid = _stream(cursor, source_file, table, columns, layout, errors, on_progress)
+                read, invalid = _stream(
+                    cursor, source_file, table, columns, layout, errors, on_progress,
+                    extract_date=extract_date, warnings=result.warnings,
+                )  # fmt: skip
             result.timings["stream"] = time.perf_counter() - clock
             if invalid and not skip_invalid and _repeats_an_id(cursor):
                 raise _RepeatedIds  # the refusal's report must name the repeated IDs' lines too
@@ -326,7 +343,7 @@ def _merge(cursor, *, staged: int, extract_date: dt.date, source: str) -> tuple[
 def _update_and_insert(cursor, *, extract_date: dt.date, source: str) -> tuple[int, int]:
     register = _REGISTER
     params = {"source": source, "extract": extract_date}
-    sets = ", ".join(f"{c} = n.{c}" for c in ("id_cipher", *CONTENT_COLUMNS))
+    sets = ", ".join(f"{c} = n.{c}" for c in (*CIPHER_COLUMNS, *CONTENT_COLUMNS))
     distinct = " OR ".join(f"r.{c} IS DISTINCT FROM n.{c}" for c in CONTENT_COLUMNS)
     cursor.execute(
         f"""
@@ -343,8 +360,9 @@ def _update_and_insert(cursor, *, extract_date: dt.date, source: str) -> tuple[i
     cols = ", ".join(CONTENT_COLUMNS)
     cursor.execute(
         f"""
-        INSERT INTO {register} (id_index, id_cipher, {cols}, source, extract_date, updated_at)
-        SELECT n.id_index, n.id_cipher, {", ".join(f"n.{c}" for c in CONTENT_COLUMNS)},
+        INSERT INTO {register} (id_index, id_cipher, previous_id_cipher, {cols}, source, extract_date,
+            updated_at)
+        SELECT n.id_index, n.id_cipher, n.previous_id_cipher, {", ".join(f"n.{c}" for c in CONTENT_COLUMNS)},
                %(source)s, %(extract)s, now()
         FROM residents_stage n
         WHERE NOT EXISTS (SELECT 1 FROM {register} r WHERE r.id_index = n.id_index)
@@ -433,7 +451,10 @@ def _staged_load(
     _create_stage(cursor)
     clock = time.perf_counter()
     errors: list[rules.RowError] = []
-    read, invalid = _stream(cursor, source_file, table, columns, staging.ToStage(levels), errors, on_progress)
+    read, invalid = _stream(
+        cursor, source_file, table, columns, staging.ToStage(levels), errors, on_progress,
+        extract_date=extract_date, warnings=result.warnings,
+    )  # fmt: skip
     result.timings["stream"] = time.perf_counter() - clock
     clock = time.perf_counter()
     # Statistics for the checks' and the merge's join column only (a full ANALYZE costs 3×).

@@ -83,6 +83,15 @@ class Resident(models.Model):
     left_behind = models.BooleanField(_("留守"), default=False)
     special_family = models.BooleanField(_("计生特殊家庭"), default=False)
     disability_grade = models.PositiveSmallIntegerField(_("残疾等级"), null=True, blank=True)
+    # STANDARDS §6 rule 7: the date the person moved (back) into the district, when the extract says.
+    moved_in_date = models.DateField(_("迁入日期"), null=True, blank=True)
+    # Rule 8: the previous ID number after a correction, kept like the ID (encrypted, blind index,
+    # mask); blank when the extract names none.
+    previous_id_cipher = models.BinaryField(_("曾用身份证号（密文）"), null=True, editable=False)
+    previous_id_index = models.CharField(
+        _("曾用身份证号索引"), max_length=32, blank=True, editable=False, db_collation="C"
+    )
+    previous_id_masked = models.CharField(_("曾用身份证号"), max_length=18, blank=True)
     source = models.CharField(_("数据来源"), max_length=64, blank=True)
     extract_date = models.DateField(_("数据提取日期"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -181,6 +190,8 @@ class ImportIssue(models.Model):
     column = models.CharField(_("列"), max_length=32, blank=True)
     code = models.CharField(_("错误代码"), max_length=32)
     message = models.CharField(_("原因"), max_length=255)
+    # A warning (rule 9: a contradictory row, imported and treated by its dates), not an error.
+    warning = models.BooleanField(_("警告"), default=False)
 
     class Meta:
         verbose_name = _("导入错误")

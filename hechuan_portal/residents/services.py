@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,11 +54,14 @@ def resident_reveal_id(
     return crypto.decrypt(resident.id_cipher)
 
 
-def _store_issues(batch: ImportBatch, errors: list[Any]) -> None:
+def _store_issues(batch: ImportBatch, errors: list[Any], warnings: Sequence[Any] = ()) -> None:
     ImportIssue.objects.bulk_create(
         [
-            ImportIssue(batch=batch, line=e.line, column=e.column, code=e.code, message=e.message[:255])
-            for e in errors
+            ImportIssue(
+                batch=batch, line=e.line, column=e.column, code=e.code, message=e.message[:255], warning=warn
+            )
+            for group, warn in ((errors, False), (warnings, True))
+            for e in group
         ],
         batch_size=5000,
     )
@@ -159,7 +162,7 @@ def residents_import(
     batch.inserted, batch.updated, batch.unchanged = result.inserted, result.updated, result.unchanged
     batch.finished_at = timezone.now()
     batch.save()
-    _store_issues(batch, result.errors)
+    _store_issues(batch, result.errors, result.warnings)
     audit_record(
         action=AuditAction.IMPORT,
         actor=batch.created_by,
@@ -171,6 +174,7 @@ def residents_import(
             "inserted": result.inserted,
             "updated": result.updated,
             "unchanged": result.unchanged,
+            "warnings": len(result.warnings),
         },
     )
     return batch, result
