@@ -22,6 +22,7 @@ urlpatterns = [
     path("people/<int:pk>/review/", views.person_review, name="person_review"),
     path("people/<int:pk>/decide/", views.person_decide, name="person_decide"),
     path("people/<int:pk>/automatic/", views.person_automatic, name="person_automatic"),
+    path("people/<int:pk>/away/<int:away_pk>/move-in/", views.person_move_in, name="person_move_in"),
     path("reviews/", views.reviews, name="reviews"),
     path("simulate/", views.simulate, name="simulate"),
 ]
