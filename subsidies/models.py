@@ -396,6 +396,12 @@ class PaymentLine(models.Model):
     tier_label = models.CharField(_("档次"), max_length=64)
     amount = models.DecimalField(_("金额"), max_digits=10, decimal_places=2)
     kind = models.CharField(_("类型"), max_length=16, choices=LineKind.choices)
+    # STANDARDS §6 rule 10: what the bank file shows of the person, frozen when the roll closes
+    # (`services.payroll_close`), so exporting a closed roll gives the same file whatever the
+    # register says later. Empty on the lines of a draft roll, whose export reads the register.
+    id_cipher = models.BinaryField(_("身份证号（密文）"), null=True, editable=False)
+    name = models.CharField(_("姓名"), max_length=64, blank=True, db_default="")
+    hukou_code = models.CharField(_("户籍地区划代码"), max_length=12, blank=True, db_default="")
 
     objects = PaymentLineQuerySet.as_manager()
 

@@ -237,3 +237,50 @@ def test_contradictory_move_out_stops_payment(month):
     month.routine(D(2026, 2, 5), [row(moved="2026-01-31")])  # 正常, but moved out in January
     assert paid() == [("2026-01", "normal")]
     assert AllowanceGrant.objects.get(resident=person()).status == "terminated"
+
+
+# --- rule 10: a closed roll is frozen ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_closed_roll_exports_the_same_bytes_whatever_the_register_says_later(month, suffix):
+    month.routine(D(2026, 1, 5), [row(), li()])
+    first = month.export(D(2026, 1, 1), f"a.{suffix}")
+    # A new extract moves him to another town under another name (and corrects his number).
+    month.routine(
+        D(2026, 2, 5),
+        [row(WANG_FIXED, name="王德盛", birth="1940-03-06", previous=WANG, code="500117002000"), li()],
+    )
+    again = month.export(D(2026, 1, 1), f"b.{suffix}")
+    assert again == first
+    if suffix == "csv":
+        text = first.decode("utf-8-sig")
+        assert "王德胜" in text and WANG in text and "500117001000" in text
+        feb = month.export(D(2026, 2, 1), "feb.csv").decode("utf-8-sig")
+        assert "王德盛" in feb and WANG_FIXED in feb and "500117002000" in feb
+
+
+def test_the_lines_of_a_closed_roll_keep_the_bank_columns(month):
+    month.routine(D(2026, 1, 5), [row()])
+    line = PaymentLine.objects.get()
+    assert (line.name, line.hukou_code) == ("王德胜", "500117001000")
+    assert crypto.decrypt(bytes(line.id_cipher)) == WANG
+
+
+def test_data_migration_backfills_the_lines_of_rolls_closed_before(month):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    month.routine(D(2026, 1, 5), [row()])
+    PaymentLine.objects.update(id_cipher=None, name="", hukou_code="")  # as closed before issue 17
+    migration = importlib.import_module("subsidies.migrations.0007_backfill_frozen_bank_columns")
+    with connection.schema_editor() as editor:
+        migration.backfill(apps, editor)
+    line = PaymentLine.objects.get()
+    assert (line.name, line.hukou_code, crypto.decrypt(bytes(line.id_cipher))) == (
+        "王德胜",
+        "500117001000",
+        WANG,
+    )
