@@ -98,6 +98,7 @@ VALUES: dict[str, str] = {
     "r_age_tier": "age_tier",
     "r_away": "away",
     "r_duplicate": "suspected_duplicate",
+    "r_correction": "id_correction",
     "requested": ReviewStatus.REQUESTED.value,
 }
 
@@ -572,6 +573,17 @@ def _overpayments(cursor, *, run_id: int, since) -> int:
         JOIN {PERIOD} p ON p.id = l.period_id AND p.status = %(closed)s
         JOIN {GRANT} g ON g.resident_id = l.resident_id
         WHERE NOT (g.status = %(terminated)s AND l.month > g.end_month) {scope}
+        UNION ALL
+        -- Rule 8: a month paid under the corrected number that was already paid under the
+        -- previous one, when both were registered as two people before the correction arrived.
+        SELECT l.id, l.resident_id, l.town_id, l.month, l.amount, %(r_correction)s, %(open)s, now(), %(run)s
+        FROM {RESIDENT} n
+        JOIN {RESIDENT} o ON o.id_index = n.previous_id_index AND o.id <> n.id
+        JOIN {LINE} l ON l.resident_id = n.id
+        JOIN {PERIOD} p ON p.id = l.period_id AND p.status = %(closed)s
+        JOIN {LINE} lo ON lo.resident_id = o.id AND lo.month = l.month
+        JOIN {PERIOD} po ON po.id = lo.period_id AND po.status = %(closed)s
+        WHERE n.previous_id_index <> '' {scope}
         ON CONFLICT (line_id) DO NOTHING
         """,
         params(run=run_id),

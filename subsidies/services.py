@@ -334,7 +334,11 @@ def overpayments_export(*, actor: Any, output: str | Path, request: HttpRequest 
     _require_export(actor)
     path = Path(output)
     write, close = _writer(path)
-    reasons = {"deceased": _("死亡后发放"), "moved_out": _("迁出后发放")}
+    reasons = {
+        "deceased": _("死亡后发放"),
+        "moved_out": _("迁出后发放"),
+        "id_correction": _("身份证号更正前后重复发放"),
+    }
     statuses = dict(OverpaymentStatus.choices)
     count = 0
     try:

@@ -127,6 +127,12 @@ class Resident(models.Model):
             models.Index(fields=["name", "town", "birth_date"], name="residents_name_town_birth_idx"),
             # subsidies.matching._build_targets, nightly run: residents changed since the last run.
             models.Index(fields=["updated_at"], name="residents_updated_at_idx"),
+            # subsidies.matching._overpayments: the few people whose extract named a previous ID.
+            models.Index(
+                fields=["previous_id_index"],
+                name="residents_previous_id_idx",
+                condition=~Q(previous_id_index=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common import crypto, idcard
-from hechuan_portal.residents.models import AwayPeriod, IdCorrection, Resident
+from hechuan_portal.residents.models import AwayPeriod, IdCorrection, ImportIssue, Resident
 from hechuan_portal.residents.services import away_period_confirm
 from hechuan_portal.residents.tests.factories import make_id
 from subsidies.models import AllowanceDecision, AllowanceGrant, Overpayment, PaymentLine
@@ -284,3 +284,25 @@ def test_data_migration_backfills_the_lines_of_rolls_closed_before(month):
         "500117001000",
         WANG,
     )
+
+
+def test_both_numbers_paid_before_the_correction_arrived_is_an_overpayment(month):
+    # Before issue 17 (or by a manual decision) the corrected number was paid beside the old one.
+    month.routine(D(2026, 1, 5), [row()])
+    month.extract(D(2026, 2, 5), [row(WANG_FIXED, birth="1940-03-06")])
+    month.match(D(2026, 2, 5))
+    AllowanceGrant.objects.filter(resident=person(WANG_FIXED)).update(
+        status="active", review_status="", rule="age_tier"
+    )
+    month.match(D(2026, 2, 5))
+    month.close(D(2026, 2, 5))
+    assert paid(WANG_FIXED) == [("2026-01", "arrears"), ("2026-02", "normal")]
+    # March: the extract names the previous number; both are registered, so nothing is merged (a
+    # warning) and the months paid twice become overpayments of the corrected number.
+    month.routine(D(2026, 3, 5), [row(WANG_FIXED, birth="1940-03-06", previous=WANG)])
+    assert ImportIssue.objects.get(warning=True).code == "id_correction_conflict"
+    assert sorted(Overpayment.objects.values_list("month", "reason")) == [
+        (D(2026, 1, 1), "id_correction"),
+        (D(2026, 2, 1), "id_correction"),
+    ]
+    assert [r[5] for r in month.overpayments()[1:]] == ["身份证号更正前后重复发放"] * 2
