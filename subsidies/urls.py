@@ -7,6 +7,7 @@ from . import views
 app_name = "subsidies"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("edges/", views.edges, name="edges"),
     path("runs/", views.runs, name="runs"),
     path("policies/", views.policies, name="policies"),
     path("policies/new/", views.policy_edit, name="policy_create"),

@@ -62,6 +62,13 @@ def dashboard(request):
 
 
 @login_required
+def edges(request):
+    """This month's edge cases per town (issue 17): district roles."""
+    _require(access.can_view_district(request.user))
+    return render(request, "subsidies/edges.html", {"data": selectors.edge_cases(user=request.user)})
+
+
+@login_required
 def runs(request):
     _require(access.can_view_district(request.user))
     if request.method == "POST":

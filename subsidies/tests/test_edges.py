@@ -306,3 +306,31 @@ def test_both_numbers_paid_before_the_correction_arrived_is_an_overpayment(month
         (D(2026, 2, 1), "id_correction"),
     ]
     assert [r[5] for r in month.overpayments()[1:]] == ["身份证号更正前后重复发放"] * 2
+
+
+# --- the edge-case page ----------------------------------------------------------------------------
+
+
+def test_edge_page_counts_per_town_for_district_roles(month, client, django_user_model):
+    from conftest import make_user
+    from hechuan_portal.accounts.models import Role
+
+    month.routine(D(2026, 1, 5), [row(), li()])
+    month.routine(D(2026, 2, 5), [row(status="迁出", moved="2026-02-01"), li(death="2026-01-20")])
+    month.extract(D(2026, 3, 5), [row()])  # back without 迁入日期
+    from subsidies import selectors
+
+    data = selectors.edge_cases(user=make_user("staff_e", Role.DISTRICT_STAFF), month=D(2026, 3, 1))
+    assert data["totals"] == {
+        "away": 1,
+        "moves_pending": 1,
+        "corrections": 0,
+        "contradictions": 1,
+        "duplicates": 0,
+    }
+    assert [t["name"] for t in data["towns"]] == ["合阳城街道"]
+    client.force_login(make_user("staff_f", Role.DISTRICT_STAFF))
+    page = client.get("/manage/subsidies/edges/")
+    assert page.status_code == 200 and "户籍特殊情形" in page.content.decode()
+    client.force_login(make_user("officer_e", Role.TOWN_OFFICER, "500117001000"))
+    assert client.get("/manage/subsidies/edges/").status_code == 403
