@@ -334,3 +334,23 @@ def test_edge_page_counts_per_town_for_district_roles(month, client, django_user
     assert page.status_code == 200 and "户籍特殊情形" in page.content.decode()
     client.force_login(make_user("officer_e", Role.TOWN_OFFICER, "500117001000"))
     assert client.get("/manage/subsidies/edges/").status_code == 403
+
+
+def test_confirming_a_move_in_is_for_district_admins_and_checks_the_date(month):
+    from conftest import make_user
+    from hechuan_portal.accounts.models import Role
+    from hechuan_portal.common.errors import PortalError
+
+    _away_in_february_and_march(month)
+    month.extract(D(2026, 5, 6), [row()])
+    period = AwayPeriod.objects.get()
+    with pytest.raises(PortalError) as refused:
+        away_period_confirm(
+            actor=make_user("staff_m", Role.DISTRICT_STAFF), period=period, moved_in_date=D(2026, 4, 1)
+        )
+    assert (refused.value.code, refused.value.status) == ("not_allowed", 403)
+    with pytest.raises(PortalError) as bad:
+        away_period_confirm(actor=SYSTEM, period=period, moved_in_date=D(2026, 1, 10))  # before the move-out
+    assert (bad.value.code, bad.value.field) == ("move_in_date", "moved_in_date")
+    period.refresh_from_db()
+    assert period.review == "pending"
