@@ -263,6 +263,18 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
         keys="src.resident_id",
         month="ref_month",
     )
+    # The people away this month (rule 7): a handful, read once (an uncorrelated, hashed IN below)
+    # rather than probed once per person examined.
+    cursor.execute("DROP TABLE IF EXISTS m_away")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE m_away ON COMMIT DROP AS
+        SELECT DISTINCT a.resident_id FROM {AWAY} a
+        WHERE %(month)s::date > coalesce(date_trunc('month', a.moved_out_date)::date, '-infinity'::date)
+          AND %(month)s::date <= coalesce(date_trunc('month', a.moved_in_date)::date, 'infinity'::date)
+        """,
+        {"month": month},
+    )
     cursor.execute("DROP TABLE IF EXISTS m_target")
     cursor.execute(
         f"""
@@ -296,7 +308,7 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
                     WHEN x.t_code IS NULL THEN %(r_below_age)s
                     WHEN x.away_now THEN %(r_away)s
                     ELSE %(r_age_tier)s END AS rule
-        FROM (SELECT tiered.*, {away_month("tiered.resident_id", "%(month)s::date")} AS away_now
+        FROM (SELECT tiered.*, tiered.resident_id IN (SELECT resident_id FROM m_away) AS away_now
               FROM tiered) x
         LEFT JOIN m_start st ON st.policy_id = x.t_policy AND st.dibao = x.dibao AND st.tekun = x.tekun
         """,

@@ -280,7 +280,12 @@ class RowParser:
         if born and arrived and arrived < born:
             err(RowError(line, _LABEL["moved_in_date"], "before_birth", _("日期早于出生日期")))
         extract = self.extract_date
-        if extract is not None:
+        if extract is not None and (
+            (born and born > extract)
+            or (died and died > extract)
+            or (left and left > extract)
+            or (arrived and arrived > extract)
+        ):  # usually false: the loop naming the columns runs only for a bad row
             for key, day in (
                 ("birth_date", born),
                 ("death_date", died),
