@@ -103,7 +103,8 @@ VALUES: dict[str, str] = {
 }
 
 # Rule 7: month `{m}` of person `{who}` lies in one of their periods away (after the move-out
-# month, up to and including the move-in month; an open end is open). An index probe per row.
+# month, up to and including the move-in month; an open end is open). Used as NOT EXISTS, which
+# PostgreSQL plans as an anti-join against the (small) table of periods.
 AWAY_MONTH = """EXISTS (SELECT 1 FROM {away} a WHERE a.resident_id = {who}
     AND {m} > coalesce(date_trunc('month', a.moved_out_date)::date, '-infinity'::date)
     AND {m} <= coalesce(date_trunc('month', a.moved_in_date)::date, 'infinity'::date))"""
@@ -275,6 +276,17 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
         """,
         {"month": month},
     )
+    # Each person's periods away, for the decisions' data (hash-joined: a few rows).
+    cursor.execute("DROP TABLE IF EXISTS m_away_data")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE m_away_data ON COMMIT DROP AS
+        SELECT a.resident_id,
+               jsonb_agg(jsonb_build_object('moved_out', a.moved_out_date, 'moved_in', a.moved_in_date)
+                         ORDER BY a.moved_out_date NULLS FIRST) AS away
+        FROM {AWAY} a GROUP BY a.resident_id
+        """
+    )
     cursor.execute("DROP TABLE IF EXISTS m_target")
     cursor.execute(
         f"""
@@ -292,7 +304,7 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
             {others}
         ),
         tiered AS ({tiered})
-        SELECT x.*, x.t_policy AS policy_id, x.t_code AS tier_code, x.t_label AS tier_label,
+        SELECT x.*, ad.away, x.t_policy AS policy_id, x.t_code AS tier_code, x.t_label AS tier_label,
                x.t_amount AS monthly_amount, x.t_age AS age,
                (date_trunc('month', x.birth_date) + make_interval(years => st.min_age)
                 + interval '1 month')::date AS start_month,
@@ -311,6 +323,7 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
         FROM (SELECT tiered.*, tiered.resident_id IN (SELECT resident_id FROM m_away) AS away_now
               FROM tiered) x
         LEFT JOIN m_start st ON st.policy_id = x.t_policy AND st.dibao = x.dibao AND st.tekun = x.tekun
+        LEFT JOIN m_away_data ad ON ad.resident_id = x.resident_id
         """,
         params(threshold=threshold, month=month, since=since),
     )
@@ -322,20 +335,13 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
 
 
 # The data a decision used: everything but the ID number (never copied out of residents).
-_DATA = (
-    """jsonb_build_object(
+_DATA = """jsonb_build_object(
     'birth_date', t.birth_date, 'hukou_code', t.hukou_code, 'hukou_status', t.hukou_status,
     'death_date', t.death_date, 'moved_out_date', t.moved_out_date, 'moved_in_date', t.moved_in_date,
     'dibao', t.dibao, 'tekun', t.tekun,
     'age', t.age, 'tier', t.tier_code, 'amount', t.monthly_amount, 'policy', t.policy_id,
     'start_month', t.start_month, 'end_month', t.end_month, 'month', %(month)s::date,
-    'source', t.source, 'extract_date', t.extract_date,
-    'away', (SELECT jsonb_agg(jsonb_build_object('moved_out', a.moved_out_date, 'moved_in', a.moved_in_date)
-                              ORDER BY a.moved_out_date NULLS FIRST)
-             FROM """
-    + AWAY
-    + """ a WHERE a.resident_id = t.resident_id))"""
-)
+    'source', t.source, 'extract_date', t.extract_date, 'away', t.away)"""
 
 
 def _hold_suspected_duplicates(cursor) -> int:
