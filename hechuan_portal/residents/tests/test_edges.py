@@ -141,3 +141,34 @@ def test_impossible_date_refuses_the_command(tmp_path):
         call_command("import_residents", str(path), "--extract-date", "2026-11-01")
     assert not ImportIssue.objects.filter(warning=True).exists()
     assert ImportIssue.objects.get().code == "after_extract"
+
+
+def test_move_history_from_a_first_load_and_a_staged_import(tmp_path):
+    from hechuan_portal.residents.importer import load_first_extract
+    from hechuan_portal.residents.models import AwayPeriod
+
+    other = make_id(dt.date(1938, 2, 2), male=True, seq=7)
+    path = tmp_path / "first.csv"
+    path.write_bytes(
+        extract(
+            [
+                row(status="迁出", moved="2026-03-01"),
+                row(other, moved_in="2026-06-01").replace("1940-03-05", "1938-02-02"),
+            ]
+        ).getvalue()
+    )
+    assert load_first_extract(path, extract_date=DAY).first_load
+    got = list(
+        AwayPeriod.objects.order_by("resident__birth_date").values_list(
+            "resident__birth_date", "moved_out_date", "moved_in_date", "review"
+        )
+    )
+    assert got == [
+        (dt.date(1938, 2, 2), None, dt.date(2026, 6, 1), ""),  # moved in from elsewhere
+        (dt.date(1940, 3, 5), dt.date(2026, 3, 1), None, ""),
+    ]
+    # A later extract: he is back, without 迁入日期 → waits for staff with the extract's date.
+    later = dt.date(2026, 12, 1)
+    load_extract(extract([row()]), extract_date=later)
+    back = AwayPeriod.objects.get(moved_out_date=dt.date(2026, 3, 1))
+    assert (back.review, back.proposed_in_date) == ("pending", later)
