@@ -183,9 +183,10 @@ def _bare_three_tables() -> tuple[float, int]:
                 SELECT g.id, g.resident_id, %(run)s, 'grant', 'age_tier', '', 'active',
                        jsonb_build_object('birth_date', r.birth_date, 'hukou_code', r.hukou_code,
                            'hukou_status', r.status, 'death_date', r.death_date, 'moved_out_date', r.moved_out_date,
+                           'moved_in_date', r.moved_in_date,
                            'dibao', r.dibao, 'tekun', r.tekun, 'age', 80, 'tier', 'age80', 'amount', 100,
                            'policy', 1, 'start_month', %(month)s, 'end_month', NULL, 'month', %(month)s,
-                           'source', r.source, 'extract_date', r.extract_date),
+                           'source', r.source, 'extract_date', r.extract_date, 'away', NULL),
                        %(as_of)s, now(), ''
                 FROM g JOIN residents_resident r ON r.id = g.resident_id
                 """,

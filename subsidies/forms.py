@@ -68,3 +68,9 @@ class SimulationForm(forms.Form):
     def __init__(self, *args, tiers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tier_code"].choices = list(tiers)
+
+
+class MoveInConfirmForm(forms.Form):
+    """Staff confirm or correct the move-in date proposed for a person back after a move-out."""
+
+    moved_in_date = forms.DateField(label=_("迁入日期"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -32,7 +32,7 @@ from django.utils import timezone
 from hechuan_portal.common.errors import PortalError
 from hechuan_portal.common.locks import LockName, exclusive_job
 from hechuan_portal.common.months import month_start
-from hechuan_portal.residents.models import HukouStatus, Resident
+from hechuan_portal.residents.models import AwayPeriod, HukouStatus, Resident
 
 from . import rules
 from .error_codes import ErrorCode
@@ -63,6 +63,7 @@ SINCE_MARGIN = dt.timedelta(minutes=15)
 
 # Table names as the models name them (the statements below never spell one) …
 RESIDENT = Resident._meta.db_table
+AWAY = AwayPeriod._meta.db_table
 POLICY = AllowancePolicy._meta.db_table
 TIER = AllowanceTier._meta.db_table
 GRANT = AllowanceGrant._meta.db_table
@@ -95,7 +96,22 @@ VALUES: dict[str, str] = {
     "r_outside": "outside_district",
     "r_below_age": "below_age",
     "r_age_tier": "age_tier",
+    "r_away": "away",
+    "r_duplicate": "suspected_duplicate",
+    "r_correction": "id_correction",
+    "requested": ReviewStatus.REQUESTED.value,
 }
+
+# Rule 7: month `{m}` of person `{who}` lies in one of their periods away (after the move-out
+# month, up to and including the move-in month; an open end is open). Used as NOT EXISTS, which
+# PostgreSQL plans as an anti-join against the (small) table of periods.
+AWAY_MONTH = """EXISTS (SELECT 1 FROM {away} a WHERE a.resident_id = {who}
+    AND {m} > coalesce(date_trunc('month', a.moved_out_date)::date, '-infinity'::date)
+    AND {m} <= coalesce(date_trunc('month', a.moved_in_date)::date, 'infinity'::date))"""
+
+
+def away_month(who: str, m: str) -> str:
+    return AWAY_MONTH.format(away=AWAY, who=who, m=m)
 
 
 def params(**extra: Any) -> dict[str, Any]:
@@ -206,9 +222,11 @@ def best_tier_sql(source: str, *, keys: str, month: str) -> str:
 
 
 _PERSON_COLUMNS = """r.id AS resident_id, r.town_id, r.birth_date, r.status AS hukou_status, r.dibao, r.tekun,
-    r.hukou_code, r.source, r.extract_date, r.death_date, r.moved_out_date,
-    CASE WHEN r.status = %(deceased)s THEN date_trunc('month', r.death_date)::date
-         WHEN r.status = %(moved_out)s THEN date_trunc('month', r.moved_out_date)::date
+    r.hukou_code, r.source, r.extract_date, r.death_date, r.moved_out_date, r.moved_in_date,
+    CASE WHEN r.death_date IS NOT NULL THEN date_trunc('month', r.death_date)::date
+         WHEN r.moved_out_date IS NOT NULL
+              AND (r.moved_in_date IS NULL OR r.moved_in_date <= r.moved_out_date)
+         THEN date_trunc('month', r.moved_out_date)::date
     END AS end_month"""
 
 
@@ -246,6 +264,29 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
         keys="src.resident_id",
         month="ref_month",
     )
+    # The people away this month (rule 7): a handful, read once (an uncorrelated, hashed IN below)
+    # rather than probed once per person examined.
+    cursor.execute("DROP TABLE IF EXISTS m_away")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE m_away ON COMMIT DROP AS
+        SELECT DISTINCT a.resident_id FROM {AWAY} a
+        WHERE %(month)s::date > coalesce(date_trunc('month', a.moved_out_date)::date, '-infinity'::date)
+          AND %(month)s::date <= coalesce(date_trunc('month', a.moved_in_date)::date, 'infinity'::date)
+        """,
+        {"month": month},
+    )
+    # Each person's periods away, for the decisions' data (hash-joined: a few rows).
+    cursor.execute("DROP TABLE IF EXISTS m_away_data")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE m_away_data ON COMMIT DROP AS
+        SELECT a.resident_id,
+               jsonb_agg(jsonb_build_object('moved_out', a.moved_out_date, 'moved_in', a.moved_in_date)
+                         ORDER BY a.moved_out_date NULLS FIRST) AS away
+        FROM {AWAY} a GROUP BY a.resident_id
+        """
+    )
     cursor.execute("DROP TABLE IF EXISTS m_target")
     cursor.execute(
         f"""
@@ -263,21 +304,26 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
             {others}
         ),
         tiered AS ({tiered})
-        SELECT x.*, x.t_policy AS policy_id, x.t_code AS tier_code, x.t_label AS tier_label,
+        SELECT x.*, ad.away, x.t_policy AS policy_id, x.t_code AS tier_code, x.t_label AS tier_label,
                x.t_amount AS monthly_amount, x.t_age AS age,
                (date_trunc('month', x.birth_date) + make_interval(years => st.min_age)
                 + interval '1 month')::date AS start_month,
                CASE WHEN x.end_month IS NOT NULL THEN %(terminated)s
                     WHEN x.town_id IS NULL THEN %(suspended)s
                     WHEN x.t_code IS NULL THEN %(suspended)s
+                    WHEN x.away_now THEN %(suspended)s
                     ELSE %(active)s END AS target_status,
-               CASE WHEN x.hukou_status = %(deceased)s THEN %(deceased)s
-                    WHEN x.hukou_status = %(moved_out)s THEN %(moved_out)s
+               -- By the dates, whatever 户籍状态 says (rule 9).
+               CASE WHEN x.death_date IS NOT NULL THEN %(deceased)s
+                    WHEN x.end_month IS NOT NULL THEN %(moved_out)s
                     WHEN x.town_id IS NULL THEN %(r_outside)s
                     WHEN x.t_code IS NULL THEN %(r_below_age)s
+                    WHEN x.away_now THEN %(r_away)s
                     ELSE %(r_age_tier)s END AS rule
-        FROM tiered x
+        FROM (SELECT tiered.*, tiered.resident_id IN (SELECT resident_id FROM m_away) AS away_now
+              FROM tiered) x
         LEFT JOIN m_start st ON st.policy_id = x.t_policy AND st.dibao = x.dibao AND st.tekun = x.tekun
+        LEFT JOIN m_away_data ad ON ad.resident_id = x.resident_id
         """,
         params(threshold=threshold, month=month, since=since),
     )
@@ -291,10 +337,35 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
 # The data a decision used: everything but the ID number (never copied out of residents).
 _DATA = """jsonb_build_object(
     'birth_date', t.birth_date, 'hukou_code', t.hukou_code, 'hukou_status', t.hukou_status,
-    'death_date', t.death_date, 'moved_out_date', t.moved_out_date, 'dibao', t.dibao, 'tekun', t.tekun,
+    'death_date', t.death_date, 'moved_out_date', t.moved_out_date, 'moved_in_date', t.moved_in_date,
+    'dibao', t.dibao, 'tekun', t.tekun,
     'age', t.age, 'tier', t.tier_code, 'amount', t.monthly_amount, 'policy', t.policy_id,
     'start_month', t.start_month, 'end_month', t.end_month, 'month', %(month)s::date,
-    'source', t.source, 'extract_date', t.extract_date)"""
+    'source', t.source, 'extract_date', t.extract_date, 'away', t.away)"""
+
+
+def _hold_suspected_duplicates(cursor) -> int:
+    """STANDARDS §6 rule 8 without 曾用身份证号: a newly eligible person whose name, gender and
+    address match a current recipient's is probably that recipient under a corrected number. Their
+    target becomes "suspended, suspected duplicate": the new grant goes to the review queue and
+    nothing is paid until staff decide. Skipped when nobody receives the allowance yet (a district's
+    first match), where every person is newly eligible and none is a current recipient."""
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {GRANT} WHERE status = %(active)s)", params())
+    if not cursor.fetchone()[0]:
+        return 0
+    cursor.execute(
+        f"""
+        UPDATE m_target t SET target_status = %(suspended)s, rule = %(r_duplicate)s
+        FROM {RESIDENT} r
+        WHERE r.id = t.resident_id AND t.target_status = %(active)s AND r.address <> ''
+          AND NOT EXISTS (SELECT 1 FROM {GRANT} g WHERE g.resident_id = t.resident_id AND g.status <> %(none)s)
+          AND EXISTS (
+              SELECT 1 FROM {RESIDENT} o JOIN {GRANT} og ON og.resident_id = o.id AND og.status = %(active)s
+              WHERE o.name = r.name AND o.gender = r.gender AND o.address = r.address AND o.id <> r.id)
+        """,
+        params(),
+    )
+    return cursor.rowcount
 
 
 def _new_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date, floor: dt.date) -> int:
@@ -303,12 +374,14 @@ def _new_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date, floor: d
         WITH ins AS (
             INSERT INTO {GRANT} (
                 resident_id, status, tier_code, tier_label, monthly_amount, start_month, end_month, rule,
-                manual, review_status, review_note, created_at, updated_at, last_run_id)
+                manual, review_status, review_note, review_requested_at, created_at, updated_at, last_run_id)
             SELECT t.resident_id, t.target_status, t.tier_code, t.tier_label, t.monthly_amount,
-                   t.start_month, t.end_month, t.rule, false, %(no_review)s, '', now(), now(), %(run)s
+                   t.start_month, t.end_month, t.rule, false,
+                   CASE WHEN t.rule = %(r_duplicate)s THEN %(requested)s ELSE %(no_review)s END,
+                   '', CASE WHEN t.rule = %(r_duplicate)s THEN now() END, now(), now(), %(run)s
             FROM m_target t
             WHERE t.tier_code IS NOT NULL AND t.town_id IS NOT NULL
-              AND (t.target_status = %(active)s
+              AND (t.target_status = %(active)s OR t.rule = %(r_duplicate)s
                    OR (t.target_status = %(terminated)s AND t.end_month >= GREATEST(t.start_month, %(floor)s)))
               AND NOT EXISTS (SELECT 1 FROM {GRANT} g WHERE g.resident_id = t.resident_id)
             ON CONFLICT (resident_id) DO NOTHING
@@ -350,6 +423,8 @@ def _changed_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date) -> d
                 last_run_id = %(run)s
             FROM m_target t, {GRANT} old
             WHERE g.resident_id = t.resident_id AND old.id = g.id AND NOT g.manual
+              -- Held for review as a likely ID correction (rule 8): staff decide, not the job.
+              AND NOT (old.rule = %(r_duplicate)s AND old.review_status = %(requested)s)
               AND NOT (old.status = %(none)s AND t.target_status <> %(active)s)
               AND (old.status, {cols["tier_code"]}, {cols["monthly_amount"]},
                    coalesce(t.start_month, old.start_month), t.end_month)
@@ -436,6 +511,7 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
                CASE WHEN x.manual THEN x.monthly_amount ELSE x.t_amount END AS amount
         FROM ({tiered}) x
         WHERE (x.manual OR x.t_code IS NOT NULL)
+          AND NOT {away_month("x.resident_id", "x.m")}
           AND (x.m = %(month)s OR NOT EXISTS (
                 SELECT 1 FROM {LINE} l
                 WHERE l.resident_id = x.resident_id AND l.month = x.m AND l.period_id <> %(period)s))
@@ -496,12 +572,36 @@ def _overpayments(cursor, *, run_id: int, since) -> int:
         f"""
         INSERT INTO {OVERPAYMENT} (line_id, resident_id, town_id, month, amount, reason, status,
             detected_at, run_id)
-        SELECT l.id, l.resident_id, l.town_id, l.month, l.amount, r.status, %(open)s, now(), %(run)s
+        SELECT l.id, l.resident_id, l.town_id, l.month, l.amount,
+               CASE WHEN r.death_date IS NOT NULL AND l.month > r.death_date THEN %(deceased)s
+                    ELSE %(moved_out)s END,
+               %(open)s, now(), %(run)s
         FROM {LINE} l
         JOIN {PERIOD} p ON p.id = l.period_id AND p.status = %(closed)s
         JOIN {GRANT} g ON g.resident_id = l.resident_id
         JOIN {RESIDENT} r ON r.id = l.resident_id
         WHERE g.status = %(terminated)s AND l.month > g.end_month {scope}
+        UNION ALL
+        -- Rule 7: a closed-roll month that turns out to lie in a period away (moved out and back).
+        SELECT l.id, l.resident_id, l.town_id, l.month, l.amount, %(moved_out)s, %(open)s, now(), %(run)s
+        FROM {AWAY} a
+        JOIN {LINE} l ON l.resident_id = a.resident_id
+             AND l.month > coalesce(date_trunc('month', a.moved_out_date)::date, '-infinity'::date)
+             AND l.month <= coalesce(date_trunc('month', a.moved_in_date)::date, 'infinity'::date)
+        JOIN {PERIOD} p ON p.id = l.period_id AND p.status = %(closed)s
+        JOIN {GRANT} g ON g.resident_id = l.resident_id
+        WHERE NOT (g.status = %(terminated)s AND l.month > g.end_month) {scope}
+        UNION ALL
+        -- Rule 8: a month paid under the corrected number that was already paid under the
+        -- previous one, when both were registered as two people before the correction arrived.
+        SELECT l.id, l.resident_id, l.town_id, l.month, l.amount, %(r_correction)s, %(open)s, now(), %(run)s
+        FROM {RESIDENT} n
+        JOIN {RESIDENT} o ON o.id_index = n.previous_id_index AND o.id <> n.id
+        JOIN {LINE} l ON l.resident_id = n.id
+        JOIN {PERIOD} p ON p.id = l.period_id AND p.status = %(closed)s
+        JOIN {LINE} lo ON lo.resident_id = o.id AND lo.month = l.month
+        JOIN {PERIOD} po ON po.id = lo.period_id AND po.status = %(closed)s
+        WHERE n.previous_id_index <> '' {scope}
         ON CONFLICT (line_id) DO NOTHING
         """,
         params(run=run_id),
@@ -572,10 +672,13 @@ def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: b
         min_age = _prepare_policies(cursor, month)
         _prepare_start_ages(cursor)
         examined = _build_targets(cursor, month=month, min_age=min_age, since=since)
+        held = _hold_suspected_duplicates(cursor)
         counts: dict = {"granted": _new_grants(cursor, run_id=run.pk, month=month, as_of=as_of, floor=floor)}
         for kind, n in _changed_grants(cursor, run_id=run.pk, month=month, as_of=as_of).items():
             counts[kind] = counts.get(kind, 0) + n
         counts["granted"] += counts.pop("grant", 0)
+        if held:
+            counts["suspected_duplicates"] = held
         period_id, period_status = _ensure_period(month)
         if period_status == PeriodStatus.DRAFT:
             counts.update(_payroll(cursor, period_id=period_id, month=month, floor=floor, since=since))

@@ -25,6 +25,8 @@ RULE_LABELS = {
     "deceased": _("死亡，当月发放、次月起停发（第6条第1款）"),
     "moved_out": _("迁出，当月发放、次月起停发（第6条第1款）"),
     "outside_district": _("户籍不在本区（第6条第1款）"),
+    "away": _("迁出期间，不发放（第6条第7款）"),
+    "suspected_duplicate": _("疑似身份证号更正（姓名、性别、住址与在领人员相同），待人工复核（第6条第8款）"),
     "manual": _("人工决定"),
 }
 
@@ -394,6 +396,12 @@ class PaymentLine(models.Model):
     tier_label = models.CharField(_("档次"), max_length=64)
     amount = models.DecimalField(_("金额"), max_digits=10, decimal_places=2)
     kind = models.CharField(_("类型"), max_length=16, choices=LineKind.choices)
+    # STANDARDS §6 rule 10: what the bank file shows of the person, frozen when the roll closes
+    # (`services.payroll_close`), so exporting a closed roll gives the same file whatever the
+    # register says later. Empty on the lines of a draft roll, whose export reads the register.
+    id_cipher = models.BinaryField(_("身份证号（密文）"), null=True, editable=False)
+    name = models.CharField(_("姓名"), max_length=64, blank=True, db_default="")
+    hukou_code = models.CharField(_("户籍地区划代码"), max_length=12, blank=True, db_default="")
 
     objects = PaymentLineQuerySet.as_manager()
 

@@ -142,3 +142,57 @@ def simulate(
         "yearly_simulated": sum((r["simulated"] for r in rows), Decimal("0")),
         "yearly_difference": sum((r["difference"] for r in rows), Decimal("0")),
     }
+
+
+EDGE_KINDS = ("away", "moves_pending", "corrections", "contradictions", "duplicates")
+
+
+def edge_cases(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
+    """Issue 17: this month's cases at the register's edges, counted per town (STANDARDS §6 rules
+    7–9): recipients away this month, reappearances awaiting a move-in date, ID corrections carried
+    this month, contradictory records, and likely duplicates held for review. A few grouped counts
+    (each over a small set), plus the first people away and corrections for the lists."""
+    from hechuan_portal.residents.models import AwayPeriod, IdCorrection, MoveReview
+    from hechuan_portal.residents.selectors import contradictory
+
+    month = month_start(month or timezone.localdate())
+    start = timezone.make_aware(dt.datetime.combine(month, dt.time.min))
+    away = (
+        AwayPeriod.objects.visible_to(user)
+        .filter(Q(moved_out_date__isnull=True) | Q(moved_out_date__lt=month))
+        .filter(Q(moved_in_date__isnull=True) | Q(moved_in_date__gte=month))
+        .filter(resident__allowance__isnull=False)
+    )
+    pending = AwayPeriod.objects.visible_to(user).filter(review=MoveReview.PENDING)
+    corrections = IdCorrection.objects.filter(resident__in=Resident.objects.visible_to(user), at__gte=start)
+    duplicates = AllowanceGrant.objects.visible_to(user).filter(
+        rule=matching.VALUES["r_duplicate"], review_status=matching.VALUES["requested"]
+    )
+    sources = {
+        "away": away.values_list("resident__town_id").annotate(n=Count("resident_id", distinct=True)),
+        "moves_pending": pending.values_list("resident__town_id").annotate(n=Count("id")),
+        "corrections": corrections.values_list("resident__town_id").annotate(n=Count("id")),
+        "contradictions": contradictory(Resident.objects.visible_to(user))
+        .values_list("town_id")
+        .annotate(n=Count("id")),
+        "duplicates": duplicates.values_list("resident__town_id").annotate(n=Count("id")),
+    }
+    per_town: dict[str | None, dict[str, int]] = {}
+    for kind, rows in sources.items():
+        for town_id, n in rows.order_by():
+            per_town.setdefault(town_id, dict.fromkeys(EDGE_KINDS, 0))[kind] = n
+    names = dict(AdminArea.objects.filter(code__in=[t for t in per_town if t]).values_list("code", "name"))
+    towns: list[dict[str, Any]] = [
+        {"code": code, "name": names.get(code or "", ""), **counts}
+        for code, counts in sorted(per_town.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+    ]
+    totals = {kind: sum(counts[kind] for counts in per_town.values()) for kind in EDGE_KINDS}
+    return {
+        "month": month,
+        "towns": towns,
+        "totals": totals,
+        "away_people": away.select_related("resident", "resident__town").order_by(
+            "resident__town_id", "resident__name"
+        )[:100],
+        "corrections": corrections.select_related("resident", "resident__town").order_by("-at")[:100],
+    }

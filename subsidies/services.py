@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
@@ -144,6 +144,20 @@ def parse_period(text: str) -> dt.date:
     return month
 
 
+def _freeze_lines(period: PayrollPeriod) -> None:
+    """Rule 10: copy what the bank file shows of each person onto the roll's lines, in one UPDATE."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {PaymentLine._meta.db_table} l
+            SET id_cipher = r.id_cipher, name = r.name, hukou_code = r.hukou_code
+            FROM {Resident._meta.db_table} r
+            WHERE l.period_id = %s AND r.id = l.resident_id
+            """,
+            [period.pk],
+        )
+
+
 @transaction.atomic
 def payroll_close(*, actor: Any, month: dt.date, request: HttpRequest | None = None) -> PayrollPeriod:
     """Freeze the roll of `month`. The first roll closed becomes the arrears baseline (§6.4)."""
@@ -156,6 +170,7 @@ def payroll_close(*, actor: Any, month: dt.date, request: HttpRequest | None = N
         raise PortalError(ErrorCode.NO_PERIOD, field="month", params=label)
     if period.status == PeriodStatus.CLOSED:
         raise PortalError(ErrorCode.CLOSED, field="month", params=label)
+    _freeze_lines(period)
     totals = period.lines.aggregate(total=Sum("amount"))
     period.status = PeriodStatus.CLOSED
     period.closed_at = timezone.now()
@@ -174,17 +189,42 @@ def payroll_close(*, actor: Any, month: dt.date, request: HttpRequest | None = N
     return period
 
 
-def _writer(path: Path) -> tuple[Callable[[list[Any]], Any], Callable[[], Any]]:
-    """(write_row, close) for a CSV (UTF-8 with BOM, opens in Excel/WPS) or an XLSX, by extension."""
+def _writer(
+    path: Path, *, stamp: dt.datetime | None = None
+) -> tuple[Callable[[list[Any]], Any], Callable[[], Any]]:
+    """(write_row, close) for a CSV (UTF-8 with BOM, opens in Excel/WPS) or an XLSX, by extension.
+
+    `stamp` fixes the XLSX's own dates (document properties and the zip entries' times) so the
+    same rows give the same bytes (a closed roll, rule 10)."""
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet()
-        return sheet.append, lambda: book.save(path)
+        if stamp is None:
+            return sheet.append, lambda: book.save(path)
+        moment = timezone.localtime(stamp).replace(tzinfo=None, microsecond=0)
+        book.properties.created = book.properties.modified = moment
+        return sheet.append, lambda: _save_stamped(book, path, moment)
     fh = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed by the returned closer)
     writer = csv.writer(fh)
     return writer.writerow, fh.close
+
+
+def _save_stamped(book: Any, path: Path, moment: dt.datetime) -> None:
+    """Save an openpyxl workbook, then rewrite its zip with every entry dated `moment` (openpyxl
+    dates them by the clock), keeping the entries' order and content."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=moment.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = entry.external_attr
+            target.writestr(info, source.read(entry.filename))
 
 
 def _require_export(actor: Any) -> None:
@@ -204,7 +244,52 @@ def payroll_export(
     period = PayrollPeriod.objects.filter(month=month).first()
     if period is None:
         raise PortalError(ErrorCode.NO_PERIOD, field="month", params={"month": f"{month:%Y-%m}"})
-    path = Path(output)
+    if period.status == PeriodStatus.CLOSED:
+        count = _write_frozen_roll(period, Path(output))
+    else:
+        count = _write_draft_roll(period, Path(output))
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=audit_user(actor),
+        request=request,
+        obj=period,
+        reason=_("导出发放名册（银行代发）"),
+        changes={"month": f"{month:%Y-%m}", "rows": count, "format": Path(output).suffix.lstrip(".").lower()},
+    )
+    return count
+
+
+def _write_frozen_roll(period: PayrollPeriod, path: Path) -> int:
+    """A closed roll from its own lines only (rule 10): the same bytes at every export."""
+    write, close = _writer(path, stamp=period.closed_at)
+    count = 0
+    try:
+        write(list(PAYROLL_COLUMNS))
+        lines = (
+            PaymentLine.objects.filter(period=period)
+            .order_by("town_id", "resident_id", "month")
+            .only("month", "tier_label", "amount", "kind", "id_cipher", "name", "hukou_code")
+        )
+        for line in lines.iterator(chunk_size=5000):
+            write(
+                [
+                    crypto.decrypt(bytes(line.id_cipher)) if line.id_cipher is not None else "",
+                    safe_cell(line.name),
+                    line.hukou_code,
+                    f"{line.month:%Y-%m}",
+                    safe_cell(line.tier_label),
+                    f"{line.amount:.2f}",
+                    PAYROLL_KINDS[line.kind],
+                ]
+            )
+            count += 1
+    finally:
+        close()
+    return count
+
+
+def _write_draft_roll(period: PayrollPeriod, path: Path) -> int:
+    """A draft roll: the people as the register has them today."""
     write, close = _writer(path)
     count = 0
     try:
@@ -238,14 +323,6 @@ def payroll_export(
             count += 1
     finally:
         close()
-    audit_record(
-        action=AuditAction.EXPORT,
-        actor=audit_user(actor),
-        request=request,
-        obj=period,
-        reason=_("导出发放名册（银行代发）"),
-        changes={"month": f"{month:%Y-%m}", "rows": count, "format": path.suffix.lstrip(".").lower()},
-    )
     return count
 
 
@@ -257,7 +334,11 @@ def overpayments_export(*, actor: Any, output: str | Path, request: HttpRequest 
     _require_export(actor)
     path = Path(output)
     write, close = _writer(path)
-    reasons = {"deceased": _("死亡后发放"), "moved_out": _("迁出后发放")}
+    reasons = {
+        "deceased": _("死亡后发放"),
+        "moved_out": _("迁出后发放"),
+        "id_correction": _("身份证号更正前后重复发放"),
+    }
     statuses = dict(OverpaymentStatus.choices)
     count = 0
     try:

@@ -7,6 +7,7 @@ from . import views
 app_name = "subsidies"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("edges/", views.edges, name="edges"),
     path("runs/", views.runs, name="runs"),
     path("policies/", views.policies, name="policies"),
     path("policies/new/", views.policy_edit, name="policy_create"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("people/<int:pk>/review/", views.person_review, name="person_review"),
     path("people/<int:pk>/decide/", views.person_decide, name="person_decide"),
     path("people/<int:pk>/automatic/", views.person_automatic, name="person_automatic"),
+    path("people/<int:pk>/away/<int:away_pk>/move-in/", views.person_move_in, name="person_move_in"),
     path("reviews/", views.reviews, name="reviews"),
     path("simulate/", views.simulate, name="simulate"),
 ]

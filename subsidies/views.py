@@ -20,12 +20,15 @@ from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.reauth import reauth_required
 from hechuan_portal.common.errors import PortalError
-from hechuan_portal.residents.models import Resident
+from hechuan_portal.residents import access as residents_access
+from hechuan_portal.residents import services as residents_services
+from hechuan_portal.residents.models import AwayPeriod, MoveReview, Resident
 
 from . import access, selectors, services
 from .forms import (
     ConfigForm,
     ManualDecisionForm,
+    MoveInConfirmForm,
     OverpaymentStatusForm,
     PolicyForm,
     ReviewRequestForm,
@@ -56,6 +59,13 @@ def dashboard(request):
     data = selectors.dashboard(user=request.user)
     last_run = MatchRun.objects.visible_to(request.user).first()
     return render(request, "subsidies/dashboard.html", {"data": data, "last_run": last_run})
+
+
+@login_required
+def edges(request):
+    """This month's edge cases per town (issue 17): district roles."""
+    _require(access.can_view_district(request.user))
+    return render(request, "subsidies/edges.html", {"data": selectors.edge_cases(user=request.user)})
 
 
 @login_required
@@ -236,6 +246,9 @@ def person(request, pk):
         .select_related("period")
         .order_by("-month")[:120],
         "overpayments": Overpayment.objects.filter(resident=resident).order_by("month"),
+        "away_periods": AwayPeriod.objects.filter(resident=resident).order_by("created_at"),
+        "corrections": resident.id_corrections.order_by("at"),
+        "move_in_form": MoveInConfirmForm(),
         "review_form": ReviewRequestForm(),
         "decision_form": ManualDecisionForm(
             initial={
@@ -303,6 +316,27 @@ def person_automatic(request, pk):
 
 
 @login_required
+@require_POST
+def person_move_in(request, pk, away_pk):
+    resident = _person_or_404(request, pk)
+    period = get_object_or_404(AwayPeriod, pk=away_pk, resident=resident)
+    _require(residents_access.can_confirm_move_in(request.user, period))
+    form = MoveInConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            residents_services.away_period_confirm(
+                actor=request.user, period=period, moved_in_date=form.cleaned_data["moved_in_date"],
+                request=request,
+            )  # fmt: skip
+            messages.success(request, _("迁入日期已确认，下次匹配起按此发放。"))
+        except PortalError as exc:
+            messages.error(request, exc.detail)
+    else:
+        messages.error(request, _("请填写迁入日期"))
+    return redirect("subsidies:person", pk=pk)
+
+
+@login_required
 def reviews(request):
     _require(access.can_view(request.user))
     queue = (
@@ -311,7 +345,13 @@ def reviews(request):
         .select_related("resident", "resident__town")
         .order_by("review_requested_at")
     )
-    return render(request, "subsidies/reviews.html", {"queue": queue[:500]})
+    moves = (
+        AwayPeriod.objects.visible_to(request.user)
+        .filter(review=MoveReview.PENDING)
+        .select_related("resident", "resident__town")
+        .order_by("proposed_in_date", "id")
+    )
+    return render(request, "subsidies/reviews.html", {"queue": queue[:500], "moves": moves[:500]})
 
 
 @login_required

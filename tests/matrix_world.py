@@ -215,6 +215,7 @@ def monitoring(cast):
 def subsidies(cast):
     from decimal import Decimal
 
+    from hechuan_portal.residents.models import AwayPeriod
     from subsidies.models import (
         AllowanceGrant,
         AllowancePolicy,
@@ -248,7 +249,13 @@ def subsidies(cast):
             amount=Decimal("100.00"),
             reason="death",
         )
-        out[key] = {"resident": resident, "grant": grant, "overpayment": over}
+        away = AwayPeriod.objects.create(
+            resident=resident,
+            moved_out_date=dt.date(2026, 6, 1),
+            review="pending",
+            proposed_in_date=dt.date(2026, 10, 1),
+        )
+        out[key] = {"resident": resident, "grant": grant, "overpayment": over, "away": away}
     return out
 
 

@@ -334,6 +334,13 @@ API.update(
 
 # --- subsidies (district administrators run the allowance; officers see their town's people) ---
 MONTH = lambda w: {"month": w["subsidies"]["month"]}  # noqa: E731
+
+
+def AWAY(key: str) -> Callable[[dict], dict[str, Any]]:  # noqa: N802 (reads like obj)
+    """kwargs of a person's period away (issue 17): the person and the period."""
+    return lambda w: {"pk": w["subsidies"][key]["resident"].pk, "away_pk": w["subsidies"][key]["away"].pk}
+
+
 URLS.update(
     {
         "subsidies:dashboard": Case(NO_OPERATOR),
@@ -421,6 +428,22 @@ URLS.update(
                 kwargs=obj("subsidies", "b", "resident"),
             ),
         ],
+        "subsidies:person_move_in": [
+            Case(GET_405, kwargs=AWAY("a")),
+            Case(
+                expect(403, anonymous=302, district_admin=302, officer_b=404),
+                method="post",
+                data={},
+                kwargs=AWAY("a"),
+            ),
+            Case(
+                expect(403, anonymous=302, district_admin=302, officer_a=404),
+                method="post",
+                data={},
+                kwargs=AWAY("b"),
+            ),
+        ],
+        "subsidies:edges": Case(DISTRICT_ONLY),
         "subsidies:reviews": Case(NO_OPERATOR),
         "subsidies:simulate": Case(DISTRICT_ONLY),
     }

@@ -32,3 +32,8 @@ def can_view_imports(user: Any, obj: Any = None) -> bool:
 def can_import(user: Any, obj: Any = None) -> bool:
     """Upload a household extract (the whole district's register)."""
     return roles.is_district_admin(user)
+
+
+def can_confirm_move_in(user: Any, obj: Any = None) -> bool:
+    """Confirm or correct the move-in date of a person who reappeared after moving out (rule 7)."""
+    return roles.is_district_admin(user)

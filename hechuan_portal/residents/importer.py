@@ -36,7 +36,7 @@ from hechuan_portal.common.locks import LockName, lock_for_transaction
 from hechuan_portal.common.tabular import TableError, open_table
 
 from . import rules, staging
-from .models import Resident
+from .models import AwayPeriod, HukouStatus, IdCorrection, MoveReview, Resident
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,12 @@ UNIQUE_VIOLATION = "23505"  # SQLSTATE
 
 # Columns compared to decide whether a row changes a person (everything but the ciphertext, whose
 # random nonce differs on every import); the town and community are derived from the area code.
-CONTENT_COLUMNS = staging.STAGE_COLUMNS[3:]
+# The previous ID's ciphertext is left out for the same reason (its blind index is compared).
+CIPHER_COLUMNS = ("id_cipher", "previous_id_cipher")
+CONTENT_COLUMNS = tuple(c for c in staging.STAGE_COLUMNS[3:] if c not in CIPHER_COLUMNS)
 _REGISTER = Resident._meta.db_table
+_AWAY = AwayPeriod._meta.db_table
+_CORRECTION = IdCorrection._meta.db_table
 _PLANNED_COLUMNS = ("id_index", "name", "birth_date", "town_id", "community_id", "status", "updated_at")
 
 
@@ -71,8 +75,10 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[rules.RowError] = field(default_factory=list)
+    warnings: list[rules.RowError] = field(default_factory=list)  # contradictory rows (rule 9)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (benchmarks, logs)
     first_load: bool = False  # copied straight into the empty register, without the stage
+    corrected: int = 0  # records carried to a corrected ID number (rule 8)
 
 
 def _create_stage(cursor) -> None:
@@ -102,6 +108,10 @@ def _create_stage(cursor) -> None:
             left_behind boolean NOT NULL,
             special_family boolean NOT NULL,
             disability_grade smallint,
+            moved_in_date date,
+            previous_id_index varchar(32) COLLATE "C" NOT NULL,
+            previous_id_cipher bytea,
+            previous_id_masked varchar(18) NOT NULL,
             town_id varchar(12),
             community_id varchar(12)
         ) ON COMMIT DROP
@@ -109,7 +119,7 @@ def _create_stage(cursor) -> None:
     )
 
 
-def _chunks(source_file, table, columns, layout: staging.ToStage) -> Iterator[staging.Chunk]:
+def _chunks(source_file, table, columns, layout: staging.ToStage, extract_date) -> Iterator[staging.Chunk]:
     """The per-row pass: over several processes for a large plain CSV file, else in this one."""
     workers = staging.worker_count()
     if (
@@ -126,24 +136,30 @@ def _chunks(source_file, table, columns, layout: staging.ToStage) -> Iterator[st
             columns=columns,
             layout=layout,
             workers=workers,
+            extract_date=extract_date,
         )
         if chunks is not None:
             return chunks
-    return staging.stage_chunks(table.rows, columns, layout)
+    return staging.stage_chunks(table.rows, columns, layout, extract_date=extract_date)
 
 
-def _stream(cursor, source_file, table, columns, layout, errors, on_progress) -> tuple[int, int]:
+def _stream(
+    cursor, source_file, table, columns, layout, errors, on_progress, *, extract_date, warnings
+) -> tuple[int, int]:
     """Run the per-row pass into `layout.table` through one COPY. Returns (rows read, rows with
-    problems); a file that cannot be read, or a worker that died, refuses the import."""
+    problems); a file that cannot be read, or a worker that died, refuses the import. The problems
+    go to `errors`, the contradictory rows (imported) to `warnings`."""
     read = invalid = 0
     try:
-        chunks = _chunks(source_file, table, columns, layout)
+        chunks = _chunks(source_file, table, columns, layout, extract_date)
         with cursor.copy(f"COPY {layout.table} ({', '.join(layout.columns)}) FROM STDIN") as copy:
             for chunk in chunks:
                 if chunk.text:
                     copy.write(chunk.text)
                 if chunk.errors and len(errors) < MAX_KEPT_ERRORS:
                     errors.extend(chunk.errors)
+                if chunk.warnings and len(warnings) < MAX_KEPT_ERRORS:
+                    warnings.extend(chunk.warnings)
                 before, read, invalid = read, read + chunk.read, invalid + chunk.invalid
                 if on_progress and read // PROGRESS_EVERY > before // PROGRESS_EVERY:
                     on_progress(read)
@@ -159,6 +175,7 @@ def _stream(cursor, source_file, table, columns, layout, errors, on_progress) ->
 def _settle(result: ImportResult, errors: list, read: int, invalid: int, *, skip_invalid: bool) -> None:
     """Record what the checks found; refuse the file (nothing written) unless that is allowed."""
     errors.sort(key=lambda e: (e.line, e.column))
+    result.warnings.sort(key=lambda e: (e.line, e.column))
     result.rows_read, result.invalid, result.errors = read, invalid, errors
     if invalid and not skip_invalid:
         raise ImportFailed(
@@ -217,7 +234,10 @@ def _first_load(
         with bulkload.structures_set_aside(cursor, _REGISTER):
             clock = time.perf_counter()
             with _constant_columns(cursor, source=source, extract_date=extract_date):
-                read, invalid = _stream(cursor, source_file, table, columns, layout, errors, on_progress)
+                read, invalid = _stream(
+                    cursor, source_file, table, columns, layout, errors, on_progress,
+                    extract_date=extract_date, warnings=result.warnings,
+                )  # fmt: skip
             result.timings["stream"] = time.perf_counter() - clock
             if invalid and not skip_invalid and _repeats_an_id(cursor):
                 raise _RepeatedIds  # the refusal's report must name the repeated IDs' lines too
@@ -228,6 +248,12 @@ def _first_load(
             raise _RepeatedIds from None
         raise
     result.inserted, result.first_load = read - invalid, True
+    _record_moves(
+        cursor,
+        f"SELECT id AS resident_id, status, moved_out_date, moved_in_date FROM {_REGISTER} "
+        "WHERE moved_out_date IS NOT NULL OR moved_in_date IS NOT NULL",
+        extract_date=extract_date,
+    )
     cursor.execute(f"ANALYZE {_REGISTER} ({', '.join(_PLANNED_COLUMNS)})")
     result.timings["indexes"] = time.perf_counter() - clock
     return result
@@ -326,7 +352,7 @@ def _merge(cursor, *, staged: int, extract_date: dt.date, source: str) -> tuple[
 def _update_and_insert(cursor, *, extract_date: dt.date, source: str) -> tuple[int, int]:
     register = _REGISTER
     params = {"source": source, "extract": extract_date}
-    sets = ", ".join(f"{c} = n.{c}" for c in ("id_cipher", *CONTENT_COLUMNS))
+    sets = ", ".join(f"{c} = n.{c}" for c in (*CIPHER_COLUMNS, *CONTENT_COLUMNS))
     distinct = " OR ".join(f"r.{c} IS DISTINCT FROM n.{c}" for c in CONTENT_COLUMNS)
     cursor.execute(
         f"""
@@ -343,8 +369,9 @@ def _update_and_insert(cursor, *, extract_date: dt.date, source: str) -> tuple[i
     cols = ", ".join(CONTENT_COLUMNS)
     cursor.execute(
         f"""
-        INSERT INTO {register} (id_index, id_cipher, {cols}, source, extract_date, updated_at)
-        SELECT n.id_index, n.id_cipher, {", ".join(f"n.{c}" for c in CONTENT_COLUMNS)},
+        INSERT INTO {register} (id_index, id_cipher, previous_id_cipher, {cols}, source, extract_date,
+            updated_at)
+        SELECT n.id_index, n.id_cipher, n.previous_id_cipher, {", ".join(f"n.{c}" for c in CONTENT_COLUMNS)},
                %(source)s, %(extract)s, now()
         FROM residents_stage n
         WHERE NOT EXISTS (SELECT 1 FROM {register} r WHERE r.id_index = n.id_index)
@@ -433,7 +460,10 @@ def _staged_load(
     _create_stage(cursor)
     clock = time.perf_counter()
     errors: list[rules.RowError] = []
-    read, invalid = _stream(cursor, source_file, table, columns, staging.ToStage(levels), errors, on_progress)
+    read, invalid = _stream(
+        cursor, source_file, table, columns, staging.ToStage(levels), errors, on_progress,
+        extract_date=extract_date, warnings=result.warnings,
+    )  # fmt: skip
     result.timings["stream"] = time.perf_counter() - clock
     clock = time.perf_counter()
     # Statistics for the checks' and the merge's join column only (a full ANALYZE costs 3×).
@@ -446,11 +476,138 @@ def _staged_load(
     if bad_lines:
         cursor.execute("DELETE FROM residents_stage WHERE line = ANY(%s)", [bad_lines])
     clock = time.perf_counter()
+    result.corrected = _carry_corrections(cursor, extract_date=extract_date, warnings=result.warnings)
+    result.warnings.sort(key=lambda e: (e.line, e.column))
     result.inserted, result.updated, result.unchanged = _merge(
         cursor, staged=read - result.invalid, extract_date=extract_date, source=source
     )
+    _record_moves(
+        cursor,
+        # The rows with a date, and the rows without one of people whose period is open (a
+        # reappearance): two narrow joins rather than the whole stage against the register.
+        f"""SELECT r.id AS resident_id, n.status, n.moved_out_date, n.moved_in_date
+            FROM residents_stage n JOIN {_REGISTER} r ON r.id_index = n.id_index
+            WHERE r.extract_date = %(extract)s
+              AND (n.moved_out_date IS NOT NULL OR n.moved_in_date IS NOT NULL)
+            UNION
+            SELECT r.id, n.status, n.moved_out_date, n.moved_in_date
+            FROM {_AWAY} a JOIN {_REGISTER} r ON r.id = a.resident_id
+            JOIN residents_stage n ON n.id_index = r.id_index
+            WHERE a.moved_in_date IS NULL AND r.extract_date = %(extract)s
+              AND n.moved_out_date IS NULL AND n.moved_in_date IS NULL""",
+        extract_date=extract_date,
+    )
     result.timings["merge"] = time.perf_counter() - clock
     return result
+
+
+def _carry_corrections(cursor, *, extract_date: dt.date, warnings: list[rules.RowError]) -> int:
+    """STANDARDS §6 rule 8: a staged row naming its 曾用身份证号 re-keys the person registered under
+    that number to the new one — one UPDATE of the register over the batch, so everything keyed by
+    the record (grants, decisions, roll lines, move history, audit trail) continues under the new
+    number, and no month is paid twice (roll lines are unique per record and month). Each carry is
+    recorded (`IdCorrection`, both numbers masked). When both numbers are already registered as two
+    records, nothing is merged and the row is listed as a warning for staff. Returns the carries."""
+    cursor.execute("DROP TABLE IF EXISTS residents_corrections")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE residents_corrections ON COMMIT DROP AS
+        SELECT DISTINCT ON (r.id) r.id AS resident_id, n.line, n.id_index, n.id_cipher, n.id_masked,
+               r.id_index AS old_index, r.id_masked AS old_masked,
+               EXISTS (SELECT 1 FROM {_REGISTER} x WHERE x.id_index = n.id_index) AS both_registered
+        FROM residents_stage n JOIN {_REGISTER} r ON r.id_index = n.previous_id_index
+        WHERE n.previous_id_index <> '' AND r.extract_date <= %(extract)s
+        ORDER BY r.id, n.line
+        """,
+        {"extract": extract_date},
+    )
+    cursor.execute("SELECT line FROM residents_corrections WHERE both_registered ORDER BY line")
+    column = rules.COLUMN_LABELS["previous_id_number"]
+    message = _("曾用身份证号和身份证号都已登记为两个人员，未合并，请人工核对")
+    warnings.extend(rules.RowError(line, column, "id_correction_conflict", message) for (line,) in cursor)
+    cursor.execute(
+        f"""
+        UPDATE {_REGISTER} r SET id_index = c.id_index, id_cipher = c.id_cipher, id_masked = c.id_masked,
+            updated_at = now()
+        FROM residents_corrections c WHERE r.id = c.resident_id AND NOT c.both_registered
+        """
+    )
+    carried = cursor.rowcount
+    if carried:
+        cursor.execute(
+            f"""
+            INSERT INTO {_CORRECTION} (resident_id, old_index, old_masked, new_masked, extract_date, at)
+            SELECT resident_id, old_index, old_masked, id_masked, %(extract)s, now()
+            FROM residents_corrections WHERE NOT both_registered
+            """,
+            {"extract": extract_date},
+        )
+    return carried
+
+
+def _record_moves(cursor, source: str, *, extract_date: dt.date) -> None:
+    """Keep each person's move history (`AwayPeriod`, STANDARDS §6 rule 7) from the rows of this
+    extract that the register now holds (`source`: resident_id, status, moved_out_date,
+    moved_in_date). Four set-based statements, each touching only the few rows that carry a move:
+
+    1. a move-out opens a period (closed at once when the row's 迁入日期 is later);
+    2. a 迁入日期 closes the person's open period that began before it;
+    3. a 迁入日期 of a person with no period at all (moved in from elsewhere) is a period from
+       nowhere: nothing before the move-in month is paid;
+    4. a person back as 正常 without any date while a period is open (reappearance) → the period
+       awaits staff, with the extract's date as the proposed move-in date; it stays unpaid until then.
+    """
+    values = {
+        "extract": extract_date,
+        "normal": HukouStatus.NORMAL.value,
+        "none": MoveReview.NONE.value,
+        "pending": MoveReview.PENDING.value,
+    }
+    # The source once, as a temporary table: small (only rows with a date, or the stage's rows).
+    cursor.execute("DROP TABLE IF EXISTS residents_moves")
+    cursor.execute(f"CREATE TEMP TABLE residents_moves ON COMMIT DROP AS {source}", values)
+    cursor.execute(
+        f"""
+        INSERT INTO {_AWAY} AS a (resident_id, moved_out_date, moved_in_date, proposed_in_date, review,
+            created_at)
+        SELECT m.resident_id, m.moved_out_date,
+               CASE WHEN m.moved_in_date > m.moved_out_date THEN m.moved_in_date END, NULL, %(none)s, now()
+        FROM residents_moves m WHERE m.moved_out_date IS NOT NULL
+        ON CONFLICT (resident_id, moved_out_date) DO UPDATE
+            SET moved_in_date = EXCLUDED.moved_in_date, review = %(none)s, proposed_in_date = NULL
+            WHERE a.moved_in_date IS NULL AND EXCLUDED.moved_in_date IS NOT NULL
+        """,
+        values,
+    )
+    cursor.execute(
+        f"""
+        UPDATE {_AWAY} a SET moved_in_date = m.moved_in_date, review = %(none)s, proposed_in_date = NULL
+        FROM residents_moves m
+        WHERE a.resident_id = m.resident_id AND a.moved_in_date IS NULL AND m.moved_in_date IS NOT NULL
+          AND (a.moved_out_date IS NULL OR a.moved_out_date < m.moved_in_date)
+        """,
+        values,
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO {_AWAY} (resident_id, moved_out_date, moved_in_date, proposed_in_date, review, created_at)
+        SELECT m.resident_id, NULL, m.moved_in_date, NULL, %(none)s, now()
+        FROM residents_moves m
+        WHERE m.moved_in_date IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM {_AWAY} a WHERE a.resident_id = m.resident_id)
+        ON CONFLICT DO NOTHING
+        """,
+        values,
+    )
+    cursor.execute(
+        f"""
+        UPDATE {_AWAY} a SET review = %(pending)s, proposed_in_date = %(extract)s
+        FROM residents_moves m
+        WHERE a.resident_id = m.resident_id AND a.moved_in_date IS NULL AND a.review = %(none)s
+          AND m.status = %(normal)s AND m.moved_out_date IS NULL AND m.moved_in_date IS NULL
+        """,
+        values,
+    )
 
 
 def _register_is_empty(cursor) -> bool:

@@ -83,6 +83,15 @@ class Resident(models.Model):
     left_behind = models.BooleanField(_("留守"), default=False)
     special_family = models.BooleanField(_("计生特殊家庭"), default=False)
     disability_grade = models.PositiveSmallIntegerField(_("残疾等级"), null=True, blank=True)
+    # STANDARDS §6 rule 7: the date the person moved (back) into the district, when the extract says.
+    moved_in_date = models.DateField(_("迁入日期"), null=True, blank=True)
+    # Rule 8: the previous ID number after a correction, kept like the ID (encrypted, blind index,
+    # mask); blank when the extract names none.
+    previous_id_cipher = models.BinaryField(_("曾用身份证号（密文）"), null=True, editable=False)
+    previous_id_index = models.CharField(
+        _("曾用身份证号索引"), max_length=32, blank=True, editable=False, db_collation="C"
+    )
+    previous_id_masked = models.CharField(_("曾用身份证号"), max_length=18, blank=True)
     source = models.CharField(_("数据来源"), max_length=64, blank=True)
     extract_date = models.DateField(_("数据提取日期"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -118,6 +127,12 @@ class Resident(models.Model):
             models.Index(fields=["name", "town", "birth_date"], name="residents_name_town_birth_idx"),
             # subsidies.matching._build_targets, nightly run: residents changed since the last run.
             models.Index(fields=["updated_at"], name="residents_updated_at_idx"),
+            # subsidies.matching._overpayments: the few people whose extract named a previous ID.
+            models.Index(
+                fields=["previous_id_index"],
+                name="residents_previous_id_idx",
+                condition=~Q(previous_id_index=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -181,6 +196,8 @@ class ImportIssue(models.Model):
     column = models.CharField(_("列"), max_length=32, blank=True)
     code = models.CharField(_("错误代码"), max_length=32)
     message = models.CharField(_("原因"), max_length=255)
+    # A warning (rule 9: a contradictory row, imported and treated by its dates), not an error.
+    warning = models.BooleanField(_("警告"), default=False)
 
     class Meta:
         verbose_name = _("导入错误")
@@ -193,3 +210,82 @@ class ImportIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line} {self.column} {self.message}"
+
+
+class MoveReview(models.TextChoices):
+    NONE = "", _("无需复核")
+    PENDING = "pending", _("待确认迁入日期")
+    CONFIRMED = "confirmed", _("已确认")
+
+
+class AwayPeriodQuerySet(ScopedQuerySet):
+    scope_town_field = "resident__town"
+    scope_facility_field = None
+
+
+class AwayPeriod(models.Model):
+    """A stretch of time the person was registered outside the district (STANDARDS §6 rule 7):
+    moved out on `moved_out_date` (NULL: came from elsewhere, never registered here before), back
+    on `moved_in_date` (NULL: still away, or back without a 迁入日期 and awaiting staff). No month
+    after the move-out month up to and including the move-in month is paid, normal or 补发.
+
+    Written set-based by the household import from the extract's 迁出日期 / 迁入日期; a person who
+    reappears after a move-out without 迁入日期 gets `review = pending` with the extract's date as
+    `proposed_in_date`, and the gap stays unpaid until staff confirm or correct the date.
+    """
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="away_periods"
+    )
+    moved_out_date = models.DateField(_("迁出日期"), null=True, blank=True)
+    moved_in_date = models.DateField(_("迁入日期"), null=True, blank=True)
+    proposed_in_date = models.DateField(_("建议迁入日期"), null=True, blank=True)
+    review = models.CharField(
+        _("复核状态"), max_length=16, choices=MoveReview.choices, blank=True, default=MoveReview.NONE
+    )
+    confirmed_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("确认人"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = AwayPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("迁出期间")
+        verbose_name_plural = _("迁出期间")
+        ordering = ["resident", "moved_out_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "moved_out_date"],
+                nulls_distinct=False,
+                name="residents_away_one_per_move_out",
+            ),
+        ]
+        indexes = [models.Index(fields=["review"], name="residents_away_review_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} {self.moved_out_date}–{self.moved_in_date}"
+
+
+class IdCorrection(models.Model):
+    """An ID number corrected by the register (STANDARDS §6 rule 8): the extract named the old
+    number as 曾用身份证号, and the person's record — grants, decisions, roll lines, audit trail, all
+    keyed by the record — now carries the new number. Masks only: never a full number."""
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="id_corrections"
+    )
+    old_index = models.CharField(_("原身份证号索引"), max_length=32, db_collation="C", editable=False)
+    old_masked = models.CharField(_("原身份证号"), max_length=18)
+    new_masked = models.CharField(_("新身份证号"), max_length=18)
+    extract_date = models.DateField(_("数据提取日期"))
+    at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("身份证号更正")
+        verbose_name_plural = _("身份证号更正")
+        ordering = ["resident", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.old_masked} → {self.new_masked}"

@@ -40,6 +40,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "left_behind": ("留守", "left_behind"),
     "special_family": ("计生特殊家庭", "special_family"),
     "disability_grade": ("残疾等级", "disability_grade"),
+    "moved_in_date": ("迁入日期", "moved_in_date", "move_in_date", "date moved in"),
+    "previous_id_number": ("曾用身份证号", "previous_id_number", "previous id number", "previous_id"),
 }
 REQUIRED = ("id_number", "name", "gender", "birth_date", "hukou_code")
 FLAGS = ("dibao", "tekun", "lives_alone", "empty_nest", "left_behind", "special_family")
@@ -68,6 +70,10 @@ _AREA = re.compile(r"^\d{12}$")
 _NAME_MAX = 64
 _ADDRESS_MAX = 255
 _PHONE_MAX = 32
+
+# Warning codes: the row is imported, the batch's report lists it (STANDARDS §6 rule 9).
+CONTRADICTION = "contradiction"
+WARNING_CODES = frozenset({CONTRADICTION})
 
 
 class HeaderError(ValueError):
@@ -139,11 +145,16 @@ class ParsedRow(NamedTuple):
     phone: str
     flags: tuple[bool, ...]
     disability_grade: int | None
+    moved_in_date: dt.date | None = None
+    previous_id_number: str = ""  # "" when the row names no previous number
+    warning: RowError | None = None  # a contradiction (rule 9): imported, listed in the report
 
 
-def parse_row(line: int, cells: list[str], columns: dict[str, int]) -> ParsedRow | list[RowError]:
+def parse_row(
+    line: int, cells: list[str], columns: dict[str, int], *, extract_date: dt.date | None = None
+) -> ParsedRow | list[RowError]:
     """Parse one data row with `RowParser` (for a single row; a file builds one parser)."""
-    return RowParser(columns)(line, cells)
+    return RowParser(columns, extract_date=extract_date)(line, cells)
 
 
 def _unreadable_date() -> str:
@@ -164,21 +175,29 @@ class RowParser:
     spellings; the errors list stays empty on the common, valid row.
     """
 
-    def __init__(self, columns: dict[str, int]):
+    def __init__(self, columns: dict[str, int], *, extract_date: dt.date | None = None):
         self.columns = columns
+        # Rule 9: no date of the row may lie after the extract's date (None: not checked).
+        self.extract_date = extract_date
         self.index = tuple(columns.get(k, -1) for k in _KEYS)
-        # With every column present, one C call picks the cells of a full-length row.
-        self._pick = itemgetter(*self.index) if min(self.index) >= 0 else None
+        # With every column present, one C call picks the cells of a full-length row. The optional
+        # columns added last (迁入日期, 曾用身份证号) are often absent: blanks are appended for them.
+        present = len(self.index)
+        while present and self.index[present - 1] < 0:
+            present -= 1
+        self._blanks = ("",) * (len(self.index) - present)
+        head = self.index[:present]
+        self._pick = itemgetter(*head) if len(head) > 1 and min(head) >= 0 else None
         self._width = max(self.index) + 1
 
     def __call__(self, line: int, cells: list[str]) -> ParsedRow | list[RowError]:
         n = len(cells)
         if self._pick and n >= self._width:
-            picked = self._pick(cells)
+            picked = self._pick(cells) + self._blanks
         else:
             picked = [cells[i] if 0 <= i < n else "" for i in self.index]
         (number, name, gender, birth, hukou, status, death, moved, address, phone,
-         f1, f2, f3, f4, f5, f6, grade) = picked  # fmt: skip
+         f1, f2, f3, f4, f5, f6, grade, moved_in, previous) = picked  # fmt: skip
         errors: list[RowError] = []
         err = errors.append
 
@@ -245,6 +264,11 @@ class RowParser:
         except ValueError:
             err(RowError(line, _LABEL["moved_out_date"], "date", _unreadable_date()))
             moved = None
+        arrived = None
+        try:
+            arrived = parse_date(moved_in)
+        except ValueError:
+            err(RowError(line, _LABEL["moved_in_date"], "date", _unreadable_date()))
         if state == "deceased" and died is None and death is not None:
             err(RowError(line, _LABEL["death_date"], "required", _("户籍状态为“死亡”时必须填写死亡日期")))
         if state == "moved_out" and left is None and moved is not None:
@@ -253,6 +277,41 @@ class RowParser:
             err(RowError(line, _LABEL["death_date"], "before_birth", _("日期早于出生日期")))
         if born and left and left < born:
             err(RowError(line, _LABEL["moved_out_date"], "before_birth", _("日期早于出生日期")))
+        if born and arrived and arrived < born:
+            err(RowError(line, _LABEL["moved_in_date"], "before_birth", _("日期早于出生日期")))
+        extract = self.extract_date
+        if extract is not None and (
+            (born and born > extract)
+            or (died and died > extract)
+            or (left and left > extract)
+            or (arrived and arrived > extract)
+        ):  # usually false: the loop naming the columns runs only for a bad row
+            for key, day in (
+                ("birth_date", born),
+                ("death_date", died),
+                ("moved_out_date", left),
+                ("moved_in_date", arrived),
+            ):
+                if day is not None and day > extract:
+                    err(RowError(line, _LABEL[key], "after_extract", _("日期晚于数据提取日期")))
+
+        before = ""
+        previous = previous.strip()
+        if previous:
+            try:
+                before = idcard.parse(previous).number
+            except idcard.IdNumberError as exc:
+                err(RowError(line, _LABEL["previous_id_number"], exc.code, str(exc)))
+            else:
+                if ident and before == ident.number:
+                    err(
+                        RowError(
+                            line,
+                            _LABEL["previous_id_number"],
+                            "previous_same",
+                            _("曾用身份证号与身份证号相同"),
+                        )
+                    )
 
         address, phone = address.strip(), phone.strip()
         if len(address) > _ADDRESS_MAX:
@@ -289,11 +348,22 @@ class RowParser:
             return errors
         assert ident is not None and born is not None and sex is not None and state is not None
         # tuple.__new__ directly: the NamedTuple's own __new__ is a Python-level call per row.
-        # A date given without the matching status is kept but does not change the status.
+        # A date given without the matching status is kept and stops payment by itself (rule 9):
+        # 户籍状态 正常 with a death date, or with a move-out date not followed by a move-in, is a
+        # contradiction — imported, and listed as a warning of its row.
+        warning = None
+        if state == "normal" and (died or (left and not (arrived and arrived > left))):
+            warning = RowError(
+                line,
+                _LABEL["death_date" if died else "moved_out_date"],
+                CONTRADICTION,
+                _("户籍状态为“正常”但填写了死亡日期或迁出日期：已按日期停发"),
+            )
         return _new_row(
             ParsedRow,
-            (line, ident.number, name, sex, born, hukou, state, died, left, address, phone, flags, level),
-        )
+            (line, ident.number, name, sex, born, hukou, state, died, left, address, phone, flags, level,
+             arrived, before, warning),
+        )  # fmt: skip
 
 
 def town_code_of(area_code: str) -> str | None:

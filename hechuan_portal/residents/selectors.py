@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common import crypto, idcard
 
-from .models import ImportBatch, ImportIssue, Resident
+from . import rules
+from .models import HukouStatus, ImportBatch, ImportIssue, Resident
 
 SEARCH_LIMIT = 50
 
@@ -34,6 +35,15 @@ def resident_search(*, user: Any, query: str) -> QuerySet[Resident]:
 
 
 ID_CODES = ("id_format", "id_birth_date", "id_check_digit")
+
+
+def contradictory(qs: QuerySet[Resident]) -> QuerySet[Resident]:
+    """People whose record says 户籍状态 正常 but carries a death date, or a move-out date not
+    followed by a later move-in (STANDARDS §6 rule 9: payment stops by the date all the same)."""
+    moved_away = Q(moved_out_date__isnull=False) & (
+        Q(moved_in_date__isnull=True) | Q(moved_in_date__lte=F("moved_out_date"))
+    )
+    return qs.filter(Q(status=HukouStatus.NORMAL) & (Q(death_date__isnull=False) | moved_away))
 
 
 def quality_report(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
@@ -67,6 +77,7 @@ def quality_report(*, user: Any, today: dt.date | None = None) -> dict[str, Any]
         .filter(n__gt=1)
         .order_by("-n", "birth_date")
     )
+    contradictions = contradictory(qs)
     report = {
         "per_town": per_town,
         "outside": qs.filter(town__isnull=True).count(),
@@ -76,6 +87,9 @@ def quality_report(*, user: Any, today: dt.date | None = None) -> dict[str, Any]
         "centenarian_count": qs.filter(alive, birth_date__lte=hundred).count(),
         "duplicate_groups": duplicates[:100],
         "duplicate_count": duplicates.count(),
+        # Rule 9: 户籍状态 正常 with a death date, or a move-out date not followed by a move-in.
+        "contradictions": contradictions.select_related("town").order_by("town_id", "name")[:200],
+        "contradiction_count": contradictions.count(),
         "batches": [],
         "issue_counts": {},
     }
@@ -94,10 +108,18 @@ def quality_report(*, user: Any, today: dt.date | None = None) -> dict[str, Any]
             "gender_mismatch": counts.get("gender_mismatch", 0),
             "duplicate_id": counts.get("duplicate_id", 0),
             "area_unknown": counts.get("area_unknown", 0),
+            "contradiction": counts.get(rules.CONTRADICTION, 0),
             "other": sum(counts.values())
             - sum(
                 counts.get(c, 0)
-                for c in (*ID_CODES, "birth_mismatch", "gender_mismatch", "duplicate_id", "area_unknown")
+                for c in (
+                    *ID_CODES,
+                    "birth_mismatch",
+                    "gender_mismatch",
+                    "duplicate_id",
+                    "area_unknown",
+                    rules.CONTRADICTION,
+                )
             ),
         }
     return report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from hechuan_portal.common.errors import PortalError
 from . import access
 from .error_codes import ErrorCode
 from .importer import ImportFailed, ImportResult, load_extract, load_first_extract
-from .models import ImportBatch, ImportIssue, ImportStatus, Resident
+from .models import AwayPeriod, ImportBatch, ImportIssue, ImportStatus, MoveReview, Resident
 
 MIN_REASON_LENGTH = 4
 
@@ -54,11 +54,48 @@ def resident_reveal_id(
     return crypto.decrypt(resident.id_cipher)
 
 
-def _store_issues(batch: ImportBatch, errors: list[Any]) -> None:
+@transaction.atomic
+def away_period_confirm(
+    *, actor: Any, period: AwayPeriod, moved_in_date: dt.date, request: HttpRequest | None = None
+) -> AwayPeriod:
+    """Staff confirm (or correct) the move-in date of a person back after a move-out without
+    迁入日期 (STANDARDS §6 rule 7): the months from the move-out month's next up to the move-in
+    month stay unpaid; the months after are paid by the next match (as 补发 within the cap).
+    The person's record is marked changed so the next (incremental) match examines them."""
+    require(access.can_confirm_move_in, actor, period)
+    today = timezone.localdate()
+    if moved_in_date > today or (period.moved_out_date and moved_in_date <= period.moved_out_date):
+        raise PortalError(ErrorCode.MOVE_IN_DATE, field="moved_in_date")
+    old = {"moved_in_date": period.moved_in_date, "proposed_in_date": period.proposed_in_date}
+    period.moved_in_date = moved_in_date
+    period.review = MoveReview.CONFIRMED
+    period.confirmed_by = audit_user(actor)
+    period.confirmed_at = timezone.now()
+    period.save(update_fields=["moved_in_date", "review", "confirmed_by", "confirmed_at"])
+    Resident.objects.filter(pk=period.resident_id).update(updated_at=timezone.now())
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=audit_user(actor),
+        request=request,
+        obj=period.resident,
+        area_code=period.resident.town_id or "",
+        reason=_("确认迁入日期"),
+        changes={
+            "moved_in_date": [str(old["moved_in_date"] or ""), str(moved_in_date)],
+            "proposed_in_date": str(old["proposed_in_date"] or ""),
+        },
+    )
+    return period
+
+
+def _store_issues(batch: ImportBatch, errors: list[Any], warnings: Sequence[Any] = ()) -> None:
     ImportIssue.objects.bulk_create(
         [
-            ImportIssue(batch=batch, line=e.line, column=e.column, code=e.code, message=e.message[:255])
-            for e in errors
+            ImportIssue(
+                batch=batch, line=e.line, column=e.column, code=e.code, message=e.message[:255], warning=warn
+            )
+            for group, warn in ((errors, False), (warnings, True))
+            for e in group
         ],
         batch_size=5000,
     )
@@ -159,7 +196,7 @@ def residents_import(
     batch.inserted, batch.updated, batch.unchanged = result.inserted, result.updated, result.unchanged
     batch.finished_at = timezone.now()
     batch.save()
-    _store_issues(batch, result.errors)
+    _store_issues(batch, result.errors, result.warnings)
     audit_record(
         action=AuditAction.IMPORT,
         actor=batch.created_by,
@@ -171,6 +208,8 @@ def residents_import(
             "inserted": result.inserted,
             "updated": result.updated,
             "unchanged": result.unchanged,
+            "warnings": len(result.warnings),
+            "id_corrections": result.corrected,
         },
     )
     return batch, result

@@ -16,6 +16,7 @@ break or comma) and no bare carriage return. Anything else is read by the parent
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 import multiprocessing
@@ -52,6 +53,10 @@ STAGE_COLUMNS = (
     "left_behind",
     "special_family",
     "disability_grade",
+    "moved_in_date",
+    "previous_id_index",
+    "previous_id_cipher",
+    "previous_id_masked",
     "town_id",
     "community_id",
 )
@@ -93,6 +98,7 @@ def _row_text(row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
     if "\\" in free or "\t" in free or "\n" in free or "\r" in free:
         name, address, phone = _text(name), _text(address), _text(phone)
     death, moved, grade = row.death_date, row.moved_out_date, row.disability_grade
+    arrived, before = row.moved_in_date, row.previous_id_number
     return (
         f"{cipher.blind_index(number)}\t\\\\x{cipher.encrypt(number).hex()}\t"
         f"{idcard.mask(number)}\t"
@@ -100,7 +106,13 @@ def _row_text(row: rules.ParsedRow, cipher: crypto.BulkCipher) -> str:
         f"{number[6:14]}\t"  # the birth date as YYYYMMDD: the parser made sure the row agrees with the ID
         f"{row.hukou_code}\t{row.status}\t"
         f"{death.isoformat() if death else _NULL}\t{moved.isoformat() if moved else _NULL}\t"
-        f"{address}\t{phone}\t{_FLAGS[row.flags]}\t{grade or _NULL}"
+        f"{address}\t{phone}\t{_FLAGS[row.flags]}\t{grade or _NULL}\t"
+        f"{arrived.isoformat() if arrived else _NULL}\t"
+        + (
+            f"{cipher.blind_index(before)}\t\\\\x{cipher.encrypt(before).hex()}\t{idcard.mask(before)}"
+            if before
+            else f"\t{_NULL}\t"
+        )
     )
 
 
@@ -153,17 +165,23 @@ class Chunk(NamedTuple):
     read: int  # rows read
     invalid: int  # rows with problems
     errors: list[rules.RowError]  # the problems kept
+    warnings: list[rules.RowError] = []  # contradictory rows, imported (rule 9)
 
 
 def stage_chunks(
-    rows: Iterable[tuple[int, list[str]]], columns: dict[str, int], layout: ToStage
+    rows: Iterable[tuple[int, list[str]]],
+    columns: dict[str, int],
+    layout: ToStage,
+    *,
+    extract_date: dt.date | None = None,
 ) -> Iterator[Chunk]:
     """Parse and encrypt `rows`, yielding a `Chunk` every CHUNK_ROWS rows read (and at the end)."""
     cipher = crypto.BulkCipher()
-    parse = rules.RowParser(columns)
+    parse = rules.RowParser(columns, extract_date=extract_date)
     levels, format_line = layout.levels, layout.line
     buffer: list[str] = []
     errors: list[rules.RowError] = []
+    warnings: list[rules.RowError] = []
     kept = read = invalid = 0
     for line_no, cells in rows:
         read += 1
@@ -179,16 +197,19 @@ def stage_chunks(
                 kept += len(parsed)
         else:
             buffer.append(format_line(parsed, cipher))
+            if parsed.warning is not None and kept < MAX_KEPT_ERRORS:
+                warnings.append(parsed.warning)
+                kept += 1
         if read == CHUNK_ROWS:
-            yield _chunk(buffer, read, invalid, errors)
-            buffer, errors, read, invalid = [], [], 0, 0
+            yield _chunk(buffer, read, invalid, errors, warnings)
+            buffer, errors, warnings, read, invalid = [], [], [], 0, 0
     if read:
-        yield _chunk(buffer, read, invalid, errors)
+        yield _chunk(buffer, read, invalid, errors, warnings)
 
 
-def _chunk(buffer: list[str], read: int, invalid: int, errors: list) -> Chunk:
+def _chunk(buffer: list[str], read: int, invalid: int, errors: list, warnings: list) -> Chunk:
     text = ("\n".join(buffer) + "\n").encode() if buffer else b""
-    return Chunk(text, read, invalid, errors)
+    return Chunk(text, read, invalid, errors, warnings)
 
 
 # --- splitting a plain CSV file over worker processes -------------------------------------------
@@ -261,11 +282,12 @@ def _range_rows(path: Path, start: int, end: int, encoding: str, first_line: int
         yield from text_rows((line.split(",") for line in text), first_line=first_line)
 
 
-def _worker(conn, path, start, end, header_start, encoding, columns, layout) -> None:
+def _worker(conn, path, start, end, header_start, encoding, columns, layout, extract_date) -> None:
     """Child process: stage one byte range and send its chunks; never touches the database."""
     try:
         first_line = 2 + _lines_before(path, header_start, start)
-        for chunk in stage_chunks(_range_rows(path, start, end, encoding, first_line), columns, layout):
+        rows = _range_rows(path, start, end, encoding, first_line)
+        for chunk in stage_chunks(rows, columns, layout, extract_date=extract_date):
             conn.send(("chunk", chunk))
         conn.send(("done", None))
     except TableError as exc:
@@ -277,7 +299,14 @@ def _worker(conn, path, start, end, header_start, encoding, columns, layout) -> 
 
 
 def parallel_chunks(
-    path: Path, *, body_start: int, encoding: str, columns: dict[str, int], layout: ToStage, workers: int
+    path: Path,
+    *,
+    body_start: int,
+    encoding: str,
+    columns: dict[str, int],
+    layout: ToStage,
+    workers: int,
+    extract_date: dt.date | None = None,
 ) -> Iterator[Chunk] | None:
     """Chunks of the whole file from `workers` forked processes, or None when it cannot be split."""
     points = split_points(path, start=body_start, parts=workers)
@@ -290,7 +319,7 @@ def parallel_chunks(
             parent, child = context.Pipe(duplex=False)
             proc = context.Process(
                 target=_worker,
-                args=(child, path, start, end, body_start, encoding, columns, layout),
+                args=(child, path, start, end, body_start, encoding, columns, layout, extract_date),
                 daemon=True,
             )
             procs.append(proc)

@@ -141,7 +141,12 @@ def import_detail(request, pk):
     return render(
         request,
         template,
-        {"batch": batch, "progress": cache.get(progress_key(batch.pk)) or 0, "issues": issues},
+        {
+            "batch": batch,
+            "progress": cache.get(progress_key(batch.pk)) or 0,
+            "issues": issues,
+            "warning_count": batch.issues.filter(warning=True).count(),
+        },
     )
 
 

@@ -27,6 +27,17 @@ def _data():
     close(D(2026, 11, 1))
     type(people[0]).objects.filter(pk=people[0].pk).update(status="deceased", death_date=D(2026, 10, 3))
     match(D(2026, 12, 1))
+    # Issue 17's edge cases: one person away awaiting a move-in date, one ID correction.
+    from hechuan_portal.residents.models import AwayPeriod, IdCorrection
+
+    AwayPeriod.objects.create(
+        resident=people[2], moved_out_date=D(2026, 9, 10), review="pending", proposed_in_date=D(2026, 12, 1)
+    )
+    IdCorrection.objects.create(
+        resident=people[3], old_index="x", old_masked="500117********1234", new_masked=people[3].id_masked,
+        extract_date=D(2026, 12, 1),
+    )  # fmt: skip
+    match(D(2026, 12, 1))
     return people
 
 
@@ -44,6 +55,9 @@ def test_pages_render_without_english_or_overflow(request, live_server, size, re
         "payroll": "/manage/subsidies/payroll/2026-12/",
         "overpayments": "/manage/subsidies/overpayments/",
         "runs": "/manage/subsidies/runs/",
+        "edges": "/manage/subsidies/edges/",
+        "reviews": "/manage/subsidies/reviews/",
+        "away": f"/manage/subsidies/people/{people[2].pk}/",
         "resident": f"/manage/residents/{people[1].pk}/",
         "quality": "/manage/residents/quality/",
     }

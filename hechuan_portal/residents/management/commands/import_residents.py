@@ -48,10 +48,11 @@ class Command(BaseCommand):
         except ImportFailed as exc:
             self._report(exc.errors, report)
             raise CommandError(f"{exc}（未写入任何数据 / nothing was written）") from None
-        self._report(result.errors, report)
+        self._report(result.errors + result.warnings, report)
         self.stdout.write(
             f"读取 {result.rows_read} 行，新增 {result.inserted}，更新 {result.updated}，"
-            f"未变化 {result.unchanged}，跳过错误行 {result.invalid} (batch {batch.pk})"
+            f"未变化 {result.unchanged}，跳过错误行 {result.invalid}，警告 {len(result.warnings)}，"
+            f"身份证号更正 {result.corrected} (batch {batch.pk})"
         )
 
     def _report(self, errors, path):
