@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "subsidies",
     "childcare",
     "monitoring",
+    "community",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,169 @@
+"""Pure rules of meal assistance: reading one row of a canteen's meal file, and which person
+categories a person's register data supports. No ORM."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from hechuan_portal.common import idcard
+
+ELDER_AGE = 60
+OLDEST_AGE = 80
+
+# The file's columns: header text → field. The till exports Chinese headers; the codes are accepted too.
+COLUMNS = {
+    "日期": "day",
+    "身份证号": "id_number",
+    "人员类别": "category",
+    "就餐方式": "way",
+    "份数": "count",
+}
+REQUIRED = ("day", "category", "way")
+COLUMN_LABELS = {field: header for header, field in COLUMNS.items()}
+
+CATEGORY_LABELS = {
+    "80岁以上": "age_80",
+    "低保/特困": "dibao_tekun",
+    "低保": "dibao_tekun",
+    "特困": "dibao_tekun",
+    "失能": "disabled",
+    "其他老年人": "other_elder",
+    "非老年人": "non_elder",
+}
+CATEGORY_CODES = frozenset(CATEGORY_LABELS.values())
+WAY_LABELS = {"堂食": "dine_in", "送餐上门": "delivery", "送餐": "delivery"}
+WAY_CODES = frozenset(WAY_LABELS.values())
+MAX_ANONYMOUS_COUNT = 10_000
+
+# Problem codes → the message a person reads (translated: the report is shown in Chinese or English).
+PROBLEMS = {
+    "unreadable": _("文件无法读取"),
+    "missing_column": _("缺少列“%(column)s”"),
+    "required": _("必填"),
+    "bad_date": _("日期格式应为 2026-12-01"),
+    "future_date": _("日期不能晚于今天"),
+    "bad_category": _("人员类别不正确"),
+    "bad_way": _("就餐方式应为“堂食”或“送餐上门”"),
+    "bad_count": _("份数应为正整数"),
+    "id_required": _("该类别须填写身份证号"),
+    "bad_id": _("身份证号不正确"),
+    "id_not_allowed": _("非老年人不登记身份证号，只填份数"),
+    "person_count": _("按人登记的每行只能是 1 份"),
+    "unknown_person": _("户籍库中没有该身份证号"),
+    "no_policy": _("该日期没有生效的助餐分担政策"),
+    "month_frozen": _("该月补贴已进入审核，不能再导入"),
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str  # the file's header text, "" for the whole row
+    code: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "column": self.column, "code": self.code}
+
+
+def problem_text(code: str, column: str = "") -> str:
+    """The translated message of a problem code (in the active language)."""
+    return str(PROBLEMS.get(code, code)) % {"column": column}
+
+
+@dataclass(frozen=True)
+class MealRow:
+    line: int
+    day: dt.date
+    category: str
+    way: str
+    id_number: str  # "" for 非老年人
+    count: int
+
+
+def column_map(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
+    """The position of each known column, and the required ones missing."""
+    positions = {COLUMNS[h.strip()]: i for i, h in enumerate(header) if h.strip() in COLUMNS}
+    missing = [RowError(1, COLUMN_LABELS[f], "missing_column") for f in REQUIRED if f not in positions]
+    return positions, missing
+
+
+def parse_row(
+    line: int, cells: list[str], columns: dict[str, int], *, today: dt.date
+) -> MealRow | list[RowError]:
+    """One meal row, or its problems (each with the column it is in)."""
+
+    def cell(field: str) -> str:
+        i = columns.get(field)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    errors: list[RowError] = []
+
+    def bad(field: str, code: str) -> None:
+        errors.append(RowError(line, COLUMN_LABELS[field], code))
+
+    day: dt.date | None = None
+    text = cell("day")
+    if not text:
+        bad("day", "required")
+    else:
+        try:
+            day = dt.date.fromisoformat(text.replace("/", "-")[:10])
+        except ValueError:
+            bad("day", "bad_date")
+        else:
+            if day > today:
+                bad("day", "future_date")
+    raw = cell("category")
+    category = CATEGORY_LABELS.get(raw, raw if raw in CATEGORY_CODES else "")
+    if not category:
+        bad("category", "required" if not raw else "bad_category")
+    raw = cell("way")
+    way = WAY_LABELS.get(raw, raw if raw in WAY_CODES else "")
+    if not way:
+        bad("way", "required" if not raw else "bad_way")
+    count = 1
+    raw = cell("count")
+    if raw:
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_ANONYMOUS_COUNT:
+            bad("count", "bad_count")
+        else:
+            count = int(raw)
+    number = cell("id_number")
+    if category == "non_elder":
+        if number:
+            bad("id_number", "id_not_allowed")
+    elif category:
+        if not number:
+            bad("id_number", "id_required")
+        else:
+            try:
+                number = idcard.parse(number).number
+            except idcard.IdNumberError:
+                bad("id_number", "bad_id")
+        if count != 1:
+            bad("count", "person_count")
+    if errors:
+        return errors
+    assert day is not None
+    return MealRow(line, day, category, way, number, count)
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Whole years of age on `day`."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def category_supported(category: str, *, age: int, dibao: bool, tekun: bool, disabled: bool) -> bool:
+    """Whether a person's register data (and assessment) supports the meal category claimed."""
+    if category == "age_80":
+        return age >= OLDEST_AGE
+    if category == "dibao_tekun":
+        return dibao or tekun
+    if category == "disabled":
+        return disabled
+    if category == "other_elder":
+        return age >= ELDER_AGE
+    return True
