@@ -76,3 +76,19 @@ def can_confirm_service(user: Any, service: VolunteerService | None = None) -> b
     if service is None:
         return roles.is_manager(user)
     return roles.manages_town(user, service.town_id)
+
+
+def can_record_care(user: Any, provider: Facility | None = None) -> bool:
+    """A bathing or cleaning visit is recorded by its provider (an operator of the facility) or by
+    whoever manages the provider's town."""
+    if provider is None:
+        return roles.can_write(user)
+    return roles.manages_town(user, provider.town_id) or roles.operates(user, provider)
+
+
+def can_plan_care(user: Any, town_id: str | None = None) -> bool:
+    """Monthly plans and the satisfaction callback: the elder's town (its communities work through
+    the town officer) and district roles."""
+    if town_id is None:
+        return roles.is_manager(user)
+    return roles.manages_town(user, town_id)

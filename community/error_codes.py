@@ -30,3 +30,8 @@ class ErrorCode(models.TextChoices):
     INSUFFICIENT_HOURS = "insufficient_hours", _("时间余额不足（现有 %(balance)s 小时）。")
     TRANSFER_NOT_FAMILY = "transfer_not_family", _("只能转赠给同一户籍地址的家庭成员。")
     HOURS_NOT_POSITIVE = "hours_not_positive", _("小时数必须大于 0。")
+    NOT_ELIGIBLE_FOR_CARE = "not_eligible_for_care", _("该老人不属于特殊困难老年人，不能登记助浴助洁服务。")
+    LOCATION_NOTE_REQUIRED = "location_note_required", _("定位距离核验点 %(distance)s 米，请说明原因。")
+    PHOTO_REQUIRED = "photo_required", _("请拍摄服务照片。")
+    NOT_A_BATHING_POINT = "not_a_bathing_point", _("助浴点助浴须选择助浴点。")
+    SATISFACTION_RANGE = "satisfaction_range", _("满意度应为 1—5。")

@@ -167,3 +167,30 @@ def category_supported(category: str, *, age: int, dibao: bool, tekun: bool, dis
     if category == "other_elder":
         return age >= ELDER_AGE
     return True
+
+
+# --- bathing and cleaning ---------------------------------------------------------------------
+
+BATHING_KINDS = frozenset({"bath_point", "bath_van", "bath_home"})
+# How far the phone may be from the point it is checked against (portal rule, to confirm with the
+# district): a bathing point's own location, or the centroid of the elder's community for home visits.
+MAX_DISTANCE_POINT_M = 300
+MAX_DISTANCE_HOME_M = 2_000
+
+
+def care_service_of(kind: str) -> str:
+    """The plan a visit counts against: bathing (any of its three ways) or cleaning."""
+    return "bathing" if kind in BATHING_KINDS else "cleaning"
+
+
+def needs_care(*, dibao: bool, tekun: bool, special_family: bool, disabled: bool) -> bool:
+    """特殊困难老年人 for bathing and cleaning (work plan 二(八)): 特困, 低保, 计生特殊家庭, or 失能."""
+    return tekun or dibao or special_family or disabled
+
+
+def location_check(distance: float | None, *, at_home: bool) -> str:
+    """ok within the limit, too_far beyond it, missing without a device fix."""
+    if distance is None:
+        return "missing"
+    limit = MAX_DISTANCE_HOME_M if at_home else MAX_DISTANCE_POINT_M
+    return "too_far" if distance > limit else "ok"

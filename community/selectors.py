@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, DateField, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, DateField, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -17,6 +17,10 @@ from hechuan_portal.common.months import month_bounds, month_start
 from hechuan_portal.residents.models import HukouStatus, Resident
 
 from .models import (
+    CareKind,
+    CarePlan,
+    CareRecord,
+    CareService,
     ClaimStatus,
     LedgerEntry,
     LedgerKind,
@@ -26,7 +30,7 @@ from .models import (
     PersonCategory,
     Volunteer,
 )
-from .rules import ELDER_AGE, OLDEST_AGE
+from .rules import ELDER_AGE, OLDEST_AGE, care_service_of
 
 
 def disabled_residents() -> QuerySet[Resident]:
@@ -232,4 +236,35 @@ def community_statement(*, user: Any, town_id: str | None = None) -> QuerySet[Vo
             expired=total(LedgerKind.EXPIRE),
         )
         .order_by("town_id", "id")
+    )
+
+
+# --- bathing and cleaning -------------------------------------------------------------------------
+
+
+def plan_delivery(*, user: Any, month: dt.date) -> QuerySet[CarePlan]:
+    """Each visible monthly plan of `month` with `delivered`, the visits of its service recorded in the
+    month (any of the three bathing ways for a bathing plan): one query whatever the number of plans.
+    The share delivered is `delivered / visits`."""
+    start, end = month_bounds(month_start(month))
+    records = CareRecord.objects.filter(
+        resident_id=OuterRef("resident_id"), performed_at__date__gte=start, performed_at__date__lt=end
+    )
+
+    def visits_of(kinds: list[str]) -> Coalesce:
+        counted = records.filter(kind__in=kinds).order_by().values("resident_id").annotate(n=Count("id"))
+        return Coalesce(Subquery(counted.values("n")[:1]), 0)
+
+    bathing = [k for k in CareKind.values if care_service_of(k) == CareService.BATHING]
+    return (
+        CarePlan.objects.visible_to(user)
+        .filter(month=start)
+        .select_related("resident")
+        .annotate(
+            delivered=Case(
+                When(service=CareService.BATHING, then=visits_of(bathing)),
+                default=visits_of([CareKind.CLEANING]),
+            )
+        )
+        .order_by("town_id", "resident_id", "service")
     )
