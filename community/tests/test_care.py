@@ -69,7 +69,9 @@ def test_photo_required_and_elder_must_be_in_difficulty(operator):
     point = _point(operator)
     elder, _ = f.person(dt.date(1938, 1, 1), dibao=True)
     with pytest.raises(PortalError) as exc:
-        services.care_record_create(actor=operator, resident=elder, kind="bath_point", provider=point, photo=None)
+        services.care_record_create(
+            actor=operator, resident=elder, kind="bath_point", provider=point, photo=None
+        )
     assert exc.value.code == "photo_required"
     well, _ = f.person(dt.date(1938, 1, 1))
     with pytest.raises(PortalError) as exc:
@@ -94,7 +96,9 @@ def test_plan_and_share_delivered_with_callback(officer_a, operator):
     record = _record(operator, point, elder, kind="bath_home", lng=None, lat=None)
     assert record.location_check == "missing"
     _record(operator, point, elder, kind="cleaning", lng=None, lat=None)
-    plans = {p.service: (p.visits, p.delivered) for p in selectors.plan_delivery(user=officer_a, month=WHEN.date())}
+    plans = {
+        p.service: (p.visits, p.delivered) for p in selectors.plan_delivery(user=officer_a, month=WHEN.date())
+    }
     assert plans == {"bathing": (4, 2), "cleaning": (2, 1)}
     services.care_callback(actor=officer_a, record=record, satisfaction=5, note="很满意")
     record.refresh_from_db()

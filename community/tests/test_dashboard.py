@@ -19,7 +19,11 @@ TOWN_A, TOWN_B = "500117001000", "500117002000"
 
 def _meals(canteen, rows):
     services.meals_import(
-        actor=SYSTEM, canteen=canteen, source=io.BytesIO(f.csv_file(rows)), file_name="x.csv", today=dt.date(2027, 1, 5)
+        actor=SYSTEM,
+        canteen=canteen,
+        source=io.BytesIO(f.csv_file(rows)),
+        file_name="x.csv",
+        today=dt.date(2027, 1, 5),
     )
 
 
@@ -37,7 +41,10 @@ def test_dashboard_figures(officer_a, district_admin):
         {"town_id": TOWN_A, "cat": "non_elder", "meals": 3},
         {"town_id": TOWN_B, "cat": "age_80", "meals": 1},
     ]
-    assert [r["town_id"] for r in selectors.meals_by_town_and_category(month=DEC, user=officer_a)] == [TOWN_A, TOWN_A]
+    assert [r["town_id"] for r in selectors.meals_by_town_and_category(month=DEC, user=officer_a)] == [
+        TOWN_A,
+        TOWN_A,
+    ]
     assert selectors.share_of_oldest_served(month=DEC, user=district_admin) == (1, 2)
     assert selectors.canteens_per_town(user=district_admin) == [
         {"town_id": TOWN_A, "canteens": 1},
