@@ -1,5 +1,6 @@
-"""Pure rules of meal assistance: reading one row of a canteen's meal file, and which person
-categories a person's register data supports. No ORM."""
+"""Pure rules of meal assistance and care visits: reading one row of a canteen's meal file, the ages
+the categories rest on, care eligibility and the location check. No ORM. (Which category a person's
+register data supports is checked set-based in SQL: `selectors.category_findings`.)"""
 
 from __future__ import annotations
 
@@ -90,83 +91,97 @@ def column_map(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
     return positions, missing
 
 
-def parse_row(
-    line: int, cells: list[str], columns: dict[str, int], *, today: dt.date
-) -> MealRow | list[RowError]:
-    """One meal row, or its problems (each with the column it is in)."""
+class RowParser:
+    """Parses the rows of one file: `parser(line, cells)` → `MealRow` or the row's problems (each with
+    the column it is in). A year's file repeats the same few hundred dates and a few thousand people
+    millions of times, so each date and ID number is checked once and remembered."""
 
-    def cell(field: str) -> str:
-        i = columns.get(field)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
+    def __init__(self, columns: dict[str, int], *, today: dt.date) -> None:
+        self.columns = columns
+        self.today = today
+        self._days: dict[str, dt.date | str] = {}
+        self._ids: dict[str, str | None] = {}
 
-    errors: list[RowError] = []
-
-    def bad(field: str, code: str) -> None:
-        errors.append(RowError(line, COLUMN_LABELS[field], code))
-
-    day: dt.date | None = None
-    text = cell("day")
-    if not text:
-        bad("day", "required")
-    else:
-        try:
-            day = dt.date.fromisoformat(text.replace("/", "-")[:10])
-        except ValueError:
-            bad("day", "bad_date")
-        else:
-            if day > today:
-                bad("day", "future_date")
-    raw = cell("category")
-    category = CATEGORY_LABELS.get(raw, raw if raw in CATEGORY_CODES else "")
-    if not category:
-        bad("category", "required" if not raw else "bad_category")
-    raw = cell("way")
-    way = WAY_LABELS.get(raw, raw if raw in WAY_CODES else "")
-    if not way:
-        bad("way", "required" if not raw else "bad_way")
-    count = 1
-    raw = cell("count")
-    if raw:
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_ANONYMOUS_COUNT:
-            bad("count", "bad_count")
-        else:
-            count = int(raw)
-    number = cell("id_number")
-    if category == "non_elder":
-        if number:
-            bad("id_number", "id_not_allowed")
-    elif category:
-        if not number:
-            bad("id_number", "id_required")
-        else:
+    def _day(self, text: str) -> dt.date | str:
+        """The date, or the problem code."""
+        known = self._days.get(text)
+        if known is None:
             try:
-                number = idcard.parse(number).number
-            except idcard.IdNumberError:
-                bad("id_number", "bad_id")
-        if count != 1:
-            bad("count", "person_count")
-    if errors:
-        return errors
-    assert day is not None
-    return MealRow(line, day, category, way, number, count)
+                day = dt.date.fromisoformat(text.replace("/", "-")[:10])
+            except ValueError:
+                known = "bad_date"
+            else:
+                known = "future_date" if day > self.today else day
+            self._days[text] = known
+        return known
 
+    def _id(self, text: str) -> str | None:
+        """The normalised ID number, or None when it is invalid."""
+        if text in self._ids:
+            return self._ids[text]
+        try:
+            number: str | None = idcard.parse(text).number
+        except idcard.IdNumberError:
+            number = None
+        self._ids[text] = number
+        return number
 
-def age_on(birth: dt.date, day: dt.date) -> int:
-    """Whole years of age on `day`."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    def __call__(self, line: int, cells: list[str]) -> MealRow | list[RowError]:
+        columns = self.columns
 
+        def cell(field: str) -> str:
+            i = columns.get(field)
+            return cells[i].strip() if i is not None and i < len(cells) else ""
 
-def category_supported(category: str, *, age: int, dibao: bool, tekun: bool, disabled: bool) -> bool:
-    """Whether a person's register data (and assessment) supports the meal category claimed."""
-    if category == "age_80":
-        return age >= OLDEST_AGE
-    if category == "dibao_tekun":
-        return dibao or tekun
-    if category == "disabled":
-        return disabled
-    if category == "other_elder":
-        return age >= ELDER_AGE
-    return True
+        errors: list[RowError] = []
+
+        def bad(field: str, code: str) -> None:
+            errors.append(RowError(line, COLUMN_LABELS[field], code))
+
+        day: dt.date | None = None
+        text = cell("day")
+        if not text:
+            bad("day", "required")
+        else:
+            parsed = self._day(text)
+            if isinstance(parsed, str):
+                bad("day", parsed)
+            else:
+                day = parsed
+        raw = cell("category")
+        category = CATEGORY_LABELS.get(raw, raw if raw in CATEGORY_CODES else "")
+        if not category:
+            bad("category", "required" if not raw else "bad_category")
+        raw = cell("way")
+        way = WAY_LABELS.get(raw, raw if raw in WAY_CODES else "")
+        if not way:
+            bad("way", "required" if not raw else "bad_way")
+        count = 1
+        raw = cell("count")
+        if raw and raw != "1":
+            if not raw.isdigit() or not 1 <= int(raw) <= MAX_ANONYMOUS_COUNT:
+                bad("count", "bad_count")
+            else:
+                count = int(raw)
+        number = cell("id_number")
+        if category == "non_elder":
+            if number:
+                bad("id_number", "id_not_allowed")
+        elif category:
+            if not number:
+                bad("id_number", "id_required")
+            else:
+                checked = self._id(number)
+                if checked is None:
+                    bad("id_number", "bad_id")
+                else:
+                    number = checked
+            if count != 1:
+                bad("count", "person_count")
+        if errors:
+            return errors
+        assert day is not None
+        return MealRow(line, day, category, way, number, count)
 
 
 # --- bathing and cleaning ---------------------------------------------------------------------

@@ -152,13 +152,14 @@ def _create_stage(cursor) -> None:
 def _stage_text(rows: Iterable[tuple[int, list[str]]], columns: dict[str, int], today: dt.date, errors: list):
     """COPY text blocks of the parsed rows; problems go to `errors`. Yields (text, rows read)."""
     cipher = crypto.BulkCipher()
+    parse = rules.RowParser(columns, today=today)
     # A year's file names the same few thousand people every day: hash each number once.
     indexes: dict[str, str] = {}
     buffer: list[str] = []
     read = 0
     for line, cells in rows:
         read += 1
-        parsed = rules.parse_row(line, cells, columns, today=today)
+        parsed = parse(line, cells)
         if isinstance(parsed, list):
             if len(errors) < MAX_KEPT_ERRORS:
                 errors.extend(parsed)
