@@ -127,6 +127,33 @@ class RowParser:
         return number
 
     def __call__(self, line: int, cells: list[str]) -> MealRow | list[RowError]:
+        known = self._known(line, cells)
+        return known if known is not None else self._parse(line, cells)
+
+    def _known(self, line: int, cells: list[str]) -> MealRow | None:
+        """The common row — a date and an ID number already seen valid in this file, a category and a
+        way spelled as expected, one meal — without the full pass; None sends it through `_parse`."""
+        columns = self.columns
+        try:
+            day = self._days.get(cells[columns["day"]].strip())
+            category = CATEGORY_LABELS.get(cells[columns["category"]].strip())
+            way = WAY_LABELS.get(cells[columns["way"]].strip())
+            number = self._ids.get(cells[columns["id_number"]].strip()) if "id_number" in columns else None
+            count = cells[columns["count"]].strip() if "count" in columns else ""
+        except IndexError:
+            return None
+        if (
+            isinstance(day, dt.date)
+            and category is not None
+            and category != "non_elder"
+            and way is not None
+            and number is not None
+            and count in ("", "1")
+        ):
+            return MealRow(line, day, category, way, number, 1)
+        return None
+
+    def _parse(self, line: int, cells: list[str]) -> MealRow | list[RowError]:
         columns = self.columns
 
         def cell(field: str) -> str:

@@ -607,6 +607,7 @@ def roll_bank_file(*, actor: Any, month: dt.date, output: IO[str], request: Http
 @transaction.atomic
 def volunteer_register(*, actor: Any, resident: Resident) -> Volunteer:
     """Register a person of the register (normal status, in the district, within the actor's scope)."""
+    require(access.can_manage_volunteers, actor)
     if resident.town_id is None or resident.status != HukouStatus.NORMAL:
         raise PortalError(ErrorCode.RESIDENT_OUTSIDE_DISTRICT, field="resident")
     if not roles.manages_town(actor, resident.town_id):

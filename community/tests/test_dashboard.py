@@ -45,17 +45,22 @@ def test_dashboard_figures(officer_a, district_admin):
         TOWN_A,
         TOWN_A,
     ]
-    assert selectors.share_of_oldest_served(month=DEC, user=district_admin) == (1, 2)
+    f.person(dt.date(1940, 1, 1), hukou_code=TOWN_B, town_id=TOWN_B)  # 80+ in town B, not served
+    assert selectors.oldest_served_by_town(month=DEC, user=district_admin) == {TOWN_A: (1, 2), TOWN_B: (0, 1)}
+    assert selectors.oldest_served_by_town(month=DEC, user=officer_a) == {TOWN_A: (1, 2)}
     assert selectors.canteens_per_town(user=district_admin) == [
         {"town_id": TOWN_A, "canteens": 1},
         {"town_id": TOWN_B, "canteens": 1},
     ]
-    assert selectors.subsidy_paid(month=DEC, user=district_admin) == Decimal("0")
+    assert selectors.subsidy_paid_by_town(month=DEC, user=district_admin) == {}
     services.claims_compute(actor=SYSTEM, month=DEC)
     for claim in a.meal_claims.all() | b.meal_claims.all():
         services.claim_review(actor=SYSTEM, claim=claim)
         services.claim_approve(actor=SYSTEM, claim=claim)
     services.roll_draft(actor=SYSTEM, month=DEC)
     services.roll_close(actor=SYSTEM, month=DEC)
-    assert selectors.subsidy_paid(month=DEC, user=district_admin) == Decimal("8.00")
-    assert selectors.subsidy_paid(month=DEC, user=officer_a) == Decimal("4.00")
+    assert selectors.subsidy_paid_by_town(month=DEC, user=district_admin) == {
+        TOWN_A: Decimal("4.00"),
+        TOWN_B: Decimal("4.00"),
+    }
+    assert selectors.subsidy_paid_by_town(month=DEC, user=officer_a) == {TOWN_A: Decimal("4.00")}
