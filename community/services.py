@@ -25,7 +25,7 @@ from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.roles import audit_user, require
 from hechuan_portal.common import crypto
-from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.errors import CommonCode, PortalError
 from hechuan_portal.common.exports import safe_cell
 from hechuan_portal.common.months import month_bounds, month_start
 from hechuan_portal.common.tabular import TableError, open_table
@@ -818,8 +818,11 @@ def care_record_create(
 ) -> CareRecord:
     """Record a bathing or cleaning visit from the provider's phone: the elder must be in difficulty,
     the photo is required, and the phone's position is checked against the bathing point (bathing at
-    a point) or the elder's community (home visits); too far is accepted only with an explanation."""
+    a point) or the elder's community (home visits); too far is accepted only with an explanation.
+    The actor is a person (the stored photo names its uploader), never `SYSTEM`."""
     require(access.can_record_care, actor, provider)
+    if audit_user(actor) is None:
+        raise PortalError(CommonCode.NOT_ALLOWED, status=403)  # a visit is recorded by a person
     town_id = _require_needs_care(resident, disabled)
     if kind == CareKind.BATH_POINT and provider.kind != FacilityKind.BATHING_POINT:
         raise PortalError(ErrorCode.NOT_A_BATHING_POINT, field="provider")

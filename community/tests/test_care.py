@@ -79,6 +79,15 @@ def test_photo_required_and_elder_must_be_in_difficulty(operator):
     assert exc.value.code == "not_eligible_for_care"
 
 
+def test_a_visit_is_recorded_by_a_person_not_the_system():
+    point = _point()
+    elder, _ = f.person(dt.date(1938, 1, 1), tekun=True)
+    with pytest.raises(PortalError) as exc:
+        _record(SYSTEM, point, elder)
+    assert exc.value.code == "not_allowed"
+    assert not CareRecord.objects.exists()
+
+
 def test_operator_of_another_provider_is_refused(operator):
     point = _point()
     elder, _ = f.person(dt.date(1938, 1, 1), tekun=True)

@@ -132,3 +132,68 @@ def test_claim_list_query_count_does_not_grow(officer_a_client, django_assert_ma
     with django_assert_max_num_queries(12):
         response = officer_a_client.get("/manage/community/claims/?month=2026-12")
     assert response.content.decode().count("/manage/community/claims/") >= 3
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_pages_do_not_grow_with_rows(officer_a_client, officer_a):
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from facilities.models import FacilityKind
+    from facilities.tests.factories import FacilityFactory
+
+    from .conftest import PNG
+
+    f.policy()
+    point = FacilityFactory(kind=FacilityKind.BATHING_POINT)
+    month = timezone.localdate().replace(day=1)
+
+    def add_rows():
+        elder, number = f.person(dt.date(1938, 1, 1), tekun=True)
+        canteen = f.canteen()
+        services.meals_import(
+            actor=SYSTEM,
+            canteen=canteen,
+            source=io.BytesIO(f.csv_file([[f"{month}", number, "其他老年人", "堂食", ""]])),
+            file_name="x.csv",
+            today=timezone.localdate(),
+        )
+        services.care_plan_set(actor=SYSTEM, resident=elder, month=month, service="bathing", visits=2)
+        services.care_record_create(
+            actor=officer_a,  # a person: the photo names its uploader
+            resident=elder,
+            kind="bath_home",
+            provider=point,
+            photo=SimpleUploadedFile("p.png", PNG, content_type="image/png"),
+        )
+        volunteer = services.volunteer_register(actor=SYSTEM, resident=f.person(dt.date(1960, 1, 1))[0])
+        recipient = f.person(dt.date(1935, 1, 1))[0]
+        service = services.service_record(
+            actor=SYSTEM,
+            volunteer=volunteer,
+            recipient=recipient,
+            day=month,
+            hours=Decimal("1"),
+            content="陪护",
+        )
+        services.service_confirm(actor=SYSTEM, service=service)
+
+    urls = ["/manage/community/", "/manage/community/care/", "/manage/community/time-bank/"]
+    add_rows()
+    services.claims_compute(actor=SYSTEM, month=month)
+    one = [_queries(officer_a_client, u) for u in urls + ["/manage/community/claims/"]]
+    add_rows()
+    add_rows()
+    services.claims_compute(actor=SYSTEM, month=month)
+    many = [_queries(officer_a_client, u) for u in urls + ["/manage/community/claims/"]]
+    assert many == one
