@@ -69,6 +69,12 @@ def _require_canteen(canteen: Facility) -> None:
         raise PortalError(ErrorCode.NOT_A_CANTEEN, field="canteen")
 
 
+def _lock_canteen(canteen_id: int) -> None:
+    """Serialise the writes of one canteen's meals and claims: two imports of the same day cannot
+    both replace it, and a review cannot slip between an import's month check and its insert."""
+    Facility.objects.select_for_update().filter(pk=canteen_id).values_list("pk", flat=True).first()
+
+
 # --- policy and donations -------------------------------------------------------------------------
 
 
@@ -323,6 +329,7 @@ def meal_record(
 
 def _import(*, actor, canteen, header, rows, file_name, today, request, replace: bool = True) -> MealImport:
     with transaction.atomic():
+        _lock_canteen(canteen.pk)
         batch = MealImport.objects.create(
             canteen=canteen,
             file_name=file_name[:255],
@@ -437,6 +444,7 @@ def claims_compute(*, actor: Any, month: dt.date, canteen: Facility | None = Non
 
 
 def _move(claim: MealClaim, *, to: str, expected: tuple[str, ...], actor: Any, reason: str = "") -> MealClaim:
+    _lock_canteen(claim.canteen_id)
     locked = MealClaim.objects.select_for_update().select_related("canteen").get(pk=claim.pk)
     if locked.status not in expected:
         raise PortalError(
