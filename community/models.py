@@ -166,6 +166,10 @@ class Meal(models.Model):
         blank=True,
         related_name="meal_rows",
         db_index=False,
+        # Bookkeeping only (which file brought the row). A database foreign key here cost one
+        # deferred check per meal at commit — a third of a year's import in bench_community — and
+        # guarded nothing a person relies on; the canteen and the person keep theirs.
+        db_constraint=False,
     )
 
     objects = MealQuerySet.as_manager()

@@ -233,6 +233,9 @@ def _load(
                     copy.write(text)
         if errors:
             return read, 0, 0, errors
+        # A temporary table has no statistics until analysed: without them the joins below are
+        # planned for a handful of rows, whatever the file's size.
+        cursor.execute("ANALYZE community_meal_stage")
         errors = _stage_problems(cursor, canteen.pk)
         if errors:
             return read, 0, 0, errors
