@@ -32,7 +32,7 @@ test: check
 lint:
 	.venv/bin/ruff check .
 
-APPS_WITH_CATALOGUES := facilities subsidies childcare monitoring eldercare hechuan_portal/accounts hechuan_portal/areas hechuan_portal/residents overview
+APPS_WITH_CATALOGUES := facilities subsidies childcare monitoring eldercare community hechuan_portal/accounts hechuan_portal/areas hechuan_portal/residents overview
 # Source strings are Chinese; each app keeps its own English catalogue (app/locale/en), the project's
 # templates and settings use ./locale/en.
 messages: setup

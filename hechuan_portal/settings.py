@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "childcare",
     "monitoring",
     "eldercare",
+    "community",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

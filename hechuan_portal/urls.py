@@ -29,6 +29,7 @@ urlpatterns = [
     path("manage/monitoring/", include("monitoring.urls")),
     path("manage/eldercare/", include("eldercare.urls")),
     path("manage/overview/", include("overview.urls")),
+    path("manage/community/", include("community.urls")),
     # The admin signs in through the portal's login (lockout, second factor), never its own form.
     path(
         "admin/login/",

@@ -265,3 +265,57 @@ def overview(cast):
     report = MonthlyReport(period=dt.date(2026, 10, 1))
     report.file.save("matrix-2026-10.xlsx", ContentFile(b"PK\x03\x04 matrix"), save=True)
     return {"report": report}
+
+
+def community(cast):
+    from community.models import (
+        CarePhoto,
+        CareRecord,
+        ClaimStatus,
+        MealClaim,
+        MealImport,
+        MealPolicy,
+        Volunteer,
+    )
+    from facilities.models import Facility, FacilityKind, FacilityStatus
+    from hechuan_portal.residents.models import Resident
+
+    admin = cast["district_admin"]
+    MealPolicy.objects.create(name="矩阵助餐政策", effective_from=dt.date(2026, 1, 1))
+    out = {}
+    for key, town, seq in (("a", TOWN_A, 301), ("b", TOWN_B, 303)):
+        canteen = Facility.objects.create(
+            name=f"矩阵老年食堂{key}",
+            kind=FacilityKind.ELDER_CANTEEN,
+            canteen_subtype="community",
+            town_id=town,
+            location=SEAT,
+            status=FacilityStatus.OPERATING,
+        )
+        if key == "a":
+            canteen.operators.add(cast["operator"])
+        person = _resident(town, seq)
+        Resident.objects.filter(pk=person.pk).update(tekun=True)
+        batch = MealImport.objects.create(
+            canteen=canteen, file_name="till.csv", status="succeeded", created_by=admin
+        )
+        claim = MealClaim.objects.create(
+            canteen=canteen,
+            month=dt.date(2026, 12, 1),
+            status=ClaimStatus.DRAFT,
+            computed_at=dt.datetime(2026, 12, 31, tzinfo=dt.UTC),
+        )
+        record = CareRecord.objects.create(
+            resident=person,
+            town_id=town,
+            kind="bath_home",
+            provider=canteen,
+            performed_at=dt.datetime(2026, 12, 3, 2, tzinfo=dt.UTC),
+            recorded_by=admin,
+            location_check="missing",
+        )
+        photo = CarePhoto(record=record, **_upload(admin))
+        photo.file.save("bath.png", ContentFile(PNG), save=True)
+        volunteer = Volunteer.objects.create(resident=person, town_id=town)
+        out[key] = {"batch": batch, "claim": claim, "record": record, "volunteer": volunteer}
+    return out

@@ -132,6 +132,7 @@ WORLD.update(
         "monitoring": matrix_world.monitoring,
         "subsidies": matrix_world.subsidies,
         "overview": matrix_world.overview,
+        "community": matrix_world.community,
     }
 )
 
@@ -946,6 +947,59 @@ API.update(
         ("/api/v1/eldercare/assessments/{id}/sign/", "post"): [
             Case(expect(403, anonymous=401, officer_b=404), method="post", kwargs=EC_ASSESSMENT("a")),
             Case(expect(403, anonymous=401, officer_a=404), method="post", kwargs=EC_ASSESSMENT("b")),
+# --- community (meals, claims, rolls, bathing and cleaning, time bank; issue 24) ---
+CM = lambda key, name: obj("community", key, name)  # noqa: E731
+CM_ROLL = {"month": "2026-12"}
+URLS.update(
+    {
+        "community:index": Case(STAFF_PAGE),
+        "community:meal_import": [Case(STAFF_PAGE), Case(STAFF_PAGE, method="post", data={})],
+        "community:import_detail": [Case(IN_A, kwargs=CM("a", "batch")), Case(IN_B, kwargs=CM("b", "batch"))],
+        "community:meal_new": [Case(STAFF_PAGE), Case(STAFF_PAGE, method="post", data={})],
+        # Computing every canteen's claims is the district's.
+        "community:claim_list": [Case(STAFF_PAGE), Case(DISTRICT_ONLY, method="post", data={})],
+        "community:claim_detail": [
+            Case(IN_A, kwargs=CM("a", "claim")),
+            Case(IN_B, kwargs=CM("b", "claim")),
+            Case(IN_A, method="post", data={}, kwargs=CM("a", "claim")),
+        ],
+        "community:roll_detail": [
+            Case(DISTRICT_ONLY, kwargs=CM_ROLL),
+            # No approved claims: the district is told so and sent back; nothing is written.
+            Case(
+                expect(403, anonymous=302, district_admin=302, district_staff=302),
+                method="post",
+                data={},
+                kwargs=CM_ROLL,
+            ),
+        ],
+        "community:roll_bank_file": Case(
+            expect(403, anonymous=302, district_admin=404, district_staff=404), kwargs=CM_ROLL
+        ),
+        "community:care_list": Case(STAFF_PAGE),
+        "community:care_new": [Case(STAFF_PAGE), Case(STAFF_PAGE, method="post", data={})],
+        "community:care_callback": [
+            Case(expect(405), kwargs=CM("a", "record")),
+            Case(
+                expect(302, officer_b=404, operator=403, auditor=403),
+                method="post",
+                data={},
+                kwargs=CM("a", "record"),
+            ),
+            Case(
+                expect(302, officer_a=404, operator=404, auditor=403),
+                method="post",
+                data={},
+                kwargs=CM("b", "record"),
+            ),
+        ],
+        "community:volunteer_list": Case(NO_OPERATOR),
+        "community:volunteer_statement": [
+            Case(
+                expect(200, anonymous=302, officer_b=404, operator=404, auditor=403),
+                kwargs=CM("a", "volunteer"),
+            ),
+            Case(IN_B, kwargs=CM("b", "volunteer")),
         ],
     }
 )

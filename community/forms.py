@@ -1,0 +1,100 @@
+"""Forms of the community pages: input only; the services decide and refuse."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from facilities.models import Facility, FacilityKind
+
+from . import access
+from .models import CareKind, MealWay, PersonCategory
+
+
+def _canteens(user):
+    return (
+        Facility.objects.visible_to(user).filter(kind=FacilityKind.ELDER_CANTEEN).order_by("town_id", "name")
+    )
+
+
+class MealFileForm(forms.Form):
+    canteen = forms.ModelChoiceField(label=_("老年食堂"), queryset=Facility.objects.none())
+    file = forms.FileField(
+        label=_("助餐数据文件"), help_text=_("CSV 或 XLSX，列：日期、身份证号、人员类别、就餐方式、份数。")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["canteen"].queryset = _canteens(user)
+
+
+class MealForm(forms.Form):
+    canteen = forms.ModelChoiceField(label=_("老年食堂"), queryset=Facility.objects.none())
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    category = forms.ChoiceField(label=_("人员类别"), choices=PersonCategory.choices)
+    way = forms.ChoiceField(
+        label=_("就餐方式"), choices=MealWay.choices, widget=forms.RadioSelect, initial="dine_in"
+    )
+    id_number = forms.CharField(
+        label=_("身份证号"), required=False, max_length=18, help_text=_("非老年人不填。")
+    )
+    count = forms.IntegerField(label=_("份数"), min_value=1, initial=1)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["canteen"].queryset = _canteens(user)
+        self.fields["day"].initial = timezone.localdate()
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(
+        label=_("月份"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"})
+    )
+
+
+class ClaimActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("review", "review"), ("approve", "approve"), ("return", "return")])
+    reason = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+
+class CareRecordForm(forms.Form):
+    provider = forms.ModelChoiceField(label=_("服务机构"), queryset=Facility.objects.none())
+    kind = forms.ChoiceField(label=_("服务方式"), choices=CareKind.choices, widget=forms.RadioSelect)
+    id_number = forms.CharField(label=_("老人身份证号"), max_length=18)
+    photo = forms.FileField(
+        label=_("服务照片"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    lng = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    accuracy = forms.FloatField(required=False, widget=forms.HiddenInput)
+    location_note = forms.CharField(label=_("定位说明"), required=False, max_length=255)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        providers = Facility.objects.visible_to(user).filter(
+            kind__in=[FacilityKind.BATHING_POINT, *_CARE_KINDS]
+        )
+        self.fields["provider"].queryset = providers.order_by("town_id", "name")
+        self.user = user
+
+    def clean_provider(self):
+        provider = self.cleaned_data["provider"]
+        if not access.can_record_care(self.user, provider):
+            raise forms.ValidationError(_("您不能为该机构登记服务。"), code="not_allowed")
+        return provider
+
+
+# Providers of home bathing and cleaning besides bathing points: the elder care stations and centres.
+_CARE_KINDS = (FacilityKind.COMMUNITY_ELDER_STATION, FacilityKind.ELDER_CARE_CENTER, FacilityKind.DAY_CARE)
+
+
+class CallbackForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("满意度"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("回访记录"), required=False, max_length=255)
