@@ -947,6 +947,9 @@ API.update(
         ("/api/v1/eldercare/assessments/{id}/sign/", "post"): [
             Case(expect(403, anonymous=401, officer_b=404), method="post", kwargs=EC_ASSESSMENT("a")),
             Case(expect(403, anonymous=401, officer_a=404), method="post", kwargs=EC_ASSESSMENT("b")),
+        ],
+    }
+)
 # --- community (meals, claims, rolls, bathing and cleaning, time bank; issue 24) ---
 CM = lambda key, name: obj("community", key, name)  # noqa: E731
 CM_ROLL = {"month": "2026-12"}
