@@ -121,9 +121,9 @@ def parse_near_query(params: Mapping[str, str]) -> NearQuery:
 # -- the statement ------------------------------------------------------------------------------
 
 
-def near_queryset(query: NearQuery) -> QuerySet:
+def queryset(query: NearQuery) -> QuerySet:
     """The search as a queryset: public columns, distance and the total on every row, nearest
-    first (no page: near_search adds LIMIT/OFFSET as parameters)."""
+    first (no page: search adds LIMIT/OFFSET as parameters)."""
     from .selectors import public_values
 
     qs = Facility.objects.public().nearby(query.point, query.radius)
@@ -154,7 +154,7 @@ _statements: dict[int, _Statement] = {}
 def compile_statement(n_kinds: int) -> _Statement:
     """Compile the search for `n_kinds` kinds and locate where each value goes."""
     sentinel = NearQuery(_SENTINEL.lng, _SENTINEL.lat, _SENTINEL.radius, kinds=_sentinel_kinds(n_kinds))
-    qs = near_queryset(sentinel)
+    qs = queryset(sentinel)
     compiler = qs.query.get_compiler(using=qs.db)
     sql, params = compiler.as_sql()
     columns = tuple(alias for _expr, _sql, alias in compiler.select)
@@ -211,7 +211,7 @@ def _run(query: NearQuery, limit: int, offset: int) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
-def near_search(query: NearQuery) -> NearPage:
+def search(query: NearQuery) -> NearPage:
     """One page of the search and the total, in one statement (two past the last page)."""
     from .api.serializers import public_rows
 

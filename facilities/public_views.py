@@ -49,7 +49,7 @@ def finder_home(request):
         # The residents' search (near.py), as the API answers it: nearest first within the radius.
         radius = standards.MAX_NEAR_RADIUS_M if source != "point" else 20000
         query = near.NearQuery(point.x, point.y, float(radius), kinds, limit=FINDER_LIMIT)
-        results = near.near_search(query).rows
+        results = near.search(query).rows
     elif area is not None:
         params = QueryDict(mutable=True)
         if kinds:

@@ -78,7 +78,7 @@ def facility_near(request: HttpRequest) -> HttpResponse:
         query = near.parse_near_query(request.GET)
     except PortalError as exc:
         return _json(exc.body(), exc.status)
-    page = near.near_search(query)
+    page = near.search(query)
     following, previous = _page_links(request.build_absolute_uri(), query, page.count)
     return _json({"count": page.count, "next": following, "previous": previous, "results": page.rows})
 

@@ -48,12 +48,12 @@ def test_compiled_statement_has_every_sentinel_in_place(n_kinds):
 
 def test_a_compiler_that_moved_a_value_is_refused(monkeypatch):
     """If the compiler stops emitting a sentinel (here: the radius), compilation raises."""
-    real = near.near_queryset
+    real = near.queryset
 
     def other(query):
         return real(near.NearQuery(query.lng, query.lat, query.radius + 1, query.kinds))
 
-    monkeypatch.setattr(near, "near_queryset", other)
+    monkeypatch.setattr(near, "queryset", other)
     with pytest.raises(near.NearStatementError):
         near.compile_statement(0)
 
@@ -73,24 +73,24 @@ def test_a_compiler_that_moved_a_value_is_refused(monkeypatch):
 def test_compiled_statement_returns_what_the_queryset_returns(grid, radius, kinds):
     for lng, lat in [(LNG, LAT), (LNG + 0.003, LAT + 0.004), (106.4, 30.2)]:
         query = near.NearQuery(lng, lat, float(radius), tuple(kinds), limit=500)
-        expected = public_rows(near.near_queryset(query))
-        page = near.near_search(query)
+        expected = public_rows(near.queryset(query))
+        page = near.search(query)
         assert page.rows == expected
         assert page.count == len(expected)
 
 
 def test_boundary_out_at_1108_in_at_1109(grid):
-    names = lambda r: [row["name"] for row in near.near_search(near.NearQuery(LNG, LAT, r)).rows]  # noqa: E731
+    names = lambda r: [row["name"] for row in near.search(near.NearQuery(LNG, LAT, r)).rows]  # noqa: E731
     assert names(1108) == ["原点"]
     assert names(1109) == ["原点", "北 1 格"]
 
 
 def test_pages_and_the_count_past_the_last_page(grid):
-    first = near.near_search(near.NearQuery(LNG, LAT, 50000, limit=2))
+    first = near.search(near.NearQuery(LNG, LAT, 50000, limit=2))
     assert first.count == 4 and [r["name"] for r in first.rows] == ["原点", "北 1 格"]
-    second = near.near_search(near.NearQuery(LNG, LAT, 50000, limit=2, offset=2))
+    second = near.search(near.NearQuery(LNG, LAT, 50000, limit=2, offset=2))
     assert second.count == 4 and [r["name"] for r in second.rows] == ["北 2 格", "北 5 格"]
-    past = near.near_search(near.NearQuery(LNG, LAT, 50000, limit=2, offset=10))
+    past = near.search(near.NearQuery(LNG, LAT, 50000, limit=2, offset=10))
     assert past.count == 4 and past.rows == []
 
 
