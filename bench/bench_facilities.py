@@ -20,6 +20,7 @@ RADIUS_M = 1000
 REQUESTS = 300
 CENTRE = (106.27, 30.10)  # lng, lat inside the district's extent
 RATIO_FLOOR = 2.0
+NEAR_URL = "/api/v1/facilities/near/"  # the residents' search (facilities/near.py)
 
 
 def _points(rng: random.Random) -> list[tuple[float, float]]:
@@ -87,7 +88,7 @@ def _timing_table(health_ms: list[float], near_ms: list[float]) -> list[str]:
         "| measure | median ms | p95 ms |",
         "|---|---|---|",
         f"| `/healthz` | {h50:.2f} | {_p(health_ms, 95):.2f} |",
-        f"| `/api/v1/facilities/?near=…&radius={RADIUS_M}` | {n50:.2f} | {_p(near_ms, 95):.2f} |",
+        f"| `{NEAR_URL}?near=…&radius={RADIUS_M}` | {n50:.2f} | {_p(near_ms, 95):.2f} |",
         "",
         f"Ratio near / healthz (medians): **{ratio:.2f}** — floor ≤ {RATIO_FLOOR:.1f} → **{verdict}**",
     ]
@@ -139,7 +140,7 @@ def _run() -> str:
         client = Client(HTTP_HOST="localhost")
         health._redis_client = None
         near = f"{CENTRE[0]},{CENTRE[1]}"
-        body = client.get("/api/v1/facilities/", {"near": near, "radius": RADIUS_M}).json()
+        body = client.get(NEAR_URL, {"near": near, "radius": RADIUS_M}).json()
         assert body["count"] == NEAR_RESULTS, body["count"]
         # Warm both paths, then interleave the measurements so drift affects both alike.
         _time(client, "/healthz")
@@ -155,7 +156,7 @@ def _run() -> str:
 
         for _ in range(3):
             health_ms += _time(client, "/healthz")
-            near_ms += _time(client, "/api/v1/facilities/", near_params)
+            near_ms += _time(client, NEAR_URL, near_params)
 
         def queries(url, **params) -> int:
             client.get(url, params)
@@ -165,7 +166,7 @@ def _run() -> str:
 
         many = {
             "list": queries("/api/v1/facilities/"),
-            "near": queries("/api/v1/facilities/", near=near, radius=RADIUS_M),
+            "near": queries(NEAR_URL, near=near, radius=RADIUS_M),
             "geojson": queries("/api/v1/facilities/geojson/", need="meals"),
             "finder": queries("/", lng=CENTRE[0], lat=CENTRE[1], need="meals"),
         }
@@ -173,7 +174,7 @@ def _run() -> str:
             cursor.execute("DELETE FROM facilities_facility WHERE name <> '基准设施00000'")
         one = {
             "list": queries("/api/v1/facilities/"),
-            "near": queries("/api/v1/facilities/", near=near, radius=RADIUS_M),
+            "near": queries(NEAR_URL, near=near, radius=RADIUS_M),
             "geojson": queries("/api/v1/facilities/geojson/", need="meals"),
             "finder": queries("/", lng=CENTRE[0], lat=CENTRE[1], need="meals"),
         }
@@ -257,7 +258,7 @@ def _run_http() -> str:
         def near_path() -> str:
             lng = CENTRE[0] + jitter.uniform(-0.0003, 0.0003)
             lat = CENTRE[1] + jitter.uniform(-0.0003, 0.0003)
-            return f"/api/v1/facilities/?near={lng:.6f},{lat:.6f}&radius={RADIUS_M}"
+            return f"{NEAR_URL}?near={lng:.6f},{lat:.6f}&radius={RADIUS_M}"
 
         import json
 

@@ -17,7 +17,7 @@ from httpload import measure, serve, table
 
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", 15))
 CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", 16))
-NEAR = "/api/v1/facilities/?near=106.2750,30.0050&radius=2000"
+NEAR = "/api/v1/facilities/near/?near=106.2750,30.0050&radius=2000"
 PACE_MS = 80  # each connection waits this long between requests: ~16 × 1000 / 80 = 200 requests/s
 
 

@@ -11,9 +11,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from hechuan_portal.areas.models import AdminArea
+from hechuan_portal.common.errors import PortalError
 
-from . import standards
-from .error_codes import ErrorCode
+from . import near, standards
 from .models import (
     CHILDCARE_KINDS,
     ELDER_KINDS,
@@ -50,36 +50,30 @@ def _towns(request=None):
 
 
 class NearField(forms.CharField):
-    """`LNG,LAT` in WGS 84 → a Point."""
+    """`LNG,LAT` in WGS 84 → a Point; read by near.parse_point, as the residents' search reads it."""
 
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
             return None
         try:
-            lng, lat = standards.parse_near(value)
-        except ValueError:
-            raise forms.ValidationError(
-                ErrorCode.INVALID_NEAR.label, code=ErrorCode.INVALID_NEAR.value
-            ) from None
+            lng, lat = near.parse_point(value)
+        except PortalError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code.value) from None
         return Point(lng, lat, srid=4326)
 
 
-class RadiusField(forms.FloatField):
-    """Metres, 1 to MAX_NEAR_RADIUS_M; any bad value is the one `invalid_radius` error."""
+class RadiusField(forms.CharField):
+    """Metres, 1 to MAX_NEAR_RADIUS_M, read by near.parse_radius; any bad value is `invalid_radius`."""
 
-    def clean(self, value):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
         try:
-            radius = super().clean(value)
-        except forms.ValidationError:
-            radius = -1.0
-        if radius is not None and not (1 <= radius <= standards.MAX_NEAR_RADIUS_M):
-            raise forms.ValidationError(
-                ErrorCode.INVALID_RADIUS.label,
-                code=ErrorCode.INVALID_RADIUS.value,
-                params={"max": standards.MAX_NEAR_RADIUS_M},
-            )
-        return radius
+            return near.parse_radius(value)
+        except PortalError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code.value) from None
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, render
 
 from hechuan_portal.areas.models import AdminArea
 
-from . import selectors, standards
+from . import near, selectors, standards
 from .api.serializers import public_rows
-from .filters import NEED_CHOICES
+from .filters import NEED_CHOICES, NEEDS
 
 FINDER_LIMIT = 30
 
@@ -43,21 +43,22 @@ def finder_home(request):
     """The service finder: choose where you are and what you need; nearest first."""
     point, source, area = _location(request)
     need = request.GET.get("need", "")
-    params = QueryDict(mutable=True)
-    if need in dict(NEED_CHOICES):
-        params["need"] = need
+    kinds = tuple(sorted(NEEDS[need][1])) if need in NEEDS else ()
     results = None
     if point is not None:
-        params["near"] = f"{point.x},{point.y}"
-        params["radius"] = str(standards.MAX_NEAR_RADIUS_M if source != "point" else 20000)
+        # The residents' search (near.py), as the API answers it: nearest first within the radius.
+        radius = standards.MAX_NEAR_RADIUS_M if source != "point" else 20000
+        query = near.NearQuery(point.x, point.y, float(radius), kinds, limit=FINDER_LIMIT)
+        results = near.search(query).rows
     elif area is not None:
+        params = QueryDict(mutable=True)
+        if kinds:
+            params["need"] = need
         params["town"] = area.code if area.level == "town" else area.parent_id
-    if point is not None or area is not None:
         filterset = selectors.facility_list(params=params, public=True)
         qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        if point is None:
-            qs = qs.order_by("name")
-        results = public_rows(selectors.public_values(qs)[:FINDER_LIMIT])
+        results = public_rows(selectors.public_values(qs.order_by("name"))[:FINDER_LIMIT])
+    if results is not None:
         for row in results:
             metres = row["distance_m"]
             row["distance_km"] = metres / 1000 if metres is not None else None

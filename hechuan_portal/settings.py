@@ -340,6 +340,7 @@ SPECTACULAR_SETTINGS = {
     # Every API operation documents its error answers too (accounts/openapi.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "facilities.api.openapi.add_near_path",  # a plain view (the residents' near search)
         "hechuan_portal.accounts.openapi.add_error_responses",
     ],
 }

@@ -177,6 +177,9 @@ URLS.update(
             Case(expect(404), kwargs={"pk": 999999}),
             Case(expect(404), kwargs=obj("facilities", "closed")),  # the finder shows open facilities only
         ],
+        # The residents' `near` search, a plain view (also in the API table, through the schema):
+        # everyone alike, and without `near` the one 400 error body.
+        "facility-near": Case(expect(400)),
         "facilities:list": Case(STAFF_PAGE),
         "facilities:create": [
             Case(NO_OPERATOR),
@@ -217,6 +220,10 @@ API.update(
     {
         # A facility's own address and phone are public (the finder shows them), not personal data.
         ("/api/v1/facilities/", "get"): Case(PUBLIC, public_keys=FACILITY_CONTACT),
+        # The residents' search: everyone, public rows only (without `near`: "facility-near" above).
+        ("/api/v1/facilities/near/", "get"): Case(
+            PUBLIC, query="near=106.27,30.0&radius=50000", public_keys=FACILITY_CONTACT
+        ),
         ("/api/v1/facilities/", "post"): Case(expect(400, anonymous=401, operator=403, auditor=403), data={}),
         # Anonymous callers get the public record of any facility; signed-in staff their scope's.
         ("/api/v1/facilities/{id}/", "get"): [

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from django.db.models import Count, QuerySet, Window
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -20,8 +22,11 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from .. import access, selectors, services
+from hechuan_portal.common.errors import CommonCode, PortalError
+
+from .. import access, near, selectors, services
 from ..filters import FacilityFilter
 from ..models import ServiceLayer
 from .serializers import (
@@ -33,6 +38,49 @@ from .serializers import (
     StatusChangeSerializer,
     public_rows,
 )
+
+
+def _json(body: dict[str, Any], status: int = 200) -> HttpResponse:
+    return HttpResponse(orjson.dumps(body), status=status, content_type="application/json")
+
+
+def _page_links(url: str, query: near.NearQuery, count: int) -> tuple[str | None, str | None]:
+    """next and previous as LimitOffsetPagination writes them."""
+    limit, offset = query.limit, query.offset
+    following = None
+    if offset + limit < count:
+        following = replace_query_param(replace_query_param(url, "limit", limit), "offset", offset + limit)
+    previous = None
+    if offset > 0:
+        previous = replace_query_param(url, "limit", limit)
+        previous = (
+            remove_query_param(previous, "offset")
+            if offset - limit <= 0
+            else replace_query_param(previous, "offset", offset - limit)
+        )
+    return following, previous
+
+
+def facility_near(request: HttpRequest) -> HttpResponse:
+    """GET /api/v1/facilities/near/?near=LNG,LAT&radius=M&kind=&need=&limit=&offset= — the residents'
+    search, for everyone: open facilities within the radius, nearest first, public fields and
+    `distance_m`, paged like every list ({count, next, previous, results}).
+
+    A plain view, like /healthz: the residents' hot path (issue 16, docs/performance.md). Outside
+    DRF, so it writes the one error body itself (PortalError.body()); it reads no session or user.
+    """
+    if request.method not in ("GET", "HEAD"):
+        error = PortalError(CommonCode.METHOD_NOT_ALLOWED, status=405)
+        response = _json(error.body(), error.status)
+        response["Allow"] = "GET, HEAD"
+        return response
+    try:
+        query = near.parse_near_query(request.GET)
+    except PortalError as exc:
+        return _json(exc.body(), exc.status)
+    page = near.search(query)
+    following, previous = _page_links(request.build_absolute_uri(), query, page.count)
+    return _json({"count": page.count, "next": following, "previous": previous, "results": page.rows})
 
 
 class PublicPagination(LimitOffsetPagination):

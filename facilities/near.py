@@ -1,0 +1,227 @@
+"""The residents' `near` search: one parser, one statement, one page.
+
+The statement is the ORM's own: the SQL of `Facility.objects.public().nearby(point, radius)` with the
+public columns (`selectors.public_values`) and `COUNT(*) OVER ()`, compiled once per shape (the number
+of kinds asked for) and run with the point, the radius, its box and the kinds substituted. Compiling
+the queryset on every request cost more than running it (docs/performance.md, "near"). The compiled
+statement is found by sentinel values: if a Django upgrade changes what the compiler emits, the
+compilation fails loudly (`NearStatementError`) and facilities/tests/test_near.py says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.gis.db.backends.postgis.adapter import PostGISAdapter
+from django.contrib.gis.geos import Point
+from django.db import connection
+from django.db.models import Count, QuerySet, Window
+
+from hechuan_portal.common.errors import CommonCode, PortalError
+
+from . import standards
+from .error_codes import ErrorCode
+from .models import Facility, FacilityKind
+
+DEFAULT_LIMIT = 50  # the API's page size (REST_FRAMEWORK["PAGE_SIZE"])
+MAX_LIMIT = 500
+# Past any real page, and below PostgreSQL's bigint: a larger offset answers the same empty page.
+MAX_OFFSET = 1_000_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class NearQuery:
+    """Open facilities within `radius` metres of (lng, lat), of `kinds` (all kinds when empty)."""
+
+    lng: float
+    lat: float
+    radius: float = float(standards.DEFAULT_NEAR_RADIUS_M)
+    kinds: tuple[str, ...] = ()
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+
+    @property
+    def point(self) -> Point:
+        return Point(self.lng, self.lat, srid=4326)
+
+
+@dataclass(frozen=True, slots=True)
+class NearPage:
+    count: int
+    rows: list[dict[str, Any]]  # api.serializers.public_rows
+
+
+class NearStatementError(RuntimeError):
+    """Django's compiler no longer emits the statement this module substitutes values into."""
+
+
+# -- parsing: the one reading of near / radius (the FilterSet's fields call these too) ------------
+
+
+def parse_point(value: str) -> tuple[float, float]:
+    """`LNG,LAT` (WGS 84) → (lng, lat); anything else is the `invalid_near` error."""
+    try:
+        return standards.parse_near(value)
+    except ValueError:
+        raise PortalError(ErrorCode.INVALID_NEAR, field="near") from None
+
+
+def parse_radius(value: str | float | None) -> float:
+    """Metres, 1 to MAX_NEAR_RADIUS_M (empty: the default); anything else is `invalid_radius`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return float(standards.DEFAULT_NEAR_RADIUS_M)
+    try:
+        radius = float(value)
+    except (TypeError, ValueError):
+        radius = math.nan
+    if not (math.isfinite(radius) and 1 <= radius <= standards.MAX_NEAR_RADIUS_M):
+        raise PortalError(
+            ErrorCode.INVALID_RADIUS, field="radius", params={"max": standards.MAX_NEAR_RADIUS_M}
+        )
+    return radius
+
+
+def _count(value: str | None, default: int, ceiling: int) -> int:
+    """A page parameter as LimitOffsetPagination reads it: a bad value is the default."""
+    try:
+        number = int(value) if value is not None else default
+    except ValueError:
+        return default
+    return min(number, ceiling) if number >= 0 else default
+
+
+def parse_near_query(params: Mapping[str, str]) -> NearQuery:
+    """The residents' search from query parameters: near (required), radius, kind, need, limit,
+    offset. Raises PortalError naming the parameter at fault."""
+    from .filters import NEEDS
+
+    lng, lat = parse_point(params.get("near", ""))
+    radius = parse_radius(params.get("radius"))
+    kinds: set[str] = set()
+    kind = params.get("kind") or ""
+    if kind:
+        if kind not in FacilityKind.values:
+            raise PortalError(CommonCode.INVALID, field="kind")
+        kinds.add(kind)
+    need = params.get("need") or ""
+    if need:
+        if need not in NEEDS:
+            raise PortalError(CommonCode.INVALID, field="need")
+        needed = NEEDS[need][1]
+        # kind and need together: the kinds that are both (none, if they disagree).
+        kinds = (kinds & needed or {""}) if kind else set(needed)
+    limit = _count(params.get("limit"), DEFAULT_LIMIT, MAX_LIMIT) or DEFAULT_LIMIT
+    offset = _count(params.get("offset"), 0, MAX_OFFSET)
+    return NearQuery(lng, lat, radius, tuple(sorted(kinds)), limit, offset)
+
+
+# -- the statement ------------------------------------------------------------------------------
+
+
+def queryset(query: NearQuery) -> QuerySet:
+    """The search as a queryset: public columns, distance and the total on every row, nearest
+    first (no page: search adds LIMIT/OFFSET as parameters)."""
+    from .selectors import public_values
+
+    qs = Facility.objects.public().nearby(query.point, query.radius)
+    if query.kinds:
+        qs = qs.filter(kind__in=list(query.kinds))
+    return public_values(qs).annotate(total=Window(Count("id")))
+
+
+# Sentinels: values no real request uses, located in the compiled parameters and replaced per call.
+_SENTINEL = NearQuery(lng=106.123456789, lat=30.987654321, radius=1234.5678)
+
+
+def _sentinel_kinds(n: int) -> tuple[str, ...]:
+    return tuple(f"\x00kind{i}" for i in range(n))
+
+
+@dataclass(frozen=True, slots=True)
+class _Statement:
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, str], ...]  # (position in params, what goes there)
+    columns: tuple[str, ...]
+
+
+_statements: dict[int, _Statement] = {}
+
+
+def compile_statement(n_kinds: int) -> _Statement:
+    """Compile the search for `n_kinds` kinds and locate where each value goes."""
+    sentinel = NearQuery(_SENTINEL.lng, _SENTINEL.lat, _SENTINEL.radius, kinds=_sentinel_kinds(n_kinds))
+    qs = queryset(sentinel)
+    compiler = qs.query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
+    columns = tuple(alias for _expr, _sql, alias in compiler.select)
+    roles: dict[Any, str] = dict(zip(_box(sentinel), ("west", "south", "east", "north"), strict=True))
+    roles[sentinel.radius] = "radius"
+    roles.update({kind: f"kind{i}" for i, kind in enumerate(sentinel.kinds)})
+    point = PostGISAdapter(sentinel.point, geography=True)
+    slots: list[tuple[int, str]] = []
+    for index, param in enumerate(params):
+        if isinstance(param, PostGISAdapter):
+            if param == point and param.geography:
+                slots.append((index, "point"))
+        elif isinstance(param, (str, float)) and param in roles:
+            slots.append((index, roles[param]))
+    found = sorted(role for _i, role in slots)
+    expected = sorted([*roles.values(), "point", "point"])
+    if found != expected or not sql.rstrip().endswith("ASC") or "LIMIT" in sql or None in columns:
+        raise NearStatementError(
+            f"Django's SQL for the near search changed: expected {expected}, found {found} in {sql!r}"
+        )
+    return _Statement(f"{sql} LIMIT %s OFFSET %s", tuple(params), tuple(slots), columns)
+
+
+def _box(query: NearQuery) -> tuple[float, float, float, float]:
+    return standards.near_box(query.lng, query.lat, query.radius)
+
+
+def _statement(n_kinds: int) -> _Statement:
+    statement = _statements.get(n_kinds)
+    if statement is None:
+        statement = _statements[n_kinds] = compile_statement(n_kinds)
+    return statement
+
+
+def _run(query: NearQuery, limit: int, offset: int) -> list[dict[str, Any]]:
+    statement = _statement(len(query.kinds))
+    west, south, east, north = _box(query)
+    values: dict[str, Any] = {
+        "point": PostGISAdapter(query.point, geography=True),
+        "radius": query.radius,
+        "west": west,
+        "south": south,
+        "east": east,
+        "north": north,
+    }
+    values.update({f"kind{i}": kind for i, kind in enumerate(query.kinds)})
+    params = list(statement.params)
+    for index, role in statement.slots:
+        params[index] = values[role]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, [*params, limit, offset])
+        rows: Sequence[tuple[Any, ...]] = cursor.fetchall()
+    columns = statement.columns
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def search(query: NearQuery) -> NearPage:
+    """One page of the search and the total, in one statement (two past the last page)."""
+    from .api.serializers import public_rows
+
+    values = _run(query, query.limit, query.offset)
+    if values:
+        count = values[0]["total"]
+    elif query.offset:
+        # Past the last page the window has no row to count on: the links still need the total.
+        first = _run(query, 1, 0)
+        count = first[0]["total"] if first else 0
+    else:
+        count = 0
+    return NearPage(count, public_rows(values))

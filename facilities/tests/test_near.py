@@ -1,0 +1,159 @@
+"""The residents' `near` search (facilities/near.py and /api/v1/facilities/near/): the statement
+compiled once is the queryset's, to the metre; the parser is the FilterSet's; the page is the list's."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from facilities import near
+from facilities.api.serializers import PUBLIC_FIELDS, public_rows
+from facilities.error_codes import ErrorCode
+from facilities.filters import FacilityFilter
+from facilities.models import Facility, FacilityKind, FacilityStatus
+from hechuan_portal.common.errors import PortalError
+
+from .factories import FacilityFactory, pt
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/facilities/near/"
+LNG, LAT = 106.27, 30.00
+
+
+@pytest.fixture
+def grid():
+    """Facilities north of (LNG, LAT) at 0, 0.01° (1108.52 m), 0.02°, 0.05°; kinds differ; one closed."""
+    return [
+        FacilityFactory(name="原点", location=pt(LNG, LAT), kind=FacilityKind.ELDER_CANTEEN),
+        FacilityFactory(name="北 1 格", location=pt(LNG, LAT + 0.01), kind=FacilityKind.NURSING_HOME),
+        FacilityFactory(name="北 2 格", location=pt(LNG, LAT + 0.02), kind=FacilityKind.ELDER_CANTEEN),
+        FacilityFactory(name="北 5 格", location=pt(LNG, LAT + 0.05), kind=FacilityKind.NURSING_HOME),
+        FacilityFactory(name="关闭", location=pt(LNG, LAT), status=FacilityStatus.CLOSED),
+    ]
+
+
+# -- the compiled statement fails loudly when Django's compiler output changes -------------------
+
+
+@pytest.mark.parametrize("n_kinds", [0, 1, 3])
+def test_compiled_statement_has_every_sentinel_in_place(n_kinds):
+    statement = near.compile_statement(n_kinds)
+    roles = sorted(role for _index, role in statement.slots)
+    assert roles == sorted(["point", "point", "radius", "west", "south", "east", "north"] +
+                           [f"kind{i}" for i in range(n_kinds)])  # fmt: skip
+    assert statement.sql.count("%s") == len(statement.params) + 2  # + LIMIT, OFFSET
+    assert statement.sql.endswith("LIMIT %s OFFSET %s")
+    assert statement.columns[-2:] == ("distance_m", "total")
+
+
+def test_a_compiler_that_moved_a_value_is_refused(monkeypatch):
+    """If the compiler stops emitting a sentinel (here: the radius), compilation raises."""
+    real = near.queryset
+
+    def other(query):
+        return real(near.NearQuery(query.lng, query.lat, query.radius + 1, query.kinds))
+
+    monkeypatch.setattr(near, "queryset", other)
+    with pytest.raises(near.NearStatementError):
+        near.compile_statement(0)
+
+
+@pytest.mark.parametrize(
+    "radius, kinds",
+    [
+        (1108, ()),  # 1108.52 m is outside 1108 m …
+        (1109, ()),  # … and inside 1109 m
+        (2500, ()),
+        (50000, ()),
+        (2500, (FacilityKind.ELDER_CANTEEN,)),
+        (50000, (FacilityKind.ELDER_CANTEEN, FacilityKind.NURSING_HOME)),
+        (1, (FacilityKind.NURSING_HOME,)),
+    ],
+)
+def test_compiled_statement_returns_what_the_queryset_returns(grid, radius, kinds):
+    for lng, lat in [(LNG, LAT), (LNG + 0.003, LAT + 0.004), (106.4, 30.2)]:
+        query = near.NearQuery(lng, lat, float(radius), tuple(kinds), limit=500)
+        expected = public_rows(near.queryset(query))
+        page = near.search(query)
+        assert page.rows == expected
+        assert page.count == len(expected)
+
+
+def test_boundary_out_at_1108_in_at_1109(grid):
+    names = lambda r: [row["name"] for row in near.search(near.NearQuery(LNG, LAT, r)).rows]  # noqa: E731
+    assert names(1108) == ["原点"]
+    assert names(1109) == ["原点", "北 1 格"]
+
+
+def test_pages_and_the_count_past_the_last_page(grid):
+    first = near.search(near.NearQuery(LNG, LAT, 50000, limit=2))
+    assert first.count == 4 and [r["name"] for r in first.rows] == ["原点", "北 1 格"]
+    second = near.search(near.NearQuery(LNG, LAT, 50000, limit=2, offset=2))
+    assert second.count == 4 and [r["name"] for r in second.rows] == ["北 2 格", "北 5 格"]
+    past = near.search(near.NearQuery(LNG, LAT, 50000, limit=2, offset=10))
+    assert past.count == 4 and past.rows == []
+
+
+# -- one parser --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params, code, field",
+    [
+        ({}, ErrorCode.INVALID_NEAR, "near"),
+        ({"near": "abc"}, ErrorCode.INVALID_NEAR, "near"),
+        ({"near": "106.27"}, ErrorCode.INVALID_NEAR, "near"),
+        ({"near": "nan,30"}, ErrorCode.INVALID_NEAR, "near"),
+        ({"near": "106.27,30", "radius": "-5"}, ErrorCode.INVALID_RADIUS, "radius"),
+        ({"near": "106.27,30", "radius": "9999999"}, ErrorCode.INVALID_RADIUS, "radius"),
+        ({"near": "106.27,30", "radius": "inf"}, ErrorCode.INVALID_RADIUS, "radius"),
+        ({"near": "106.27,30", "radius": "x"}, ErrorCode.INVALID_RADIUS, "radius"),
+    ],
+)
+def test_parser_and_filterset_refuse_alike(params, code, field):
+    with pytest.raises(PortalError) as caught:
+        near.parse_near_query(params)
+    assert (caught.value.code, caught.value.field) == (code, field)
+    if params:
+        filterset = FacilityFilter(params, queryset=Facility.objects.public())
+        assert not filterset.is_valid()
+        assert filterset.form.errors.as_data()[field][0].code == code.value
+
+
+def test_parser_reads_the_page_like_the_lists():
+    query = near.parse_near_query({"near": "106.27,30", "limit": "9999", "offset": "-3"})
+    assert (query.radius, query.limit, query.offset) == (5000.0, near.MAX_LIMIT, 0)
+    assert near.parse_near_query({"near": "106.27,30", "limit": "x"}).limit == near.DEFAULT_LIMIT
+    assert near.parse_near_query({"near": "106.27,30", "need": "meals"}).kinds == (
+        FacilityKind.ELDER_CANTEEN,
+    )
+
+
+# -- the endpoint ------------------------------------------------------------------------------
+
+
+def test_endpoint_page_links_and_public_fields(anon_client, grid):
+    body = anon_client.get(URL, {"near": f"{LNG},{LAT}", "radius": 50000, "limit": 2}).json()
+    assert body["count"] == 4
+    assert [r["name"] for r in body["results"]] == ["原点", "北 1 格"]
+    assert set(body["results"][0]) == set(PUBLIC_FIELDS)
+    assert body["previous"] is None
+    assert "offset=2" in body["next"] and "limit=2" in body["next"]
+    second = anon_client.get(body["next"]).json()
+    assert [r["name"] for r in second["results"]] == ["北 2 格", "北 5 格"]
+    assert second["next"] is None and "offset" not in second["previous"]
+
+
+def test_endpoint_answers_the_one_error_body(anon_client):
+    body = anon_client.get(URL, {"near": "abc"}).json()
+    assert body == {"code": "invalid_near", "detail": str(ErrorCode.INVALID_NEAR.label), "field": "near"}
+    response = anon_client.post(URL, {})
+    assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
+
+
+def test_endpoint_is_one_query(anon_client, grid):
+    anon_client.get(URL, {"near": f"{LNG},{LAT}", "radius": 2500})  # compiles the statement
+    with CaptureQueriesContext(connection) as ctx:
+        body = anon_client.get(URL, {"near": f"{LNG},{LAT}", "radius": 2500, "need": "meals"}).json()
+    assert [r["name"] for r in body["results"]] == ["原点", "北 2 格"]
+    assert len(ctx) == 1
