@@ -611,6 +611,9 @@ def _record_moves(cursor, source: str, *, extract_date: dt.date) -> None:
         """,
         values,
     )
+    # The match reads the periods away right after an import, before autovacuum has counted them:
+    # fresh statistics keep its plans on hash joins (a few thousand rows, milliseconds).
+    cursor.execute(f"ANALYZE {_AWAY}")
 
 
 def _register_is_empty(cursor) -> bool:
