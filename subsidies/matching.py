@@ -353,15 +353,31 @@ def _hold_suspected_duplicates(cursor) -> int:
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {GRANT} WHERE status = %(active)s)", params())
     if not cursor.fetchone()[0]:
         return 0
+    # The newly eligible first (a few hundred on a night, read by the index on m_target and the
+    # register's key), with statistics; then their look-alikes among current recipients through the
+    # register's name index. One statement over both let the planner, blind to m_target's contents,
+    # probe the recipients once per row examined: 20 s instead of milliseconds at 1.5 M residents.
+    cursor.execute("DROP TABLE IF EXISTS m_new")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE m_new ON COMMIT DROP AS
+        SELECT t.resident_id, r.name, r.gender, r.address
+        FROM m_target t JOIN {RESIDENT} r ON r.id = t.resident_id
+        WHERE t.target_status = %(active)s AND r.address <> ''
+          AND NOT EXISTS (SELECT 1 FROM {GRANT} g WHERE g.resident_id = t.resident_id AND g.status <> %(none)s)
+        """,
+        params(),
+    )
+    cursor.execute("ANALYZE m_new")
     cursor.execute(
         f"""
         UPDATE m_target t SET target_status = %(suspended)s, rule = %(r_duplicate)s
-        FROM {RESIDENT} r
-        WHERE r.id = t.resident_id AND t.target_status = %(active)s AND r.address <> ''
-          AND NOT EXISTS (SELECT 1 FROM {GRANT} g WHERE g.resident_id = t.resident_id AND g.status <> %(none)s)
+        FROM m_new n
+        WHERE t.resident_id = n.resident_id
           AND EXISTS (
               SELECT 1 FROM {RESIDENT} o JOIN {GRANT} og ON og.resident_id = o.id AND og.status = %(active)s
-              WHERE o.name = r.name AND o.gender = r.gender AND o.address = r.address AND o.id <> r.id)
+              WHERE o.name = n.name AND o.gender = n.gender AND o.address = n.address
+                AND o.id <> n.resident_id)
         """,
         params(),
     )
