@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hechuan_portal.accounts.audit import audit_record
-from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.common.errors import PortalError, form_error
 from hechuan_portal.common.months import age_in_months
 
@@ -33,7 +32,7 @@ from .forms import (
     VoucherIssueForm,
     WaitlistForm,
 )
-from .models import Checkup, Child, ChildcareClass, Enrolment, EnrolmentStatus, WaitlistEntry
+from .models import Checkup, Child, ChildcareClass, Enrolment, EnrolmentStatus, FollowUp, WaitlistEntry
 
 
 def staff_page(view):
@@ -130,7 +129,7 @@ def class_detail(request, pk: int):
         .prefetch_related("categories")
         .in_order()
     )
-    audit_record(action=AuditAction.VIEW, request=request, obj=klass, area_code=klass.facility.town_id)
+    audit_read(request, obj=klass, area_code=klass.facility.town_id)
     return render(
         request,
         "childcare/class_detail.html",
@@ -181,13 +180,7 @@ def child_list(request):
     )
     filterset = ChildFilter(request.GET, queryset=qs)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    audit_record(
-        action=AuditAction.VIEW,
-        request=request,
-        object_type="childcare.child",
-        reason="list",
-        changes={"count": len(page.object_list)},
-    )
+    audit_read(request, model=Child, rows=len(page.object_list))
     return render(request, "childcare/child_list.html", {"filter": filterset, "page": page})
 
 
@@ -221,7 +214,7 @@ def child_detail(request, pk: int):
     child = get_object_or_404(
         Child.objects.visible_to(request.user).select_related("town", "community", "facility"), pk=pk
     )
-    audit_record(action=AuditAction.VIEW, request=request, obj=child, area_code=child.town_id)
+    audit_read(request, obj=child, area_code=child.town_id)
     today = timezone.localdate()
     context = {
         "child": child,
@@ -241,14 +234,7 @@ def child_detail(request, pk: int):
             child.follow_ups.filter(pk__in=[]) if not checkups else child.follow_ups.order_by("due_date")
         )
         # Screening data of a minor: its own audit row, apart from the record view.
-        audit_record(
-            action=AuditAction.VIEW,
-            request=request,
-            object_type="childcare.checkup",
-            object_id=child.pk,
-            area_code=child.town_id,
-            reason="child screening",
-        )
+        audit_read(request, obj=child, model=Checkup, rows=len(checkups), reason="child screening")
         points = [
             [round((c.performed_on - child.birth_date).days / 30.4375, 1), float(c.weight_kg)]
             for c in checkups
@@ -280,13 +266,7 @@ def checkup_list(request):
         .order_by("due_date", "id")
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    audit_record(
-        action=AuditAction.VIEW,
-        request=request,
-        object_type="childcare.checkup",
-        reason="worklist",
-        changes={"count": len(page.object_list)},
-    )
+    audit_read(request, model=Checkup, rows=len(page.object_list), reason="worklist")
     return render(
         request,
         "childcare/checkup_list.html",
@@ -314,13 +294,18 @@ def checkup_record(request, pk: int):
 
 @staff_page
 def overdue(request):
+    """Overdue check-ups and follow-ups, with each child's name: both lists are audited reads."""
     today = timezone.localdate()
+    checkups = list(selectors.overdue_checkups(user=request.user, today=today)[:200])
+    follow_ups = list(selectors.overdue_follow_ups(user=request.user, today=today)[:200])
+    audit_read(request, model=Checkup, rows=len(checkups), reason="overdue list")
+    audit_read(request, model=FollowUp, rows=len(follow_ups), reason="overdue list")
     return render(
         request,
         "childcare/overdue.html",
         {
-            "checkups": selectors.overdue_checkups(user=request.user, today=today)[:200],
-            "follow_ups": selectors.overdue_follow_ups(user=request.user, today=today)[:200],
+            "checkups": checkups,
+            "follow_ups": follow_ups,
             "counts": selectors.overdue_counts(user=request.user, today=today),
             "grace_days": std.CHECKUP_GRACE_DAYS,
         },

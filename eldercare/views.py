@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hechuan_portal.accounts.audit import audit_record
-from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.accounts.reauth import reauth_required
 from hechuan_portal.accounts.roles import is_district
 from hechuan_portal.areas.models import AdminArea
@@ -71,13 +70,7 @@ def elder(request: HttpRequest, pk: int) -> HttpResponse:
     resident = get_object_or_404(
         Resident.objects.visible_to(request.user).select_related("town", "community"), pk=pk
     )
-    audit_record(
-        action=AuditAction.VIEW,
-        request=request,
-        obj=resident,
-        area_code=resident.town_id or "",
-        reason="elder page",
-    )
+    audit_read(request, obj=resident, reason="elder page")
     page = selectors.elder_page(user=request.user, resident=resident)
     return render(request, "eldercare/elder.html", page)
 

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a body (CSRF reads it in process_view): oversized bodies get 413 unread.
+    "hechuan_portal.accounts.middleware.RequestBodyLimitMiddleware",
     # Right after authentication: these need request.user and decide before any view runs.
     "django_otp.middleware.OTPMiddleware",
     "hechuan_portal.accounts.middleware.SessionLifetimeMiddleware",
@@ -269,6 +271,12 @@ CONTENT_SECURITY_POLICY = {
 # MAX_UPLOAD_SIZE (bytes) themselves before parsing (imports, attachments).
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # non-file form/JSON bodies
+# Whole request bodies, refused by their Content-Length before reading (accounts/middleware.py):
+# every request, and anonymous ones, up to REQUEST_BODY_MAX_BYTES; multipart uploads from a signed-in
+# session or a token up to UPLOAD_REQUEST_MAX_BYTES (the largest file the apps take, plus the form).
+# The reverse proxy's client_max_body_size must be at least the upload cap (docs/DEPLOYMENT.md).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024)
+UPLOAD_REQUEST_MAX_BYTES = env.int("UPLOAD_REQUEST_MAX_BYTES", default=MAX_UPLOAD_SIZE + 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger files spool to a temporary file
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -310,15 +318,52 @@ API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 # OpenAPI: every choice set gets one stable enum name (the same TextChoices is used by several
 # fields and apps; without names drf-spectacular invents hashed ones and warns).
 _ENUMS = {
-    "facilities.models": ["FacilityKind", "CanteenSubtype", "Ownership", "FacilityStatus", "FilingStatus",
-                          "PopulationGroup", "CoverageRunStatus"],
-    "subsidies.models": ["TierCategory", "RunStatus", "RunMode", "GrantStatus", "ReviewStatus", "DecisionKind",
-                         "PeriodStatus", "LineKind", "OverpaymentStatus"],
-    "childcare.models": ["ClassType", "EnrolmentStatus", "WaitlistStatus", "ScreeningResult", "CheckupStatus",
-                         "FollowUpReason", "VoucherStatus"],
-    "monitoring.models": ["Topic", "Severity", "PlanKind", "PlanStatus", "InspectionStatus", "InspectionResult",
-                          "LocationCheck", "Answer", "FindingStatus", "RiskBand", "StaffRole", "VisitMethod",
-                          "ElderCondition", "Need", "Referral"],
+    "facilities.models": [
+        "FacilityKind",
+        "CanteenSubtype",
+        "Ownership",
+        "FacilityStatus",
+        "FilingStatus",
+        "PopulationGroup",
+        "CoverageRunStatus",
+    ],
+    "subsidies.models": [
+        "TierCategory",
+        "RunStatus",
+        "RunMode",
+        "GrantStatus",
+        "ReviewStatus",
+        "DecisionKind",
+        "PeriodStatus",
+        "LineKind",
+        "OverpaymentStatus",
+    ],
+    "childcare.models": [
+        "ClassType",
+        "EnrolmentStatus",
+        "WaitlistStatus",
+        "ScreeningResult",
+        "CheckupStatus",
+        "FollowUpReason",
+        "VoucherStatus",
+    ],
+    "monitoring.models": [
+        "Topic",
+        "Severity",
+        "PlanKind",
+        "PlanStatus",
+        "InspectionStatus",
+        "InspectionResult",
+        "LocationCheck",
+        "Answer",
+        "FindingStatus",
+        "RiskBand",
+        "StaffRole",
+        "VisitMethod",
+        "ElderCondition",
+        "Need",
+        "Referral",
+    ],
     "hechuan_portal.areas.models": ["AreaLevel"],
     "hechuan_portal.residents.models": ["Gender", "HukouStatus", "ImportStatus"],
     "hechuan_portal.accounts.models": ["Role", "AuditAction"],

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hechuan_portal.accounts.audit import audit_record
-from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.accounts.reauth import reauth_required
 from hechuan_portal.common.errors import PortalError
 from hechuan_portal.residents import access as residents_access
@@ -229,13 +228,7 @@ def _person_or_404(request, pk) -> Resident:
 def person(request, pk):
     resident = _person_or_404(request, pk)
     grant = AllowanceGrant.objects.filter(resident=resident).first()
-    audit_record(
-        action=AuditAction.VIEW,
-        request=request,
-        obj=resident,
-        area_code=resident.town_id or "",
-        reason=_("查看津贴记录"),
-    )
+    audit_read(request, obj=resident, reason=_("查看津贴记录"))
     context = {
         "resident": resident,
         "grant": grant,

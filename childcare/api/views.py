@@ -9,8 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from facilities.models import Facility
-from hechuan_portal.accounts.audit import audit_record
-from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.audit import AuditedReadMixin
 from hechuan_portal.accounts.roles import require
 from hechuan_portal.common.errors import CommonCode, PortalError
 
@@ -34,29 +33,6 @@ class ChildcareAPIMixin:
 
     def require_write(self):
         require(access.can_use, self.request.user)
-
-
-class AuditedReadMixin:
-    """Personal data of minors: each list page (one row, with the count) and each record read is
-    audited; never the values themselves."""
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit_record(
-            action=AuditAction.VIEW,
-            request=request,
-            object_type=self.get_queryset().model._meta.label_lower,
-            reason="api list",
-            changes={"count": len(response.data.get("results", []))},
-        )
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        obj = self.get_object()
-        audit_record(
-            action=AuditAction.VIEW, request=request, obj=obj, area_code=getattr(obj, "town_id", "") or ""
-        )
-        return Response(self.get_serializer(obj).data)
 
 
 class ClassViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -113,8 +89,9 @@ class ChildViewSet(AuditedReadMixin, ChildcareAPIMixin, viewsets.ReadOnlyModelVi
         return Response(s.ChildSerializer(child).data, status=status.HTTP_201_CREATED)
 
 
-class EnrolmentViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
-    """入托: POST enrols a child into a class (`class_full` when no place is free)."""
+class EnrolmentViewSet(AuditedReadMixin, ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """入托: POST enrols a child into a class (`class_full` when no place is free). A child's
+    enrolments are their personal record: every read is audited."""
 
     serializer_class = s.EnrolmentSerializer
     filterset_class = EnrolmentFilter
@@ -150,8 +127,9 @@ class EnrolmentViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.EnrolmentSerializer(enrolment).data)
 
 
-class WaitlistViewSet(ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
-    """候补: listed in the transparent order (priority points, then application time)."""
+class WaitlistViewSet(AuditedReadMixin, ChildcareAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """候补: listed in the transparent order (priority points, then application time); every read
+    is audited."""
 
     serializer_class = s.WaitlistSerializer
     filterset_class = WaitlistFilter

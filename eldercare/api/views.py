@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hechuan_portal.accounts.audit import AuditedReadMixin
 from hechuan_portal.accounts.roles import require
 from hechuan_portal.common.errors import PortalError
 
@@ -34,8 +35,11 @@ class AssessmentPreviewView(APIView):
         return Response(s.GradeSerializer.from_result(result))
 
 
-class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Recorded assessments within the caller's scope; record one, and sign one off."""
+class AssessmentViewSet(
+    AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Recorded assessments within the caller's scope (an elder's ability grade: every read is
+    audited); record one, and sign one off."""
 
     serializer_class = s.AssessmentSerializer
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.http import HttpRequest
+from rest_framework.response import Response
 
 from .models import AuditAction, AuditEvent
 from .proxies import client_ip
@@ -45,3 +47,72 @@ def audit_record(
         changes=changes or {},
     )
 
+
+def _town_of(obj: Any, path: str | None = None) -> str:
+    """The code of the town a row belongs to, by `path` or else the lookup path its queryset names
+    for scope (`scope_town_field`, accounts/scope.py); "" when there is none."""
+    path = path or getattr(type(obj)._default_manager.get_queryset(), "scope_town_field", None)
+    if not path:
+        return ""
+    *hops, last = path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop, None)
+        if obj is None:
+            return ""
+    return getattr(obj, f"{last}_id", "") or ""
+
+
+def audit_read(
+    request: HttpRequest,
+    *,
+    obj: Any = None,
+    model: type[models.Model] | None = None,
+    rows: int | None = None,
+    reason: str = "",
+    area_code: str | None = None,
+    town_path: str | None = None,
+) -> AuditEvent:
+    """The one way a read of personal data is audited — a child's or an elder's record, a page or
+    list of them, a file about them (pages, API and downloads alike). Never the values themselves.
+
+    - one record: `obj` (the row names the record and its town);
+    - records of one kind about one record (a child's check-ups on the child's page): `model`
+      and `obj`, the record they belong to;
+    - a list or page: `model` and `rows`, how many records it showed (the row names the reader's area).
+
+    The town of `obj` is found by its model's scope path, or `town_path` (e.g. an upload's
+    "finding__facility__town"), unless `area_code` gives it.
+    """
+    if obj is None and model is None:
+        raise TypeError("audit_read needs the record read (obj) or the kind of records listed (model)")
+    if area_code is None:
+        if obj is not None:
+            area_code = _town_of(obj, town_path)
+        else:
+            area_code = getattr(getattr(request, "user", None), "area_id", "") or ""
+    return audit_record(
+        action=AuditAction.VIEW,
+        request=request,
+        object_type=(model or type(obj))._meta.label_lower,
+        object_id=obj.pk if obj is not None else "",
+        area_code=area_code,
+        reason=reason or ("" if obj is not None else "list"),
+        changes={} if rows is None else {"rows": rows},
+    )
+
+
+class AuditedReadMixin:
+    """For a DRF viewset over personal records: each list page (one row, with how many records it
+    showed) and each record read goes through `audit_read`."""
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)  # type: ignore[misc]
+        data = response.data
+        shown = data.get("results", []) if isinstance(data, dict) else data
+        audit_read(request, model=self.get_queryset().model, rows=len(shown), reason="api list")  # type: ignore[attr-defined]
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()  # type: ignore[attr-defined]
+        audit_read(request, obj=obj)
+        return Response(self.get_serializer(obj).data)  # type: ignore[attr-defined]

@@ -6,6 +6,9 @@
   the 30-minute idle timeout (SESSION_COOKIE_AGE refreshed on every request).
 - `SecondFactorRequiredMiddleware`: a user whose role needs TOTP (OTP_REQUIRED_ROLES) and who logged
   in with a password only can reach nothing but the set-up page until a device is confirmed.
+- `RequestBodyLimitMiddleware`: a request body larger than its cap is refused with 413 by its
+  declared length, before anything reads it (REQUEST_BODY_MAX_BYTES; file uploads from a signed-in
+  session or an API token, UPLOAD_REQUEST_MAX_BYTES).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.errors import CommonCode, PortalError
 
 from .error_codes import AccountsCode
 
@@ -52,6 +55,40 @@ class NoStoreMiddleware:
             # admin (district administrators with a second factor only) allows them, nothing else does.
             response._csp_replace = {"script-src": [SELF, UNSAFE_INLINE]}
         return response
+
+
+def body_limit(request) -> int:
+    """The largest body `request` may send: uploads (multipart) from a signed-in session or with an
+    Authorization header (a token, checked later by DRF) may be as large as the largest upload the
+    apps accept; everything else, and anything from an anonymous client, the small cap."""
+    multipart = request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/form-data")
+    user = getattr(request, "user", None)
+    signed_in = "HTTP_AUTHORIZATION" in request.META or bool(user and user.is_authenticated)
+    if multipart and signed_in:
+        return settings.UPLOAD_REQUEST_MAX_BYTES
+    return settings.REQUEST_BODY_MAX_BYTES
+
+
+class RequestBodyLimitMiddleware:
+    """413 with the shared error body when the declared Content-Length exceeds `body_limit`, before
+    the body is read (CSRF and the views read it later). A body without a length (chunked) is not
+    read by Django at all; the reverse proxy's `client_max_body_size` bounds it (docs/DEPLOYMENT.md)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body it cannot measure
+        limit = body_limit(request)
+        if length > limit:
+            error = PortalError(
+                CommonCode.REQUEST_TOO_LARGE, params={"limit": f"{limit / 1024 / 1024:g}"}, status=413
+            )
+            return JsonResponse(error.body(), status=413)
+        return self.get_response(request)
 
 
 class SessionLifetimeMiddleware:

@@ -33,6 +33,7 @@ class CommonCode(models.TextChoices):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", _("不支持该请求内容类型。")
     PARSE_ERROR = "parse_error", _("请求内容无法解析。")
     THROTTLED = "throttled", _("请求过于频繁，请稍后再试。")
+    REQUEST_TOO_LARGE = "request_too_large", _("提交的内容过大（上限 %(limit)s MB）。")
     SERVER_ERROR = "server_error", _("服务器内部错误，请稍后重试或联系管理员。")
 
 

@@ -1,6 +1,7 @@
 """Uploaded files, stored once: checked by their first bytes, named by their SHA-256.
 
-`store_file` validates an upload (size, type sniffed from the content — the name and the browser's
+`store_files` does the same for several uploads, all or none (a multi-file submission that is refused
+leaves nothing behind, on disk or in the database). `store_file` validates an upload (size, type sniffed from the content — the name and the browser's
 header are not trusted) and writes it under MEDIA_ROOT at `<folder>/ab/abcd….ext`; a row recording
 it subclasses the abstract `StoredUpload` and takes `StoredFile.fields(actor)`. Because the name is
 the hash, the same content is stored once and a file cannot be swapped unnoticed.
@@ -9,6 +10,8 @@ the hash, the same content is stored once and a file cannot be swapped unnoticed
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,9 +71,9 @@ class StoredFile:
         }
 
 
-def store_file(upload: Any, *, folder: str, max_bytes: int, allow_pdf: bool = False) -> StoredFile:
-    """Check `upload` and write it at `<folder>/ab/abcd….ext` (PortalError `file_too_large` /
-    `file_type` otherwise). A second upload of the same content reuses the stored file."""
+def _checked(upload: Any, *, folder: str, max_bytes: int, allow_pdf: bool) -> tuple[StoredFile, bytes]:
+    """The file `upload` would be stored as, and its content (PortalError `file_too_large` /
+    `file_type` otherwise). Writes nothing."""
     if upload.size is not None and upload.size > max_bytes:
         raise PortalError(UploadCode.FILE_TOO_LARGE)
     data = upload.read(max_bytes + 1)
@@ -79,12 +82,48 @@ def store_file(upload: Any, *, folder: str, max_bytes: int, allow_pdf: bool = Fa
     ctype, ext = sniff_type(data[:16], allow_pdf=allow_pdf)
     digest = hashlib.sha256(data).hexdigest()
     name = f"{folder}/{digest[:2]}/{digest}.{ext}"
-    if not default_storage.exists(name):
-        saved = default_storage.save(name, ContentFile(data))
-        if saved != name:
-            # A concurrent upload of the same content stored it first; keep that one.
-            default_storage.delete(saved)
-    return StoredFile(name=name, sha256=digest, size=len(data), content_type=ctype)
+    return StoredFile(name=name, sha256=digest, size=len(data), content_type=ctype), data
+
+
+def _write(stored: StoredFile, data: bytes) -> bool:
+    """Write the content at its name unless it is there already; True when this call wrote it."""
+    if default_storage.exists(stored.name):
+        return False
+    saved = default_storage.save(stored.name, ContentFile(data))
+    if saved != stored.name:
+        # A concurrent upload of the same content stored it first; keep that one.
+        default_storage.delete(saved)
+        return False
+    return True
+
+
+@contextmanager
+def store_files(
+    uploads: Sequence[Any], *, folder: str, max_bytes: int, allow_pdf: bool = False
+) -> Iterator[list[StoredFile]]:
+    """All or none: every upload is checked before any is written (one refused file stores none),
+    and if writing one fails or the `with` block raises (a refusal after the files, a failed
+    insert), the files this call wrote are removed again. Files that were there before stay: the
+    same content may already belong to another record."""
+    checked = [_checked(u, folder=folder, max_bytes=max_bytes, allow_pdf=allow_pdf) for u in uploads]
+    written: list[str] = []
+    try:
+        for stored, data in checked:
+            if _write(stored, data):
+                written.append(stored.name)
+        yield [stored for stored, _data in checked]
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def store_file(upload: Any, *, folder: str, max_bytes: int, allow_pdf: bool = False) -> StoredFile:
+    """Check `upload` and write it at `<folder>/ab/abcd….ext` (PortalError `file_too_large` /
+    `file_type` otherwise). A second upload of the same content reuses the stored file."""
+    stored, data = _checked(upload, folder=folder, max_bytes=max_bytes, allow_pdf=allow_pdf)
+    _write(stored, data)
+    return stored
 
 
 class StoredUpload(models.Model):

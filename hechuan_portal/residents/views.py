@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hechuan_portal.accounts.audit import audit_record
-from hechuan_portal.accounts.models import AuditAction
+from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.accounts.reauth import is_recently_reauthenticated, reauth_url
 from hechuan_portal.common.errors import PortalError, form_error
 
@@ -41,10 +40,7 @@ def search(request):
         results = list(selectors.resident_search(user=request.user, query=query))
         if selectors.looks_like_id(query):
             form = SearchForm()  # do not echo the full number back into the page
-        audit_record(
-            action=AuditAction.VIEW, request=request, object_type="residents.resident",
-            object_id="search", reason=_("检索户籍人口"), changes={"results": len(results)},
-        )  # fmt: skip
+        audit_read(request, model=Resident, rows=len(results), reason=_("检索户籍人口"))
     return render(request, "residents/search.html", {"form": form, "results": results})
 
 
@@ -58,7 +54,7 @@ def _resident_or_404(request, pk) -> Resident:
 def detail(request, pk):
     _require(access.can_search(request.user))
     resident = _resident_or_404(request, pk)
-    audit_record(action=AuditAction.VIEW, request=request, obj=resident, area_code=resident.town_id or "")
+    audit_read(request, obj=resident)
     return render(
         request,
         "residents/detail.html",

@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from facilities.models import Facility
+from hechuan_portal.accounts.audit import AuditedReadMixin
 from hechuan_portal.residents.models import Resident
 
 from .. import services
@@ -178,8 +179,9 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(FindingSerializer(self.get_queryset().get(pk=finding.pk)).data)
 
 
-class VisitViewSet(viewsets.ReadOnlyModelViewSet):
-    """Visits to elders in special difficulty, in scope (operators see none)."""
+class VisitViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+    """Visits to elders in special difficulty, in scope (operators see none); every read of these
+    elders' records is audited."""
 
     serializer_class = VisitSerializer
     filterset_class = VisitFilter

@@ -13,7 +13,7 @@ from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.roles import SYSTEM, audit_user, require
 from hechuan_portal.common.errors import PortalError
-from hechuan_portal.common.uploads import store_file
+from hechuan_portal.common.uploads import store_files
 
 from .. import access, rules
 from ..error_codes import ErrorCode
@@ -76,22 +76,25 @@ def finding_submit_evidence(
     actors = ensure_may_submit(finding, actor)
     if not files:
         raise PortalError(ErrorCode.EVIDENCE_REQUIRED, field="files")
-    max_bytes = config()["max_upload_bytes"]
-    rows = []
-    for upload in files:
-        stored = store_file(upload, folder="monitoring", max_bytes=max_bytes, allow_pdf=True)
-        rows.append(FindingEvidence(finding=finding, note=note[:500], **stored.fields(audit_user(actor))))
-    FindingEvidence.objects.bulk_create(rows)
-    _move(finding=finding, action="submit", actors=actors, actor=actor, reason=note)
-    audit_record(
-        action=AuditAction.UPDATE,
-        actor=audit_user(actor),
-        request=request,
-        obj=finding,
-        area_code=finding.facility.town_id,
-        reason="finding_submit",
-        changes={"status": finding.status, "files": len(rows)},
-    )
+    # All or none: one refused file stores none, and a failure after the files removes them.
+    with store_files(
+        files, folder="monitoring", max_bytes=config()["max_upload_bytes"], allow_pdf=True
+    ) as stored_files:
+        rows = [
+            FindingEvidence(finding=finding, note=note[:500], **stored.fields(audit_user(actor)))
+            for stored in stored_files
+        ]
+        FindingEvidence.objects.bulk_create(rows)
+        _move(finding=finding, action="submit", actors=actors, actor=actor, reason=note)
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=audit_user(actor),
+            request=request,
+            obj=finding,
+            area_code=finding.facility.town_id,
+            reason="finding_submit",
+            changes={"status": finding.status, "files": len(rows)},
+        )
     return finding
 
 

@@ -17,7 +17,7 @@ from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.roles import SYSTEM, audit_user, require
 from hechuan_portal.common.errors import PortalError
-from hechuan_portal.common.uploads import store_file
+from hechuan_portal.common.uploads import store_files
 
 from .. import access, rules
 from ..error_codes import ErrorCode
@@ -148,56 +148,59 @@ def inspection_record(
         InspectionAnswer(inspection=inspection, item_id=i, answer=a.answer, note=a.note[:255])
         for i, a in sorted(by_item.items())
     )
-    seen: set[str] = set()
-    photo_rows = []
-    for item_id, upload in photos:
-        stored = store_file(upload, folder="monitoring", max_bytes=cfg["max_upload_bytes"])
-        if stored.sha256 in seen:
-            continue
-        seen.add(stored.sha256)
-        photo_rows.append(
-            InspectionPhoto(
-                inspection=inspection,
-                item_id=item_id if item_id in items else None,
-                **stored.fields(recorder),
+    # All or none: a refused photo stores none, and a failure after the photos removes them.
+    with store_files(
+        [upload for _item, upload in photos], folder="monitoring", max_bytes=cfg["max_upload_bytes"]
+    ) as stored_photos:
+        seen: set[str] = set()
+        photo_rows = []
+        for (item_id, _upload), stored in zip(photos, stored_photos, strict=True):
+            if stored.sha256 in seen:
+                continue
+            seen.add(stored.sha256)
+            photo_rows.append(
+                InspectionPhoto(
+                    inspection=inspection,
+                    item_id=item_id if item_id in items else None,
+                    **stored.fields(recorder),
+                )
             )
-        )
-    InspectionPhoto.objects.bulk_create(photo_rows)
+        InspectionPhoto.objects.bulk_create(photo_rows)
 
-    inspected_on = timezone.localdate(now)
-    findings = Finding.objects.bulk_create(
-        Finding(
-            inspection=inspection,
-            facility=facility,
-            item_id=i,
-            description=(a.note or items[i].text)[:500],
-            severity=items[i].severity,
-            deadline=rules.rectify_deadline(inspected_on, items[i].severity, cfg),
+        inspected_on = timezone.localdate(now)
+        findings = Finding.objects.bulk_create(
+            Finding(
+                inspection=inspection,
+                facility=facility,
+                item_id=i,
+                description=(a.note or items[i].text)[:500],
+                severity=items[i].severity,
+                deadline=rules.rectify_deadline(inspected_on, items[i].severity, cfg),
+            )
+            for i, a in sorted(by_item.items())
+            if a.answer == Answer.NO
         )
-        for i, a in sorted(by_item.items())
-        if a.answer == Answer.NO
-    )
-    FindingTransition.objects.bulk_create(
-        FindingTransition(
-            finding=f, from_status="", to_status=FindingStatus.OPEN, action="create", actor=recorder
+        FindingTransition.objects.bulk_create(
+            FindingTransition(
+                finding=f, from_status="", to_status=FindingStatus.OPEN, action="create", actor=recorder
+            )
+            for f in findings
         )
-        for f in findings
-    )
-    audit_record(
-        action=AuditAction.UPDATE,
-        actor=recorder,
-        request=request,
-        obj=inspection,
-        area_code=facility.town_id,
-        reason="inspection_record",
-        changes={
-            "result": result,
-            "score": str(score),
-            "location_check": check,
-            "findings": len(findings),
-            "photos": len(photo_rows),
-        },
-    )
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=recorder,
+            request=request,
+            obj=inspection,
+            area_code=facility.town_id,
+            reason="inspection_record",
+            changes={
+                "result": result,
+                "score": str(score),
+                "location_check": check,
+                "findings": len(findings),
+                "photos": len(photo_rows),
+            },
+        )
     transaction.on_commit(lambda: risk_refresh(actor=SYSTEM, facility_ids=[facility.pk]))
     return inspection
 

@@ -21,7 +21,9 @@ from .inspections import serve_upload
 @monitoring_user
 def evidence(request, pk):
     visible = Finding.objects.visible_to(request.user)
-    return serve_upload(request, FindingEvidence.objects.filter(finding__in=visible), pk)
+    return serve_upload(
+        request, FindingEvidence.objects.filter(finding__in=visible), pk, town="finding__facility__town"
+    )
 
 
 @monitoring_user

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hechuan_portal.accounts.audit import audit_record
+from hechuan_portal.accounts.audit import audit_read, audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.common.errors import PortalError, form_error
 
@@ -150,13 +150,15 @@ def inspection_cancel(request, pk):
     return redirect(inspection)
 
 
-def serve_upload(request, qs, pk):
-    """A stored upload the user may see, never cached."""
-    obj = get_object_or_404(qs, pk=pk)
+def serve_upload(request, qs, pk, *, town: str):
+    """A stored upload the user may see, never cached; each download is an audited read (photos and
+    evidence may show people). `town`: the lookup path from the upload to its facility's town."""
+    obj = get_object_or_404(qs.select_related(town.rsplit("__", 1)[0]), pk=pk)
     try:
         handle = obj.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    audit_read(request, obj=obj, town_path=town)
     response = FileResponse(handle, content_type=obj.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     # Inspection photos and rectification evidence may show people: never kept by a browser or proxy.
@@ -167,4 +169,6 @@ def serve_upload(request, qs, pk):
 @monitoring_user
 def photo(request, pk):
     visible = Inspection.objects.visible_to(request.user)
-    return serve_upload(request, InspectionPhoto.objects.filter(inspection__in=visible), pk)
+    return serve_upload(
+        request, InspectionPhoto.objects.filter(inspection__in=visible), pk, town="inspection__facility__town"
+    )

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hechuan_portal.accounts.audit import audit_record
+from hechuan_portal.accounts.audit import audit_read, audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
@@ -23,17 +23,6 @@ from ..standards import config
 from .base import monitoring_user, page_of
 
 
-def _audit_list(request, reason: str, count: int) -> None:
-    audit_record(
-        action=AuditAction.VIEW,
-        request=request,
-        object_type="residents.resident",
-        area_code=request.user.area_id or "",
-        reason=reason,
-        changes={"rows": count},
-    )
-
-
 @monitoring_user(inspectors_only=True)
 def visit_due(request):
     today = timezone.localdate()
@@ -43,7 +32,7 @@ def visit_due(request):
     if state in {"overdue", "never", "due", "ok"}:
         qs = qs.filter(due_state=state)
     rows = page_of(request, qs)
-    _audit_list(request, "visit_due_list", len(rows.object_list))
+    audit_read(request, model=Resident, rows=len(rows.object_list), reason="visit_due_list")
     communities = AdminArea.objects.communities()
     if not access.can_see_all_towns(request.user):
         communities = communities.filter(parent_id=request.user.area_id)
@@ -76,13 +65,7 @@ def visit_new(request, resident_pk):
             messages.success(request, _("探访记录已保存。"))
             return redirect("monitoring:visit_due")
     today = timezone.localdate()
-    audit_record(
-        action=AuditAction.VIEW,
-        request=request,
-        obj=resident,
-        area_code=resident.town_id or "",
-        reason="visit_form",
-    )
+    audit_read(request, obj=resident, reason="visit_form")
     history = resident.welfare_visits.select_related("visitor")[:10]
     return render(
         request,
