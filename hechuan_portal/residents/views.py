@@ -17,6 +17,7 @@ from hechuan_portal.accounts.reauth import is_recently_reauthenticated, reauth_u
 from hechuan_portal.common.errors import PortalError, form_error
 
 from . import access, selectors, services
+from .error_codes import ErrorCode
 from .forms import RevealForm, SearchForm, UploadForm
 from .models import ImportBatch, Resident
 from .reports import write_issue_report
@@ -32,7 +33,12 @@ def _require(check: bool) -> None:
 def search(request):
     _require(access.can_search(request.user))
     # The page form posts, so a full ID number never lands in a URL, a log line or the history;
-    # a GET by name still works (links from the quality report).
+    # a GET by name still works (links from the quality report). A GET with an ID number searches
+    # nothing and goes back to the bare page, so the number does not stay in the address bar or
+    # get echoed into the page (the language switch repeats the current URL).
+    if request.method != "POST" and selectors.looks_like_id(request.GET.get("q", "")):
+        messages.error(request, PortalError(ErrorCode.ID_IN_URL).detail)
+        return redirect("residents:search")
     form = SearchForm(request.POST if request.method == "POST" else (request.GET or None))
     results = None
     if form.is_valid() and form.cleaned_data["q"]:

@@ -79,10 +79,10 @@
       var label = p.name + "：" + (p.value === null ? "—" : p.value);
       if (p.boundary) {
         L.geoJSON(p.boundary, { style: { color: "#fff", weight: 1, fillColor: colour(p), fillOpacity: 0.75 } })
-          .bindTooltip(label).addTo(layer);
+          .bindTooltip(window.portalText(label)).addTo(layer);
       } else {
         L.circleMarker([p.lat, p.lng], { radius: 9, weight: 1, color: "#fff", fillOpacity: 0.9, fillColor: colour(p) })
-          .bindTooltip(label).addTo(layer);
+          .bindTooltip(window.portalText(label)).addTo(layer);
       }
     });
     layer.addTo(map);

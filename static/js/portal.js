@@ -8,6 +8,12 @@
     document.cookie = "large_type=" + (on ? "1" : "0") + "; path=/; max-age=31536000; SameSite=Lax";
   });
 })();
+// Map tooltips and popups: Leaflet puts a string in as HTML, so names (areas, sites) go in as text.
+window.portalText = function (text) {
+  var span = document.createElement("span");
+  span.textContent = String(text);
+  return span;
+};
 // Print buttons (no inline handlers: the CSP forbids them).
 document.querySelectorAll("[data-print]").forEach(function (button) {
   button.addEventListener("click", function () { window.print(); });
