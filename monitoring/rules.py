@@ -327,39 +327,6 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def visit_tier(
-    *,
-    age: int,
-    lives_alone: bool,
-    empty_nest: bool,
-    left_behind: bool,
-    special_family: bool,
-    tekun: bool,
-    disability_grade: int | None,
-    serious_condition: bool = False,
-    disabled: bool = False,
-    cfg: dict[str, Any],
-) -> str | None:
-    """The visit frequency an elder needs, or None when the registry does not place them in care.
-
-    Covered: 60+ and any of 独居/空巢/留守/失能/计生特殊家庭/特困/重残. Weekly: 80+ and 独居/空巢/留守,
-    or a critical condition found at the last visit. Monthly: 失能, 特困, 计生特殊家庭, 重残. Others
-    quarterly. `disabled` (失能) is the latest signed ability assessment's grade at or above the
-    eldercare policy's threshold (STANDARDS §8).
-    """
-    if age < cfg["visit_min_age"]:
-        return None
-    alone = lives_alone or empty_nest or left_behind
-    severe = disability_grade is not None and disability_grade in cfg["severe_disability_grades"]
-    if not (alone or special_family or tekun or severe or disabled):
-        return None
-    if serious_condition or (alone and age >= cfg["visit_high_risk_age"]):
-        return "weekly"
-    if tekun or special_family or severe or disabled:
-        return "monthly"
-    return "quarterly"
-
-
 def visit_next_due(visited_on: date, tier: str, cfg: dict[str, Any]) -> date:
     return visited_on + timedelta(days=int(cfg["visit_interval_days"][tier]))
 

@@ -187,7 +187,9 @@ def years_before(day: date, years: int) -> date:
 
 
 def _covered_q(as_of: date, cfg: dict[str, Any]) -> tuple[Q, Q, Q]:
-    """(covered, alone, key) conditions mirroring `rules.visit_tier` in SQL."""
+    """(covered, alone, key) conditions of STANDARDS §8 on a resident row: 60+ and any of
+    独居/空巢/留守 (alone) or 失能/计生特殊家庭/特困/重残 (key). 失能 is the latest signed ability
+    assessment's grade at or above the eldercare policy's threshold."""
     # eldercare reads visits for the elder's page; the visit list reads its grades: the two apps meet
     # at call time, not at import time.
     from eldercare.selectors import disabled_q
@@ -199,6 +201,24 @@ def _covered_q(as_of: date, cfg: dict[str, Any]) -> tuple[Q, Q, Q]:
     return covered, alone, key
 
 
+def visit_tier(as_of: date, cfg: dict[str, Any], *, critical: Q, only_covered: bool = False) -> Case:
+    """The visit frequency an elder needs on `as_of`, as SQL on a resident row — the one
+    implementation of STANDARDS §8's tiers (the visit list annotates it, `services.resident_tier`
+    asks it of one person). NULL when the person is not covered. Weekly: 80+ and 独居/空巢/留守, or
+    `critical` (a critical condition at the last visit); monthly: 失能, 特困, 计生特殊家庭, 重残;
+    other covered elders quarterly. `only_covered`: the rows are already filtered to the covered."""
+    covered, alone, key = _covered_q(as_of, cfg)
+    high = Q(birth_date__lte=years_before(as_of, cfg["visit_high_risk_age"]))
+    not_covered = [] if only_covered else [When(~covered, then=Value(None))]
+    return Case(
+        *not_covered,
+        When(critical | (alone & high), then=Value("weekly")),
+        When(key, then=Value("monthly")),
+        default=Value("quarterly"),
+        output_field=CharField(),
+    )
+
+
 def _latest_visit(field: str) -> Subquery:
     return Subquery(
         WelfareVisit.objects.filter(resident=OuterRef("pk")).order_by("-visited_on", "-pk").values(field)[:1]
@@ -206,13 +226,11 @@ def _latest_visit(field: str) -> Subquery:
 
 
 def visit_candidates(*, user: Any, today: date | None = None, community: str | None = None) -> QuerySet:
-    """Elders in scope who must be visited, with their tier, last visit, next due date and status.
-
-    The tier is the SQL twin of `rules.visit_tier` (tests check both agree)."""
+    """Elders in scope who must be visited, with their tier (`visit_tier`), last visit, next due
+    date and status."""
     cfg = config()
     today = today or timezone.localdate()
-    covered, alone, key = _covered_q(today, cfg)
-    high = Q(birth_date__lte=years_before(today, cfg["visit_high_risk_age"]))
+    covered, _alone, _key = _covered_q(today, cfg)
     qs = (
         Resident.objects.visible_to(user)
         .filter(status=HukouStatus.NORMAL, town__isnull=False)
@@ -224,12 +242,7 @@ def visit_candidates(*, user: Any, today: date | None = None, community: str | N
             last_condition=_latest_visit("condition"),
         )
         .annotate(
-            tier=Case(
-                When(Q(last_condition="critical") | (alone & high), then=Value("weekly")),
-                When(key, then=Value("monthly")),
-                default=Value("quarterly"),
-                output_field=CharField(),
-            ),
+            tier=visit_tier(today, cfg, critical=Q(last_condition="critical"), only_covered=True),
             due_state=Case(
                 When(next_due_on__isnull=True, then=Value("never")),
                 When(next_due_on__lt=today, then=Value("overdue")),

@@ -18,7 +18,7 @@ from . import access
 from .audit import audit_record
 from .error_codes import AccountsCode
 from .models import ApiToken, AuditAction, Role, User
-from .roles import require
+from .roles import is_district_admin, require
 from .tokens import new_token_key, token_digest, token_lifetime
 
 
@@ -130,8 +130,9 @@ def district_admin_group() -> Group:
 
 
 def district_admin_group_sync(*, user: User) -> None:
-    """District administrators are members of the group; nobody else is."""
-    if user.role == Role.DISTRICT_ADMIN:
+    """District administrators (in the role vocabulary of roles.py: active, superusers included) are
+    members of the group; nobody else is, a deactivated administrator included."""
+    if is_district_admin(user):
         user.groups.add(district_admin_group())
     else:
         user.groups.remove(*Group.objects.filter(name=access.DISTRICT_ADMIN_GROUP))

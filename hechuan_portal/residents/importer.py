@@ -32,10 +32,12 @@ from django.utils.translation import gettext as _
 
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common import bulkload
+from hechuan_portal.common.errors import PortalError
 from hechuan_portal.common.locks import LockName, lock_for_transaction
 from hechuan_portal.common.tabular import TableError, open_table
 
 from . import rules, staging
+from .error_codes import ErrorCode
 from .models import AwayPeriod, HukouStatus, IdCorrection, MoveReview, Resident
 
 log = logging.getLogger(__name__)
@@ -56,15 +58,28 @@ _CORRECTION = IdCorrection._meta.db_table
 _PLANNED_COLUMNS = ("id_index", "name", "birth_date", "town_id", "community_id", "status", "updated_at")
 
 
-class ImportFailed(Exception):
-    """The file was refused; nothing was written. `errors` lists the problems (line, column, reason)."""
+class ImportFailed(PortalError):
+    """The file was refused; nothing was written. A `PortalError` with a residents code (the message
+    is its `detail`, also `str()`); `errors` lists the problems (line, column, reason)."""
 
-    def __init__(self, message: str, errors: list[rules.RowError], *, rows_read: int = 0, invalid: int = 0):
-        super().__init__(message)
+    def __init__(
+        self,
+        code: ErrorCode,
+        errors: list[rules.RowError],
+        *,
+        params: dict[str, Any] | None = None,
+        rows_read: int = 0,
+        invalid: int = 0,
+    ):
+        super().__init__(code, params=params)
+        self.text = self.detail  # in the language of the import that was refused
         self.errors = errors
         self.rows_read = rows_read
         self.invalid = invalid
         self.batch: Any = None  # the ImportBatch recording the refusal (set by the service)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass
@@ -164,11 +179,17 @@ def _stream(
                 if on_progress and read // PROGRESS_EVERY > before // PROGRESS_EVERY:
                     on_progress(read)
     except TableError as exc:
-        raise ImportFailed(str(exc), [rules.RowError(0, "", "file", str(exc))]) from None
+        raise ImportFailed(
+            ErrorCode.IMPORT_FILE_UNREADABLE,
+            [rules.RowError(0, "", "file", str(exc))],
+            params={"reason": exc},
+        ) from None
     except staging.WorkerFailed:
         log.exception("household import: a worker process failed")
         message = _("导入进程意外中止，未导入任何数据，请重新导入")
-        raise ImportFailed(message, [rules.RowError(0, "", "worker", message)]) from None
+        raise ImportFailed(
+            ErrorCode.IMPORT_WORKER_FAILED, [rules.RowError(0, "", "worker", message)]
+        ) from None
     return read, invalid
 
 
@@ -179,13 +200,10 @@ def _settle(result: ImportResult, errors: list, read: int, invalid: int, *, skip
     result.rows_read, result.invalid, result.errors = read, invalid, errors
     if invalid and not skip_invalid:
         raise ImportFailed(
-            _("文件中有 %(count)d 行数据有误，未导入任何数据") % {"count": invalid},
-            errors,
-            rows_read=read,
-            invalid=invalid,
+            ErrorCode.IMPORT_ROWS_INVALID, errors, params={"count": invalid}, rows_read=read, invalid=invalid
         )
     if read == 0:
-        raise ImportFailed(_("文件中没有数据行"), [], rows_read=0)
+        raise ImportFailed(ErrorCode.IMPORT_NO_ROWS, [], rows_read=0)
 
 
 def _area_levels() -> dict[str, str]:
@@ -386,7 +404,11 @@ def _open(source_file: str | Path | IO[bytes]) -> tuple[Any, dict[str, int]]:
         table = open_table(source_file)
         return table, rules.map_header(table.header)
     except (TableError, rules.HeaderError) as exc:
-        raise ImportFailed(str(exc), [rules.RowError(1, "", "header", str(exc))]) from None
+        raise ImportFailed(
+            ErrorCode.IMPORT_FILE_UNREADABLE,
+            [rules.RowError(1, "", "header", str(exc))],
+            params={"reason": exc},
+        ) from None
 
 
 def load_extract(
@@ -436,7 +458,9 @@ def load_first_extract(
             lock_for_transaction(LockName.REGISTER)
             if not _register_is_empty(cursor):
                 message = _("户籍人口表中已有数据，首次导入只能用于空表，请使用常规导入")
-                raise ImportFailed(message, [rules.RowError(0, "", "not_empty", message)])
+                raise ImportFailed(
+                    ErrorCode.IMPORT_REGISTER_NOT_EMPTY, [rules.RowError(0, "", "not_empty", message)]
+                )
             levels = _area_levels()
             try:
                 with transaction.atomic():  # a savepoint: a file repeating an ID is read again

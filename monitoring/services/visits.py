@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 
 from hechuan_portal.accounts.audit import audit_record
@@ -14,29 +15,23 @@ from hechuan_portal.accounts.roles import audit_user, require
 from hechuan_portal.common.errors import PortalError
 from hechuan_portal.residents.models import Resident
 
-from .. import access, rules
+from .. import access, rules, selectors
 from ..error_codes import ErrorCode
 from ..models import WelfareVisit
 from ..standards import config
 
 
 def resident_tier(resident: Resident, *, today: dt.date, serious_condition: bool = False) -> str | None:
-    """The visit tier (weekly/monthly/quarterly) of an elder on `today`, or None if not covered."""
-    from eldercare.selectors import disabled_q
-
-    disabled = Resident.objects.filter(pk=resident.pk).filter(disabled_q()).exists()
-    return rules.visit_tier(
-        age=rules.age_on(resident.birth_date, today),
-        lives_alone=resident.lives_alone,
-        empty_nest=resident.empty_nest,
-        left_behind=resident.left_behind,
-        special_family=resident.special_family,
-        tekun=resident.tekun,
-        disability_grade=resident.disability_grade,
-        serious_condition=serious_condition,
-        disabled=disabled,
-        cfg=config(),
+    """The visit tier (weekly/monthly/quarterly) of an elder on `today`, or None if not covered: the
+    visit list's own expression (`selectors.visit_tier`) asked of this one row."""
+    critical = Q(pk__isnull=False) if serious_condition else Q(pk__isnull=True)
+    tier: str | None = (
+        Resident.objects.filter(pk=resident.pk)
+        .annotate(tier=selectors.visit_tier(today, config(), critical=critical))
+        .values_list("tier", flat=True)
+        .first()
     )
+    return tier
 
 
 @transaction.atomic

@@ -243,49 +243,6 @@ def test_staffing_required_and_shortfalls():
     assert rules.staffing_shortfalls({"caregiver": 3}, {"caregiver": 4}) == {}
 
 
-def _tier(age, **flags):
-    base = {
-        "lives_alone": False,
-        "empty_nest": False,
-        "left_behind": False,
-        "special_family": False,
-        "tekun": False,
-        "disability_grade": None,
-    }
-    base.update(flags)
-    return rules.visit_tier(age=age, cfg=CFG, **base)
-
-
-def test_visit_tiers():
-    assert _tier(59, lives_alone=True) is None  # not yet an elder
-    assert _tier(75) is None  # no flag
-    assert _tier(75, disability_grade=3) is None  # not 重残
-    assert _tier(79, lives_alone=True) == "quarterly"
-    assert _tier(80, lives_alone=True) == "weekly"
-    assert _tier(85, empty_nest=True) == "weekly"
-    assert _tier(81, left_behind=True) == "weekly"
-    assert _tier(70, tekun=True) == "monthly"
-    assert _tier(70, special_family=True) == "monthly"
-    assert _tier(70, disability_grade=1) == "monthly"
-    assert _tier(70, disability_grade=2, empty_nest=True) == "monthly"
-    assert _tier(90, tekun=True) == "monthly"  # 80+ without living alone stays monthly
-    assert _tier(65, empty_nest=True, serious_condition=True) == "weekly"
-    custom = {**CFG, "visit_high_risk_age": 75}
-    assert (
-        rules.visit_tier(
-            age=76,
-            lives_alone=True,
-            empty_nest=False,
-            left_behind=False,
-            special_family=False,
-            tekun=False,
-            disability_grade=None,
-            cfg=custom,
-        )
-        == "weekly"
-    )
-
-
 def test_visit_due_and_status():
     assert rules.visit_next_due(date(2026, 1, 31), "weekly", CFG) == date(2026, 2, 7)
     assert rules.visit_next_due(date(2026, 1, 31), "monthly", CFG) == date(2026, 3, 2)

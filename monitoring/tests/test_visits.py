@@ -56,24 +56,32 @@ def village():
     return people
 
 
-def test_sql_tier_matches_the_pure_rule(village, district_staff):
+def test_visit_tiers_of_the_standard(village, district_staff):
+    """STANDARDS §8, one SQL expression (`selectors.visit_tier`) for the list and for one person."""
     rows = {r.name: r.tier for r in selectors.visit_candidates(user=district_staff, today=TODAY)}
-    expected = {}
-    for r in village.values():
-        if r.status != "normal":
-            continue
-        tier = services.resident_tier(r, today=TODAY)
-        if tier:
-            expected[r.name] = tier
-    assert rows == expected
     assert rows == {
-        "独居八五": "weekly",
-        "空巢七九": "quarterly",
+        "独居八五": "weekly",  # 80+ and living alone
+        "空巢七九": "quarterly",  # alone, not yet 80
         "特困七十": "monthly",
-        "重残六六": "monthly",
+        "重残六六": "monthly",  # 重残 (grades 1–2)
         "计生六一": "monthly",
         "钓鱼城老人": "weekly",
     }
+    tier = {name: services.resident_tier(r, today=TODAY) for name, r in village.items()}
+    assert {name: t for name, t in tier.items() if t and name != "dead"} == {
+        "alone85": "weekly",
+        "nest79": "quarterly",
+        "tekun70": "monthly",
+        "severe66": "monthly",
+        "special61": "monthly",
+        "other_town": "weekly",
+    }
+    assert tier["young59"] is None and tier["plain90"] is None and tier["mild66"] is None
+    # A critical condition makes any covered elder weekly; it does not cover the uncovered.
+    assert services.resident_tier(village["nest79"], today=TODAY, serious_condition=True) == "weekly"
+    assert services.resident_tier(village["plain90"], today=TODAY, serious_condition=True) is None
+    # The 80th birthday moves an elder living alone from quarterly to weekly on the day.
+    assert services.resident_tier(village["nest79"], today=TODAY.replace(year=2027)) == "weekly"
 
 
 def test_officer_list_shows_due_and_overdue_for_their_town(village, officer_a):
