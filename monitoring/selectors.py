@@ -209,12 +209,19 @@ def visit_tier(as_of: date, cfg: dict[str, Any], *, critical: Q, only_covered: b
     other covered elders quarterly. `only_covered`: the rows are already filtered to the covered."""
     covered, alone, key = _covered_q(as_of, cfg)
     high = Q(birth_date__lte=years_before(as_of, cfg["visit_high_risk_age"]))
-    not_covered = [] if only_covered else [When(~covered, then=Value(None))]
+    # Each branch asks `covered` itself rather than a first "NOT covered" branch: a NULL flag (no
+    # disability grade) makes `covered` NULL, and NOT NULL is no more true than NULL.
+    weekly, monthly = critical | (alone & high), key
+    if only_covered:
+        branches, default = [], Value("quarterly")
+    else:
+        weekly, monthly = covered & weekly, covered & monthly
+        branches, default = [When(covered, then=Value("quarterly"))], Value(None)
     return Case(
-        *not_covered,
-        When(critical | (alone & high), then=Value("weekly")),
-        When(key, then=Value("monthly")),
-        default=Value("quarterly"),
+        When(weekly, then=Value("weekly")),
+        When(monthly, then=Value("monthly")),
+        *branches,
+        default=default,
         output_field=CharField(),
     )
 
