@@ -142,8 +142,12 @@ def test_upload_limits_are_set_and_enforced(anon_client):
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 5 * 1024 * 1024
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE == 5 * 1024 * 1024
     assert settings.MAX_UPLOAD_SIZE == 50 * 1024 * 1024
-    response = anon_client.post("/accounts/login/", {"username": "x" * (6 * 1024 * 1024), "password": "y"})
+    # Above DATA_UPLOAD_MAX_MEMORY_SIZE, within the whole-body cap: Django refuses it as it reads.
+    response = anon_client.post("/accounts/login/", {"username": "x" * (5 * 1024 * 1024 + 512), "password": "y"})
     assert response.status_code == 400
+    # Above the whole-body cap (REQUEST_BODY_MAX_BYTES): refused unread (issue 21 item 12).
+    response = anon_client.post("/accounts/login/", {"username": "x" * (6 * 1024 * 1024), "password": "y"})
+    assert response.status_code == 413
 
 
 @pytest.mark.urls("tests.security_urls")
