@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from .. import standards
 from ..access import OPERATOR_FIELDS
-from ..models import Facility, FacilityKind, FacilityStatus
+from ..models import CanteenSubtype, Facility, FacilityKind, FacilityStatus
 
 PUBLIC_FIELDS = [
     "id",
@@ -95,7 +95,7 @@ def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "name": v["name"],
                 "kind": v["kind"],
                 "kind_display": kinds.get(v["kind"], v["kind"]),
-                "canteen_subtype": v["canteen_subtype"],
+                "canteen_subtype": v["canteen_subtype"] or None,
                 "town": v["town_id"],
                 "town_name": v["town__name"],
                 "address": v["address"],
@@ -125,7 +125,7 @@ class FacilityPublicSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=FacilityKind.choices)
     kind_display = serializers.CharField()
-    canteen_subtype = serializers.CharField()
+    canteen_subtype = serializers.ChoiceField(choices=CanteenSubtype.choices, allow_null=True)
     town = serializers.CharField()
     town_name = serializers.CharField()
     address = serializers.CharField()
