@@ -148,6 +148,18 @@ class FacilityPublicSerializer(serializers.Serializer):
         return public_rows([instance])[0]
 
 
+class CoordinateField(serializers.FloatField):
+    """Longitude (`x`) or latitude (`y`) of the facility's point: written as a number, read from the
+    location (six decimals, as the public row has it)."""
+
+    def __init__(self, axis: str, **kwargs: Any) -> None:
+        self.axis = axis
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Facility) -> float:
+        return round(getattr(instance.location, self.axis), 6)
+
+
 class FacilityStaffSerializer(serializers.ModelSerializer):
     """The full record for staff; writable fields go through facility_create / facility_update."""
 
@@ -158,8 +170,8 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
     places_vacant = serializers.IntegerField(read_only=True)
     distance_m = serializers.SerializerMethodField()
     public_url = serializers.SerializerMethodField()
-    lng = serializers.FloatField(write_only=True, min_value=-180, max_value=180)
-    lat = serializers.FloatField(write_only=True, min_value=-90, max_value=90)
+    lng = CoordinateField("x", min_value=-180, max_value=180)
+    lat = CoordinateField("y", min_value=-90, max_value=90)
     community_name = serializers.CharField(source="community.name", read_only=True, default=None)
     capacity_stale = serializers.SerializerMethodField()
 
@@ -196,12 +208,6 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
         ]
         # Town/name uniqueness is checked by the model (full_clean) with its own message.
         validators: list = []
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["lng"] = round(instance.location.x, 6)
-        data["lat"] = round(instance.location.y, 6)
-        return data
 
     def get_distance_m(self, obj) -> float | None:
         distance = getattr(obj, "distance_m", None)

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import LimitOffsetPagination
@@ -101,6 +101,14 @@ class PublicPagination(LimitOffsetPagination):
         return page
 
 
+# Staff in scope get the full record, everyone else the public row: two types, one answer.
+FACILITY_RECORD = PolymorphicProxySerializer(
+    component_name="FacilityRecord",
+    serializers=[FacilityStaffSerializer, FacilityPublicSerializer],
+    resource_type_field_name=None,
+)
+
+
 class FacilityViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -146,18 +154,21 @@ class FacilityViewSet(
             return StatusChangeSerializer
         return FacilityStaffSerializer if self._staff() else FacilityPublicSerializer
 
+    @extend_schema(responses={200: FACILITY_RECORD})
     def list(self, request, *args, **kwargs):
         if self._staff():
             return super().list(request, *args, **kwargs)
         values = selectors.public_values(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(public_rows(self.paginate_queryset(values)))
 
+    @extend_schema(responses={200: FACILITY_RECORD})
     def retrieve(self, request, *args, **kwargs):
         if self._staff():
             return super().retrieve(request, *args, **kwargs)
         row = get_object_or_404(selectors.public_values(self.get_queryset()), pk=kwargs["pk"])
         return Response(public_rows([row])[0])
 
+    @extend_schema(request=FacilityCreateSerializer, responses={201: FacilityStaffSerializer})
     def create(self, request, *args, **kwargs):
         if not access.can_manage(request.user):
             self.permission_denied(request)
@@ -169,6 +180,14 @@ class FacilityViewSet(
         facility = self.get_queryset().get(pk=facility.pk)
         return Response(FacilityStaffSerializer(facility).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=FacilityStaffSerializer,
+        responses={200: FacilityStaffSerializer},
+        description=(
+            "Managers (district staff, the town's officers) send the record's fields; an operator of "
+            "the facility sends only the capacity figures and opening hours (other fields are ignored)."
+        ),
+    )
     def update(self, request, *args, **kwargs):
         if not access.can_report_capacity(request.user):
             self.permission_denied(request)
@@ -186,7 +205,11 @@ class FacilityViewSet(
         facility = self.get_queryset().get(pk=facility.pk)
         return Response(FacilityStaffSerializer(facility).data)
 
-    @extend_schema(request=StatusChangeSerializer, responses=StatusChangeOutSerializer)
+    @extend_schema(request=FacilityStaffSerializer, responses={200: FacilityStaffSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=StatusChangeSerializer, responses={201: StatusChangeOutSerializer})
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request, pk=None):
         """Move the facility along planned → operating → suspended → closed; the history records it."""

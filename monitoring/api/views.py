@@ -61,7 +61,7 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(self.get_serializer(plan).data, status=201)
 
-    @extend_schema(request=DrawInputSerializer, responses=DrawSerializer)
+    @extend_schema(request=DrawInputSerializer, responses={201: DrawSerializer})
     @action(detail=True, methods=["post"])
     def draw(self, request, pk=None):
         plan = self.get_object()
