@@ -18,13 +18,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from hechuan_portal.common.errors import CommonCode, PortalError
+from hechuan_portal.common.pagination import PortalPagination
 
 from .. import access, near, selectors, services
 from ..filters import FacilityFilter
@@ -83,8 +83,8 @@ def facility_near(request: HttpRequest) -> HttpResponse:
     return _json({"count": page.count, "next": following, "previous": previous, "results": page.rows})
 
 
-class PublicPagination(LimitOffsetPagination):
-    """LimitOffsetPagination whose count comes with the page (COUNT(*) OVER () on the page's own
+class PublicPagination(PortalPagination):
+    """PortalPagination whose count comes with the page (COUNT(*) OVER () on the page's own
     statement): the residents' `near` search is one query."""
 
     max_limit = 500
@@ -135,7 +135,7 @@ class FacilityViewSet(
             if self.pagination_class is None:
                 self._paginator = None
             else:
-                self._paginator = LimitOffsetPagination() if self._staff() else PublicPagination()
+                self._paginator = PortalPagination() if self._staff() else PublicPagination()
         return self._paginator
 
     def get_queryset(self):
