@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -24,11 +24,12 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from hechuan_portal.common.errors import CommonCode, PortalError
+from hechuan_portal.common.geojson import feature_collection
 from hechuan_portal.common.pagination import PortalPagination
 
 from .. import access, near, selectors, services
 from ..filters import FacilityFilter
-from ..models import ServiceLayer
+from ..models import FacilityKind, FacilityStatus, ServiceLayer
 from .serializers import (
     FacilityCreateSerializer,
     FacilityPublicSerializer,
@@ -100,6 +101,34 @@ class PublicPagination(PortalPagination):
         self.count = page[0]["total"] if page else queryset.count()
         return page
 
+
+_INT = {"type": "integer"}
+FACILITY_COLLECTION = feature_collection(
+    {
+        "id": _INT,
+        "name": {"type": "string"},
+        "kind": {"type": "string", "enum": list(FacilityKind.values)},
+        "kind_display": {"type": "string"},
+        "town_name": {"type": "string"},
+        "beds_vacant": _INT,
+        "places_vacant": _INT,
+        "status": {"type": "string", "enum": list(FacilityStatus.values)},
+        "is_demo": {"type": "boolean"},
+        "url": {
+            "type": "string",
+            "description": "公众页（工作人员：管理页）/ public page (staff: the staff page)",
+        },
+    },
+    "Point",
+    id_type="integer",
+    description=(
+        "设施点位（GeoJSON，WGS 84），与列表相同的筛选；按 near 查询时另有 distance_m / facilities as "
+        "points, the list's filters; `distance_m` is added to each feature's properties when `near` is given"
+    ),
+)
+FACILITY_COLLECTION["properties"]["features"]["items"]["properties"]["properties"]["properties"][
+    "distance_m"
+] = {"type": "number"}
 
 # Staff in scope get the full record, everyone else the public row: two types, one answer.
 FACILITY_RECORD = PolymorphicProxySerializer(
@@ -223,7 +252,10 @@ class FacilityViewSet(
         )
         return Response(StatusChangeOutSerializer(change).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        filters=True,
+        responses={200: OpenApiResponse(FACILITY_COLLECTION, description="GeoJSON FeatureCollection")},
+    )
     @action(detail=False, methods=["get"], url_path="geojson", pagination_class=None)
     def geojson(self, request):
         """A FeatureCollection of points for maps (same filters and public rows as the list; flat,
