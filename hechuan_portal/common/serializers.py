@@ -32,9 +32,10 @@ class BlankAsNullChoiceField(serializers.ChoiceField):
         super().bind(field_name, parent)
         # A read-only field loses `allow_blank` on the way (ModelSerializer drops it): ask the model.
         model = getattr(getattr(parent, "Meta", None), "model", None)
-        if model is not None and "." not in self.source and self.source != "*":
+        source = self.source or ""
+        if model is not None and source and "." not in source and source != "*":
             try:
-                model_field = model._meta.get_field(self.source)
+                model_field = model._meta.get_field(source)
             except FieldDoesNotExist:
                 return
             if getattr(model_field, "blank", False) and isinstance(model_field, models.CharField):
