@@ -155,3 +155,14 @@ def test_page_parameters_carry_their_bounds_in_the_schema(schema):
     }
     assert parameters["limit"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
     assert parameters["offset"] == {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+
+
+def test_nul_bytes_in_an_exports_filters_are_audited_not_a_500(staff_client):
+    """The HTML side of item 10: an export records its filters in the audit log, whose text and jsonb
+    columns cannot hold NUL; the character is replaced there, the export answers."""
+    from hechuan_portal.accounts.models import AuditEvent
+
+    response = staff_client.get("/manage/monitoring/inspections/export.xlsx?q=a%00b")
+    assert response.status_code == 200
+    event = AuditEvent.objects.filter(reason="inspections_xlsx").get()
+    assert event.changes == {"filters": {"q": "a\ufffdb"}}
