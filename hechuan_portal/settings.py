@@ -300,8 +300,11 @@ REST_FRAMEWORK = {
     # Signed in, and not an auditor (they read the audit log only): auditors get 403 everywhere in
     # the API except the views that opt out (auth/me; the public facility and area views).
     "DEFAULT_PERMISSION_CLASSES": ["hechuan_portal.accounts.permissions.IsAuthenticatedNotAuditor"],
+    # Request bodies are JSON (forms stay for the HTML pages); an upload names its own parsers.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "hechuan_portal.common.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hechuan_portal.api.exception_handler",

@@ -19,7 +19,7 @@ from django.utils import timezone
 from facilities.models import Facility
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
-from hechuan_portal.accounts.roles import audit_user, require
+from hechuan_portal.accounts.roles import SYSTEM, audit_user, require
 from hechuan_portal.areas.models import AdminArea, AreaLevel
 from hechuan_portal.common import crypto, idcard
 from hechuan_portal.common.errors import PortalError
@@ -44,6 +44,11 @@ from .screening import checkups_generate_for
 # --- children -----------------------------------------------------------------------------------
 
 
+# The audit row's reason when a child's ID number is already registered outside the actor's scope
+# (the district reconciles the two records; the registering user is not told).
+DUPLICATE_ELSEWHERE_REASON = "id_number_registered_elsewhere"
+
+
 @transaction.atomic
 def child_create(
     *,
@@ -61,7 +66,10 @@ def child_create(
 ) -> Child:
     """Register a child in the actor's scope (an operator's child belongs to one of their facilities).
     The ID number (optional for a newborn) must agree with birth date and gender; it is stored
-    encrypted, with a blind index (duplicates refused) and a masked copy. Audited."""
+    encrypted, with a blind index and a masked copy. A number already registered in the actor's scope
+    is refused (`child_exists`); one registered only outside it is answered like a new one (no
+    existence oracle) and flagged for the district in the audit row. Audited."""
+    duplicate_elsewhere = False
     child = Child(
         name=name,
         gender=gender,
@@ -92,10 +100,24 @@ def child_create(
         child.id_cipher = crypto.encrypt(parsed.number)
         child.id_index = crypto.blind_index(parsed.number)
         child.id_masked = idcard.mask(parsed.number)
-        if Child.objects.filter(id_index=child.id_index).exists():
-            raise PortalError(ErrorCode.CHILD_EXISTS)
+        existing = Child.objects.filter(id_index=child.id_index)
+        if existing.exists():
+            if actor is SYSTEM or existing.visible_to(actor).exists():
+                raise PortalError(ErrorCode.CHILD_EXISTS)
+            # Registered outside the actor's scope. Refusing would tell any operator whether an ID
+            # number is registered anywhere (issue 21 item 11): the answer is the same as for a new
+            # number. The record is kept without the blind index (the district's one indexed record
+            # stays the one found by ID number) and the audit row asks the district to reconcile.
+            child.id_index = None
+            duplicate_elsewhere = True
     child.save()
-    audit_record(action=AuditAction.CREATE, actor=audit_user(actor), obj=child, area_code=town_id)
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=audit_user(actor),
+        obj=child,
+        area_code=town_id,
+        reason=DUPLICATE_ELSEWHERE_REASON if duplicate_elsewhere else "",
+    )
     return child
 
 

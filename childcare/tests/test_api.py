@@ -447,3 +447,44 @@ def test_class_patch(operator_client, small_class, officer_b_client):
     assert (r.status_code, r.json()["capacity"], r.json()["vacant"]) == (200, 10, 10)
     small_class.facility.refresh_from_db()
     assert small_class.facility.places_total == 10
+
+
+def test_child_registration_is_no_existence_oracle(officer_a_client, officer_b_client, officer_b):
+    """Issue 21 item 11: an ID number registered in another town is answered exactly like a new one
+    (201, the same body's shape), so no operator or officer learns whether a number is registered
+    anywhere. A number registered in the caller's own scope is still refused; the district sees the
+    duplicate in the audit log."""
+    from childcare.models import Child
+    from childcare.services.enrolment import DUPLICATE_ELSEWHERE_REASON
+
+    def payload(number: str, town: str) -> dict:
+        return {
+            "name": "小明", "gender": "M", "birth_date": "2025-03-07", "id_number": number,
+            "guardian_name": "王芳", "guardian_phone": "13900000000", "town": town,
+        }  # fmt: skip
+
+    registered = "50011720250307003" + check_char("50011720250307003")
+    unknown = "50011720250307005" + check_char("50011720250307005")
+    url = "/api/v1/childcare/children/"
+    first = officer_a_client.post(url, payload(registered, "500117001000"), content_type="application/json")
+    assert first.status_code == 201
+
+    # Town B's officer: the number registered in town A, and a number registered nowhere.
+    elsewhere = officer_b_client.post(
+        url, payload(registered, "500117002000"), content_type="application/json"
+    )
+    new = officer_b_client.post(url, payload(unknown, "500117002000"), content_type="application/json")
+    assert elsewhere.status_code == new.status_code == 201
+    assert sorted(elsewhere.json()) == sorted(new.json())
+    assert elsewhere.json()["id_masked"] == "500117********" + registered[-4:]
+
+    # The district's one indexed record stays town A's; town B's is flagged for reconciling.
+    assert Child.objects.filter(
+        id_index__isnull=False, id_masked__endswith=registered[-4:]
+    ).get().town_id == ("500117001000")
+    flagged = AuditEvent.objects.filter(reason=DUPLICATE_ELSEWHERE_REASON)
+    assert [(e.object_id, e.actor_id) for e in flagged] == [(str(elsewhere.json()["id"]), officer_b.pk)]
+
+    # In the caller's own scope a duplicate is refused, as before.
+    again = officer_a_client.post(url, payload(registered, "500117001000"), content_type="application/json")
+    assert (again.status_code, again.json()["code"]) == (400, "child_exists")

@@ -69,7 +69,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
     final_grade = serializers.IntegerField(read_only=True)
     reasons = serializers.SerializerMethodField()
     assessor = serializers.CharField(source="assessor.username", read_only=True)
-    second_assessor = serializers.CharField(source="second_assessor.username", read_only=True, default=None)
+    second_assessor = serializers.CharField(
+        source="second_assessor.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Assessment

@@ -8,6 +8,7 @@ parameters.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,17 @@ def add_near_path(result: dict[str, Any], generator: Any, request: Any, public: 
         },
         *shared,
     ]
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    # The list answers a staff record or a public row; a staff record has every public field, so
+    # "any of" (a staff record matches both, which "one of" would refuse).
+    if "oneOf" in schemas.get("FacilityRecord", {}):
+        schemas["FacilityRecord"] = {"anyOf": schemas["FacilityRecord"].pop("oneOf")}
+    # `near` answers public rows only: its page names them alone.
+    page = schemas.get("PaginatedFacilityRecordList")
+    if page is not None and "PaginatedFacilityPublicList" not in schemas:
+        public_page = copy.deepcopy(page)
+        public_page["properties"]["results"]["items"] = {"$ref": "#/components/schemas/FacilityPublic"}
+        schemas["PaginatedFacilityPublicList"] = public_page
     paths[NEAR_PATH] = {
         "get": {
             "operationId": "facilities_near",
@@ -52,6 +64,9 @@ def add_near_path(result: dict[str, Any], generator: Any, request: Any, public: 
             "tags": ["facilities"],
             "security": [],  # no session or token is read
             "responses": {
+                # Rate-limited per client (settings: API_THROTTLE_NEAR); the body is filled in by
+                # accounts/openapi.py like every error answer's.
+                "429": {"description": "请求过于频繁"},
                 "200": {
                     "content": {
                         "application/json": {

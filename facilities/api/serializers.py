@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from .. import standards
 from ..access import OPERATOR_FIELDS
-from ..models import Facility, FacilityKind, FacilityStatus
+from ..models import CanteenSubtype, Facility, FacilityKind, FacilityStatus
 
 PUBLIC_FIELDS = [
     "id",
@@ -95,7 +95,7 @@ def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "name": v["name"],
                 "kind": v["kind"],
                 "kind_display": kinds.get(v["kind"], v["kind"]),
-                "canteen_subtype": v["canteen_subtype"],
+                "canteen_subtype": v["canteen_subtype"] or None,
                 "town": v["town_id"],
                 "town_name": v["town__name"],
                 "address": v["address"],
@@ -125,7 +125,7 @@ class FacilityPublicSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=FacilityKind.choices)
     kind_display = serializers.CharField()
-    canteen_subtype = serializers.CharField()
+    canteen_subtype = serializers.ChoiceField(choices=CanteenSubtype.choices, allow_null=True)
     town = serializers.CharField()
     town_name = serializers.CharField()
     address = serializers.CharField()
@@ -148,6 +148,18 @@ class FacilityPublicSerializer(serializers.Serializer):
         return public_rows([instance])[0]
 
 
+class CoordinateField(serializers.FloatField):
+    """Longitude (`x`) or latitude (`y`) of the facility's point: written as a number, read from the
+    location (six decimals, as the public row has it)."""
+
+    def __init__(self, axis: str, **kwargs: Any) -> None:
+        self.axis = axis
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Facility) -> float:
+        return round(getattr(instance.location, self.axis), 6)
+
+
 class FacilityStaffSerializer(serializers.ModelSerializer):
     """The full record for staff; writable fields go through facility_create / facility_update."""
 
@@ -158,8 +170,8 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
     places_vacant = serializers.IntegerField(read_only=True)
     distance_m = serializers.SerializerMethodField()
     public_url = serializers.SerializerMethodField()
-    lng = serializers.FloatField(write_only=True, min_value=-180, max_value=180)
-    lat = serializers.FloatField(write_only=True, min_value=-90, max_value=90)
+    lng = CoordinateField("x", min_value=-180, max_value=180)
+    lat = CoordinateField("y", min_value=-90, max_value=90)
     community_name = serializers.CharField(source="community.name", read_only=True, default=None)
     capacity_stale = serializers.SerializerMethodField()
 
@@ -196,12 +208,6 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
         ]
         # Town/name uniqueness is checked by the model (full_clean) with its own message.
         validators: list = []
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["lng"] = round(instance.location.x, 6)
-        data["lat"] = round(instance.location.y, 6)
-        return data
 
     def get_distance_m(self, obj) -> float | None:
         distance = getattr(obj, "distance_m", None)

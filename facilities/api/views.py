@@ -15,20 +15,21 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from hechuan_portal.common.errors import CommonCode, PortalError
+from hechuan_portal.common.geojson import feature_collection
+from hechuan_portal.common.pagination import PortalPagination
 
 from .. import access, near, selectors, services
 from ..filters import FacilityFilter
-from ..models import ServiceLayer
+from ..models import FacilityKind, FacilityStatus, ServiceLayer
 from .serializers import (
     FacilityCreateSerializer,
     FacilityPublicSerializer,
@@ -83,8 +84,8 @@ def facility_near(request: HttpRequest) -> HttpResponse:
     return _json({"count": page.count, "next": following, "previous": previous, "results": page.rows})
 
 
-class PublicPagination(LimitOffsetPagination):
-    """LimitOffsetPagination whose count comes with the page (COUNT(*) OVER () on the page's own
+class PublicPagination(PortalPagination):
+    """PortalPagination whose count comes with the page (COUNT(*) OVER () on the page's own
     statement): the residents' `near` search is one query."""
 
     max_limit = 500
@@ -99,6 +100,42 @@ class PublicPagination(LimitOffsetPagination):
         # Past the last page the window has no row to count on: the links still need the total.
         self.count = page[0]["total"] if page else queryset.count()
         return page
+
+
+_INT = {"type": "integer"}
+FACILITY_COLLECTION = feature_collection(
+    {
+        "id": _INT,
+        "name": {"type": "string"},
+        "kind": {"type": "string", "enum": list(FacilityKind.values)},
+        "kind_display": {"type": "string"},
+        "town_name": {"type": "string"},
+        "beds_vacant": _INT,
+        "places_vacant": _INT,
+        "status": {"type": "string", "enum": list(FacilityStatus.values)},
+        "is_demo": {"type": "boolean"},
+        "url": {
+            "type": "string",
+            "description": "公众页（工作人员：管理页）/ public page (staff: the staff page)",
+        },
+    },
+    "Point",
+    id_type="integer",
+    description=(
+        "设施点位（GeoJSON，WGS 84），与列表相同的筛选；按 near 查询时另有 distance_m / facilities as "
+        "points, the list's filters; `distance_m` is added to each feature's properties when `near` is given"
+    ),
+)
+FACILITY_COLLECTION["properties"]["features"]["items"]["properties"]["properties"]["properties"][
+    "distance_m"
+] = {"type": "number"}
+
+# Staff in scope get the full record, everyone else the public row: two types, one answer.
+FACILITY_RECORD = PolymorphicProxySerializer(
+    component_name="FacilityRecord",
+    serializers=[FacilityStaffSerializer, FacilityPublicSerializer],
+    resource_type_field_name=None,
+)
 
 
 class FacilityViewSet(
@@ -127,7 +164,7 @@ class FacilityViewSet(
             if self.pagination_class is None:
                 self._paginator = None
             else:
-                self._paginator = LimitOffsetPagination() if self._staff() else PublicPagination()
+                self._paginator = PortalPagination() if self._staff() else PublicPagination()
         return self._paginator
 
     def get_queryset(self):
@@ -146,18 +183,21 @@ class FacilityViewSet(
             return StatusChangeSerializer
         return FacilityStaffSerializer if self._staff() else FacilityPublicSerializer
 
+    @extend_schema(responses={200: FACILITY_RECORD})
     def list(self, request, *args, **kwargs):
         if self._staff():
             return super().list(request, *args, **kwargs)
         values = selectors.public_values(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(public_rows(self.paginate_queryset(values)))
 
+    @extend_schema(responses={200: FACILITY_RECORD})
     def retrieve(self, request, *args, **kwargs):
         if self._staff():
             return super().retrieve(request, *args, **kwargs)
         row = get_object_or_404(selectors.public_values(self.get_queryset()), pk=kwargs["pk"])
         return Response(public_rows([row])[0])
 
+    @extend_schema(request=FacilityCreateSerializer, responses={201: FacilityStaffSerializer})
     def create(self, request, *args, **kwargs):
         if not access.can_manage(request.user):
             self.permission_denied(request)
@@ -169,6 +209,14 @@ class FacilityViewSet(
         facility = self.get_queryset().get(pk=facility.pk)
         return Response(FacilityStaffSerializer(facility).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=FacilityStaffSerializer,
+        responses={200: FacilityStaffSerializer},
+        description=(
+            "Managers (district staff, the town's officers) send the record's fields; an operator of "
+            "the facility sends only the capacity figures and opening hours (other fields are ignored)."
+        ),
+    )
     def update(self, request, *args, **kwargs):
         if not access.can_report_capacity(request.user):
             self.permission_denied(request)
@@ -186,7 +234,11 @@ class FacilityViewSet(
         facility = self.get_queryset().get(pk=facility.pk)
         return Response(FacilityStaffSerializer(facility).data)
 
-    @extend_schema(request=StatusChangeSerializer, responses=StatusChangeOutSerializer)
+    @extend_schema(request=FacilityStaffSerializer, responses={200: FacilityStaffSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=StatusChangeSerializer, responses={201: StatusChangeOutSerializer})
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request, pk=None):
         """Move the facility along planned → operating → suspended → closed; the history records it."""
@@ -200,7 +252,10 @@ class FacilityViewSet(
         )
         return Response(StatusChangeOutSerializer(change).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        filters=True,
+        responses={200: OpenApiResponse(FACILITY_COLLECTION, description="GeoJSON FeatureCollection")},
+    )
     @action(detail=False, methods=["get"], url_path="geojson", pagination_class=None)
     def geojson(self, request):
         """A FeatureCollection of points for maps (same filters and public rows as the list; flat,

@@ -42,10 +42,22 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id),
         area_code=area_code or "",
-        reason=reason[:255],
+        reason=_storable(reason[:255]),
         ip=client_ip(request),
-        changes=changes or {},
+        changes=_storable(changes or {}),
     )
+
+
+def _storable(value: Any) -> Any:
+    """`value` with NUL characters replaced: PostgreSQL's text and jsonb cannot hold them, and a
+    request's parameters (an export's filters) may carry them (issue 21 item 10)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_storable(v) for v in value]
+    return value
 
 
 def _town_of(obj: Any, path: str | None = None) -> str:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from facilities.models import Facility
@@ -62,7 +62,7 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(self.get_serializer(plan).data, status=201)
 
-    @extend_schema(request=DrawInputSerializer, responses=DrawSerializer)
+    @extend_schema(request=DrawInputSerializer, responses={201: DrawSerializer})
     @action(detail=True, methods=["post"])
     def draw(self, request, pk=None):
         plan = self.get_object()
@@ -151,7 +151,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(request=SubmitInputSerializer, responses=FindingSerializer)
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def submit(self, request, pk=None):
         finding = self.get_object()
         services.ensure_may_submit(finding, request.user)  # the rule before the body
@@ -169,7 +169,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(FindingSerializer(self.get_queryset().get(pk=finding.pk)).data)
 
     @extend_schema(request=ReviewInputSerializer, responses=FindingSerializer)
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def review(self, request, pk=None):
         finding = self.get_object()
         services.ensure_may_review(finding, request.user)  # the rule before the body

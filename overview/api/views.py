@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hechuan_portal.common.errors import not_found
+from hechuan_portal.common.errors import CommonCode, PortalError, not_found
 from hechuan_portal.common.months import month_start, parse_month
 
 from .. import access, selectors
@@ -26,14 +26,24 @@ class IndicatorListView(APIView):
     """Every indicator by area for a month, limited to the caller's area (officers: their town)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("period", OpenApiTypes.STR, description="YYYY-MM, default this month")],
+        parameters=[
+            OpenApiParameter(
+                "period",
+                OpenApiTypes.STR,
+                pattern=r"^\d{4}-\d{2}$",
+                description="YYYY-MM, default this month",
+            )
+        ],
         responses=IndicatorRowSerializer(many=True),
     )
     def get(self, request):
         # Operators have no overview: for them it does not exist (404, as on the pages).
         if not access.can_view(request.user):
             raise not_found()
-        period = parse_month(request.query_params.get("period")) or month_start(timezone.localdate())
+        text = request.query_params.get("period")
+        period = parse_month(text) if text else month_start(timezone.localdate())
+        if period is None:
+            raise PortalError(CommonCode.INVALID, field="period")
         snapshot_ensure(period=period, actor=request.user)
         table = selectors.report_table(user=request.user, period=period)
         rows = [

@@ -117,18 +117,89 @@ def test_not_geojson_is_refused(tmp_path):
         call_command("import_boundaries", str(path))
 
 
-def test_areas_api_lists_towns(client):
+def test_areas_api_lists_towns_as_geojson(client):
     data = client.get("/api/v1/areas/?level=town").json()
-    assert len(data) == 30
-    assert data[0] == {
-        "code": "500117001000",
-        "name": "合阳城街道",
-        "level": "town",
-        "level_display": "镇街",
-        "parent": "500117000000",
-        "centroid": None,
-        "is_synthetic": False,
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == 30
+    assert data["features"][0] == {
+        "type": "Feature",
+        "id": "500117001000",
+        "geometry": None,  # no boundary loaded yet
+        "properties": {
+            "code": "500117001000",
+            "name": "合阳城街道",
+            "level": "town",
+            "level_display": "镇街",
+            "parent": "500117000000",
+            "is_synthetic": False,
+        },
     }
+    # The detail stays the record.
+    assert client.get("/api/v1/areas/500117001000/").json()["name"] == "合阳城街道"
+
+
+def _import_town_and_community(tmp_path):
+    community = {"type": "MultiPolygon", "coordinates": [_square(106.262, 29.982, 0.004)["coordinates"]]}
+    path = _write(
+        tmp_path,
+        [
+            {"type": "Feature", "properties": {"code": "500117001000"}, "geometry": _square(106.26, 29.98)},
+            {
+                "type": "Feature",
+                "properties": {"code": "500117001001", "name": "南屏社区", "population": 8200},
+                "geometry": community,
+            },
+        ],
+    )
+    call_command("import_boundaries", str(path))
+
+
+def test_areas_geojson_carries_loaded_boundaries(client, tmp_path):
+    _import_town_and_community(tmp_path)
+    features = {f["id"]: f for f in client.get("/api/v1/areas/?parent=500117001000").json()["features"]}
+    assert features["500117001001"]["geometry"]["type"] == "MultiPolygon"
+    assert features["500117001001"]["properties"]["level"] == "community"
+    town = client.get("/api/v1/areas/?level=town").json()["features"][0]
+    ring = town["geometry"]["coordinates"][0][0]
+    assert [106.26, 29.98] in ring and [106.27, 29.99] in ring
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_ogrinfo_reads_the_areas_and_facilities_geojson(live_server, tmp_path, reference_data):
+    """What QGIS does: GDAL's GeoJSON driver opens the API's answers straight from their URLs."""
+    import shutil
+    import subprocess
+
+    from django.contrib.gis.geos import Point
+
+    from facilities.models import Facility
+
+    ogrinfo = shutil.which("ogrinfo")
+    assert ogrinfo, "gdal-bin (ogrinfo) is part of the development setup"
+    _import_town_and_community(tmp_path)
+    Facility.objects.create(
+        name="边界测试托育点", kind="nursery", town_id="500117001000", status="operating",
+        location=Point(106.265, 29.985, srid=4326),
+    )  # fmt: skip
+
+    def summary(path: str) -> str:
+        result = subprocess.run(
+            [ogrinfo, "-ro", "-al", "-so", f"{live_server.url}{path}"],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    towns = summary("/api/v1/areas/?level=town")
+    assert "using driver `GeoJSON' successful" in towns and "Geometry: Multi Polygon" in towns
+    assert "Feature Count: 30" in towns
+    assert "Extent: (106.260000, 29.980000) - (106.270000, 29.990000)" in towns  # the one loaded boundary
+    assert "name: String" in towns and "parent: String" in towns
+    communities = summary("/api/v1/areas/?level=community&parent=500117001000")
+    assert "Feature Count: 1" in communities and "Geometry: Multi Polygon" in communities
+    facilities = summary("/api/v1/facilities/geojson/?kind=nursery")
+    assert "Geometry: Point" in facilities and "Feature Count: 1" in facilities
+    assert "kind_display: String" in facilities
 
 
 def test_reference_file_is_what_migrate_loads():
