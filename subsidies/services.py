@@ -322,18 +322,24 @@ def _write_bank_xlsx(
     period: PayrollPeriod, lines: Iterable[BankLine], output: IO[bytes] | Path, *, stamp: dt.datetime | None
 ) -> int:
     status = str(PeriodStatus(period.status).label)
-    title = _("合川区高龄津贴发放名册 %(month)s（%(status)s）") % {"month": f"{period.month:%Y-%m}", "status": status}
+    title = _("合川区高龄津贴发放名册 %(month)s（%(status)s）") % {
+        "month": f"{period.month:%Y-%m}",
+        "status": status,
+    }
     if period.closed_at:
         title += " " + _("关闭于 %(time)s") % {"time": local_time(period.closed_at)}
     else:
         title += " " + _("草稿按当前户籍数据生成，关闭前仍可能变化")
     count, total = 0, Decimal("0.00")
-    with XlsxBook(output, stamp=stamp) as book, book.sheet(
-        _("发放名册 %(month)s") % {"month": f"{period.month:%Y-%m}"},
-        widths=(22, 10, 16, 10, 14, 12, 8),
-        text_columns=(0, 2, 3),
-        freeze_rows=2,
-    ) as sheet:
+    with (
+        XlsxBook(output, stamp=stamp) as book,
+        book.sheet(
+            _("发放名册 %(month)s") % {"month": f"{period.month:%Y-%m}"},
+            widths=(22, 10, 16, 10, 14, 12, 8),
+            text_columns=(0, 2, 3),
+            freeze_rows=2,
+        ) as sheet,
+    ):
         sheet.title(title, width=len(PAYROLL_COLUMNS))
         sheet.row(PAYROLL_COLUMNS, style=BOLD)
         for line in lines:
@@ -381,9 +387,10 @@ def overpayments_export(
     )
     count = 0
     if fmt == "xlsx":
-        with XlsxBook(target) as book, book.sheet(
-            _("多发待追回"), widths=(22, 10, 14, 10, 12, 24, 10), freeze_rows=1
-        ) as sheet:
+        with (
+            XlsxBook(target) as book,
+            book.sheet(_("多发待追回"), widths=(22, 10, 14, 10, 12, 24, 10), freeze_rows=1) as sheet,
+        ):
             sheet.row(header, style=BOLD)
             for row in rows:
                 sheet.row(row)

@@ -42,11 +42,9 @@ def needs_guard(text: str) -> bool:
         return False
     if text[0] in "\t\r":
         return True
-    if text[0] in "+-" and (
-        _PLAIN_NUMBER.fullmatch(text) or _PHONE.fullmatch(text) or not text.strip("+- ")
-    ):
-        return False  # a number, a phone number, or a dash standing for "none"
-    return True
+    # A number, a phone number, or a dash standing for "none" is not evaluated.
+    harmless = _PLAIN_NUMBER.fullmatch(text) or _PHONE.fullmatch(text) or not text.strip("+- ")
+    return not (text[0] in "+-" and harmless)
 
 
 def safe_cell(value):

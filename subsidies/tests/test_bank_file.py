@@ -70,7 +70,9 @@ def test_csv_for_the_bank_is_utf8_bom_with_plain_amounts(rolled):  # noqa: F811
     assert rows[0] == COLUMNS and len(rows) == 5
     # A name that a spreadsheet would evaluate is guarded in CSV, and only such a name.
     assert {r[1] for r in rows[1:]} == {"甲", "乙", "'=丙"}
-    frame = pd.read_csv(io.BytesIO(body), encoding="utf-8-sig", dtype={"身份证号": str, "户籍地区划代码": str})
+    frame = pd.read_csv(
+        io.BytesIO(body), encoding="utf-8-sig", dtype={"身份证号": str, "户籍地区划代码": str}
+    )
     assert set(frame["身份证号"]) >= {crypto.decrypt(a.id_cipher), crypto.decrypt(late.id_cipher)}
     assert Decimal(str(frame["金额"].sum())) == Decimal("250")
     assert set(frame["户籍地区划代码"]) == {TOWN_A, "500117002000"}
@@ -93,7 +95,9 @@ def _files_holding(root, needle: bytes) -> list[str]:
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_page_export_leaves_no_file_with_id_numbers(rolled, staff_client, tmp_path, settings, monkeypatch, fmt):  # noqa: F811
+def test_page_export_leaves_no_file_with_id_numbers(
+    rolled, staff_client, tmp_path, settings, monkeypatch, fmt
+):  # noqa: F811
     a, _b, _late = rolled
     temp, media = tmp_path / "tmp", tmp_path / "media"
     temp.mkdir(), media.mkdir()
