@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import uuid
 
@@ -22,6 +23,7 @@ from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.exports import BOLD, XLSX_CONTENT_TYPE, XlsxBook, safe_cell
 
 from . import access, selectors, services, standards
 from .forms import CapacityForm, FacilityForm, ImportForm, StatusForm
@@ -204,10 +206,38 @@ def facility_status(request, pk):
 
 
 EXPORT_FORMATS = {
-    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", None),
+    "xlsx": ("xlsx", XLSX_CONTENT_TYPE, None),
     "csv": ("csv", "text/csv; charset=utf-8", "utf-8-sig"),
     "csv_gbk": ("csv", "text/csv; charset=gbk", "gb18030"),
 }
+# Stored as text in the XLSX (codes and phone numbers keep their leading zeros and digits).
+_TEXT_COLUMNS = ("镇街代码", "村社区代码", "电话")
+
+
+def _export_body(dataset, fmt: str) -> bytes:
+    """The file a person reads: headers in the page's language (choice values stay the district's
+    Chinese names), local times, 是/否; XLSX text as string cells, CSV guarded only where a
+    spreadsheet would evaluate a cell."""
+    names = list(dataset.headers)
+    headers = [_(name) for name in names]
+    ext, _type, encoding = EXPORT_FORMATS[fmt]
+    if ext == "xlsx":
+        buffer = io.BytesIO()
+        with XlsxBook(buffer) as book, book.sheet(
+            _("设施名录"),
+            widths=[24 if n in ("名称", "地址", "运营主体", "服务内容") else 12 for n in names],
+            text_columns=[i for i, n in enumerate(names) if n in _TEXT_COLUMNS],
+            freeze_rows=1,
+        ) as sheet:
+            sheet.row(headers, style=BOLD)
+            for row in dataset:
+                sheet.row(row)
+        return buffer.getvalue()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows([safe_cell(v) for v in row] for row in dataset)
+    return out.getvalue().encode(encoding, errors="replace")
 
 
 @login_required
@@ -220,13 +250,8 @@ def facility_export(request):
     filterset = selectors.facility_list(user=request.user, params=request.GET)
     if not filterset.is_valid():
         raise Http404
-    qs = filterset.qs
-    dataset = FacilityResource(actor=request.user).export(qs)
-    ext, content_type, encoding = EXPORT_FORMATS[fmt]
-    if ext == "xlsx":
-        body = dataset.export("xlsx")
-    else:
-        body = dataset.export("csv").encode(encoding, errors="replace")
+    dataset = FacilityResource(actor=request.user).export(filterset.qs)
+    body = _export_body(dataset, fmt)
     audit_record(
         action=AuditAction.EXPORT,
         request=request,
@@ -234,6 +259,7 @@ def facility_export(request):
         reason=_("设施名录导出"),
         changes={"rows": len(dataset), "format": fmt},
     )
+    ext, content_type, _encoding = EXPORT_FORMATS[fmt]
     response = HttpResponse(body, content_type=content_type)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="facilities-{stamp}.{ext}"'
