@@ -336,6 +336,31 @@ def facilities_import(
     return report
 
 
+def facilities_import_enqueue(*, actor: Any, upload: Any) -> str:
+    """Store an upload and queue its preview (a Celery task); returns the job's id."""
+    require(access.can_import, actor)
+    from . import import_jobs
+    from .tasks import import_job  # tasks import this module
+
+    if upload.size > MAX_IMPORT_BYTES:
+        raise PortalError(ErrorCode.IMPORT_TOO_LARGE, field="file", params={"mb": MAX_IMPORT_BYTES // 2**20})
+    job_id = import_jobs.create(user_id=actor.pk, upload=upload)
+    transaction.on_commit(lambda: import_job.delay(job_id))
+    return job_id
+
+
+def facilities_import_confirm(*, actor: Any, job_id: str, job: dict[str, Any]) -> None:
+    """Queue the import of a previewed upload without errors (its uploader only)."""
+    require(access.can_import, actor)
+    from . import import_jobs
+    from .tasks import import_job
+
+    if job["user"] != actor.pk or job["state"] != import_jobs.PREVIEWED or not job.get("file"):
+        raise PortalError(ErrorCode.IMPORT_EXPIRED, status=409)
+    import_jobs.update(job_id, state=import_jobs.QUEUED, dry_run=False, rows=0)
+    transaction.on_commit(lambda: import_job.delay(job_id))
+
+
 def _batches(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[list[int], list[list[str]]]]:
     lines: list[int] = []
     values: list[list[str]] = []

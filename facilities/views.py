@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -25,12 +23,11 @@ from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
 from hechuan_portal.common.exports import BOLD, XLSX_CONTENT_TYPE, XlsxBook, safe_cell
 
-from . import access, selectors, services, standards
+from . import access, import_jobs, selectors, services, standards
 from .forms import CapacityForm, FacilityForm, ImportForm, StatusForm
 from .models import Facility
 from .resources import FacilityResource
-
-IMPORT_CACHE_SECONDS = 30 * 60
+from .tasks import job_report
 
 
 def _require(check, user, obj=None) -> None:
@@ -223,12 +220,15 @@ def _export_body(dataset, fmt: str) -> bytes:
     ext, _type, encoding = EXPORT_FORMATS[fmt]
     if ext == "xlsx":
         buffer = io.BytesIO()
-        with XlsxBook(buffer) as book, book.sheet(
-            _("设施名录"),
-            widths=[24 if n in ("名称", "地址", "运营主体", "服务内容") else 12 for n in names],
-            text_columns=[i for i, n in enumerate(names) if n in _TEXT_COLUMNS],
-            freeze_rows=1,
-        ) as sheet:
+        with (
+            XlsxBook(buffer) as book,
+            book.sheet(
+                _("设施名录"),
+                widths=[24 if n in ("名称", "地址", "运营主体", "服务内容") else 12 for n in names],
+                text_columns=[i for i, n in enumerate(names) if n in _TEXT_COLUMNS],
+                freeze_rows=1,
+            ) as sheet,
+        ):
             sheet.row(headers, style=BOLD)
             for row in dataset:
                 sheet.row(row)
@@ -266,43 +266,57 @@ def facility_export(request):
     return response
 
 
-def _import_key(user, token: str) -> str:
-    return f"facilities:import:{user.pk}:{token}"
+@login_required
+def facility_import(request):
+    """Upload → the preview runs as a Celery task (the job page shows its progress)."""
+    _require(access.can_import, request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job_id = services.facilities_import_enqueue(actor=request.user, upload=form.cleaned_data["file"])
+        except PortalError as exc:
+            form_error(form, exc)
+        else:
+            return redirect("facilities:import_job", job=job_id)
+    return render(request, "facilities/import.html", {"form": form})
 
 
 @login_required
-def facility_import(request):
-    """Upload → preview (every bad row with its reason; nothing written) → confirm."""
+def facility_import_job(request, job):
+    """A queued preview or import: progress while it runs, then the report; POST confirms."""
     _require(access.can_import, request.user)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
-    if request.method == "POST" and "token" in request.POST:
-        token = request.POST["token"]
-        content = cache.get(_import_key(request.user, token))
-        if content is None:
-            messages.error(request, _("预览已过期，请重新上传文件。"))
-            return redirect("facilities:import")
-        report = services.facilities_import(
-            actor=request.user, source=io.BytesIO(content), dry_run=False, request=request
+    data = import_jobs.get(job)
+    if data is None or data["user"] != request.user.pk:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.facilities_import_confirm(actor=request.user, job_id=job, job=data)
+        except PortalError as exc:
+            messages.error(request, exc.detail)
+        return redirect("facilities:import_job", job=job)
+    report = job_report(data)
+    if (
+        data["state"] == import_jobs.DONE
+        and report
+        and report.written
+        and not request.headers.get("HX-Request")
+    ):
+        messages.success(
+            request,
+            _("导入完成：新增 %(created)d 个，更新 %(updated)d 个。")
+            % {"created": report.created, "updated": report.updated},
         )
-        if report.written:
-            cache.delete(_import_key(request.user, token))
-            messages.success(
-                request,
-                _("导入完成：新增 %(created)d 个，更新 %(updated)d 个。")
-                % {"created": report.created, "updated": report.updated},
-            )
-            return redirect("facilities:list")
-        context["report"] = report
-    elif request.method == "POST" and form.is_valid():
-        content = form.cleaned_data["file"].read()
-        report = services.facilities_import(actor=request.user, source=io.BytesIO(content), dry_run=True)
-        context["report"] = report
-        if report.ok:
-            token = uuid.uuid4().hex
-            cache.set(_import_key(request.user, token), content, IMPORT_CACHE_SECONDS)
-            context["token"] = token
-    return render(request, "facilities/import.html", context)
+    context = {
+        "job": data,
+        "job_id": job,
+        "report": report,
+        "running": data["state"] in import_jobs.ACTIVE,
+        "can_confirm": data["state"] == import_jobs.PREVIEWED and report is not None and report.ok,
+    }
+    template = (
+        "facilities/_import_job.html" if request.headers.get("HX-Request") else "facilities/import.html"
+    )
+    return render(request, template, context)
 
 
 @login_required

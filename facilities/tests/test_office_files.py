@@ -25,7 +25,16 @@ TITLE = "合川区养老服务设施名录（2026年12月）"
 HEADER = ["序号", "名称", "类型", "镇街代码", "经度（°）", "纬度（°）", "床位总数（张）", "联系电话"]
 ROWS = [
     [1, "合阳城敬老院", "养老机构", "500117001000", 106.27, 29.99, 120, "+86 23 4275 0001"],
-    [2, "滨江日间照料中心", "日间照料中心", "500117001", "１０６．２６５", "２９．９８８", "３０", "023-42750002"],
+    [
+        2,
+        "滨江日间照料中心",
+        "日间照料中心",
+        "500117001",
+        "１０６．２６５",
+        "２９．９８８",
+        "３０",
+        "023-42750002",
+    ],
 ]
 
 
@@ -96,7 +105,10 @@ def test_office_registry_is_read_on_its_second_sheet_below_its_title(content):
     report = facilities_import(actor=SYSTEM, source=io.BytesIO(content()), dry_run=False)
     assert report.errors == [] and report.written and report.created == 2
     assert report.notes[0] == "读取工作表“设施名录”。"
-    assert any(n.startswith("第 1 行（合川区养老服务设施名录") and n.endswith("是标题行，已跳过。") for n in report.notes)
+    assert any(
+        n.startswith("第 1 行（合川区养老服务设施名录") and n.endswith("是标题行，已跳过。")
+        for n in report.notes
+    )
     assert "第 2 行（填报单位：合阳城街道）是标题行，已跳过。" in report.notes
     assert "以下列无法识别，已忽略：序号。" in report.notes
     home = Facility.objects.get(name="合阳城敬老院")
@@ -137,17 +149,25 @@ def test_a_header_without_a_required_column_is_one_sentence():
 
 
 def test_a_file_without_any_header_says_where_it_looked():
-    report = facilities_import(actor=SYSTEM, source=io.BytesIO("a,b\n1,2\n".encode()), dry_run=True)
+    report = facilities_import(actor=SYSTEM, source=io.BytesIO(b"a,b\n1,2\n"), dry_run=True)
     assert "找不到表头" in report.errors[0][2][0]
 
 
-RISKY = {"name": "=HYPERLINK(\"http://x\")", "phone": "+86 23 4275 0001", "address": "-", "operator_name": "@运营"}
+RISKY = {
+    "name": '=HYPERLINK("http://x")',
+    "phone": "+86 23 4275 0001",
+    "address": "-",
+    "operator_name": "@运营",
+}
 
 
 def _risky_facilities():
     FacilityFactory(**RISKY, beds_total=10, beds_occupied=2, capacity_reported_at=timezone.now())
     FacilityFactory(name="钓鱼城托育", kind=FacilityKind.NURSERY, town_id=TOWN_B, phone="-12")
-    return {f.pk: (f.name, f.phone, f.address, f.operator_name, f.beds_total, f.location.wkt) for f in Facility.objects.all()}
+    return {
+        f.pk: (f.name, f.phone, f.address, f.operator_name, f.beds_total, f.location.wkt)
+        for f in Facility.objects.all()
+    }
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "csv_gbk"])
@@ -156,7 +176,10 @@ def test_export_then_import_changes_and_duplicates_nothing(staff_client, fmt):
     response = staff_client.get("/manage/facilities/export/", {"format": fmt})
     report = facilities_import(actor=SYSTEM, source=io.BytesIO(response.content), dry_run=False)
     assert report.errors == [] and (report.created, report.updated, report.unchanged) == (0, 0, 2)
-    after = {f.pk: (f.name, f.phone, f.address, f.operator_name, f.beds_total, f.location.wkt) for f in Facility.objects.all()}
+    after = {
+        f.pk: (f.name, f.phone, f.address, f.operator_name, f.beds_total, f.location.wkt)
+        for f in Facility.objects.all()
+    }
     assert after == before
 
 
@@ -166,7 +189,7 @@ def test_guard_does_not_show_in_xlsx_and_only_where_evaluated_in_csv(staff_clien
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.title == "设施名录"
     header = [c.value for c in sheet[1]]
-    row = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    row = dict(zip(header, sheet[2], strict=True))
     assert row["名称"].value == RISKY["name"] and row["名称"].data_type == "s"  # a string, never a formula
     assert row["电话"].value == RISKY["phone"] and row["地址"].value == "-"
     assert row["运营主体"].value == "@运营"
