@@ -193,6 +193,9 @@ def facility_set_status(
 # An upload is refused beyond these (issue 21 item 3): a registry is a few thousand rows.
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 20_000
+# A workbook's sheet is read whole (calamine): 32 MB of unpacked XML (~40,000 rows) is at most
+# ~80 MB of memory; CSV streams (1 MB flat whatever its size). Measured in docs/facilities.md.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
 CHUNK_ROWS = 500  # rows per import-export pass: memory stays flat whatever the file's length
 MAX_REPORTED = 1000  # errors and preview rows kept for the report
 # Cells read as numbers or codes: full-width digits and points made plain (`１０６．２６６`).
@@ -234,7 +237,7 @@ def read_rows(source: str | IO[bytes]) -> tuple[list[str], Iterator[tuple[int, l
     `common/tabular.py` normalises them, numeric cells made plain, the CSV formula guard removed.
     Raises TableError with a sentence when the file or its header cannot be read."""
     columns = import_columns()
-    table = open_table(source, columns=columns)
+    table = open_table(source, columns=columns, max_unpacked=MAX_UNPACKED_BYTES)
     found, repeated = match_columns(table.header, columns)
     if repeated:
         raise TableError(

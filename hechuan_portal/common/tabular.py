@@ -220,7 +220,7 @@ def _csv_table(stream: IO[bytes], columns: Mapping[str, Iterable[str]] | None) -
     return Table(header=header, rows=rows, encoding=encoding, header_line=line, skipped=skipped)
 
 
-def _check_zip(stream: IO[bytes]) -> None:
+def _check_zip(stream: IO[bytes], max_unpacked: int = MAX_XLSX_UNCOMPRESSED) -> None:
     try:
         with zipfile.ZipFile(stream) as archive:
             total = sum(i.file_size for i in archive.infolist())
@@ -230,6 +230,11 @@ def _check_zip(stream: IO[bytes]) -> None:
         raise TableError(_("XLSX 文件已损坏")) from None
     if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO:
         raise TableError(_("XLSX 文件解压后过大，已拒绝"))
+    if total > max_unpacked:
+        raise TableError(
+            _("表格解压后有 %(mb)d MB，超过上限 %(max)d MB，请分批导入")
+            % {"mb": total // 2**20, "max": max_unpacked // 2**20}
+        )
     if "content.xml" not in names and not any(n.startswith("xl/") for n in names):
         raise TableError(_("压缩文件不是 XLSX 或 ODS 表格"))
     stream.seek(0)
@@ -245,12 +250,16 @@ def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[str]]]:
 
 
 def _workbook_table(
-    stream: IO[bytes], kind: str, columns: Mapping[str, Iterable[str]] | None, sheet_name: str | None
+    stream: IO[bytes],
+    kind: str,
+    columns: Mapping[str, Iterable[str]] | None,
+    sheet_name: str | None,
+    max_unpacked: int,
 ) -> Table:
     from python_calamine import CalamineWorkbook
 
     if kind != "xls":
-        _check_zip(stream)
+        _check_zip(stream, max_unpacked)
     try:
         book = CalamineWorkbook.from_filelike(stream)
     except Exception as exc:  # calamine raises its own types for a broken file
@@ -295,10 +304,13 @@ def open_table(
     *,
     columns: Mapping[str, Iterable[str]] | None = None,
     sheet: str | None = None,
+    max_unpacked: int = MAX_XLSX_UNCOMPRESSED,
 ) -> Table:
     """Open a CSV, .xlsx, .xls or .ods file (path or binary stream); the format is decided by
     content, not name. With `columns` (key → accepted names) the header row is looked for among
-    the first rows and the first sheet that has one is read; without, the first row is the header."""
+    the first rows and the first sheet that has one is read; without, the first row is the header.
+    A workbook's sheet is held in memory while read (about 2.5 bytes per byte of its unpacked
+    XML): `max_unpacked` bounds that for uploads (CSV always streams)."""
     stream = open(source, "rb") if isinstance(source, str | Path) else source  # noqa: SIM115 (streamed)
     magic = stream.read(8)
     stream.seek(0)
@@ -309,9 +321,9 @@ def open_table(
         except zipfile.BadZipFile:
             raise TableError(_("XLSX 文件已损坏")) from None
         stream.seek(0)
-        return _workbook_table(stream, kind, columns, sheet)
+        return _workbook_table(stream, kind, columns, sheet, max_unpacked)
     if magic == XLS_MAGIC:
-        return _workbook_table(stream, "xls", columns, sheet)
+        return _workbook_table(stream, "xls", columns, sheet, max_unpacked)
     if b"\x00" in stream.read(8192):
         raise TableError(_("文件不是 CSV、XLSX、XLS 或 ODS 表格"))
     stream.seek(0)
