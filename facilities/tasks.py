@@ -7,12 +7,13 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 
 from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.jobs import RETRY_TRANSIENT, TRANSIENT_ERRORS
 
 from . import import_jobs
 from .services import CoverageBusy, ImportReport, coverage_refresh, facilities_import
 
 
-@shared_task(name="facilities.refresh_coverage", acks_late=True)
+@shared_task(name="facilities.refresh_coverage", **RETRY_TRANSIENT)
 def refresh_coverage(user_id: int | None = None) -> int | None:
     """Recompute the 15-minute service circle; a run already in progress makes this one a no-op.
 
@@ -26,7 +27,7 @@ def refresh_coverage(user_id: int | None = None) -> int | None:
         return None
 
 
-@shared_task(name="facilities.import_job", acks_late=True)
+@shared_task(name="facilities.import_job", **RETRY_TRANSIENT)
 def import_job(job_id: str) -> str | None:
     """Preview or import an uploaded registry file as its uploader (their town scope applies).
 
@@ -52,6 +53,9 @@ def import_job(job_id: str) -> str | None:
                 skip_invalid=job.get("skip_invalid", False),
                 on_progress=lambda rows: import_jobs.update(job_id, rows=rows),
             )
+    except TRANSIENT_ERRORS:
+        import_jobs.update(job_id, state=import_jobs.QUEUED)  # retried (RETRY_TRANSIENT), file kept
+        raise
     except Exception:
         import_jobs.discard_file(job)
         import_jobs.update(job_id, state=import_jobs.FAILED, file="")

@@ -95,9 +95,14 @@ def _files_holding(root, needle: bytes) -> list[str]:
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_page_export_leaves_no_file_with_id_numbers(
-    rolled, staff_client, tmp_path, settings, monkeypatch, fmt
-):  # noqa: F811
+def test_page_export_leaves_no_file_with_id_numbers(  # noqa: F811 (the fixture)
+    rolled,  # noqa: F811
+    staff_client,
+    tmp_path,
+    settings,
+    monkeypatch,
+    fmt,
+):
     a, _b, _late = rolled
     temp, media = tmp_path / "tmp", tmp_path / "media"
     temp.mkdir(), media.mkdir()
