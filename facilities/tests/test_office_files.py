@@ -212,9 +212,9 @@ def test_export_headers_and_sheet_follow_the_language(staff_client):
         translation.activate("zh-hans")
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [c.value for c in sheet[1]]
-    assert sheet.title == "Facility registry" and header[0] == "Name"
+    assert sheet.title == "Registry" and header[0] == "Name"
     values = dict(zip(header, [c.value for c in sheet[2]], strict=True))
-    assert values["Type"] == "养老机构" and values["Demo data"] == "Yes"
+    assert values["Kind"] == "养老机构" and values["Demo data"] == "Yes"
     # An English file comes back in too.
     report = facilities_import(actor=SYSTEM, source=io.BytesIO(response.content), dry_run=True)
     assert report.errors == [] and report.unchanged == 1
