@@ -196,7 +196,12 @@ def _csv_text(output: IO[bytes] | Path) -> tuple[Any, Callable[[], Any]]:
         fh = open(output, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed by the closer)
         return fh, fh.close
     text = io.TextIOWrapper(output, encoding="utf-8-sig", newline="")
-    return text, lambda: (text.flush(), text.detach())
+
+    def close() -> None:
+        text.flush()
+        text.detach()  # the caller's buffer stays open
+
+    return text, close
 
 
 def _require_export(actor: Any) -> None:
