@@ -30,3 +30,5 @@ class ErrorCode(models.TextChoices):
     INVALID_RADIUS = "invalid_radius", _("半径 radius 应在 1 到 %(max)s 米之间。")
     COVERAGE_BUSY = "coverage_busy", _("已有计算在进行")
     TOWN_OUT_OF_SCOPE = "town_out_of_scope", _("该镇街不在您的管辖范围内。")
+    IMPORT_TOO_LARGE = "import_too_large", _("文件不能超过 %(mb)d MB，请分批导入。")
+    IMPORT_EXPIRED = "import_expired", _("预览已过期或已导入，请重新上传文件。")

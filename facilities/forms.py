@@ -95,14 +95,11 @@ class StatusForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("表格文件"),
-        help_text=_("XLSX，或 UTF-8 / UTF-8 BOM / GBK 编码的 CSV，第一行为列名。"),
+        help_text=_(
+            "XLSX、XLS、ODS，或 UTF-8 / UTF-8 BOM / GBK 编码的 CSV；表头可在前 20 行内（其上的标题行会跳过），"
+            "数据可在任一工作表。不超过 20 MB、20000 行。"
+        ),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("文件不能超过 20 MB。"))
-        return upload
 
 
 class ExportForm(forms.Form):

@@ -12,13 +12,14 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.gis.geos import Point
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from hechuan_portal.accounts.roles import SYSTEM, audit_user
 from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea, AreaLevel
-from hechuan_portal.common.exports import safe_cell
+from hechuan_portal.common.exports import local_time, yes_no
 
 from .models import Facility, FacilityKind, FacilityStatus, FacilityStatusChange, Ownership
 
@@ -36,6 +37,36 @@ OPTIONAL_COLUMNS = (
 )
 # Shown in exports only; ignored when such a file comes back in.
 EXPORT_ONLY_COLUMNS = ("镇街", "状态", "容量上报时间", "演示数据")
+# The column names in the file's language (an English page exports English headers); marked here
+# so the translation files carry them. An import accepts either, and the synonyms below.
+_COLUMN_NAMES = (
+    gettext_noop("名称"), gettext_noop("类型"), gettext_noop("镇街代码"), gettext_noop("镇街"),
+    gettext_noop("村社区代码"), gettext_noop("经度"), gettext_noop("纬度"), gettext_noop("地址"),
+    gettext_noop("电话"), gettext_noop("床位总数"), gettext_noop("护理型床位"), gettext_noop("已用床位"),
+    gettext_noop("托位总数"), gettext_noop("普惠托位"), gettext_noop("已用托位"), gettext_noop("营业时间"),
+    gettext_noop("运营主体"), gettext_noop("性质"), gettext_noop("服务内容"), gettext_noop("状态"),
+    gettext_noop("容量上报时间"), gettext_noop("演示数据"),
+)  # fmt: skip
+_SYNONYMS = {
+    "名称": ("设施名称", "机构名称", "name"),
+    "类型": ("设施类型", "机构类型", "kind", "type"),
+    "镇街代码": ("镇街区划代码", "乡镇街道代码", "town_code"),
+    "村社区代码": ("村社区区划代码", "community_code"),
+    "经度": ("lng", "lon", "longitude"),
+    "纬度": ("lat", "latitude"),
+    "电话": ("联系电话", "phone", "telephone"),
+    "床位总数": ("床位数", "总床位"),
+    "托位总数": ("托位数",),
+}
+
+
+def import_columns() -> dict[str, tuple[str, ...]]:
+    """Column name (as the resource has it) → every spelling an import accepts: the Chinese name,
+    its English translation and common synonyms; compared after `normalize_header` (units such as
+    `（张）`, full-width letters and blanks do not matter)."""
+    with translation.override("en"):
+        english = {name: str(gettext(name)) for name in _COLUMN_NAMES}
+    return {name: (name, english[name], *_SYNONYMS.get(name, ())) for name in _COLUMN_NAMES}
 
 
 def _choice_lookup(choices) -> dict[str, str]:
@@ -195,6 +226,14 @@ class FacilityResource(resources.ModelResource):
         self.fields["community"].widget = AreaWidget(AreaLevel.COMMUNITY, "村社区代码", False, allowed)
         self._seen: dict[tuple[str, str], int] = {}
         self.now = timezone.now()
+        # The file line of each row of the dataset being imported (a file is imported in chunks,
+        # with title rows above its header): row_number 1 is lines[0].
+        self.lines: list[int] = []
+
+    def line_of(self, row_number: int) -> int:
+        if 0 < row_number <= len(self.lines):
+            return self.lines[row_number - 1]
+        return row_number + 1
 
     def get_queryset(self):
         return Facility.objects.visible_to(self.actor).select_related("town")
@@ -210,10 +249,11 @@ class FacilityResource(resources.ModelResource):
         if len(town_code) == 9 and town_code.isdigit():
             town_code += "000"
         key = (str(row.get("名称") or "").strip(), town_code)
-        first = self._seen.setdefault(key, kwargs.get("row_number", 0))
-        if key[0] and first != kwargs.get("row_number"):
+        line = self.line_of(kwargs.get("row_number", 0))
+        first = self._seen.setdefault(key, line)
+        if key[0] and first != line:
             raise ValidationError(
-                _("与第 %(line)d 行重复（同一镇街的同名设施）") % {"line": first + 1}, code="duplicate"
+                _("与第 %(line)d 行重复（同一镇街的同名设施）") % {"line": first}, code="duplicate"
             )
         try:
             self.fields["town"].widget.clean(row.get("镇街代码"))
@@ -290,6 +330,7 @@ class FacilityResource(resources.ModelResource):
             )
             for pk in created
         )
+        self._created_log = []  # the next chunk of the same file starts its own list
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         # Keep the created instances: with use_bulk the row results carry no primary keys.
@@ -303,8 +344,11 @@ class FacilityResource(resources.ModelResource):
     def dehydrate_lat(self, obj):
         return round(obj.location.y, 6) if obj.location else ""
 
-    def export_field(self, field, instance, **kwargs):
-        return safe_cell(super().export_field(field, instance, **kwargs))
+    def dehydrate_capacity_reported_at(self, obj):
+        return local_time(obj.capacity_reported_at)
+
+    def dehydrate_is_demo(self, obj):
+        return yes_no(obj.is_demo)
 
 
 WRITABLE_ATTRIBUTES = [
@@ -314,21 +358,33 @@ WRITABLE_ATTRIBUTES = [
 ]
 
 
-def row_errors(result) -> list[tuple[int, str, list[str]]]:
+def _texts(messages) -> list[str]:
+    """Plain sentences from a list of messages or ValidationErrors (never a Python list's repr)."""
+    out: list[str] = []
+    for message in messages:
+        if isinstance(message, ValidationError):
+            out.extend(str(m) for m in message.messages)
+        else:
+            out.append(str(message))
+    return out
+
+
+def row_errors(result, lines: list[int] | None = None) -> list[tuple[int, str, list[str]]]:
     """Every bad row of an import result as (line in the file, column, messages), in file order.
 
-    Line numbers are those a person sees in Excel: the header is line 1.
+    Line numbers are those a person sees in the spreadsheet (`lines`: the file line of each
+    dataset row; without it the header is line 1).
     """
-    column_of = {
-        f.attribute: f.column_name for f in FacilityResource(actor=SYSTEM).fields.values() if f.attribute
-    }
+    resource = FacilityResource(actor=SYSTEM)
+    resource.lines = lines or []
+    column_of = {f.attribute: f.column_name for f in resource.fields.values() if f.attribute}
     column_of["location"] = "经度/纬度"
     out: list[tuple[int, str, list[str]]] = []
     for invalid in result.invalid_rows:
         for field, messages in invalid.error_dict.items():
             column = "" if field == NON_FIELD_ERRORS else column_of.get(field, field)
-            out.append((invalid.number + 1, column, [str(m) for m in messages]))
+            out.append((resource.line_of(invalid.number), column, _texts(messages)))
     for number, errors in result.row_errors():
-        out.append((number + 1, "", [str(e.error) for e in errors]))
-    out.extend((1, "", [str(e.error)]) for e in result.base_errors)
+        out.append((resource.line_of(number), "", _texts(e.error for e in errors)))
+    out.extend((1, "", _texts([e.error])) for e in result.base_errors)
     return sorted(out, key=lambda item: item[0])

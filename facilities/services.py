@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
 import tablib
@@ -17,8 +18,9 @@ from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.roles import audit_user, manages_town, require
 from hechuan_portal.areas.models import AdminArea, AreaLevel
 from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.exports import unguard
 from hechuan_portal.common.locks import LockName, lock_for_transaction
-from hechuan_portal.common.tabular import TableError, open_table
+from hechuan_portal.common.tabular import TableError, match_columns, normalize_number, open_table
 
 from . import access, standards
 from .access import OPERATOR_FIELDS
@@ -33,7 +35,7 @@ from .models import (
     PopulationGroup,
     ServiceLayer,
 )
-from .resources import FacilityResource, row_errors
+from .resources import CAPACITY_COLUMNS, REQUIRED_COLUMNS, FacilityResource, import_columns, row_errors
 
 logger = logging.getLogger(__name__)
 
@@ -188,9 +190,22 @@ def facility_set_status(
 # -- import ------------------------------------------------------------------------------------
 
 
+# An upload is refused beyond these (issue 21 item 3): a registry is a few thousand rows.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_ROWS = 20_000
+# A workbook's sheet is read whole (calamine): 32 MB of unpacked XML (~40,000 rows) is at most
+# ~80 MB of memory; CSV streams (1 MB flat whatever its size). Measured in docs/facilities.md.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+CHUNK_ROWS = 500  # rows per import-export pass: memory stays flat whatever the file's length
+MAX_REPORTED = 1000  # errors and preview rows kept for the report
+# Cells read as numbers or codes: full-width digits and points made plain (`１０６．２６６`).
+_NUMERIC_COLUMNS = frozenset(("镇街代码", "村社区代码", "经度", "纬度", "电话", *CAPACITY_COLUMNS))
+
+
 @dataclass
 class ImportReport:
-    """What an import did (or would do): counts and every bad row (line, column, messages)."""
+    """What an import did (or would do): counts, every bad row (line, column, messages) and the
+    notes on how the file was read (sheet, title rows skipped, columns ignored)."""
 
     created: int = 0
     updated: int = 0
@@ -198,20 +213,61 @@ class ImportReport:
     errors: list[tuple[int, str, list[str]]] = field(default_factory=list)
     written: bool = False
     preview: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rows: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
-def read_dataset(source: str | IO[bytes]) -> tablib.Dataset:
-    """CSV (UTF-8 / BOM / GBK) or XLSX → a tablib Dataset for the resource. Raises TableError."""
-    table = open_table(source)
-    dataset = tablib.Dataset(headers=table.header)
-    width = len(table.header)
-    for _line, cells in table.rows:
-        dataset.append((cells + [""] * width)[:width])
-    return dataset
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportReport:
+        data = dict(data)
+        data["errors"] = [tuple(e) for e in data.get("errors", [])]
+        return cls(**data)
+
+
+def read_rows(source: str | IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]]], list[str]]:
+    """(the resource's column names, rows of cells in that order with their file line, notes).
+
+    The header row is found among the first rows (title rows skipped), names matched as
+    `common/tabular.py` normalises them, numeric cells made plain, the CSV formula guard removed.
+    Raises TableError with a sentence when the file or its header cannot be read."""
+    columns = import_columns()
+    table = open_table(source, columns=columns, max_unpacked=MAX_UNPACKED_BYTES)
+    found, repeated = match_columns(table.header, columns)
+    if repeated:
+        raise TableError(
+            _("第 %(line)d 行（表头）中“%(column)s”列出现了不止一次")
+            % {"line": table.header_line, "column": repeated[0]}
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in found]
+    if missing:
+        raise TableError(
+            _("第 %(line)d 行（表头）缺少必填列：%(columns)s")
+            % {"line": table.header_line, "columns": "、".join(missing)}
+        )
+    notes = table.notes()
+    known = set(found.values())
+    ignored = [h for i, h in enumerate(table.header) if h and i not in known]
+    if ignored:
+        notes.append(_("以下列无法识别，已忽略：%(columns)s。") % {"columns": "、".join(ignored)})
+    names = list(found)
+    positions = [found[n] for n in names]
+    numeric = [n in _NUMERIC_COLUMNS for n in names]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for line, cells in table.rows:
+            values = [cells[i] if i < len(cells) else "" for i in positions]
+            yield (
+                line,
+                [normalize_number(v) if num else unguard(v) for v, num in zip(values, numeric, strict=True)],
+            )
+
+    return names, rows(), notes
 
 
 def facilities_import(
@@ -221,39 +277,54 @@ def facilities_import(
     dry_run: bool,
     skip_invalid: bool = False,
     request: HttpRequest | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import the registry from a spreadsheet through FacilityResource.
+    """Import the registry from a spreadsheet through FacilityResource, `CHUNK_ROWS` rows at a time.
 
     All or nothing by default: while any row is bad nothing is written and every bad row is
-    reported. `skip_invalid` writes the good rows. The command line passes SYSTEM (whole district).
+    reported. `skip_invalid` writes the good rows. A dry run (the preview) does everything and
+    rolls it back. The command line passes SYSTEM (whole district).
     """
     require(access.can_import, actor)
     try:
-        dataset = read_dataset(source)
+        names, rows, notes = read_rows(source)
     except TableError as exc:
         return ImportReport(errors=[(1, "", [str(exc)])])
+    report = ImportReport(notes=notes)
     resource = FacilityResource(actor=actor)
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        use_transactions=True,
-        rollback_on_validation_errors=not skip_invalid,
-        retain_instance_in_row_result=dry_run,
-    )
-    report = ImportReport(
-        created=result.totals.get("new", 0),
-        updated=result.totals.get("update", 0),
-        unchanged=result.totals.get("skip", 0),
-        errors=row_errors(result),
-    )
+    invalid = 0
+    with transaction.atomic():
+        for lines, values in _batches(rows):
+            report.rows += len(lines)
+            if report.rows > MAX_IMPORT_ROWS:
+                report.errors.append(
+                    (lines[-1], "", [_("文件超过 %(max)d 行，请分批导入") % {"max": MAX_IMPORT_ROWS}])
+                )
+                break
+            dataset = tablib.Dataset(*values, headers=names)
+            resource.lines = lines
+            result = resource.import_data(
+                dataset, dry_run=False, use_transactions=False, raise_errors=False, collect_failed_rows=False
+            )
+            report.created += result.totals.get("new", 0)
+            report.updated += result.totals.get("update", 0)
+            report.unchanged += result.totals.get("skip", 0)
+            invalid += len(result.invalid_rows)
+            if len(report.errors) < MAX_REPORTED:
+                report.errors.extend(row_errors(result, lines))
+            if dry_run and len(report.preview) < MAX_REPORTED:
+                report.preview.extend(
+                    {"line": resource.line_of(i), "type": r.import_type, "name": r.object_repr}
+                    for i, r in enumerate(result.rows, start=1)
+                    if r.import_type in ("new", "update", "skip")
+                )
+            if on_progress:
+                on_progress(report.rows)
+        report.written = not dry_run and (skip_invalid or not report.errors)
+        if not report.written:
+            transaction.set_rollback(True)
     if dry_run:
-        report.preview = [
-            {"line": i + 1, "type": r.import_type, "name": r.object_repr}
-            for i, r in enumerate(result.rows, start=1)
-            if r.import_type in ("new", "update", "skip")
-        ]
         return report
-    report.written = not result.has_errors() and (skip_invalid or not result.has_validation_errors())
     if report.written:
         audit_record(
             action=AuditAction.IMPORT,
@@ -261,15 +332,49 @@ def facilities_import(
             request=request,
             object_type="facilities.facility",
             reason=_("设施表格导入"),
-            changes={
-                "created": report.created,
-                "updated": report.updated,
-                "invalid": len(result.invalid_rows),
-            },
+            changes={"created": report.created, "updated": report.updated, "invalid": invalid},
         )
     else:
         report.created = report.updated = 0
     return report
+
+
+def facilities_import_enqueue(*, actor: Any, upload: Any) -> str:
+    """Store an upload and queue its preview (a Celery task); returns the job's id."""
+    require(access.can_import, actor)
+    from . import import_jobs
+    from .tasks import import_job  # tasks import this module
+
+    if upload.size > MAX_IMPORT_BYTES:
+        raise PortalError(ErrorCode.IMPORT_TOO_LARGE, field="file", params={"mb": MAX_IMPORT_BYTES // 2**20})
+    job_id = import_jobs.create(user_id=actor.pk, upload=upload)
+    transaction.on_commit(lambda: import_job.delay(job_id))
+    return job_id
+
+
+def facilities_import_confirm(*, actor: Any, job_id: str, job: dict[str, Any]) -> None:
+    """Queue the import of a previewed upload without errors (its uploader only)."""
+    require(access.can_import, actor)
+    from . import import_jobs
+    from .tasks import import_job
+
+    if job["user"] != actor.pk or job["state"] != import_jobs.PREVIEWED or not job.get("file"):
+        raise PortalError(ErrorCode.IMPORT_EXPIRED, status=409)
+    import_jobs.update(job_id, state=import_jobs.QUEUED, dry_run=False, rows=0)
+    transaction.on_commit(lambda: import_job.delay(job_id))
+
+
+def _batches(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[list[int], list[list[str]]]]:
+    lines: list[int] = []
+    values: list[list[str]] = []
+    for line, cells in rows:
+        lines.append(line)
+        values.append(cells)
+        if len(lines) == CHUNK_ROWS:
+            yield lines, values
+            lines, values = [], []
+    if lines:
+        yield lines, values
 
 
 # -- service circle ----------------------------------------------------------------------------

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -22,13 +21,13 @@ from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.exports import BOLD, XLSX_CONTENT_TYPE, XlsxBook, safe_cell
 
-from . import access, selectors, services, standards
+from . import access, import_jobs, selectors, services, standards
 from .forms import CapacityForm, FacilityForm, ImportForm, StatusForm
 from .models import Facility
 from .resources import FacilityResource
-
-IMPORT_CACHE_SECONDS = 30 * 60
+from .tasks import job_report
 
 
 def _require(check, user, obj=None) -> None:
@@ -204,10 +203,41 @@ def facility_status(request, pk):
 
 
 EXPORT_FORMATS = {
-    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", None),
+    "xlsx": ("xlsx", XLSX_CONTENT_TYPE, None),
     "csv": ("csv", "text/csv; charset=utf-8", "utf-8-sig"),
     "csv_gbk": ("csv", "text/csv; charset=gbk", "gb18030"),
 }
+# Stored as text in the XLSX (codes and phone numbers keep their leading zeros and digits).
+_TEXT_COLUMNS = ("镇街代码", "村社区代码", "电话")
+
+
+def _export_body(dataset, fmt: str) -> bytes:
+    """The file a person reads: headers in the page's language (choice values stay the district's
+    Chinese names), local times, 是/否; XLSX text as string cells, CSV guarded only where a
+    spreadsheet would evaluate a cell."""
+    names = list(dataset.headers)
+    headers = [_(name) for name in names]
+    ext, _type, encoding = EXPORT_FORMATS[fmt]
+    if ext == "xlsx":
+        buffer = io.BytesIO()
+        with (
+            XlsxBook(buffer) as book,
+            book.sheet(
+                _("设施名录"),
+                widths=[24 if n in ("名称", "地址", "运营主体", "服务内容") else 12 for n in names],
+                text_columns=[i for i, n in enumerate(names) if n in _TEXT_COLUMNS],
+                freeze_rows=1,
+            ) as sheet,
+        ):
+            sheet.row(headers, style=BOLD)
+            for row in dataset:
+                sheet.row(row)
+        return buffer.getvalue()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows([safe_cell(v) for v in row] for row in dataset)
+    return out.getvalue().encode(encoding, errors="replace")
 
 
 @login_required
@@ -220,13 +250,8 @@ def facility_export(request):
     filterset = selectors.facility_list(user=request.user, params=request.GET)
     if not filterset.is_valid():
         raise Http404
-    qs = filterset.qs
-    dataset = FacilityResource(actor=request.user).export(qs)
-    ext, content_type, encoding = EXPORT_FORMATS[fmt]
-    if ext == "xlsx":
-        body = dataset.export("xlsx")
-    else:
-        body = dataset.export("csv").encode(encoding, errors="replace")
+    dataset = FacilityResource(actor=request.user).export(filterset.qs)
+    body = _export_body(dataset, fmt)
     audit_record(
         action=AuditAction.EXPORT,
         request=request,
@@ -234,49 +259,64 @@ def facility_export(request):
         reason=_("设施名录导出"),
         changes={"rows": len(dataset), "format": fmt},
     )
+    ext, content_type, _encoding = EXPORT_FORMATS[fmt]
     response = HttpResponse(body, content_type=content_type)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="facilities-{stamp}.{ext}"'
     return response
 
 
-def _import_key(user, token: str) -> str:
-    return f"facilities:import:{user.pk}:{token}"
+@login_required
+def facility_import(request):
+    """Upload → the preview runs as a Celery task (the job page shows its progress)."""
+    _require(access.can_import, request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job_id = services.facilities_import_enqueue(actor=request.user, upload=form.cleaned_data["file"])
+        except PortalError as exc:
+            form_error(form, exc)
+        else:
+            return redirect("facilities:import_job", job=job_id)
+    return render(request, "facilities/import.html", {"form": form})
 
 
 @login_required
-def facility_import(request):
-    """Upload → preview (every bad row with its reason; nothing written) → confirm."""
+def facility_import_job(request, job):
+    """A queued preview or import: progress while it runs, then the report; POST confirms."""
     _require(access.can_import, request.user)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
-    if request.method == "POST" and "token" in request.POST:
-        token = request.POST["token"]
-        content = cache.get(_import_key(request.user, token))
-        if content is None:
-            messages.error(request, _("预览已过期，请重新上传文件。"))
-            return redirect("facilities:import")
-        report = services.facilities_import(
-            actor=request.user, source=io.BytesIO(content), dry_run=False, request=request
+    data = import_jobs.get(job)
+    if data is None or data["user"] != request.user.pk:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.facilities_import_confirm(actor=request.user, job_id=job, job=data)
+        except PortalError as exc:
+            messages.error(request, exc.detail)
+        return redirect("facilities:import_job", job=job)
+    report = job_report(data)
+    if (
+        data["state"] == import_jobs.DONE
+        and report
+        and report.written
+        and not request.headers.get("HX-Request")
+    ):
+        messages.success(
+            request,
+            _("导入完成：新增 %(created)d 个，更新 %(updated)d 个。")
+            % {"created": report.created, "updated": report.updated},
         )
-        if report.written:
-            cache.delete(_import_key(request.user, token))
-            messages.success(
-                request,
-                _("导入完成：新增 %(created)d 个，更新 %(updated)d 个。")
-                % {"created": report.created, "updated": report.updated},
-            )
-            return redirect("facilities:list")
-        context["report"] = report
-    elif request.method == "POST" and form.is_valid():
-        content = form.cleaned_data["file"].read()
-        report = services.facilities_import(actor=request.user, source=io.BytesIO(content), dry_run=True)
-        context["report"] = report
-        if report.ok:
-            token = uuid.uuid4().hex
-            cache.set(_import_key(request.user, token), content, IMPORT_CACHE_SECONDS)
-            context["token"] = token
-    return render(request, "facilities/import.html", context)
+    context = {
+        "job": data,
+        "job_id": job,
+        "report": report,
+        "running": data["state"] in import_jobs.ACTIVE,
+        "can_confirm": data["state"] == import_jobs.PREVIEWED and report is not None and report.ok,
+    }
+    template = (
+        "facilities/_import_job.html" if request.headers.get("HX-Request") else "facilities/import.html"
+    )
+    return render(request, template, context)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""XLSX exports: inspection results and monthly visit rates. Every text cell goes through safe_cell."""
+"""XLSX exports: inspection results and monthly visit rates. Text is written as string cells
+(`text_row`): never a formula, and no apostrophe shows."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from hechuan_portal.common.exports import safe_cell
+from hechuan_portal.common.exports import text_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -18,7 +19,7 @@ def _book(title: str, header: list[str], rows) -> bytes:
     ws = wb.create_sheet(title=title[:31])
     ws.append(header)
     for row in rows:
-        ws.append([safe_cell(v) for v in row])
+        ws.append(text_row(ws, row))
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

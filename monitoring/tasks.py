@@ -5,17 +5,18 @@ from __future__ import annotations
 from celery import shared_task
 
 from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.jobs import RETRY_TRANSIENT
 
 from . import services
 
 
-@shared_task(name="monitoring.escalate_overdue_findings")
+@shared_task(name="monitoring.escalate_overdue_findings", **RETRY_TRANSIENT)
 def escalate_overdue_findings() -> int:
     """Nightly: move findings past their deadline to the district list."""
     return services.findings_escalate_overdue(actor=SYSTEM)
 
 
-@shared_task(name="monitoring.refresh_risk")
+@shared_task(name="monitoring.refresh_risk", **RETRY_TRANSIENT)
 def refresh_risk() -> int:
     """Nightly: recompute every facility's risk score and next due inspection date."""
     return services.risk_refresh(actor=SYSTEM)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from hechuan_portal.common.exports import safe_cell
+from hechuan_portal.common.exports import text_row
 
 FILLS = {
     "green": PatternFill("solid", fgColor="C8E6C9"),
@@ -25,12 +25,14 @@ def report_workbook(table: dict) -> Workbook:
     sheet.append([str(h) for h in header])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
+    if not table["rows"]:
+        # A month without snapshots says so in the file itself, not as a bare header row.
+        sheet.append([_("该月份没有指标数据：当月没有生成指标快照，本表为空。")])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, color="C62828")
     for row in table["rows"]:
         area = row["area"]
-        sheet.append(
-            [area.code, safe_cell(area.name)]
-            + [float(v) if v is not None else None for v, _s in row["cells"]]
-        )
+        values = [area.code, area.name] + [float(v) if v is not None else None for v, _s in row["cells"]]
+        sheet.append(text_row(sheet, values))  # text as string cells: never a formula, no apostrophe
         for (_value, status), cell in zip(row["cells"], sheet[sheet.max_row][2:], strict=True):
             if status in FILLS:
                 cell.fill = FILLS[status]

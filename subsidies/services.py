@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -25,7 +26,7 @@ from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.roles import audit_user, require
 from hechuan_portal.common import crypto
 from hechuan_portal.common.errors import PortalError
-from hechuan_portal.common.exports import safe_cell
+from hechuan_portal.common.exports import BOLD, XlsxBook, local_time, safe_cell
 from hechuan_portal.common.locks import LockName, lock_for_transaction
 from hechuan_portal.common.months import month_start, parse_month
 from hechuan_portal.residents.models import Resident
@@ -189,42 +190,18 @@ def payroll_close(*, actor: Any, month: dt.date, request: HttpRequest | None = N
     return period
 
 
-def _writer(
-    path: Path, *, stamp: dt.datetime | None = None
-) -> tuple[Callable[[list[Any]], Any], Callable[[], Any]]:
-    """(write_row, close) for a CSV (UTF-8 with BOM, opens in Excel/WPS) or an XLSX, by extension.
+def _csv_text(output: IO[bytes] | Path) -> tuple[Any, Callable[[], Any]]:
+    """A text stream over `output` for csv.writer, UTF-8 with BOM, and its closer."""
+    if isinstance(output, Path):
+        fh = open(output, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed by the closer)
+        return fh, fh.close
+    text = io.TextIOWrapper(output, encoding="utf-8-sig", newline="")
 
-    `stamp` fixes the XLSX's own dates (document properties and the zip entries' times) so the
-    same rows give the same bytes (a closed roll, rule 10)."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
+    def close() -> None:
+        text.flush()
+        text.detach()  # the caller's buffer stays open
 
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet()
-        if stamp is None:
-            return sheet.append, lambda: book.save(path)
-        moment = timezone.localtime(stamp).replace(tzinfo=None, microsecond=0)
-        book.properties.created = book.properties.modified = moment
-        return sheet.append, lambda: _save_stamped(book, path, moment)
-    fh = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed by the returned closer)
-    writer = csv.writer(fh)
-    return writer.writerow, fh.close
-
-
-def _save_stamped(book: Any, path: Path, moment: dt.datetime) -> None:
-    """Save an openpyxl workbook, then rewrite its zip with every entry dated `moment` (openpyxl
-    dates them by the clock), keeping the entries' order and content."""
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    book.save(buffer)
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=moment.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = entry.external_attr
-            target.writestr(info, source.read(entry.filename))
+    return text, close
 
 
 def _require_export(actor: Any) -> None:
@@ -232,135 +209,207 @@ def _require_export(actor: Any) -> None:
         raise PortalError(ErrorCode.EXPORT_NOT_ALLOWED, status=403)
 
 
+def export_format(output: str | Path | IO[bytes], fmt: str | None) -> str:
+    """'xlsx' (the default: for people) or 'csv' (for the bank's systems)."""
+    if fmt is None and isinstance(output, str | Path):
+        fmt = Path(output).suffix.lstrip(".").lower()
+    return "csv" if fmt == "csv" else "xlsx"
+
+
 def payroll_export(
-    *, actor: Any, month: dt.date, output: str | Path, request: HttpRequest | None = None
+    *,
+    actor: Any,
+    month: dt.date,
+    output: str | Path | IO[bytes],
+    fmt: str | None = None,
+    request: HttpRequest | None = None,
 ) -> int:
     """Write the bank file of the roll: one line per person and month paid, full ID numbers.
 
-    Columns 身份证号, 姓名, 户籍地区划代码, 月份, 档次, 金额 (two decimals), 类型 (正常/补发).
-    District roles only; audited (EXPORT) with the row count, never the content.
+    Columns 身份证号, 姓名, 户籍地区划代码, 月份, 档次, 金额, 类型 (正常/补发), in every language.
+    - XLSX (the default, for people): the roll's period and status in a title row, the ID and area
+      columns stored as text, amounts as numbers with two decimals, a total row.
+    - CSV (for the bank's systems, not for opening in a spreadsheet): UTF-8 with BOM, amounts as
+      `50.00`, no title or total row.
+    `output` is a path (the command) or a binary file object (the page streams from memory: no
+    file with full ID numbers is ever written to disk). District roles only; audited (EXPORT)
+    with the row count, never the content.
     """
     _require_export(actor)
     period = PayrollPeriod.objects.filter(month=month).first()
     if period is None:
         raise PortalError(ErrorCode.NO_PERIOD, field="month", params={"month": f"{month:%Y-%m}"})
-    if period.status == PeriodStatus.CLOSED:
-        count = _write_frozen_roll(period, Path(output))
+    fmt = export_format(output, fmt)
+    target: IO[bytes] | Path = Path(output) if isinstance(output, str | Path) else output
+    lines = _frozen_lines(period) if period.status == PeriodStatus.CLOSED else _draft_lines(period)
+    stamp = period.closed_at if period.status == PeriodStatus.CLOSED else None
+    if fmt == "csv":
+        count = _write_bank_csv(lines, target)
     else:
-        count = _write_draft_roll(period, Path(output))
+        count = _write_bank_xlsx(period, lines, target, stamp=stamp)
     audit_record(
         action=AuditAction.EXPORT,
         actor=audit_user(actor),
         request=request,
         obj=period,
         reason=_("导出发放名册（银行代发）"),
-        changes={"month": f"{month:%Y-%m}", "rows": count, "format": Path(output).suffix.lstrip(".").lower()},
+        changes={"month": f"{month:%Y-%m}", "rows": count, "format": fmt},
     )
     return count
 
 
-def _write_frozen_roll(period: PayrollPeriod, path: Path) -> int:
-    """A closed roll from its own lines only (rule 10): the same bytes at every export."""
-    write, close = _writer(path, stamp=period.closed_at)
-    count = 0
-    try:
-        write(list(PAYROLL_COLUMNS))
-        lines = (
-            PaymentLine.objects.filter(period=period)
-            .order_by("town_id", "resident_id", "month")
-            .only("month", "tier_label", "amount", "kind", "id_cipher", "name", "hukou_code")
+BankLine = tuple[str, str, str, str, str, Decimal, str]
+
+
+def _frozen_lines(period: PayrollPeriod) -> Iterator[BankLine]:
+    """A closed roll from its own lines only (rule 10): the same file at every export."""
+    lines = (
+        PaymentLine.objects.filter(period=period)
+        .order_by("town_id", "resident_id", "month")
+        .only("month", "tier_label", "amount", "kind", "id_cipher", "name", "hukou_code")
+    )
+    for line in lines.iterator(chunk_size=5000):
+        number = crypto.decrypt(bytes(line.id_cipher)) if line.id_cipher is not None else ""
+        yield (
+            number,
+            line.name,
+            line.hukou_code,
+            f"{line.month:%Y-%m}",
+            line.tier_label,
+            line.amount,
+            PAYROLL_KINDS[line.kind],
         )
-        for line in lines.iterator(chunk_size=5000):
-            write(
-                [
-                    crypto.decrypt(bytes(line.id_cipher)) if line.id_cipher is not None else "",
-                    safe_cell(line.name),
-                    line.hukou_code,
-                    f"{line.month:%Y-%m}",
-                    safe_cell(line.tier_label),
-                    f"{line.amount:.2f}",
-                    PAYROLL_KINDS[line.kind],
-                ]
-            )
-            count += 1
-    finally:
-        close()
-    return count
 
 
-def _write_draft_roll(period: PayrollPeriod, path: Path) -> int:
+def _draft_lines(period: PayrollPeriod) -> Iterator[BankLine]:
     """A draft roll: the people as the register has them today."""
-    write, close = _writer(path)
+    lines = (
+        PaymentLine.objects.filter(period=period)
+        .select_related("resident")
+        .order_by("town_id", "resident_id", "month")
+        .only(
+            "month",
+            "tier_label",
+            "amount",
+            "kind",
+            "resident__id_cipher",
+            "resident__name",
+            "resident__hukou_code",
+        )
+    )
+    for line in lines.iterator(chunk_size=5000):
+        yield (
+            crypto.decrypt(line.resident.id_cipher),
+            line.resident.name,
+            line.resident.hukou_code,
+            f"{line.month:%Y-%m}",
+            line.tier_label,
+            line.amount,
+            PAYROLL_KINDS[line.kind],
+        )
+
+
+def _write_bank_csv(lines: Iterable[BankLine], output: IO[bytes] | Path) -> int:
+    text, close = _csv_text(output)
     count = 0
     try:
-        write(list(PAYROLL_COLUMNS))
-        lines = (
-            PaymentLine.objects.filter(period=period)
-            .select_related("resident")
-            .order_by("town_id", "resident_id", "month")
-            .only(
-                "month",
-                "tier_label",
-                "amount",
-                "kind",
-                "resident__id_cipher",
-                "resident__name",
-                "resident__hukou_code",
-            )
-        )
-        for line in lines.iterator(chunk_size=5000):
-            write(
-                [
-                    crypto.decrypt(line.resident.id_cipher),
-                    safe_cell(line.resident.name),
-                    line.resident.hukou_code,
-                    f"{line.month:%Y-%m}",
-                    safe_cell(line.tier_label),
-                    f"{line.amount:.2f}",
-                    PAYROLL_KINDS[line.kind],
-                ]
-            )
+        writer = csv.writer(text)
+        writer.writerow(PAYROLL_COLUMNS)
+        for number, name, area, month, tier, amount, kind in lines:
+            writer.writerow([number, safe_cell(name), area, month, safe_cell(tier), f"{amount:.2f}", kind])
             count += 1
     finally:
         close()
     return count
 
 
-def overpayments_export(*, actor: Any, output: str | Path, request: HttpRequest | None = None) -> int:
-    """Write every overpayment to recover (masked ID numbers: this list goes to the towns).
+def _write_bank_xlsx(
+    period: PayrollPeriod, lines: Iterable[BankLine], output: IO[bytes] | Path, *, stamp: dt.datetime | None
+) -> int:
+    status = str(PeriodStatus(period.status).label)
+    title = _("合川区高龄津贴发放名册 %(month)s（%(status)s）") % {
+        "month": f"{period.month:%Y-%m}",
+        "status": status,
+    }
+    if period.closed_at:
+        title += " " + _("关闭于 %(time)s") % {"time": local_time(period.closed_at)}
+    else:
+        title += " " + _("草稿按当前户籍数据生成，关闭前仍可能变化")
+    count, total = 0, Decimal("0.00")
+    with (
+        XlsxBook(output, stamp=stamp) as book,
+        book.sheet(
+            _("发放名册 %(month)s") % {"month": f"{period.month:%Y-%m}"},
+            widths=(22, 10, 16, 10, 14, 12, 8),
+            text_columns=(0, 2, 3),
+            freeze_rows=2,
+        ) as sheet,
+    ):
+        sheet.title(title, width=len(PAYROLL_COLUMNS))
+        sheet.row(PAYROLL_COLUMNS, style=BOLD)
+        for line in lines:
+            sheet.row(line)
+            count += 1
+            total += line[5]
+        sheet.row([_("合计"), _("%(count)d 行") % {"count": count}, "", "", "", total, ""], style=BOLD)
+    return count
 
-    District roles only; audited (EXPORT) with the row count.
-    """
+
+def overpayments_export(
+    *,
+    actor: Any,
+    output: str | Path | IO[bytes],
+    fmt: str | None = None,
+    request: HttpRequest | None = None,
+) -> int:
+    """Write every overpayment to recover (masked ID numbers: this list goes to the towns), as CSV
+    (UTF-8 with BOM) or XLSX (amounts as money). District roles only; audited (EXPORT) with the
+    row count."""
     _require_export(actor)
-    path = Path(output)
-    write, close = _writer(path)
+    if fmt is None and isinstance(output, str | Path):
+        fmt = Path(output).suffix.lstrip(".").lower()
+    target: IO[bytes] | Path = Path(output) if isinstance(output, str | Path) else output
     reasons = {
         "deceased": _("死亡后发放"),
         "moved_out": _("迁出后发放"),
         "id_correction": _("身份证号更正前后重复发放"),
     }
     statuses = dict(OverpaymentStatus.choices)
+    header = [_("身份证号"), _("姓名"), _("镇街"), _("月份"), _("金额"), _("原因"), _("状态")]
+    rows = (
+        [
+            o.resident.id_masked,
+            o.resident.name,
+            o.town.name if o.town else "",
+            f"{o.month:%Y-%m}",
+            o.amount,
+            str(reasons.get(o.reason, o.reason)),
+            str(statuses[o.status]),
+        ]
+        for o in Overpayment.objects.select_related("resident", "town")
+        .order_by("town_id", "resident_id", "month")
+        .iterator(chunk_size=5000)
+    )
     count = 0
-    try:
-        write([_("身份证号"), _("姓名"), _("镇街"), _("月份"), _("金额"), _("原因"), _("状态")])
-        rows = Overpayment.objects.select_related("resident", "town").order_by(
-            "town_id", "resident_id", "month"
-        )
-        for o in rows.iterator(chunk_size=5000):
-            write(
-                [
-                    o.resident.id_masked,
-                    safe_cell(o.resident.name),
-                    o.town.name if o.town else "",
-                    f"{o.month:%Y-%m}",
-                    f"{o.amount:.2f}",
-                    str(reasons.get(o.reason, o.reason)),
-                    str(statuses[o.status]),
-                ]
-            )
-            count += 1
-    finally:
-        close()
+    if fmt == "xlsx":
+        with (
+            XlsxBook(target) as book,
+            book.sheet(_("多发待追回"), widths=(22, 10, 14, 10, 12, 24, 10), freeze_rows=1) as sheet,
+        ):
+            sheet.row(header, style=BOLD)
+            for row in rows:
+                sheet.row(row)
+                count += 1
+    else:
+        text, close = _csv_text(target)
+        try:
+            writer = csv.writer(text)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow([safe_cell(v) if isinstance(v, str) else f"{v:.2f}" for v in row])
+                count += 1
+        finally:
+            close()
     audit_record(
         action=AuditAction.EXPORT,
         actor=audit_user(actor),

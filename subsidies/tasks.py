@@ -9,12 +9,13 @@ from celery import shared_task
 from django.utils import timezone
 
 from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.common.jobs import RETRY_TRANSIENT
 
 from .matching import RunInProgress
 from .services import allowance_match
 
 
-@shared_task(name="subsidies.match_allowances")
+@shared_task(name="subsidies.match_allowances", **RETRY_TRANSIENT)
 def match_allowances_task(
     as_of: str | None = None, user_id: int | None = None, trigger: str = "beat"
 ) -> dict[str, Any]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -165,19 +164,22 @@ def payroll_close(request, month):
     return redirect("subsidies:payroll_detail", month=month)
 
 
-def _file_response(path: Path, name: str) -> FileResponse:
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=name)  # noqa: SIM115
+def _file_response(buffer: io.BytesIO, name: str) -> FileResponse:
+    """A download made in memory: a file with ID numbers never touches the disk (issue 21 item 4)."""
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=name)
 
 
 @login_required
 @reauth_required
 def payroll_export(request, month):
+    """XLSX by default (for people); `?format=csv` is the bank systems' file."""
     period = _period_or_404(request, month)
     _require(access.can_export(request.user))
-    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    tmp = Path(tempfile.mkdtemp()) / f"payroll-{month}.{fmt}"
-    services.payroll_export(actor=request.user, month=period.month, output=tmp, request=request)
-    return _file_response(tmp, tmp.name)
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    buffer = io.BytesIO()
+    services.payroll_export(actor=request.user, month=period.month, output=buffer, fmt=fmt, request=request)
+    return _file_response(buffer, f"payroll-{month}.{fmt}")
 
 
 @login_required
@@ -214,9 +216,9 @@ def overpayment_status(request, pk):
 @reauth_required
 def overpayments_export(request):
     _require(access.can_export(request.user))
-    tmp = Path(tempfile.mkdtemp()) / "overpayments.csv"
-    services.overpayments_export(actor=request.user, output=tmp, request=request)
-    return _file_response(tmp, tmp.name)
+    buffer = io.BytesIO()
+    services.overpayments_export(actor=request.user, output=buffer, fmt="csv", request=request)
+    return _file_response(buffer, "overpayments.csv")
 
 
 def _person_or_404(request, pk) -> Resident:

@@ -187,6 +187,10 @@ URLS.update(
         ],
         "facilities:export": Case(STAFF_PAGE),
         "facilities:import": Case(NO_OPERATOR),
+        # Another user's (or an expired) import job is not found; the refused roles never look.
+        "facilities:import_job": Case(
+            expect(404, anonymous=302, operator=403, auditor=403), kwargs={"job": "0123456789abcdef"}
+        ),
         "facilities:coverage": Case(NO_OPERATOR),
         "facilities:coverage_refresh": [
             Case(GET_405),

@@ -193,32 +193,70 @@ def test_officer_import_is_limited_to_their_town(officer_a):
     assert Facility.objects.count() == 0
 
 
-def test_import_page_previews_then_confirms(officer_a_client):
-    rows = [GOOD[0], GOOD[2]]
-    upload = io.BytesIO(csv_bytes(rows, "gbk"))
-    upload.name = "registry.csv"
-    response = officer_a_client.post("/manage/facilities/import/", {"file": upload})
+def _upload(client, content: bytes, name: str, callbacks):
+    upload = io.BytesIO(content)
+    upload.name = name
+    with callbacks(execute=True):  # the preview task runs (eagerly) once the request commits
+        response = client.post("/manage/facilities/import/", {"file": upload})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_import_page_previews_in_a_task_then_confirms(
+    officer_a_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT, settings.CELERY_TASK_ALWAYS_EAGER = str(tmp_path), True
+    page = _upload(
+        officer_a_client,
+        csv_bytes([GOOD[0], GOOD[2]], "gbk"),
+        "registry.csv",
+        django_capture_on_commit_callbacks,
+    )
+    assert page.startswith("/manage/facilities/import/")
+    response = officer_a_client.get(page)
     body = response.content.decode()
-    assert response.status_code == 200
-    assert "预览：全部行均有效" in body
+    assert "预览：全部行均有效" in body and 'name="confirm"' in body
     assert Facility.objects.count() == 0
-    token = response.context["token"]
-    response = officer_a_client.post("/manage/facilities/import/", {"token": token})
+    stored = list((tmp_path / "imports" / "facilities").iterdir())
+    assert len(stored) == 1  # kept until confirmed (or an hour)
+    # Progress fragment for the page's polling.
+    fragment = officer_a_client.get(page, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="import-job"' in fragment and "hx-get" not in fragment
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_a_client.post(page, {"confirm": "1"})
     assert response.status_code == 302
     assert sorted(Facility.objects.values_list("name", flat=True)) == sorted(["滨江老年食堂", "学府托育"])
     assert AuditEvent.objects.filter(action="import").count() == 1
+    assert "导入完成：新增 2 个" in officer_a_client.get(page).content.decode()
+    assert list((tmp_path / "imports" / "facilities").iterdir()) == []  # the upload is gone
+    # A second confirmation does nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_a_client.post(page, {"confirm": "1"})
+    assert Facility.objects.count() == 2 and AuditEvent.objects.filter(action="import").count() == 1
 
 
-def test_import_page_shows_every_bad_row_and_offers_no_confirm(staff_client):
-    upload = io.BytesIO(csv_bytes(BAD))
-    upload.name = "bad.csv"
-    response = staff_client.post("/manage/facilities/import/", {"file": upload})
-    body = response.content.decode()
+def test_import_job_is_its_uploaders_only(
+    officer_a_client, staff_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT, settings.CELERY_TASK_ALWAYS_EAGER = str(tmp_path), True
+    page = _upload(officer_a_client, csv_bytes([GOOD[0]]), "r.csv", django_capture_on_commit_callbacks)
+    assert staff_client.get(page).status_code == 404
+    assert staff_client.post(page, {"confirm": "1"}).status_code == 404
+    assert staff_client.get("/manage/facilities/import/0123456789abcdef/").status_code == 404
+
+
+def test_import_page_shows_every_bad_row_and_offers_no_confirm(
+    staff_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT, settings.CELERY_TASK_ALWAYS_EAGER = str(tmp_path), True
+    page = _upload(staff_client, csv_bytes(BAD), "bad.csv", django_capture_on_commit_callbacks)
+    body = staff_client.get(page).content.decode()
     assert "发现 7 处错误，未写入任何数据" in body
     for line in (3, 4, 5, 6, 7, 8, 9):
         assert f"第 {line} 行" in body
-    assert 'name="token"' not in body
+    assert 'name="confirm"' not in body
     assert Facility.objects.count() == 0
+    assert list((tmp_path / "imports" / "facilities").iterdir()) == []  # nothing to confirm: removed
 
 
 def test_operator_and_auditor_cannot_import(operator_client, auditor_client):

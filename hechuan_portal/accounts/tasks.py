@@ -6,8 +6,10 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from hechuan_portal.common.jobs import RETRY_TRANSIENT
 
-@shared_task(acks_late=True)
+
+@shared_task(name="accounts.purge_expired_lockouts", **RETRY_TRANSIENT)
 def purge_expired_lockouts() -> int:
     """Delete lockout counters older than the cool-off; idempotent. Returns the rows removed."""
     from axes.models import AccessAttempt

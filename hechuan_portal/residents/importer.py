@@ -139,7 +139,8 @@ def _chunks(source_file, table, columns, layout: staging.ToStage, extract_date) 
     workers = staging.worker_count()
     if (
         isinstance(source_file, str | Path)
-        and table.encoding != "xlsx"
+        and not table.spreadsheet
+        and table.header_line == 1
         and workers > 1
         and Path(source_file).stat().st_size >= staging.PARALLEL_MIN_BYTES
     ):
@@ -401,7 +402,7 @@ def _update_and_insert(cursor, *, extract_date: dt.date, source: str) -> tuple[i
 
 def _open(source_file: str | Path | IO[bytes]) -> tuple[Any, dict[str, int]]:
     try:
-        table = open_table(source_file)
+        table = open_table(source_file, columns=rules.COLUMNS)
         return table, rules.map_header(table.header)
     except (TableError, rules.HeaderError) as exc:
         raise ImportFailed(
@@ -469,7 +470,7 @@ def load_first_extract(
                     )
             except _RepeatedIds:
                 _close(table)
-                table = open_table(path)
+                table = open_table(path, columns=rules.COLUMNS)
             return _staged_load(cursor, path, table, columns, levels, on_progress=on_progress, **options)
     finally:
         _close(table)

@@ -17,11 +17,12 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from hechuan_portal.common import idcard
+from hechuan_portal.common.tabular import match_columns
 
 DISTRICT_PREFIX = "500117"
 
-# Canonical key → accepted header spellings (Chinese first, then English aliases), compared after
-# stripping blanks and lower-casing.
+# Canonical key → accepted header spellings (Chinese first, then English aliases), compared as
+# `common/tabular.py: normalize_header` has them.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "id_number": ("身份证号", "公民身份号码", "身份证号码", "id_number", "id number", "id"),
     "name": ("姓名", "name"),
@@ -89,17 +90,12 @@ class RowError:
 
 
 def map_header(header: list[str]) -> dict[str, int]:
-    """Column key → cell index. Unknown columns are ignored; missing required ones are an error."""
-    lookup = {alias.replace(" ", "").lower(): key for key, names in COLUMNS.items() for alias in names}
-    lookup.update({alias.lower(): key for key, names in COLUMNS.items() for alias in names})
-    found: dict[str, int] = {}
-    for index, raw in enumerate(header):
-        key = lookup.get(raw.strip().lower()) or lookup.get(raw.replace(" ", "").lower())
-        if key is None:
-            continue
-        if key in found:
-            raise HeaderError(_("表头中“%(column)s”列重复") % {"column": COLUMN_LABELS[key]})
-        found[key] = index
+    """Column key → cell index. Unknown columns are ignored; missing required ones are an error.
+    Names are compared as `common/tabular.py: normalize_header` has them (full-width, blanks,
+    a unit in brackets and case do not matter), the same matching as every spreadsheet import."""
+    found, repeated = match_columns(header, COLUMNS)
+    if repeated:
+        raise HeaderError(_("表头中“%(column)s”列重复") % {"column": COLUMN_LABELS[repeated[0]]})
     missing = [COLUMN_LABELS[k] for k in REQUIRED if k not in found]
     if missing:
         raise HeaderError(_("缺少必需的列：%(columns)s") % {"columns": "、".join(missing)})

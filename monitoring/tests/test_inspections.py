@@ -315,9 +315,12 @@ def test_inspection_export_is_xlsx_with_safe_cells(facility_a, officer_a, staff_
     services.inspection_record(inspection=inspection, actor=officer_a, answers=_answers(inspection, {2}))
     response = staff_client.get(reverse("monitoring:inspection_export"))
     assert response.status_code == 200
-    rows = list(load_workbook(BytesIO(response.content)).active.values)
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.values)
     assert rows[0][:3] == ("设施", "镇街", "检查主题")
-    assert rows[1][0] == "'=HYPERLINK(1)" and rows[1][1] == "合阳城街道" and rows[1][7] == "不合格"
+    # A string cell (never a formula), shown as typed: no apostrophe (issue 22).
+    assert rows[1][0] == "=HYPERLINK(1)" and sheet["A2"].data_type == "s"
+    assert rows[1][1] == "合阳城街道" and rows[1][7] == "不合格"
     assert rows[1][10] == 1
     assert AuditEvent.objects.filter(action="export", reason="inspections_xlsx").count() == 1
 

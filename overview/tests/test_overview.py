@@ -194,3 +194,18 @@ def test_only_district_roles_and_system_refresh_the_snapshot(layout, officer_a, 
     assert (exc.value.code, exc.value.status) == ("not_allowed", 403)
     assert not IndicatorSnapshot.objects.exists()
     assert snapshot_refresh(period=PERIOD, actor=district_staff) == len(INDICATORS) * 31
+
+
+def test_a_month_without_data_says_so_on_the_page_and_in_the_kept_file(staff_client, settings, tmp_path):
+    from overview.models import MonthlyReport
+    from overview.tasks import generate_monthly_report
+
+    settings.MEDIA_ROOT = tmp_path
+    body = staff_client.get("/manage/overview/report/?period=2020-01").content.decode()
+    assert "该月份没有指标数据" in body
+    generate_monthly_report.apply(args=["2020-01"]).get()
+    sheet = load_workbook(MonthlyReport.objects.get(period=dt.date(2020, 1, 1)).file.path).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[2][0].startswith("该月份没有指标数据") and len(rows) == 3
+    response = staff_client.get("/manage/overview/report/?period=2020-01&format=xlsx")
+    assert "该月份没有指标数据" in load_workbook(io.BytesIO(response.content)).active["A3"].value

@@ -49,10 +49,9 @@ def test_payroll_export_command_xlsx_and_audit(rolled, tmp_path):
     call_command("export_payroll", "--period", "2027-02", "--output", str(out))
     sheet = load_workbook(out).active
     values = list(sheet.iter_rows(values_only=True))
-    assert (
-        values[0] == ("身份证号", "姓名", "户籍地区划代码", "月份", "档次", "金额", "类型")
-        and len(values) == 5
-    )
+    assert values[0][0].startswith("合川区高龄津贴发放名册 2027-02（草稿）")
+    assert values[1] == ("身份证号", "姓名", "户籍地区划代码", "月份", "档次", "金额", "类型")
+    assert len(values) == 2 + 4 + 1  # title, header, four lines, total
     event = AuditEvent.objects.get(action="export")
     assert event.changes == {"month": "2027-02", "rows": 4, "format": "xlsx"}
     with pytest.raises(CommandError):
