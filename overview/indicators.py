@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from childcare import selectors as childcare_selectors
 from eldercare import selectors as eldercare_selectors
-from facilities.models import BED_KINDS, CHILDCARE_KINDS, CommunityCoverage, Facility, FacilityStatus
+from facilities.models import BED_KINDS, CommunityCoverage, Facility, FacilityStatus
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common.months import month_end
-from hechuan_portal.residents.models import HukouStatus, Resident
+from hechuan_portal.residents import selectors as resident_selectors
 from monitoring import selectors as monitoring_selectors
 from monitoring.models import Finding, FindingStatus, Inspection, InspectionStatus
 from subsidies.models import AllowanceGrant, GrantStatus, PaymentLine
@@ -74,14 +75,9 @@ def _pairs(rows, num: str, den: str | None) -> Parts:
 
 
 def population_by_town() -> dict[str, int]:
-    """Registered residents living (户籍正常) in each town: the denominator of per-1,000 figures."""
-    rows = (
-        Resident.objects.filter(status=HukouStatus.NORMAL, town__isnull=False)
-        .values("town")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {r["town"]: r["n"] for r in rows}
+    """The denominator of per-1,000 figures: `residents.selectors.population_by_town` (the communities'
+    population where they carry one, else the registered residents with status normal)."""
+    return {town: people for town, (people, _source) in resident_selectors.population_by_town().items()}
 
 
 def facilities_operating(period: dt.date) -> Parts:
@@ -117,28 +113,20 @@ def nursing_bed_share(period: dt.date) -> Parts:
 
 
 def places_per_1000(period: dt.date) -> Parts:
-    places = dict(
-        _operating()
-        .filter(kind__in=CHILDCARE_KINDS)
-        .values_list("town")
-        .annotate(n=Sum("places_total"))
-        .order_by()
-    )
+    """托位 (childcare.selectors.places_parts, the one definition) ÷ population × 1000."""
+    places = childcare_selectors.places_parts()
     population = population_by_town()
     towns = set(places) | set(population)
-    return {t: (Decimal(places.get(t) or 0), Decimal(population.get(t, 0))) for t in towns}
+    return {
+        t: (Decimal(places.get(t, {}).get("total", 0)), Decimal(population.get(t, 0))) for t in towns
+    }
 
 
 def inclusive_share(period: dt.date) -> Parts:
-    rows = (
-        _operating()
-        .filter(kind__in=CHILDCARE_KINDS)
-        .values("town")
-        .annotate(inclusive=Sum("places_inclusive"), total=Sum("places_total"))
-        .order_by()
-    )
-    return _pairs(rows, "inclusive", "total")
-
+    """普惠托位 ÷ 托位 (childcare.selectors.places_parts)."""
+    return {
+        t: (Decimal(p["inclusive"]), Decimal(p["total"])) for t, p in childcare_selectors.places_parts().items()
+    }
 
 
 def _coverage(layer_code: str) -> Callable[[dt.date], Parts]:
