@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from childcare import selectors as childcare_selectors
 from eldercare import selectors as eldercare_selectors
-from facilities.models import BED_KINDS, CommunityCoverage, Facility, FacilityStatus
+from facilities import selectors as facility_selectors
+from facilities.models import BED_KINDS, Facility, FacilityStatus, ServiceLayer
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common.months import month_end
 from hechuan_portal.residents import selectors as resident_selectors
@@ -130,16 +131,15 @@ def inclusive_share(period: dt.date) -> Parts:
 
 
 def _coverage(layer_code: str) -> Callable[[dt.date], Parts]:
-    """People living in communities within the layer's radius ÷ all people (latest coverage run)."""
+    """People living in communities within the layer's radius ÷ all people (latest coverage run):
+    `facilities.selectors.coverage_by_town`, the grouping the coverage page shows."""
 
     def compute(period: dt.date) -> Parts:
-        rows = (
-            CommunityCoverage.objects.filter(layer__code=layer_code)
-            .values("town")
-            .annotate(covered=Sum("people", filter=Q(covered=True)), people=Sum("people"))
-            .order_by()
-        )
-        return _pairs(rows, "covered", "people")
+        layer = ServiceLayer.objects.filter(code=layer_code).first()
+        if layer is None:
+            return {}
+        towns = facility_selectors.coverage_by_town(user=SYSTEM, layer=layer)
+        return {t.town_code: (Decimal(t.covered_people), Decimal(t.people)) for t in towns}
 
     return compute
 
