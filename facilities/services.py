@@ -38,6 +38,7 @@ from .resources import FacilityResource, row_errors
 logger = logging.getLogger(__name__)
 
 CAPACITY_FIELDS = frozenset(OPERATOR_FIELDS) - {"opening_hours"}
+PLACES_FIELDS = frozenset({"places_total", "places_inclusive", "places_occupied"})
 
 
 class CoverageBusy(PortalError):
@@ -119,6 +120,10 @@ def facility_update(
         _check_town_in_scope(actor, facility.town_id)
     facility.full_clean()
     changes = _changed(before, facility, data)
+    if PLACES_FIELDS & set(changes) and facility.classes.exists():
+        # One meaning of 托位 (docs/indicators.md): a facility that records classes has the places
+        # of its classes (childcare's facility_places_sync); typed figures would contradict them.
+        raise PortalError(ErrorCode.PLACES_FROM_CLASSES, field=sorted(PLACES_FIELDS & set(changes))[0])
     if not changes and not capacity_report:
         return facility
     if capacity_report or CAPACITY_FIELDS & set(changes):

@@ -250,3 +250,22 @@ def test_the_dashboard_tile_carries_its_definition(district, staff_client):
         assert f'data-kpi-def="{ind.code}"' in body
     assert "托位 ÷ 人口 × 1000" in body
     assert ServiceLayer.objects.filter(code="elder_home_care").exists()
+
+
+def test_typed_places_of_a_facility_with_classes_are_refused(district, officer_a):
+    from facilities.services import facility_report_capacity
+    from hechuan_portal.common.errors import PortalError
+
+    a = Facility.objects.get(name="甲托育")
+    with pytest.raises(PortalError) as exc:
+        facility_report_capacity(actor=officer_a, facility=a, data={"places_total": 90})
+    assert (exc.value.code, exc.value.field) == ("places_from_classes", "places_total")
+    # Confirming the same figures (a capacity report) is fine; so is typing a filed capacity.
+    facility_report_capacity(
+        actor=officer_a, facility=a, data={"places_total": 24, "opening_hours": "8:00–17:00"}
+    )
+    filed = Facility.objects.get(name="乙托育点")
+    facility_report_capacity(actor=SYSTEM, facility=filed, data={"places_total": 15})
+    filed.refresh_from_db()
+    a.refresh_from_db()
+    assert (a.places_total, filed.places_total) == (24, 15)
