@@ -5,6 +5,7 @@ dashboard tile, the indicator page, the town page, the monthly report (page and 
 API, and the app pages repeating it (childcare 托位概况 page and API, the coverage page) — and the
 values must be equal, for district staff and for a town officer (who sees their town only)."""
 
+import datetime as dt
 import io
 import re
 from decimal import Decimal as D
@@ -24,6 +25,7 @@ from facilities.tests.factories import make_community, pt
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.areas.models import DISTRICT_CODE
 from hechuan_portal.common.months import add_months
+from hechuan_portal.residents.models import Resident
 from overview.definitions import markdown
 from overview.indicators import INDICATORS
 from overview.rules import indicator_value
@@ -111,6 +113,8 @@ def district(db):
         beds_occupied=5,
     )
     residents(TOWN_A, 50)
+    residents(TOWN_A, 3, start=900)  # three people aged 80+ (no assessment yet: 0 %)
+    Resident.objects.filter(name__in=["居民900", "居民901", "居民902"]).update(birth_date=dt.date(1940, 1, 1))
     residents(TOWN_B, 300, start=50)
     coverage_refresh(actor=SYSTEM)
     snapshot_refresh(period=PERIOD, actor=SYSTEM)
@@ -183,6 +187,10 @@ def every_place(client, area: str) -> dict[str, dict[str, D | None]]:
     stats = client.get("/api/v1/childcare/stats/places/").json()["district"]
     seen["places_per_1000"]["childcare api"] = D(stats["per_thousand"])
     seen["inclusive_share"]["childcare api"] = D(stats["inclusive_share"])
+    # The eldercare page repeats 80岁以上能力评估覆盖率.
+    seen["elder_assessment_coverage"]["eldercare page"] = client.get("/manage/eldercare/").context[
+        "coverage_share"
+    ]
     # The coverage page repeats the two service-circle shares.
     for code, layer in (("elder_coverage", "elder_home_care"), ("toddler_coverage", "childcare_15min")):
         page = client.get(f"/manage/facilities/coverage/?layer={layer}")
@@ -211,6 +219,7 @@ def test_every_figure_agrees_everywhere_for_the_district(district, staff_client)
     assert expected["places_per_1000"] == indicator_value(D(56), D(10300), 1000) == D("5.44")
     assert expected["inclusive_share"] == indicator_value(D(27), D(56), 100)
     assert expected["elder_beds"] == D("170.00")
+    assert expected["elder_assessment_coverage"] == D("0.00")  # 0 of 3 people aged 80+
 
 
 def test_every_figure_agrees_for_a_town_officer_who_sees_their_town_only(district, officer_a_client):
