@@ -26,6 +26,7 @@ from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.areas.models import DISTRICT_CODE
 from hechuan_portal.common.months import add_months
 from hechuan_portal.residents.models import Resident
+from monitoring.services import visit_record
 from overview.definitions import markdown
 from overview.indicators import INDICATORS
 from overview.rules import indicator_value
@@ -114,7 +115,11 @@ def district(db):
     )
     residents(TOWN_A, 50)
     residents(TOWN_A, 3, start=900)  # three people aged 80+ (no assessment yet: 0 %)
-    Resident.objects.filter(name__in=["居民900", "居民901", "居民902"]).update(birth_date=dt.date(1940, 1, 1))
+    aged = Resident.objects.filter(name__in=["居民900", "居民901", "居民902"])
+    aged.update(birth_date=dt.date(1940, 1, 1), lives_alone=True)  # due a monthly visit
+    visit_record(
+        resident=aged.get(name="居民900"), actor=SYSTEM, visited_on=TODAY, method="home", condition="good"
+    )
     residents(TOWN_B, 300, start=50)
     coverage_refresh(actor=SYSTEM)
     snapshot_refresh(period=PERIOD, actor=SYSTEM)
@@ -191,6 +196,11 @@ def every_place(client, area: str) -> dict[str, dict[str, D | None]]:
     seen["elder_assessment_coverage"]["eldercare page"] = client.get("/manage/eldercare/").context[
         "coverage_share"
     ]
+    # The monitoring visit-rate page repeats 特殊困难老年人月探访率 by town.
+    rates = client.get("/manage/monitoring/visits/rates/", {"month": f"{PERIOD:%Y-%m}"}).context["towns"]
+    for t in rates:
+        # by town: the district's rows are checked against the towns' own figures below
+        seen["visit_rate"]["visit page" if t.town_code == area else f"town row {t.town_code}"] = t.rate
     # The coverage page repeats the two service-circle shares.
     for code, layer in (("elder_coverage", "elder_home_care"), ("toddler_coverage", "childcare_15min")):
         page = client.get(f"/manage/facilities/coverage/?layer={layer}")
@@ -201,7 +211,7 @@ def every_place(client, area: str) -> dict[str, dict[str, D | None]]:
 def assert_agree(seen, area):
     expected = fresh(area)
     for code, places in seen.items():
-        own = {k: v for k, v in places.items() if not k.startswith("indicator page ")}
+        own = {k: v for k, v in places.items() if not k.startswith(("indicator page ", "town row "))}
         assert set(own.values()) == {expected[code]}, (code, expected[code], own)
     return expected
 
@@ -214,12 +224,15 @@ def test_every_figure_agrees_everywhere_for_the_district(district, staff_client)
         town_expected = fresh(town)
         for code, places in seen.items():
             assert places[f"indicator page {town}"] == town_expected[code], (code, town)
+            if f"town row {town}" in places:
+                assert places[f"town row {town}"] == town_expected[code], (code, town)
     # The hand-made district's numbers: 托位 = classes (9 + 15 + 20) + the filed 12 = 56, the planned
     # one not counted; population = 10,000 (A's communities) + 300 (B's register).
     assert expected["places_per_1000"] == indicator_value(D(56), D(10300), 1000) == D("5.44")
     assert expected["inclusive_share"] == indicator_value(D(27), D(56), 100)
     assert expected["elder_beds"] == D("170.00")
     assert expected["elder_assessment_coverage"] == D("0.00")  # 0 of 3 people aged 80+
+    assert expected["visit_rate"] == D("33.33")  # 1 of the 3 living alone visited this month
 
 
 def test_every_figure_agrees_for_a_town_officer_who_sees_their_town_only(district, officer_a_client):
