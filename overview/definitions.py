@@ -18,7 +18,9 @@ shows one of these figures computes it with the function named here: the dashboa
 indicator and town pages, the monthly report (page and XLSX), `/api/v1/overview/indicators/`, and
 the app pages that repeat a figure (childcare 托位概况 and `/api/v1/childcare/stats/places/` read
 `childcare.selectors.places_parts` and `residents.selectors.population_by_town`; the coverage page
-reads `facilities.selectors.coverage_by_town`). Each figure is rounded once, by
+reads `facilities.selectors.coverage_by_town`; the eldercare overview repeats
+80岁以上能力评估覆盖率 from `eldercare.selectors.assessment_coverage` and the monitoring visit-rate page
+the towns' 特殊困难老年人月探访率 from `monitoring.selectors.visit_rates`). Each figure is rounded once, by
 `hechuan_portal/common/ratios.py: figure_value` (two decimals, half up).
 
 Scope: district roles see the district and every town; a town officer sees their own town only (on

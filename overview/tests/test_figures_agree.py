@@ -18,10 +18,11 @@ from openpyxl import load_workbook
 
 from childcare.services import class_create, enrolment_create
 from childcare.tests.factories import ChildFactory
-from conftest import TOWN_A, TOWN_B
+from conftest import TOWN_A, TOWN_B, make_user
 from facilities.models import Facility, FacilityKind, FacilityStatus, ServiceLayer
 from facilities.services import coverage_refresh
 from facilities.tests.factories import make_community, pt
+from hechuan_portal.accounts.models import Role
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.areas.models import DISTRICT_CODE
 from hechuan_portal.common.months import add_months
@@ -118,7 +119,11 @@ def district(db):
     aged = Resident.objects.filter(name__in=["居民900", "居民901", "居民902"])
     aged.update(birth_date=dt.date(1940, 1, 1), lives_alone=True)  # due a monthly visit
     visit_record(
-        resident=aged.get(name="居民900"), actor=SYSTEM, visited_on=TODAY, method="home", condition="good"
+        resident=aged.get(name="居民900"),
+        actor=make_user("visitor_a", Role.TOWN_OFFICER, TOWN_A),
+        visited_on=TODAY,
+        method="home",
+        condition="good",
     )
     residents(TOWN_B, 300, start=50)
     coverage_refresh(actor=SYSTEM)
