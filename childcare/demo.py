@@ -32,6 +32,8 @@ from .models import (
 )
 
 SEED = 20260501
+MAX_DEMO_CHILDREN = 600
+MAX_DEMO_SCREENINGS = 400
 DEMO_BATCH = "演示数据：2026年托育服务体验券"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = [
@@ -130,7 +132,8 @@ def seed(*, residents: int = 0, stdout=None) -> None:
     )
     if not facilities:
         facilities = [_facility(*f) for f in FALLBACK]
-    facilities = sorted(facilities, key=lambda f: f.pk)[:40]
+    # Every demo childcare facility gets classes, so its 托位 are its classes' (one meaning of 托位).
+    facilities = sorted(facilities, key=lambda f: f.pk)
     clinic = Facility.objects.filter(is_demo=True, kind=FacilityKind.MEDICAL_PARTNER).order_by(
         "pk"
     ).first() or _facility(*FALLBACK_CLINIC)
@@ -158,7 +161,10 @@ def seed(*, residents: int = 0, stdout=None) -> None:
                 )
             )
 
-    n_children = max(40, min(residents // 1000, 400))
+    # Enrolled children come from enrolments: a plausible share of the places is taken (capped so
+    # the seed stays quick; the rest are vacancies the finder shows).
+    places = sum(k.capacity for k in classes)
+    n_children = max(40, min(places // 4, MAX_DEMO_CHILDREN))
     enrolled = waiting = 0
     used_ids: set[str] = set()  # the random numbers can repeat at 400 children (seed_demo at 1.5 million)
     for i in range(n_children):
@@ -205,7 +211,7 @@ def seed(*, residents: int = 0, stdout=None) -> None:
     due = Checkup.objects.filter(child__is_demo=True, status="due", due_date__lte=today).select_related(
         "child"
     )
-    for checkup in due.order_by("pk"):
+    for checkup in due.order_by("pk")[:MAX_DEMO_SCREENINGS]:
         if rng.random() < 0.2:
             continue  # left overdue on purpose
         child = checkup.child

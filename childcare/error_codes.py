@@ -38,6 +38,8 @@ class ErrorCode(models.TextChoices):
     CLASS_HAS_VACANCY = "class_has_vacancy", _("该班级仍有空余托位，请直接办理入托。")
     CHILD_TOO_YOUNG = "child_too_young", _("幼儿月龄未达到该班型的要求。")
     CHILD_TOO_OLD = "child_too_old", _("幼儿月龄已超过该班型的范围。")
+    START_BEFORE_BIRTH = "start_before_birth", _("入托日期不能早于幼儿的出生日期。")
+    BIRTH_IN_FUTURE = "birth_in_future", _("出生日期不能晚于今天。")
     CHILD_ALREADY_ENROLLED = "child_already_enrolled", _("该幼儿已有在托记录，请先办理退托。")
     CHILD_EXISTS = "child_exists", _("该身份证号的幼儿已登记。")
     COMMUNITY_NOT_IN_TOWN = "community_not_in_town", _("所选村社区不属于该镇街。")

@@ -10,7 +10,7 @@ from facilities.models import CHILDCARE_KINDS, Facility
 from hechuan_portal.accounts import roles
 from hechuan_portal.areas.models import AdminArea
 
-from .models import Child, ClassType, PriorityCategory, ScreeningResult
+from .models import Child, ClassType, MeasuringPosition, PriorityCategory, ScreeningResult
 
 
 class ClassForm(forms.Form):
@@ -108,6 +108,12 @@ class CheckupForm(forms.Form):
     )
     length_cm = forms.DecimalField(
         label=_("身长/身高（厘米）"), max_digits=5, decimal_places=1, required=False
+    )
+    measured_position = forms.ChoiceField(
+        label=_("测量体位"),
+        choices=[("", _("按年龄（730天及以下卧位，731天起立位）")), *MeasuringPosition.choices],
+        required=False,
+        help_text=_("与年龄惯例不同的体位按世卫标准调整 0.7 厘米。"),
     )
     weight_kg = forms.DecimalField(label=_("体重（千克）"), max_digits=5, decimal_places=2, required=False)
     head_cm = forms.DecimalField(label=_("头围（厘米）"), max_digits=4, decimal_places=1, required=False)

@@ -19,6 +19,7 @@ from typing import Any
 
 # Ages and due dates use the portal's one month arithmetic.
 from hechuan_portal.common.months import add_months, age_in_months
+from hechuan_portal.common.ratios import figure_value
 
 
 class ClassTypeCode:
@@ -120,17 +121,13 @@ def allowed_class_types(birth: dt.date, on: dt.date) -> list[str]:
 
 
 def places_per_thousand(places: int, population: int) -> Decimal | None:
-    """托位 per 1,000 residents, two decimals; None without a population."""
-    if not population:
-        return None
-    return (Decimal(places) * 1000 / Decimal(population)).quantize(Decimal("0.01"))
+    """托位 per 1,000 people, two decimals (the dashboard's rounding); None without a population."""
+    return figure_value(places, population, 1000)
 
 
 def share(part: int, whole: int) -> Decimal | None:
-    """A percentage with one decimal (普惠 share); None when there is nothing to share."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+    """A percentage with two decimals (普惠 share, as the dashboard); None when there is nothing to share."""
+    return figure_value(part, whole, 100)
 
 
 # --- health screening schedule (STANDARDS §4) --------------------------------------------------
@@ -196,6 +193,25 @@ def _q(value: Any) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
 
 
+# WHO Child Growth Standards at their boundary (STANDARDS §4): the length (recumbent) tables apply
+# through day 730, the height (standing) tables from day 731; a measurement taken in the other
+# position is adjusted by 0.7 cm (standing is 0.7 cm shorter than lying).
+LAST_LENGTH_DAY = 730
+POSITION_ADJUSTMENT_CM = Decimal("0.7")
+LYING, STANDING = "lying", "standing"
+
+
+def length_for_tables(days: int, length_cm: Decimal, position: str | None) -> Decimal:
+    """The length/height the WHO table of this age expects: +0.7 cm for a child up to day 730
+    measured standing, −0.7 cm for a child from day 731 measured lying; unchanged when the position
+    is the table's own or not recorded."""
+    if days <= LAST_LENGTH_DAY and position == STANDING:
+        return length_cm + POSITION_ADJUSTMENT_CM
+    if days > LAST_LENGTH_DAY and position == LYING:
+        return length_cm - POSITION_ADJUSTMENT_CM
+    return length_cm
+
+
 def growth_zscores(
     *,
     sex: str,
@@ -204,16 +220,22 @@ def growth_zscores(
     length_cm: Decimal | float | None = None,
     weight_kg: Decimal | float | None = None,
     head_cm: Decimal | float | None = None,
+    position: str | None = None,
 ) -> ZScores:
-    """WHO z-scores from pygrowup2. `sex` is "M"/"F". Under 2 years length is recumbent, from 2 years
-    height is standing (the WHO convention; no 0.7 cm adjustment is then needed). A measurement
-    outside the tables' range gives None for that indicator."""
+    """WHO z-scores from pygrowup2. `sex` is "M"/"F"; `position` is `LYING`/`STANDING` (None: the
+    table's own). Age is in completed days, day 0 (the birth day) reading its own row; up to day 730
+    the length-for-age and weight-for-length tables apply, from day 731 height-for-age and
+    weight-for-height, with the length adjusted for the position (`length_for_tables`). A measurement
+    outside the tables' range, or a date before the birth, gives None for that indicator."""
     from pygrowup import Observation
     from pygrowup.exceptions import PyGrowUpException
 
     days = (measured_on - birth).days
-    obs = Observation(sex="male" if sex == "M" else "female", age_in_days=max(days, 1))
-    under_two = days < 730
+    if days < 0:
+        return ZScores()
+    # dob/date_of_observation (not age_in_days, which treats day 0 as "no age given").
+    obs = Observation(sex="male" if sex == "M" else "female", dob=birth, date_of_observation=measured_on)
+    lying_tables = days <= LAST_LENGTH_DAY
 
     def attempt(fn: Callable[[], Any]) -> Decimal | None:
         try:
@@ -221,14 +243,17 @@ def growth_zscores(
         except (PyGrowUpException, ValueError, KeyError, ArithmeticError):
             return None
 
-    length = Decimal(str(length_cm)) if length_cm is not None else None
+    length = (
+        length_for_tables(days, Decimal(str(length_cm)), position) if length_cm is not None else None
+    )
     weight = Decimal(str(weight_kg)) if weight_kg is not None else None
     head = Decimal(str(head_cm)) if head_cm is not None else None
     return ZScores(
         wfa=attempt(lambda: obs.wfa(weight)) if weight else None,
-        lhfa=attempt(lambda: obs.lhfa(length, recumbent=under_two)) if length else None,
+        # The position adjustment is ours (pygrowup's switches at day 730, one day early).
+        lhfa=attempt(lambda: obs.lhfa(length, recumbent=lying_tables, auto_adjust=False)) if length else None,
         wflh=(
-            attempt(lambda: obs.wfl(weight, length) if under_two else obs.wfh(weight, length))
+            attempt(lambda: obs.wfl(weight, length) if lying_tables else obs.wfh(weight, length))
             if weight and length
             else None
         ),

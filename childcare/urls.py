@@ -17,5 +17,6 @@ urlpatterns = [
     path("checkups/", views.checkup_list, name="checkup_list"),
     path("checkups/<int:pk>/record/", views.checkup_record, name="checkup_record"),
     path("overdue/", views.overdue, name="overdue"),
+    path("to-move/", views.to_move, name="to_move"),
     path("vouchers/", views.vouchers, name="vouchers"),
 ]

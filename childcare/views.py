@@ -32,7 +32,16 @@ from .forms import (
     VoucherIssueForm,
     WaitlistForm,
 )
-from .models import Checkup, Child, ChildcareClass, Enrolment, EnrolmentStatus, FollowUp, WaitlistEntry
+from .models import (
+    Checkup,
+    Child,
+    ChildcareClass,
+    ClassType,
+    Enrolment,
+    EnrolmentStatus,
+    FollowUp,
+    WaitlistEntry,
+)
 
 
 def staff_page(view):
@@ -52,7 +61,7 @@ def staff_page(view):
 def overview(request):
     if not access.can_view_places_overview(request.user):
         raise PermissionDenied
-    rows, district = selectors.places_by_town()
+    rows, district = selectors.places_by_town(user=request.user)
     return render(request, "childcare/overview.html", {"rows": rows, "district": district})
 
 
@@ -310,6 +319,17 @@ def overdue(request):
             "grace_days": std.CHECKUP_GRACE_DAYS,
         },
     )
+
+
+@staff_page
+def to_move(request):
+    """待转班: enrolled children who have outgrown their class type (operator: their facilities;
+    town officer: their town; district: all)."""
+    today = timezone.localdate()
+    rows = list(selectors.children_to_move(user=request.user, today=today)[:500])
+    for row in rows:
+        row.fits = [ClassType(c).label for c in std.allowed_class_types(row.child.birth_date, today)]
+    return render(request, "childcare/to_move.html", {"rows": rows, "today": today})
 
 
 @staff_page

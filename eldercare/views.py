@@ -23,6 +23,7 @@ from hechuan_portal.accounts.roles import is_district
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
 from hechuan_portal.common.months import add_months
+from hechuan_portal.common.ratios import figure_value
 from hechuan_portal.residents.models import Resident
 
 from . import access, selectors, services, standards
@@ -51,6 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
             return redirect("eldercare:elder", pk=resident.pk)
         not_found = True
         form = IdSearchForm()
+    coverage = selectors.assessment_coverage(user=request.user)
     return render(
         request,
         "eldercare/index.html",
@@ -58,7 +60,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "not_found": not_found,
             "queue": selectors.awaiting_sign_off(user=request.user)[:20],
-            "coverage": selectors.assessment_coverage(user=request.user),
+            "coverage": coverage,
+            # The dashboard's 80岁以上能力评估覆盖率, rounded by the same function (issue 18).
+            "coverage_share": figure_value(coverage["assessed"], coverage["aged80"], 100),
         },
     )
 

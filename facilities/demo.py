@@ -263,12 +263,11 @@ def _capacity(rng: random.Random, kind: str) -> dict:
             beds_occupied=min(total, round(total * rng.uniform(0.55, 1.0))),
         )
     if kind in CHILDCARE_KINDS:
+        # 托位 come from the classes the childcare demo opens (facility_places_sync), never typed
+        # here; the draws stay so that every later draw (and so every demo record) is unchanged.
         total = rng.choice([20, 30, 40, 60, 90])
-        data.update(
-            places_total=total,
-            places_inclusive=round(total * rng.uniform(0.5, 1.0)),
-            places_occupied=min(total, round(total * rng.uniform(0.4, 1.0))),
-        )
+        rng.uniform(0.5, 1.0), rng.uniform(0.4, 1.0)
+        data.update(places_total=0, places_inclusive=0, places_occupied=0)
     return data
 
 

@@ -24,6 +24,10 @@ class ErrorCode(models.TextChoices):
     SUBTYPE_ONLY_CANTEEN = "subtype_only_canteen", _("只有老年食堂可以填写食堂类别。")
     BEDS_NOT_FOR_KIND = "beds_not_for_kind", _("托育类设施不登记养老床位。")
     PLACES_NOT_FOR_KIND = "places_not_for_kind", _("养老类设施不登记托位。")
+    PLACES_FROM_CLASSES = (
+        "places_from_classes",
+        _("该托育机构的托位由班级汇总，请在“班级与入托”中修改班级托位。"),
+    )
     CAPACITY_EXCEEDED = "capacity_exceeded", _("已用或护理型床位、普惠或已用托位不能多于总数。")
     INVALID_TRANSITION = "invalid_status_transition", _("不能从“%(from)s”变更为“%(to)s”。")
     INVALID_NEAR = "invalid_near", _("位置参数 near 应为“经度,纬度”（WGS 84），例如 106.27,29.99。")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.gis.db.models import GeometryField
@@ -12,6 +13,7 @@ from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from hechuan_portal.areas.models import AdminArea, AreaLevel
+from hechuan_portal.common.ratios import figure_value
 
 from . import standards
 from .filters import FacilityFilter
@@ -36,6 +38,12 @@ def facility_detail_history(facility: Facility) -> QuerySet[FacilityStatusChange
 # -- service circle ----------------------------------------------------------------------------
 
 
+# How a coverage share is weighted (the page says which).
+WEIGHT_POPULATION = "population"  # every community's people estimated from the population it carries
+WEIGHT_REGISTER = "register"  # every community's people counted from the household register
+WEIGHT_MIXED = "mixed"
+
+
 @dataclass
 class TownCoverage:
     town_code: str
@@ -44,10 +52,30 @@ class TownCoverage:
     covered: int
     people: int
     uncovered_people: int
+    from_population: int = 0  # communities whose people are estimated from their population
 
     @property
     def rate(self) -> float:
         return self.covered / self.communities if self.communities else 0.0
+
+    @property
+    def covered_people(self) -> int:
+        return self.people - self.uncovered_people
+
+    @property
+    def share(self) -> Decimal | None:
+        """THE covered share (the dashboard's 服务圈覆盖率): people in covered communities ÷ all
+        people, in %, two decimals; None when no one is counted."""
+        return figure_value(self.covered_people, self.people, 100)
+
+
+def coverage_weighting(towns: list[TownCoverage]) -> str:
+    """Which people weight the shares: the communities' population, the register, or both."""
+    communities = sum(t.communities for t in towns)
+    estimated = sum(t.from_population for t in towns)
+    if communities and estimated == communities:
+        return WEIGHT_POPULATION
+    return WEIGHT_REGISTER if estimated == 0 else WEIGHT_MIXED
 
 
 def coverage_layers() -> QuerySet[ServiceLayer]:
@@ -68,7 +96,8 @@ def coverage_rows(*, user: Any, layer: ServiceLayer) -> QuerySet[CommunityCovera
 
 
 def coverage_by_town(*, user: Any, layer: ServiceLayer) -> list[TownCoverage]:
-    """One row per town: communities, covered communities, people and uncovered people."""
+    """One row per town: communities, covered communities, people and uncovered people — the one
+    grouping behind the coverage page and the dashboard's 15分钟服务圈覆盖率 (one GROUP BY)."""
     rows = (
         CommunityCoverage.objects.visible_to(user)
         .filter(layer=layer)
@@ -78,12 +107,19 @@ def coverage_by_town(*, user: Any, layer: ServiceLayer) -> list[TownCoverage]:
             covered_n=Count("id", filter=Q(covered=True)),
             people_n=Coalesce(Sum("people"), 0),
             uncovered_n=Coalesce(Sum("people", filter=Q(covered=False)), 0),
+            estimated_n=Count("id", filter=Q(people_estimated=True)),
         )
         .order_by("town_id")
     )
     return [
         TownCoverage(
-            r["town_id"], r["town__name"], r["communities"], r["covered_n"], r["people_n"], r["uncovered_n"]
+            r["town_id"],
+            r["town__name"],
+            r["communities"],
+            r["covered_n"],
+            r["people_n"],
+            r["uncovered_n"],
+            r["estimated_n"],
         )
         for r in rows
     ]

@@ -40,6 +40,7 @@ from .resources import CAPACITY_COLUMNS, REQUIRED_COLUMNS, FacilityResource, imp
 logger = logging.getLogger(__name__)
 
 CAPACITY_FIELDS = frozenset(OPERATOR_FIELDS) - {"opening_hours"}
+PLACES_FIELDS = frozenset({"places_total", "places_inclusive", "places_occupied"})
 
 
 class CoverageBusy(PortalError):
@@ -121,6 +122,10 @@ def facility_update(
         _check_town_in_scope(actor, facility.town_id)
     facility.full_clean()
     changes = _changed(before, facility, data)
+    if PLACES_FIELDS & set(changes) and facility.classes.exists():
+        # One meaning of 托位 (docs/indicators.md): a facility that records classes has the places
+        # of its classes (childcare's facility_places_sync); typed figures would contradict them.
+        raise PortalError(ErrorCode.PLACES_FROM_CLASSES, field=sorted(PLACES_FIELDS & set(changes))[0])
     if not changes and not capacity_report:
         return facility
     if capacity_report or CAPACITY_FIELDS & set(changes):
@@ -380,9 +385,14 @@ def _batches(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[list[int],
 # -- service circle ----------------------------------------------------------------------------
 
 # One statement: for every community with a centroid and every active layer, the nearest operating
-# facility of the layer's kinds (KNN on the geography GiST index, then the exact spheroid distance),
-# whether it lies within the layer's radius, and the people it serves: counted from the household
-# registry where the community has records, else estimated from its population (standards.py).
+# facility of the layer's kinds by the spheroid distance (STANDARDS §7), whether it lies within the
+# layer's radius, and the people it serves: estimated from the community's population where it
+# carries one (import_boundaries), else counted from the household registry (standards.py).
+#
+# The GiST index's KNN order (`<->`) is the sphere's distance, which differs from the spheroid's by
+# up to ~0.56 %: a day care 499 m away (spheroid) can sort after one 500.8 m away. So the KNN only
+# bounds the search: every facility within KNN_SLACK × the sphere-nearest distance is a candidate
+# (ST_DWithin on the sphere, indexed), and the candidates are ordered by the spheroid distance.
 _COVERAGE_SQL = """
 WITH counts AS (
     SELECT community_id,
@@ -397,18 +407,26 @@ INSERT INTO {coverage}
 SELECT c.code, c.parent_id, l.id, n.id, n.dist,
        COALESCE(n.dist <= l.radius_m, false),
        CASE WHEN l.population = %(elders)s
-            THEN COALESCE(k.elders, round(COALESCE(c.population, 0) * %(elder_share)s))
-            ELSE COALESCE(k.children, round(COALESCE(c.population, 0) * %(toddler_share)s)) END,
-       k.community_id IS NULL,
+            THEN COALESCE(round(c.population * %(elder_share)s), k.elders, 0)
+            ELSE COALESCE(round(c.population * %(toddler_share)s), k.children, 0) END,
+       c.population IS NOT NULL,
        %(now)s
   FROM {area} c
   CROSS JOIN {layer} l
   LEFT JOIN counts k ON k.community_id = c.code
   LEFT JOIN LATERAL (
-        SELECT f.id, ST_Distance(f.location, c.centroid::geography) AS dist
+        SELECT f.location <-> c.centroid::geography AS sphere
           FROM {facility} f
          WHERE f.kind = ANY(l.kinds) AND f.status = %(operating)s
          ORDER BY f.location <-> c.centroid::geography
+         LIMIT 1
+  ) s ON true
+  LEFT JOIN LATERAL (
+        SELECT f.id, ST_Distance(f.location, c.centroid::geography, true) AS dist
+          FROM {facility} f
+         WHERE f.kind = ANY(l.kinds) AND f.status = %(operating)s
+           AND ST_DWithin(f.location, c.centroid::geography, s.sphere * %(knn_slack)s + 1, false)
+         ORDER BY dist, f.id
          LIMIT 1
   ) n ON true
  WHERE c.level = %(community)s AND c.centroid IS NOT NULL AND l.is_active
@@ -453,6 +471,7 @@ def coverage_refresh(*, actor: Any, request: HttpRequest | None = None) -> Cover
                     "toddler_age": standards.TODDLER_MAX_AGE,
                     "elder_share": standards.ELDER_SHARE_OF_POPULATION,
                     "toddler_share": standards.TODDLER_SHARE_OF_POPULATION,
+                    "knn_slack": standards.KNN_SLACK,
                     "now": now,
                     "resident_normal": HukouStatus.NORMAL.value,
                     "elders": PopulationGroup.ELDERS.value,

@@ -27,7 +27,12 @@ MAX_NEAR_RADIUS_M = 50000
 WALK_DETOUR_FACTOR = 1.3
 WALK_METRES_PER_MINUTE = 60
 
-# When a community has no household records, its `population` is split with these shares
+# The spheroid and sphere distances of two points differ by at most about 0.56 %; a facility is a
+# candidate for "nearest" when its sphere distance is within (1.0056)² of the sphere-nearest one's, so
+# 1.02 leaves a margin. (The nearest by the spheroid is then picked among the candidates.)
+KNN_SLACK = 1.02
+
+# Where a community carries a `population` (import_boundaries), it is split with these shares
 # (docs/facilities.md): Chongqing's 2020 census puts residents aged 60+ at about 21.9 % and rising,
 # so 25 % is used for the elders; children aged 0–3 are about 2.5 % (three birth cohorts at
 # roughly 8 ‰ a year).

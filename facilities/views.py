@@ -22,6 +22,7 @@ from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
 from hechuan_portal.common.exports import BOLD, XLSX_CONTENT_TYPE, XlsxBook, safe_cell
+from hechuan_portal.common.ratios import figure_value
 
 from . import access, import_jobs, selectors, services, standards
 from .forms import CapacityForm, FacilityForm, ImportForm, StatusForm
@@ -346,7 +347,11 @@ def coverage(request):
                 "covered": sum(t.covered for t in towns),
                 "people": sum(t.people for t in towns),
                 "uncovered_people": sum(t.uncovered_people for t in towns),
+                "share": figure_value(
+                    sum(t.covered_people for t in towns), sum(t.people for t in towns), 100
+                ),
             },
+            "weighting": selectors.coverage_weighting(towns),
             "suggestions": suggestions,
             "suggestion_points": [
                 {"rank": s.rank, "name": s.name, "lng": s.lng, "lat": s.lat} for s in suggestions

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from hechuan_portal.common.errors import CommonCode, PortalError
+from hechuan_portal.common.ratios import figure_value
 
 from .error_codes import ErrorCode
 
@@ -343,7 +344,6 @@ def visit_status(next_due_on: date | None, today: date, cfg: dict[str, Any]) -> 
 
 
 def visit_rate(visited: int, covered: int) -> Decimal | None:
-    """Share of covered elders visited, in percent with one decimal; None with nobody covered."""
-    if covered == 0:
-        return None
-    return (Decimal(visited * 100) / Decimal(covered)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    """Share of covered elders visited, in percent with two decimals (the dashboard's 特殊困难老年人
+    月探访率, rounded by the same function); None with nobody covered."""
+    return figure_value(visited, covered, 100)

@@ -19,11 +19,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from childcare import selectors as childcare_selectors
 from eldercare import selectors as eldercare_selectors
-from facilities.models import BED_KINDS, CHILDCARE_KINDS, CommunityCoverage, Facility, FacilityStatus
+from facilities import selectors as facility_selectors
+from facilities.models import BED_KINDS, Facility, FacilityStatus, ServiceLayer
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common.months import month_end
-from hechuan_portal.residents.models import HukouStatus, Resident
+from hechuan_portal.residents import selectors as resident_selectors
 from monitoring import selectors as monitoring_selectors
 from monitoring.models import Finding, FindingStatus, Inspection, InspectionStatus
 from subsidies.models import AllowanceGrant, GrantStatus, PaymentLine
@@ -41,7 +43,9 @@ class Indicator:
     scale: int = 1
     has_denominator: bool = False
     drill: Callable[[str], str] | None = None  # town code → URL of the records behind the figure
-    help_text: str = ""
+    help_text: str = ""  # the formula (口径), shown beside the tile and in docs/indicators.md
+    counts: str = ""  # what counts, and from which records
+    sources: tuple[str, ...] = ()  # the models read ("app_label.Model"); docs name their tables
 
 
 def _list_url(name: str, **params) -> Callable[[str], str]:
@@ -74,14 +78,9 @@ def _pairs(rows, num: str, den: str | None) -> Parts:
 
 
 def population_by_town() -> dict[str, int]:
-    """Registered residents living (户籍正常) in each town: the denominator of per-1,000 figures."""
-    rows = (
-        Resident.objects.filter(status=HukouStatus.NORMAL, town__isnull=False)
-        .values("town")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {r["town"]: r["n"] for r in rows}
+    """The denominator of per-1,000 figures: `residents.selectors.population_by_town` (the communities'
+    population where they carry one, else the registered residents with status normal)."""
+    return {town: people for town, (people, _source) in resident_selectors.population_by_town().items()}
 
 
 def facilities_operating(period: dt.date) -> Parts:
@@ -117,41 +116,32 @@ def nursing_bed_share(period: dt.date) -> Parts:
 
 
 def places_per_1000(period: dt.date) -> Parts:
-    places = dict(
-        _operating()
-        .filter(kind__in=CHILDCARE_KINDS)
-        .values_list("town")
-        .annotate(n=Sum("places_total"))
-        .order_by()
-    )
+    """托位 (childcare.selectors.places_parts, the one definition) ÷ population × 1000."""
+    places = childcare_selectors.places_parts()
     population = population_by_town()
     towns = set(places) | set(population)
-    return {t: (Decimal(places.get(t) or 0), Decimal(population.get(t, 0))) for t in towns}
+    return {
+        t: (Decimal(places.get(t, {}).get("total", 0)), Decimal(population.get(t, 0))) for t in towns
+    }
 
 
 def inclusive_share(period: dt.date) -> Parts:
-    rows = (
-        _operating()
-        .filter(kind__in=CHILDCARE_KINDS)
-        .values("town")
-        .annotate(inclusive=Sum("places_inclusive"), total=Sum("places_total"))
-        .order_by()
-    )
-    return _pairs(rows, "inclusive", "total")
-
+    """普惠托位 ÷ 托位 (childcare.selectors.places_parts)."""
+    return {
+        t: (Decimal(p["inclusive"]), Decimal(p["total"])) for t, p in childcare_selectors.places_parts().items()
+    }
 
 
 def _coverage(layer_code: str) -> Callable[[dt.date], Parts]:
-    """People living in communities within the layer's radius ÷ all people (latest coverage run)."""
+    """People living in communities within the layer's radius ÷ all people (latest coverage run):
+    `facilities.selectors.coverage_by_town`, the grouping the coverage page shows."""
 
     def compute(period: dt.date) -> Parts:
-        rows = (
-            CommunityCoverage.objects.filter(layer__code=layer_code)
-            .values("town")
-            .annotate(covered=Sum("people", filter=Q(covered=True)), people=Sum("people"))
-            .order_by()
-        )
-        return _pairs(rows, "covered", "people")
+        layer = ServiceLayer.objects.filter(code=layer_code).first()
+        if layer is None:
+            return {}
+        towns = facility_selectors.coverage_by_town(user=SYSTEM, layer=layer)
+        return {t.town_code: (Decimal(t.covered_people), Decimal(t.people)) for t in towns}
 
     return compute
 
@@ -237,6 +227,9 @@ INDICATORS: tuple[Indicator, ...] = (
         group="facilities",
         compute=facilities_operating,
         drill=_facility_list_url(status="operating"),
+        help_text=_("状态为“运营中”的服务设施数"),
+        counts=_("设施登记中的各类养老、托育、医养结合设施，按设施所在镇街；筹建、暂停、关闭的不计"),
+        sources=("facilities.Facility",),
     ),
     Indicator(
         code="elder_beds",
@@ -245,6 +238,9 @@ INDICATORS: tuple[Indicator, ...] = (
         group="elder",
         compute=elder_beds,
         drill=_facility_list_url(status="operating"),
+        help_text=_("运营中养老机构、区域养老服务中心、日间照料中心的床位总数之和"),
+        counts=_("各设施最近一次上报的床位总数"),
+        sources=("facilities.Facility",),
     ),
     Indicator(
         code="bed_occupancy",
@@ -256,6 +252,8 @@ INDICATORS: tuple[Indicator, ...] = (
         has_denominator=True,
         drill=_facility_list_url(status="operating"),
         help_text=_("已用床位 ÷ 床位总数（运营中的养老机构、区域养老服务中心、日间照料中心）"),
+        counts=_("各设施最近一次上报的已用床位与床位总数"),
+        sources=("facilities.Facility",),
     ),
     Indicator(
         code="nursing_bed_share",
@@ -266,6 +264,9 @@ INDICATORS: tuple[Indicator, ...] = (
         scale=100,
         has_denominator=True,
         drill=_facility_list_url(status="operating"),
+        help_text=_("护理型床位 ÷ 床位总数（运营中的养老机构、区域养老服务中心、日间照料中心）"),
+        counts=_("各设施最近一次上报的护理型床位与床位总数"),
+        sources=("facilities.Facility",),
     ),
     Indicator(
         code="places_per_1000",
@@ -276,7 +277,9 @@ INDICATORS: tuple[Indicator, ...] = (
         scale=1000,
         has_denominator=True,
         drill=_facility_list_url(status="operating"),
-        help_text=_("托位总数 ÷ 户籍人口 × 1000"),
+        help_text=_("托位 ÷ 人口 × 1000"),
+        counts=_("托位：运营中托育机构（托育中心、普惠托育点、幼儿园托班、职工托育室）各班级托位之和，未登记班级的机构按备案托位；人口：各村社区人口（随区划边界导入）之和，镇街没有该数据时为户籍状态正常的户籍人口"),
+        sources=("facilities.Facility", "childcare.ChildcareClass", "areas.AdminArea", "residents.Resident"),
     ),
     Indicator(
         code="inclusive_share",
@@ -287,6 +290,9 @@ INDICATORS: tuple[Indicator, ...] = (
         scale=100,
         has_denominator=True,
         drill=_facility_list_url(status="operating"),
+        help_text=_("普惠托位 ÷ 托位"),
+        counts=_("托位口径同“每千人口托位数”；普惠托位为标记为普惠的班级的托位"),
+        sources=("facilities.Facility", "childcare.ChildcareClass"),
     ),
     Indicator(
         code="elder_coverage",
@@ -298,6 +304,8 @@ INDICATORS: tuple[Indicator, ...] = (
         has_denominator=True,
         drill=_list_url("facilities:coverage", layer="elder_home_care"),
         help_text=_("居住在社区居家养老服务设施步行半径内的60岁及以上老年人 ÷ 全部60岁及以上老年人"),
+        counts=_("最近一次服务圈计算：村社区中心点到最近的运营中设施的椭球面直线距离不超过图层半径即为覆盖；人数按村社区人口估算（60岁及以上占25%），村社区没有人口数据时按户籍登记人数"),
+        sources=("facilities.CommunityCoverage", "facilities.Facility", "areas.AdminArea", "residents.Resident"),
     ),
     Indicator(
         code="toddler_coverage",
@@ -309,6 +317,8 @@ INDICATORS: tuple[Indicator, ...] = (
         has_denominator=True,
         drill=_list_url("facilities:coverage", layer="childcare_15min"),
         help_text=_("居住在托育设施步行半径内的0–3岁婴幼儿 ÷ 全部0–3岁婴幼儿"),
+        counts=_("最近一次服务圈计算，覆盖判定同上；人数按村社区人口估算（0–3岁占2.5%），村社区没有人口数据时按户籍登记人数"),
+        sources=("facilities.CommunityCoverage", "facilities.Facility", "areas.AdminArea", "residents.Resident"),
     ),
     Indicator(
         code="allowance_recipients",
@@ -317,6 +327,9 @@ INDICATORS: tuple[Indicator, ...] = (
         group="allowance",
         compute=allowance_recipients,
         drill=_list_url("subsidies:dashboard"),
+        help_text=_("高龄津贴状态为“享受中”的人数"),
+        counts=_("按享受人户籍所在镇街"),
+        sources=("subsidies.AllowanceGrant", "residents.Resident"),
     ),
     Indicator(
         code="allowance_cost",
@@ -325,6 +338,9 @@ INDICATORS: tuple[Indicator, ...] = (
         group="allowance",
         compute=allowance_cost,
         drill=_list_url("subsidies:payroll"),
+        help_text=_("本月发放名册各行金额之和（含补发）"),
+        counts=_("本月名册，无论草稿或已关闭，按享受人所在镇街"),
+        sources=("subsidies.PaymentLine",),
     ),
     Indicator(
         code="inspections_done",
@@ -336,6 +352,8 @@ INDICATORS: tuple[Indicator, ...] = (
         has_denominator=True,
         drill=_list_url("monitoring:inspection_list"),
         help_text=_("本月已完成检查 ÷ 本月计划检查（不含已取消）"),
+        counts=_("应检日期在本月的检查，按被检设施所在镇街"),
+        sources=("monitoring.Inspection", "facilities.Facility"),
     ),
     Indicator(
         code="findings_open",
@@ -344,6 +362,9 @@ INDICATORS: tuple[Indicator, ...] = (
         group="monitoring",
         compute=findings_open,
         drill=_list_url("monitoring:finding_list"),
+        help_text=_("未销号的问题数"),
+        counts=_("状态为待整改、已提交、被退回、已升级的问题，按设施所在镇街"),
+        sources=("monitoring.Finding", "facilities.Facility"),
     ),
     Indicator(
         code="findings_overdue",
@@ -352,6 +373,9 @@ INDICATORS: tuple[Indicator, ...] = (
         group="monitoring",
         compute=findings_overdue,
         drill=_list_url("monitoring:finding_list"),
+        help_text=_("整改期限早于今天且未销号的问题数"),
+        counts=_("同“未销号问题”，且整改期限已过"),
+        sources=("monitoring.Finding", "facilities.Facility"),
     ),
     Indicator(
         code="elder_assessment_coverage",
@@ -363,6 +387,8 @@ INDICATORS: tuple[Indicator, ...] = (
         has_denominator=True,
         drill=_list_url("eldercare:to_assess"),
         help_text=_("有有效能力评估（已签字、未超过复评间隔）的80岁及以上户籍老年人 ÷ 全部80岁及以上户籍老年人"),
+        counts=_("截至本月末（本月进行中时截至今天）的80岁及以上户籍老年人及其能力评估，按户籍所在镇街"),
+        sources=("residents.Resident", "eldercare.Assessment"),
     ),
     Indicator(
         code="institution_support_rate",
@@ -374,6 +400,8 @@ INDICATORS: tuple[Indicator, ...] = (
         has_denominator=True,
         drill=_list_url("eldercare:support"),
         help_text=_("已入住机构或有家庭养老床位的低保、特困失能老年人 ÷ 全部低保、特困失能老年人"),
+        counts=_("低保、特困且评估为失能的户籍老年人，截至本月末（本月进行中时截至今天）"),
+        sources=("residents.Resident", "eldercare.Assessment", "eldercare.CareBed"),
     ),
     Indicator(
         code="visit_rate",
@@ -384,6 +412,9 @@ INDICATORS: tuple[Indicator, ...] = (
         scale=100,
         has_denominator=True,
         drill=_list_url("monitoring:visit_rates"),
+        help_text=_("本月已探访的特殊困难老年人 ÷ 应探访的特殊困难老年人"),
+        counts=_("应探访：月末在册、符合探访关爱条件（独居、空巢、留守、失能、计生特殊家庭等）的户籍老年人；已探访：本月有探访记录"),
+        sources=("residents.Resident", "monitoring.WelfareVisit"),
     ),
 )
 

@@ -5,19 +5,14 @@ Months (a period is the date of its first day) come from `hechuan_portal.common.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from hechuan_portal.common.ratios import figure_value
 
 GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
-TWO_PLACES = Decimal("0.01")
 
-
-def indicator_value(numerator: Decimal, denominator: Decimal | None, scale: int) -> Decimal | None:
-    """numerator (a count or sum) or numerator/denominator×scale; None when the ratio is undefined."""
-    if denominator is None:
-        return Decimal(numerator).quantize(TWO_PLACES, ROUND_HALF_UP)
-    if denominator == 0:
-        return None
-    return (Decimal(numerator) / Decimal(denominator) * scale).quantize(TWO_PLACES, ROUND_HALF_UP)
+# The one rounding of every figure (the app pages call the same function).
+indicator_value = figure_value
 
 
 def traffic_light(

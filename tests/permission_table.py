@@ -520,6 +520,7 @@ URLS.update(
             ),
         ],
         "childcare:overdue": Case(STAFF_PAGE),
+        "childcare:to_move": Case(STAFF_PAGE),
         "childcare:vouchers": Case(STAFF_PAGE),
     }
 )

@@ -10,6 +10,7 @@ from ..models import (
     ClassType,
     Enrolment,
     FollowUp,
+    MeasuringPosition,
     ScreeningResult,
     WaitlistEntry,
 )
@@ -165,6 +166,7 @@ class CheckupSerializer(serializers.ModelSerializer):
             "vision",
             "vision_checks_done",
             "length_cm",
+            "measured_position",
             "weight_kg",
             "head_cm",
             "z_wfa",
@@ -191,6 +193,9 @@ class CheckupRecordSerializer(serializers.Serializer):
     vision_checks_done = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     length_cm = serializers.DecimalField(
         max_digits=5, decimal_places=1, required=False, allow_null=True, default=None
+    )
+    measured_position = serializers.ChoiceField(
+        choices=MeasuringPosition.choices, required=False, allow_blank=True, default=""
     )
     weight_kg = serializers.DecimalField(
         max_digits=5, decimal_places=2, required=False, allow_null=True, default=None
@@ -232,7 +237,8 @@ class PlacesRowSerializer(serializers.Serializer):
     inclusive = serializers.IntegerField()
     occupied = serializers.IntegerField()
     per_thousand = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
-    inclusive_share = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    inclusive_share = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    population_source = serializers.CharField()
 
 
 class PlacesStatsSerializer(serializers.Serializer):

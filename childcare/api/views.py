@@ -229,5 +229,5 @@ class PlacesStatsView(APIView):
     @extend_schema(responses=s.PlacesStatsSerializer)
     def get(self, request):
         require(access.can_view_places_overview, request.user)
-        rows, district = selectors.places_by_town()
+        rows, district = selectors.places_by_town(user=request.user)
         return Response(s.PlacesStatsSerializer({"district": district, "towns": rows}).data)

@@ -13,7 +13,15 @@ from .enrolment import (
     WaitlistStatus,
 )
 from .places import ChildcareClass, ChildcareProfile, ChildcareSettings, ClassQuerySet, ClassType
-from .screening import Checkup, CheckupStatus, FollowUp, FollowUpReason, ScreeningQuerySet, ScreeningResult
+from .screening import (
+    Checkup,
+    CheckupStatus,
+    FollowUp,
+    FollowUpReason,
+    MeasuringPosition,
+    ScreeningQuerySet,
+    ScreeningResult,
+)
 from .vouchers import Voucher, VoucherBatch, VoucherQuerySet, VoucherStatus
 
 __all__ = [
@@ -33,6 +41,7 @@ __all__ = [
     "FollowUpReason",
     "PriorityCategory",
     "ScreeningQuerySet",
+    "MeasuringPosition",
     "ScreeningResult",
     "Voucher",
     "VoucherBatch",

@@ -42,6 +42,14 @@ class ScreeningResult(models.TextChoices):
     REFER = "refer", _("未通过（转诊）")
 
 
+class MeasuringPosition(models.TextChoices):
+    """How the length/height was measured (WHO: lying through day 730, standing from day 731; the
+    other position is adjusted by 0.7 cm, `standards.length_for_tables`)."""
+
+    LYING = "lying", _("卧位（身长）")
+    STANDING = "standing", _("立位（身高）")
+
+
 class CheckupStatus(models.TextChoices):
     DUE = "due", _("待检查")
     DONE = "done", _("已完成")
@@ -85,6 +93,9 @@ class Checkup(models.Model):
     vision_checks_done = models.JSONField(_("已做眼部检查"), default=list, blank=True)
     length_cm = models.DecimalField(
         _("身长/身高（厘米）"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    measured_position = models.CharField(
+        _("测量体位"), max_length=8, choices=MeasuringPosition.choices, blank=True
     )
     weight_kg = models.DecimalField(_("体重（千克）"), max_digits=5, decimal_places=2, null=True, blank=True)
     head_cm = models.DecimalField(_("头围（厘米）"), max_digits=4, decimal_places=1, null=True, blank=True)

@@ -83,6 +83,8 @@ def child_create(
     )
     require(access.can_use, actor)
     access.require_in_scope(access.can_manage_child, actor, child)
+    if birth_date > timezone.localdate():
+        raise PortalError(ErrorCode.BIRTH_IN_FUTURE, field="birth_date")
     if (
         community_id
         and not AdminArea.objects.filter(
@@ -142,10 +144,13 @@ def _claim_place(klass: ChildcareClass, *, from_reserved: bool = False) -> None:
     Facility.objects.filter(pk=klass.facility_id).update(places_occupied=F("places_occupied") + 1)
 
 
-def _age_check(klass: ChildcareClass, child: Child, on: dt.date) -> None:
+def _age_check(klass: ChildcareClass, child: Child, on: dt.date, *, field: str | None = "start_date") -> None:
+    """STANDARDS §4: the age on the start date fits the class type; no start before the birth."""
+    if on < child.birth_date:
+        raise PortalError(ErrorCode.START_BEFORE_BIRTH, field=field)
     error = std.age_error(klass.class_type, child.birth_date, on)
     if error:
-        raise PortalError(ErrorCode(error))
+        raise PortalError(ErrorCode(error), field=field)
 
 
 def _enrol(
@@ -244,7 +249,7 @@ def waitlist_join(
     if klass.vacant > 0:
         raise PortalError(ErrorCode.CLASS_HAS_VACANCY, status=409)
     # The child must fit the class by the time a place could be taken (now).
-    _age_check(klass, child, timezone.localdate())
+    _age_check(klass, child, timezone.localdate(), field=None)
     categories = list(PriorityCategory.objects.filter(code__in=list(category_codes), active=True))
     try:
         with transaction.atomic():

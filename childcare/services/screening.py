@@ -69,6 +69,7 @@ def checkup_record(
     vision: str = "",
     vision_checks_done: list[str] | None = None,
     length_cm: Decimal | None = None,
+    measured_position: str = "",
     weight_kg: Decimal | None = None,
     head_cm: Decimal | None = None,
     notes: str = "",
@@ -89,6 +90,7 @@ def checkup_record(
         length_cm=length_cm,
         weight_kg=weight_kg,
         head_cm=head_cm,
+        position=measured_position or None,
     )
     cls = std.classify_growth(z)
     # Recorded once: the status condition makes a second (or concurrent) recording a no-op.
@@ -101,6 +103,7 @@ def checkup_record(
         vision=vision,
         vision_checks_done=vision_checks_done or [],
         length_cm=length_cm,
+        measured_position=measured_position if length_cm is not None else "",
         weight_kg=weight_kg,
         head_cm=head_cm,
         z_wfa=z.wfa,

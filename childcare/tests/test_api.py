@@ -249,7 +249,7 @@ def test_places_stats(staff_client, small_class):
         1000,
         3,
         "3.00",
-        "0.0",
+        "0.00",
     )
     assert r.json()["district"]["places"] == 3
 

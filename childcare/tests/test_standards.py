@@ -186,7 +186,7 @@ def test_classification_boundaries():
 def test_places_per_thousand_and_share():
     assert std.places_per_thousand(473, 100_000) == Decimal("4.73")
     assert std.places_per_thousand(5, 0) is None
-    assert std.share(1, 3) == Decimal("33.3")
+    assert std.share(1, 3) == Decimal("33.33")
     assert std.share(0, 0) is None
 
 

@@ -46,8 +46,8 @@ def resident(n: int, community, years: float, status="normal"):
 def layout(db):
     c1 = make_community("500117001001", "一社区", 106.270, 30.000, population=4000)
     c2 = make_community("500117001002", "二社区", 106.270, 30.020, population=2000)
-    c3 = make_community("500117001003", "三社区", 106.270, 30.030, population=9999)
-    # C3 has household records: those count instead of the population estimate.
+    c3 = make_community("500117001003", "三社区", 106.270, 30.030, population=None)
+    # C3 carries no population: its household records count instead of the population estimate.
     resident(1, c3, 70)
     resident(2, c3, 61)
     resident(3, c3, 85)

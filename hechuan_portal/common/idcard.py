@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from operator import mul
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
 # Σ weight × ord("0"): the weighted sum over ASCII codes minus this is the weighted digit sum.
 _ASCII_ZERO_TOTAL = 48 * sum(WEIGHTS)
+# The district's day (settings.TIME_ZONE): a birth date after it is refused.
+_DISTRICT_TZ = ZoneInfo("Asia/Shanghai")
+_today_cache: tuple[float, str] = (0.0, "")
 
 
 class IdNumberError(ValueError):
@@ -47,20 +52,39 @@ def normalise(raw: str) -> str:
     if not value.isascii():  # full-width characters (the check skips the common, ASCII number)
         value = value.translate(_FULL_WIDTH)
     value = value.upper()
-    if len(value) == 15 and value.isdigit():
+    if len(value) == 15 and value.isascii() and value.isdigit():
         first17 = value[:6] + "19" + value[6:]
         return first17 + check_char(first17)
     return value
 
 
-def parse(raw: str) -> IdNumber:
+def _district_today() -> str:
+    """Today in the district (YYYYMMDD), re-read at most once a minute: a household import checks
+    1.5 million numbers, and a clock read per number would cost more than the check."""
+    global _today_cache
+    now = time.monotonic()
+    if now >= _today_cache[0]:
+        _today_cache = (now + 60, dt.datetime.now(_DISTRICT_TZ).strftime("%Y%m%d"))
+    return _today_cache[1]
+
+
+def parse(raw: str, *, today: str | None = None) -> IdNumber:
     """Validate an ID number and return its normalised form, birth date and gender.
+
+    A birth date after today (`today` as YYYYMMDD, default the district's date) is refused; a
+    digit that is not ASCII (a superscript, a full-width digit is mapped first) is a format error.
 
     The address code is not checked against any list: numbers issued later keep a place's newer
     code even for people born long before it existed (STANDARDS §1).
     """
     value = normalise(raw)
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if (
+        len(value) != 18
+        # ASCII digits only: str.isdigit() admits superscripts (²) and other scripts' digits (٣).
+        or not value.isascii()
+        or not value[:17].isdigit()
+        or not (value[17].isdigit() or value[17] == "X")
+    ):
         raise IdNumberError("id_format", "身份证号应为 18 位（末位可为 X）或 15 位旧号码")
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
@@ -68,6 +92,8 @@ def parse(raw: str) -> IdNumber:
         raise IdNumberError("id_birth_date", "身份证号中的出生日期无效") from None
     if birth.year < 1880:
         raise IdNumberError("id_birth_date", "身份证号中的出生日期无效")
+    if value[6:14] > (today or _district_today()):
+        raise IdNumberError("id_birth_date", "身份证号中的出生日期晚于今天")
     if check_char(value[:17]) != value[17]:
         raise IdNumberError("id_check_digit", "身份证号校验位错误")
     # tuple.__new__ directly: the named tuple's keyword __new__ is a Python-level call per number.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from hechuan_portal.areas.models import AdminArea
@@ -15,6 +15,39 @@ from . import rules
 from .models import HukouStatus, ImportBatch, ImportIssue, Resident
 
 SEARCH_LIMIT = 50
+
+# Where a town's population (the denominator of per-1,000 figures) comes from.
+POPULATION_AREAS = "areas"  # Σ the population its communities carry (import_boundaries, 区划人口)
+POPULATION_REGISTER = "register"  # its registered residents with status normal (户籍状态正常)
+POPULATION_MIXED = "mixed"  # a total over towns of both kinds
+
+
+def population_by_town() -> dict[str, tuple[int, str]]:
+    """The one population of each town: {town code: (people, source)}.
+
+    Where the town's communities carry a population (loaded with their boundaries), it is their sum
+    (`POPULATION_AREAS`); otherwise the count of its registered residents with status normal
+    (`POPULATION_REGISTER`). Two grouped queries. Every per-1,000 figure (the dashboard's 每千人口托位数,
+    childcare's 托位概况 and its API) divides by this.
+    """
+    carried = dict(
+        AdminArea.objects.communities()
+        .filter(population__isnull=False, parent__isnull=False)
+        .values("parent")
+        .annotate(n=Sum("population"))
+        .order_by()
+        .values_list("parent", "n")
+    )
+    registered = dict(
+        Resident.objects.filter(status=HukouStatus.NORMAL, town__isnull=False)
+        .values("town")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("town", "n")
+    )
+    result = {town: (int(n), POPULATION_REGISTER) for town, n in registered.items()}
+    result.update({town: (int(n), POPULATION_AREAS) for town, n in carried.items() if n})
+    return result
 
 
 def looks_like_id(query: str) -> bool:

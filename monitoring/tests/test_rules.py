@@ -257,7 +257,7 @@ def test_visit_due_and_status():
 
 def test_visit_rate_and_age():
     assert rules.visit_rate(0, 0) is None
-    assert rules.visit_rate(2, 3) == Decimal("66.7")
+    assert rules.visit_rate(2, 3) == Decimal("66.67")
     assert rules.visit_rate(3, 3) == Decimal("100.0")
     assert rules.age_on(date(1944, 2, 29), date(2024, 2, 28)) == 79
     assert rules.age_on(date(1944, 2, 29), date(2024, 2, 29)) == 80
