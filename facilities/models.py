@@ -12,6 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.db.models import ExpressionWrapper, F, Func, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +130,14 @@ class FacilityQuerySet(ScopedQuerySet):
     def with_vacancy(self):
         """Facilities with a free bed or a free 托位."""
         return self.filter(Q(beds_occupied__lt=F("beds_total")) | Q(places_occupied__lt=F("places_total")))
+
+    def fresh_vacancy(self):
+        """有空位 (the finder's filter, issue 19): operating, a free bed or 托位, and reported within
+        STALE_CAPACITY_DAYS — an older figure is not a vacancy a resident can count on."""
+        since = ExpressionWrapper(
+            Now() - dt.timedelta(days=standards.STALE_CAPACITY_DAYS), output_field=models.DateTimeField()
+        )
+        return self.with_vacancy().filter(status=FacilityStatus.OPERATING, capacity_reported_at__gte=since)
 
     def stale_capacity(self, now: dt.datetime | None = None):
         """Capacity never reported, or not for STALE_CAPACITY_DAYS (issue 3)."""
