@@ -184,6 +184,16 @@ class Facility(models.Model):
     places_total = models.PositiveIntegerField(_("托位总数"), default=0)
     places_inclusive = models.PositiveIntegerField(_("普惠托位"), default=0)
     places_occupied = models.PositiveIntegerField(_("已用托位"), default=0)
+    # 收费标准 (issue 19): price ranges as the facility states them, e.g. "1800–3200 元/月".
+    fee_beds = models.CharField(
+        _("床位收费标准"), max_length=64, blank=True, help_text=_("价格区间，如“1800–3200 元/月”。")
+    )
+    fee_meals = models.CharField(
+        _("助餐收费标准"), max_length=64, blank=True, help_text=_("价格区间，如“8–12 元/餐”。")
+    )
+    fee_childcare = models.CharField(
+        _("托育收费标准"), max_length=64, blank=True, help_text=_("价格区间，如“1500–2600 元/月”。")
+    )
     filing_number = models.CharField(_("备案号"), max_length=64, blank=True)
     filing_status = models.CharField(
         _("备案状态"), max_length=16, choices=FilingStatus.choices, default=FilingStatus.NOT_REQUIRED

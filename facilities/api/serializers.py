@@ -180,6 +180,9 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
     lat = serializers.FloatField(write_only=True, min_value=-90, max_value=90)
     community_name = serializers.CharField(source="community.name", read_only=True, default=None)
     capacity_stale = serializers.SerializerMethodField()
+    available = serializers.SerializerMethodField()
+    vacancy_reported_at = serializers.DateTimeField(source="capacity_reported_at", read_only=True)
+    vacancy_days = serializers.SerializerMethodField()
 
     class Meta:
         model = Facility
@@ -193,6 +196,9 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
             "beds_occupied",
             "places_inclusive",
             "places_occupied",
+            "fee_beds",
+            "fee_meals",
+            "fee_childcare",
             "filing_number",
             "filing_status",
             "licence_number",
@@ -227,6 +233,13 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
 
     def get_public_url(self, obj) -> str:
         return reverse("finder:facility", args=[obj.pk])
+
+    def get_available(self, obj) -> bool:
+        return obj.status == FacilityStatus.OPERATING
+
+    def get_vacancy_days(self, obj) -> int | None:
+        reported = obj.capacity_reported_at
+        return (timezone.now() - reported).days if reported is not None else None
 
     def get_capacity_stale(self, obj) -> bool:
         return standards.is_capacity_stale(obj.capacity_reported_at, timezone.now())
