@@ -158,6 +158,10 @@ def test_a_community_of_another_town_is_ignored(client, canteens):
 # -- issue 19 ------------------------------------------------------------------------------------
 
 
+def _result_list(response) -> str:
+    return response.content.decode().split('<ol class="result-list">')[1].split("</ol>")[0]
+
+
 def test_suspended_is_greyed_with_its_status_never_a_vacancy(client):
     from django.utils import timezone
 
@@ -168,7 +172,7 @@ def test_suspended_is_greyed_with_its_status_never_a_vacancy(client):
     response = client.get("/", {"lng": "106.270", "lat": "30.000", "need": "childcare"})
     [row] = response.context["results"]
     assert row["vacancy_state"] == "unavailable"
-    body = response.content.decode()
+    body = _result_list(response)
     assert "result-unavailable" in body and "暂停服务，暂不接收" in body and "空余托位" not in body
     vacant = client.get("/", {"lng": "106.270", "lat": "30.000", "need": "childcare", "vacant": "1"})
     assert vacant.context["results"] == []
@@ -181,7 +185,7 @@ def test_an_old_vacancy_says_how_old_and_asks_to_call(client):
 
     FacilityFactory(name="老数据敬老院", location=pt(106.270, 30.001), beds_total=50, beds_occupied=40,
                     capacity_reported_at=timezone.now() - dt.timedelta(days=45))  # fmt: skip
-    body = client.get("/", {"lng": "106.270", "lat": "30.000"}).content.decode()
+    body = _result_list(client.get("/", {"lng": "106.270", "lat": "30.000"}))
     assert "空位信息 45 天前更新，请电话确认" in body and "空余床位" not in body
 
 
