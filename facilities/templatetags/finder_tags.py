@@ -31,3 +31,10 @@ def inline_static(path: str) -> SafeString:
     if settings.DEBUG:
         _read.cache_clear()  # edits show at once in development
     return mark_safe(_read(path))  # noqa: S308 — the portal's own static file, not user input
+
+
+@register.filter(is_safe=True)
+def deferred(html: str) -> SafeString:
+    """`<script src=…>` tags run after the page is parsed, in order (`defer`): the map's files never
+    stop the parser on a slow line. Inline scripts are left alone."""
+    return mark_safe(str(html).replace("<script src=", "<script defer src="))  # noqa: S308 — template output
