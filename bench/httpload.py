@@ -30,6 +30,13 @@ end
 HEADERS_LUA = """
 wrk.headers["Cookie"] = os.getenv("WRK_COOKIE") or ""
 if os.getenv("WRK_TOKEN") and os.getenv("WRK_TOKEN") ~= "" then wrk.headers["Authorization"] = "Token " .. os.getenv("WRK_TOKEN") end
+-- Residents come from many addresses: each request names one of 65,000 behind the trusted proxy
+-- (serve() trusts loopback), so the per-client `near` throttle counts as it would in production
+-- instead of refusing one address that sends everything.
+request = function()
+  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(1, 254))
+  return wrk.format()
+end
 """
 
 
@@ -43,7 +50,8 @@ def free_port() -> int:
 def serve(workers: int = 4):
     """gunicorn on a free port (sync workers, one per core and then some), stopped afterwards."""
     port = free_port()
-    env = {**os.environ, "DEBUG": "False", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    # Loopback is the trusted proxy: wrk's X-Forwarded-For (HEADERS_LUA) names the client.
+    env = {**os.environ, "DEBUG": "False", "ALLOWED_HOSTS": "127.0.0.1,localhost", "TRUSTED_PROXIES": "127.0.0.1"}
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),

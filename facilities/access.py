@@ -15,7 +15,7 @@ from hechuan_portal.accounts import roles
 
 from .models import Facility
 
-# What an operator may change on their own facility (issue 3: capacity and hours).
+# What an operator may change on their own facility (issue 3: capacity and hours; issue 19: fees).
 OPERATOR_FIELDS = (
     "beds_total",
     "beds_nursing",
@@ -24,6 +24,9 @@ OPERATOR_FIELDS = (
     "places_inclusive",
     "places_occupied",
     "opening_hours",
+    "fee_beds",
+    "fee_meals",
+    "fee_childcare",
 )
 
 

@@ -12,6 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.db.models import ExpressionWrapper, F, Func, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +131,14 @@ class FacilityQuerySet(ScopedQuerySet):
         """Facilities with a free bed or a free 托位."""
         return self.filter(Q(beds_occupied__lt=F("beds_total")) | Q(places_occupied__lt=F("places_total")))
 
+    def fresh_vacancy(self):
+        """有空位 (the finder's filter, issue 19): operating, a free bed or 托位, and reported within
+        STALE_CAPACITY_DAYS — an older figure is not a vacancy a resident can count on."""
+        since = ExpressionWrapper(
+            Now() - dt.timedelta(days=standards.STALE_CAPACITY_DAYS), output_field=models.DateTimeField()
+        )
+        return self.with_vacancy().filter(status=FacilityStatus.OPERATING, capacity_reported_at__gte=since)
+
     def stale_capacity(self, now: dt.datetime | None = None):
         """Capacity never reported, or not for STALE_CAPACITY_DAYS (issue 3)."""
         limit = (now or timezone.now()) - dt.timedelta(days=standards.STALE_CAPACITY_DAYS)
@@ -175,6 +184,16 @@ class Facility(models.Model):
     places_total = models.PositiveIntegerField(_("托位总数"), default=0)
     places_inclusive = models.PositiveIntegerField(_("普惠托位"), default=0)
     places_occupied = models.PositiveIntegerField(_("已用托位"), default=0)
+    # 收费标准 (issue 19): price ranges as the facility states them, e.g. "1800–3200 元/月".
+    fee_beds = models.CharField(
+        _("床位收费标准"), max_length=64, blank=True, help_text=_("价格区间，如“1800–3200 元/月”。")
+    )
+    fee_meals = models.CharField(
+        _("助餐收费标准"), max_length=64, blank=True, help_text=_("价格区间，如“8–12 元/餐”。")
+    )
+    fee_childcare = models.CharField(
+        _("托育收费标准"), max_length=64, blank=True, help_text=_("价格区间，如“1500–2600 元/月”。")
+    )
     filing_number = models.CharField(_("备案号"), max_length=64, blank=True)
     filing_status = models.CharField(
         _("备案状态"), max_length=16, choices=FilingStatus.choices, default=FilingStatus.NOT_REQUIRED

@@ -10,15 +10,18 @@ compilation fails loudly (`NearStatementError`) and facilities/tests/test_near.p
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.contrib.gis.db.backends.postgis.adapter import PostGISAdapter
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.db.models import Count, QuerySet, Window
+from django.utils import timezone
 
 from hechuan_portal.common.errors import CommonCode, PortalError
 
@@ -30,6 +33,10 @@ DEFAULT_LIMIT = 50  # the API's page size (REST_FRAMEWORK["PAGE_SIZE"])
 MAX_LIMIT = 500
 # Past any real page, and below PostgreSQL's bigint: a larger offset answers the same empty page.
 MAX_OFFSET = 1_000_000_000
+# 营业中 reads free-text opening hours in Python (standards.opening_hours_open): the search reads at most
+# this many of the nearest candidates with hours, then pages what is open. Within a walking radius there
+# are a few dozen; a 50 km search of "everything open" is answered from the nearest 2,000.
+OPEN_SCAN_LIMIT = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +49,9 @@ class NearQuery:
     kinds: tuple[str, ...] = ()
     limit: int = DEFAULT_LIMIT
     offset: int = 0
+    open_now: bool = False  # 营业中: open now by the opening hours (standards.opening_hours_open)
+    vacant: bool = False  # 有空位: Facility.objects.fresh_vacancy()
+    at: dt.datetime | None = None  # the moment 营业中 is asked about (None: now)
 
     @property
     def point(self) -> Point:
@@ -93,9 +103,23 @@ def _count(value: str | None, default: int, ceiling: int) -> int:
     return min(number, ceiling) if number >= 0 else default
 
 
+_TRUE = frozenset({"1", "true", "on", "yes"})
+_FALSE = frozenset({"", "0", "false", "off", "no"})
+
+
+def parse_flag(params: Mapping[str, str], name: str) -> bool:
+    """A yes/no parameter (`open=1`, `vacant=true`); anything else is `invalid` on that field."""
+    value = (params.get(name) or "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise PortalError(CommonCode.INVALID, field=name)
+
+
 def parse_near_query(params: Mapping[str, str]) -> NearQuery:
-    """The residents' search from query parameters: near (required), radius, kind, need, limit,
-    offset. Raises PortalError naming the parameter at fault."""
+    """The residents' search from query parameters: near (required), radius, kind, need, open,
+    vacant, limit, offset. Raises PortalError naming the parameter at fault."""
     from .filters import NEEDS
 
     lng, lat = parse_point(params.get("near", ""))
@@ -115,7 +139,8 @@ def parse_near_query(params: Mapping[str, str]) -> NearQuery:
         kinds = (kinds & needed or {""}) if kind else set(needed)
     limit = _count(params.get("limit"), DEFAULT_LIMIT, MAX_LIMIT) or DEFAULT_LIMIT
     offset = _count(params.get("offset"), 0, MAX_OFFSET)
-    return NearQuery(lng, lat, radius, tuple(sorted(kinds)), limit, offset)
+    open_now, vacant = parse_flag(params, "open"), parse_flag(params, "vacant")
+    return NearQuery(lng, lat, radius, tuple(sorted(kinds)), limit, offset, open_now, vacant)
 
 
 # -- the statement ------------------------------------------------------------------------------
@@ -129,6 +154,10 @@ def queryset(query: NearQuery) -> QuerySet:
     qs = Facility.objects.public().nearby(query.point, query.radius)
     if query.kinds:
         qs = qs.filter(kind__in=list(query.kinds))
+    if query.vacant:
+        qs = qs.fresh_vacancy()
+    if query.open_now:
+        qs = qs.exclude(opening_hours="")
     return public_values(qs).annotate(total=Window(Count("id")))
 
 
@@ -148,12 +177,25 @@ class _Statement:
     columns: tuple[str, ...]
 
 
-_statements: dict[int, _Statement] = {}
+_Shape = tuple[int, bool, bool]  # (number of kinds, vacant, open_now): what changes the SQL
+_statements: dict[_Shape, _Statement] = {}
 
 
-def compile_statement(n_kinds: int) -> _Statement:
-    """Compile the search for `n_kinds` kinds and locate where each value goes."""
-    sentinel = NearQuery(_SENTINEL.lng, _SENTINEL.lat, _SENTINEL.radius, kinds=_sentinel_kinds(n_kinds))
+def _shape(query: NearQuery) -> _Shape:
+    return len(query.kinds), query.vacant, query.open_now
+
+
+def compile_statement(shape: _Shape) -> _Statement:
+    """Compile the search of one shape and locate where each value goes."""
+    n_kinds, vacant, open_now = shape
+    sentinel = NearQuery(
+        _SENTINEL.lng,
+        _SENTINEL.lat,
+        _SENTINEL.radius,
+        kinds=_sentinel_kinds(n_kinds),
+        vacant=vacant,
+        open_now=open_now,
+    )
     qs = queryset(sentinel)
     compiler = qs.query.get_compiler(using=qs.db)
     sql, params = compiler.as_sql()
@@ -182,15 +224,36 @@ def _box(query: NearQuery) -> tuple[float, float, float, float]:
     return standards.near_box(query.lng, query.lat, query.radius)
 
 
-def _statement(n_kinds: int) -> _Statement:
-    statement = _statements.get(n_kinds)
+def _statement(shape: _Shape) -> _Statement:
+    statement = _statements.get(shape)
     if statement is None:
-        statement = _statements[n_kinds] = compile_statement(n_kinds)
+        statement = _statements[shape] = compile_statement(shape)
     return statement
 
 
+class _PreparedCursor(psycopg.Cursor):
+    """A server-binding cursor whose statements PostgreSQL prepares once per connection (psycopg keeps
+    them by their text): the search is planned once, not on every request. Django's own cursors bind
+    on the client and never prepare (PgBouncer ≥ 1.21 in transaction mode tracks protocol-level
+    prepared statements, so the search stays poolable)."""
+
+    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None):  # type: ignore[override]
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _prepared_cursor() -> Any:
+    """A `_PreparedCursor` on Django's connection, wrapped like Django's own (query log, errors)."""
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django turns psycopg's automatic preparing off (None also refuses prepare=True); a threshold
+        # no query reaches keeps it off for everything but this cursor's explicit prepare=True.
+        connection.connection.prepare_threshold = 2**31 - 1
+    raw = _PreparedCursor(connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
 def _run(query: NearQuery, limit: int, offset: int) -> list[dict[str, Any]]:
-    statement = _statement(len(query.kinds))
+    statement = _statement(_shape(query))
     west, south, east, north = _box(query)
     values: dict[str, Any] = {
         "point": PostGISAdapter(query.point, geography=True),
@@ -204,7 +267,7 @@ def _run(query: NearQuery, limit: int, offset: int) -> list[dict[str, Any]]:
     params = list(statement.params)
     for index, role in statement.slots:
         params[index] = values[role]
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(statement.sql, [*params, limit, offset])
         rows: Sequence[tuple[Any, ...]] = cursor.fetchall()
     columns = statement.columns
@@ -215,6 +278,11 @@ def search(query: NearQuery) -> NearPage:
     """One page of the search and the total, in one statement (two past the last page)."""
     from .api.serializers import public_rows
 
+    if query.open_now:
+        when = timezone.localtime(query.at)
+        candidates = _run(query, OPEN_SCAN_LIMIT, 0)
+        open_rows = [v for v in candidates if standards.opening_hours_open(v["opening_hours"], when)]
+        return NearPage(len(open_rows), public_rows(open_rows[query.offset : query.offset + query.limit]))
     values = _run(query, query.limit, query.offset)
     if values:
         count = values[0]["total"]

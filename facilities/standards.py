@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping
 
 # District extent in WGS 84 (STANDARDS §2, low confidence: a rough bounding box, used as a sanity
@@ -145,3 +146,58 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
 
 def can_transition(from_status: str, to_status: str) -> bool:
     return to_status in STATUS_TRANSITIONS.get(from_status, frozenset())
+
+
+# -- opening hours (营业中) --------------------------------------------------------------------------
+# Facilities write their hours as people say them: "全天", "周一至周五 8:30–17:30",
+# "每日 11:00–13:00，17:00–18:30", "周三、周六 9:00–16:00（需预约）". `opening_hours_open` reads those
+# shapes; text it cannot read answers None (unknown), which the 营业中 filter treats as not open.
+
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
+_ALWAYS = ("全天", "24小时", "24 小时", "全年无休")
+_TIME = r"(\d{1,2})[:：](\d{2})"
+_RANGE = re.compile(_TIME + r"\s*(?:-|–|—|~|～|至|到)\s*" + _TIME)
+_DAY_SPAN = re.compile(r"(?:周|星期)([一二三四五六日天七])\s*(?:至|到|-|–|—|~)\s*(?:周|星期)?([一二三四五六日天七])")
+_DAY_ONE = re.compile(r"(?:周|星期)([一二三四五六日天七])")
+
+
+def _days(text: str) -> frozenset[int] | None:
+    """The weekdays (0 = Monday) a segment names; None when it names none (every day)."""
+    if "工作日" in text:
+        return frozenset(range(5))
+    if "周末" in text or "双休日" in text:
+        return frozenset({5, 6})
+    days: set[int] = set()
+    for first, last in _DAY_SPAN.findall(text):
+        a, b = _WEEKDAYS[first], _WEEKDAYS[last]
+        days |= set(range(a, b + 1)) if a <= b else set(range(a, 7)) | set(range(0, b + 1))
+    rest = _DAY_SPAN.sub("", text)
+    days |= {_WEEKDAYS[d] for d in _DAY_ONE.findall(rest)}
+    return frozenset(days) if days else None
+
+
+def opening_hours_open(text: str, when: dt.datetime) -> bool | None:
+    """Is a facility with these opening hours open at `when` (local time)? None: cannot tell."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if any(word in text for word in _ALWAYS):
+        return True
+    minute = when.hour * 60 + when.minute
+    readable = False
+    days: frozenset[int] | None = None
+    # Day words apply to the times after them until the next day words ("周一至周五 8:00–17:00；周六 9:00–12:00").
+    position = 0
+    for match in _RANGE.finditer(text):
+        named = _days(text[position : match.start()])
+        if named is not None:
+            days = named
+        position = match.end()
+        readable = True
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if days is not None and when.weekday() not in days:
+            continue
+        if start <= minute < end or (end < start and (minute >= start or minute < end)):
+            return True
+    return False if readable else None

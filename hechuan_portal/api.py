@@ -9,12 +9,15 @@ translated into the request's language. A validation error naming several fields
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+import orjson
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 
@@ -79,7 +82,7 @@ def _django_validation(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response:
-    view = context.get("view").__class__.__name__
+    view = getattr(context.get("view"), "__name__", None) or context.get("view").__class__.__name__
     headers: dict[str, str] = {}
     if isinstance(exc, PortalError):
         return Response(exc.body(), status=exc.status)
@@ -118,3 +121,41 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         )
     logger.exception("Unhandled API error in %s", view)
     return Response(error_body(CommonCode.SERVER_ERROR, str(CommonCode.SERVER_ERROR.label)), status=500)
+
+
+def plain_json_view(
+    *, methods: tuple[str, ...] = ("GET", "HEAD"), throttle_scope: str | None = None
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A hot endpoint written as a plain Django view (like /healthz) that still answers like the API:
+    other methods are 405 `method_not_allowed` with `Allow`, the scope's `ClientRateThrottle` answers
+    429 `throttled` with `Retry-After`, and a PortalError (or DRF error) the view raises reaches the
+    client through `exception_handler`, the one error body. The view itself catches nothing."""
+    from hechuan_portal.accounts.tokens import ClientRateThrottle
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                if request.method not in methods:
+                    raise exceptions.MethodNotAllowed(request.method or "")
+                if throttle_scope is not None:
+                    throttle = ClientRateThrottle()
+                    if not throttle.allow_request(request, wrapper):  # type: ignore[arg-type]
+                        raise exceptions.Throttled(throttle.wait())
+                return view(request, *args, **kwargs)
+            except Exception as exc:  # every error, as DRF's APIView.handle_exception hands it on
+                response = exception_handler(exc, {"view": view, "request": request})
+                rendered = HttpResponse(
+                    orjson.dumps(response.data), status=response.status_code, content_type="application/json"
+                )
+                for name, value in response.items():
+                    if name.lower() != "content-type":
+                        rendered[name] = value
+                if response.status_code == 405:
+                    rendered["Allow"] = ", ".join(methods)
+                return rendered
+
+        wrapper.throttle_scope = throttle_scope  # type: ignore[attr-defined]  # read by ScopedRateThrottle
+        return wrapper
+
+    return decorate

@@ -6,6 +6,7 @@ Every setting is defined once, here; docs/DEPLOYMENT.md lists the environment va
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -35,6 +36,9 @@ SECRET_KEY = env("SECRET_KEY")
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 TIANDITU_KEY = env("TIANDITU_KEY")
+# A district tile server ({z}/{x}/{y} URL template, WGS 84 web-mercator tiles) for an intranet
+# without the internet; when set it is the basemap, before 天地图 and OpenStreetMap (issue 19).
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
 
 INSTALLED_APPS = [
     "hechuan_portal.accounts.apps.PortalAdminConfig",  # django.contrib.admin with the portal's site
@@ -250,7 +254,11 @@ REAUTH_MAX_AGE = env.int("REAUTH_MAX_AGE", default=10 * 60)
 
 # Content Security Policy: scripts only from this site (inline scripts need the per-response nonce,
 # `nonce="{{ CSP_NONCE }}"`; `{% leaflet_map … csp_nonce=CSP_NONCE %}`), images also from the tile hosts.
-_TILE_HOSTS = ["https://tile.openstreetmap.org"] + (["https://*.tianditu.gov.cn"] if TIANDITU_KEY else [])
+_TILE_HOSTS = (
+    ["https://tile.openstreetmap.org"]
+    + (["https://*.tianditu.gov.cn"] if TIANDITU_KEY else [])
+    + (["{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL))] if MAP_TILE_URL else [])
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -384,7 +392,9 @@ LEAFLET_CONFIG = {
     "SPATIAL_EXTENT": (105.97, 29.85, 106.68, 30.37),
     "RESET_VIEW": False,
     "NO_GLOBALS": False,
-    "TILES": [
+    "TILES": [(_("区内底图"), MAP_TILE_URL, {"attribution": _("区内底图"), "maxZoom": 19})]
+    if MAP_TILE_URL
+    else [
         (
             _("天地图"),
             _TIANDITU_WMTS % {"layer": "vec"} + TIANDITU_KEY,

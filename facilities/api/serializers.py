@@ -36,6 +36,9 @@ PUBLIC_FIELDS = [
     "places_vacant",
     "status",
     "status_display",
+    "available",
+    "vacancy_reported_at",
+    "vacancy_days",
     "is_demo",
     "distance_m",
     "public_url",
@@ -62,6 +65,7 @@ PUBLIC_COLUMNS = [
     "places_total",
     "places_occupied",
     "status",
+    "capacity_reported_at",
     "is_demo",
 ]
 
@@ -83,12 +87,20 @@ def _finder_base(_script_prefix: str, _urlconf: Any) -> str:
 def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """What residents may see of each facility, from `selectors.public_values()` rows:
     no operators, licences, filings or internal figures. The one public representation (API list
-    and detail, GeoJSON, the finder page)."""
+    and detail, GeoJSON, the finder page).
+
+    Only the truth (issue 19): a facility that is not operating (a suspended one; planned and closed
+    ones are not public at all) is never `available` and has no vacancy (`beds_vacant` and
+    `places_vacant` are null); every vacancy comes with the day it was reported and its age in days
+    (`vacancy_days`), so a page can say how old a figure is instead of showing it as today's."""
     kinds, statuses = _display_labels(get_language())
     base = _finder_base(get_script_prefix(), get_urlconf())
+    now = timezone.now()
     rows = []
     for v in values:
         distance = v.get("distance_m")
+        available = v["status"] == FacilityStatus.OPERATING
+        reported = v["capacity_reported_at"]
         rows.append(
             {
                 "id": v["id"],
@@ -105,11 +117,14 @@ def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "opening_hours": v["opening_hours"],
                 "services": v["services"],
                 "beds_total": v["beds_total"],
-                "beds_vacant": v["beds_total"] - v["beds_occupied"],
+                "beds_vacant": v["beds_total"] - v["beds_occupied"] if available else None,
                 "places_total": v["places_total"],
-                "places_vacant": v["places_total"] - v["places_occupied"],
+                "places_vacant": v["places_total"] - v["places_occupied"] if available else None,
                 "status": v["status"],
                 "status_display": statuses.get(v["status"], v["status"]),
+                "available": available,
+                "vacancy_reported_at": reported.isoformat() if reported is not None else None,
+                "vacancy_days": (now - reported).days if reported is not None else None,
                 "is_demo": v["is_demo"],
                 "distance_m": round(distance, 1) if distance is not None else None,
                 "public_url": f"{base}{v['id']}/",
@@ -135,11 +150,14 @@ class FacilityPublicSerializer(serializers.Serializer):
     opening_hours = serializers.CharField()
     services = serializers.CharField()
     beds_total = serializers.IntegerField()
-    beds_vacant = serializers.IntegerField()
+    beds_vacant = serializers.IntegerField(allow_null=True, help_text="null unless the facility is operating")
     places_total = serializers.IntegerField()
-    places_vacant = serializers.IntegerField()
+    places_vacant = serializers.IntegerField(allow_null=True, help_text="null unless the facility is operating")
     status = serializers.ChoiceField(choices=FacilityStatus.choices)
     status_display = serializers.CharField()
+    available = serializers.BooleanField(help_text="operating: the only status shown as available")
+    vacancy_reported_at = serializers.DateTimeField(allow_null=True)
+    vacancy_days = serializers.IntegerField(allow_null=True, help_text="days since the vacancies were reported")
     is_demo = serializers.BooleanField()
     distance_m = serializers.FloatField(allow_null=True)
     public_url = serializers.CharField()
@@ -174,6 +192,9 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
     lat = CoordinateField("y", min_value=-90, max_value=90)
     community_name = serializers.CharField(source="community.name", read_only=True, default=None)
     capacity_stale = serializers.SerializerMethodField()
+    available = serializers.SerializerMethodField()
+    vacancy_reported_at = serializers.DateTimeField(source="capacity_reported_at", read_only=True)
+    vacancy_days = serializers.SerializerMethodField()
 
     class Meta:
         model = Facility
@@ -187,6 +208,9 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
             "beds_occupied",
             "places_inclusive",
             "places_occupied",
+            "fee_beds",
+            "fee_meals",
+            "fee_childcare",
             "filing_number",
             "filing_status",
             "licence_number",
@@ -215,6 +239,13 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
 
     def get_public_url(self, obj) -> str:
         return reverse("finder:facility", args=[obj.pk])
+
+    def get_available(self, obj) -> bool:
+        return obj.status == FacilityStatus.OPERATING
+
+    def get_vacancy_days(self, obj) -> int | None:
+        reported = obj.capacity_reported_at
+        return (timezone.now() - reported).days if reported is not None else None
 
     def get_capacity_stale(self, obj) -> bool:
         return standards.is_capacity_stale(obj.capacity_reported_at, timezone.now())

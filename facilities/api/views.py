@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from hechuan_portal.common.errors import CommonCode, PortalError
+from hechuan_portal.api import plain_json_view
 from hechuan_portal.common.geojson import feature_collection
 from hechuan_portal.common.pagination import PortalPagination
 
@@ -62,23 +62,17 @@ def _page_links(url: str, query: near.NearQuery, count: int) -> tuple[str | None
     return following, previous
 
 
+@plain_json_view(throttle_scope="near")
 def facility_near(request: HttpRequest) -> HttpResponse:
-    """GET /api/v1/facilities/near/?near=LNG,LAT&radius=M&kind=&need=&limit=&offset= — the residents'
-    search, for everyone: open facilities within the radius, nearest first, public fields and
-    `distance_m`, paged like every list ({count, next, previous, results}).
+    """GET /api/v1/facilities/near/?near=LNG,LAT&radius=M&kind=&need=&open=&vacant=&limit=&offset= —
+    the residents' search, for everyone: open facilities within the radius, nearest first, public
+    fields and `distance_m`, paged like every list ({count, next, previous, results}).
 
-    A plain view, like /healthz: the residents' hot path (issue 16, docs/performance.md). Outside
-    DRF, so it writes the one error body itself (PortalError.body()); it reads no session or user.
+    A plain view, like /healthz: the residents' hot path (issue 16, docs/performance.md); it reads no
+    session or user. `plain_json_view` adds the method check, the per-client throttle (scope "near")
+    and the API's one error body for what this raises.
     """
-    if request.method not in ("GET", "HEAD"):
-        error = PortalError(CommonCode.METHOD_NOT_ALLOWED, status=405)
-        response = _json(error.body(), error.status)
-        response["Allow"] = "GET, HEAD"
-        return response
-    try:
-        query = near.parse_near_query(request.GET)
-    except PortalError as exc:
-        return _json(exc.body(), exc.status)
+    query = near.parse_near_query(request.GET)
     page = near.search(query)
     following, previous = _page_links(request.build_absolute_uri(), query, page.count)
     return _json({"count": page.count, "next": following, "previous": previous, "results": page.rows})

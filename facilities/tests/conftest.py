@@ -25,3 +25,14 @@ def chinese_ui():
     """Messages are asserted in Chinese; a request that switched the language must not leak."""
     with translation.override("zh-hans"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_near_throttle():
+    """The `near` API is throttled per client (scope "near"); each test starts with a clean count."""
+    from django.core.cache import cache
+
+    keys = [f"throttle_near_{ip}" for ip in ("127.0.0.1", "10.9.0.1", "10.9.0.2", "unknown")]
+    cache.delete_many(keys)
+    yield
+    cache.delete_many(keys)

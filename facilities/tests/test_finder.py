@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from facilities.models import CommunityCoverage, Facility, FacilityKind, FacilityStatus
 from hechuan_portal.areas.models import AdminArea
@@ -30,6 +31,7 @@ def canteens(db):
         location=pt(106.270, 30.001),
         beds_total=50,
         beds_occupied=40,
+        capacity_reported_at=timezone.now(),
     )
     FacilityFactory(
         name="筹建食堂",
@@ -51,7 +53,10 @@ def test_home_without_a_place_asks_for_one(client):
 def test_list_by_distance_with_need_filter_and_tap_to_call(client, canteens):
     response = client.get("/", {"lng": "106.270", "lat": "30.000", "need": "meals"})
     names = [f["name"] for f in response.context["results"]]
-    assert names == ["近处老年食堂", "远处老年食堂"]  # planned ones are not public
+    assert names == ["近处老年食堂"]  # the walking radius of meals (1000 m) first; planned ones are not public
+    assert response.context["radius"] == 1000 and "查看更远" in response.content.decode()
+    farther = client.get("/", {"lng": "106.270", "lat": "30.000", "need": "meals", "far": "1"})
+    assert [f["name"] for f in farther.context["results"]] == ["近处老年食堂", "远处老年食堂"]
     body = response.content.decode()
     assert 'href="tel:023-42759999"' in body
     assert "约 222 米" in body  # 0.002° of latitude at 30° N ≈ 221.7 m
@@ -98,9 +103,9 @@ def test_finder_query_count_is_constant(client, django_assert_num_queries, n):
             name=f"食堂{i}", kind=FacilityKind.ELDER_CANTEEN, location=pt(106.27, 30.0 + i * 0.0001)
         )
     client.get("/", {"lng": "106.27", "lat": "30.0"})  # warm-up (PostGIS version)
-    with django_assert_num_queries(2):  # results, towns
+    with django_assert_num_queries(3):  # walking radius (service layers), results, towns
         response = client.get("/", {"lng": "106.27", "lat": "30.0", "need": "meals"})
-    assert len(response.context["results"]) == n
+    assert len(response.context["results"]) == min(n, 10)  # 10 a page
 
 
 def test_seed_demo_is_deterministic_and_marked(db):
@@ -148,3 +153,62 @@ def test_a_community_of_another_town_is_ignored(client, canteens):
     make_community("500117002001", "乙社区", 106.300, 30.02)
     response = client.get("/", {"town": TOWN_A, "community": "500117002001"})
     assert response.context["source"] == "town"
+
+
+# -- issue 19 ------------------------------------------------------------------------------------
+
+
+def _result_list(response) -> str:
+    return response.content.decode().split('<ol class="result-list">')[1].split("</ol>")[0]
+
+
+def test_suspended_is_greyed_with_its_status_never_a_vacancy(client):
+    from django.utils import timezone
+
+    FacilityFactory(
+        name="暂停托育中心", kind=FacilityKind.NURSERY, status=FacilityStatus.SUSPENDED,
+        location=pt(106.270, 30.001), places_total=20, places_occupied=12, capacity_reported_at=timezone.now(),
+    )  # fmt: skip
+    response = client.get("/", {"lng": "106.270", "lat": "30.000", "need": "childcare"})
+    [row] = response.context["results"]
+    assert row["vacancy_state"] == "unavailable"
+    body = _result_list(response)
+    assert "result-unavailable" in body and "暂停服务，暂不接收" in body and "空余托位" not in body
+    vacant = client.get("/", {"lng": "106.270", "lat": "30.000", "need": "childcare", "vacant": "1"})
+    assert vacant.context["results"] == []
+
+
+def test_an_old_vacancy_says_how_old_and_asks_to_call(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    FacilityFactory(name="老数据敬老院", location=pt(106.270, 30.001), beds_total=50, beds_occupied=40,
+                    capacity_reported_at=timezone.now() - dt.timedelta(days=45))  # fmt: skip
+    body = _result_list(client.get("/", {"lng": "106.270", "lat": "30.000"}))
+    assert "空位信息 45 天前更新，请电话确认" in body and "空余床位" not in body
+
+
+def test_ten_a_page_with_more_walking_minutes_only_under_2_km(client):
+    for i in range(12):
+        FacilityFactory(name=f"食堂{i:02d}", kind=FacilityKind.ELDER_CANTEEN, location=pt(106.27, 30.0 + i * 0.0005))
+    FacilityFactory(name="远方食堂", kind=FacilityKind.ELDER_CANTEEN, location=pt(106.27, 30.03))
+    first = client.get("/", {"lng": "106.27", "lat": "30.0", "need": "meals"})
+    assert len(first.context["results"]) == 10 and first.context["count"] == 12
+    assert "n=2" in first.context["more_url"] and first.context["more_url"].endswith("#r11")
+    second = client.get("/", {"lng": "106.27", "lat": "30.0", "need": "meals", "n": "2"})
+    assert len(second.context["results"]) == 12 and second.context["more_url"] == ""
+    far = client.get("/", {"lng": "106.27", "lat": "30.0", "need": "meals", "far": "1", "n": "2"})
+    rows = {r["name"]: r for r in far.context["results"]}
+    assert rows["远方食堂"]["walk_minutes"] is None  # 3.3 km: distance in km
+    assert rows["食堂01"]["walk_minutes"] == 2
+    assert "约 3.3 公里" in far.content.decode()
+
+
+def test_result_and_facility_page_link_to_the_map_apps(client, canteens):
+    near, _far = canteens
+    Facility.objects.filter(pk=near.pk).update(fee_meals="8–12 元/餐", filing_status="filed")
+    body = client.get("/", {"lng": "106.270", "lat": "30.000", "need": "meals"}).content.decode()
+    assert "uri.amap.com" in body and "api.map.baidu.com" in body and "apis.map.qq.com" in body
+    page = client.get(f"/f/{near.pk}/").content.decode()
+    assert "8–12 元/餐" in page and "已备案" in page and "map.tianditu.gov.cn" in page and "导航" in page

@@ -35,9 +35,11 @@ def grid():
 # -- the compiled statement fails loudly when Django's compiler output changes -------------------
 
 
-@pytest.mark.parametrize("n_kinds", [0, 1, 3])
-def test_compiled_statement_has_every_sentinel_in_place(n_kinds):
-    statement = near.compile_statement(n_kinds)
+@pytest.mark.parametrize(
+    "n_kinds, vacant, open_now", [(0, False, False), (1, False, False), (3, False, False), (2, True, True)]
+)
+def test_compiled_statement_has_every_sentinel_in_place(n_kinds, vacant, open_now):
+    statement = near.compile_statement((n_kinds, vacant, open_now))
     roles = sorted(role for _index, role in statement.slots)
     assert roles == sorted(["point", "point", "radius", "west", "south", "east", "north"] +
                            [f"kind{i}" for i in range(n_kinds)])  # fmt: skip
@@ -55,7 +57,7 @@ def test_a_compiler_that_moved_a_value_is_refused(monkeypatch):
 
     monkeypatch.setattr(near, "queryset", other)
     with pytest.raises(near.NearStatementError):
-        near.compile_statement(0)
+        near.compile_statement((0, False, False))
 
 
 @pytest.mark.parametrize(
@@ -157,3 +159,93 @@ def test_endpoint_is_one_query(anon_client, grid):
         body = anon_client.get(URL, {"near": f"{LNG},{LAT}", "radius": 2500, "need": "meals"}).json()
     assert [r["name"] for r in body["results"]] == ["原点", "北 2 格"]
     assert len(ctx) == 1
+
+
+# -- issue 19: only the truth, 有空位 and 营业中, the throttle ----------------------------------------
+
+
+def test_a_suspended_facility_is_never_available_and_has_no_vacancy(anon_client):
+    from django.utils import timezone
+
+    FacilityFactory(
+        name="暂停托育",
+        kind=FacilityKind.NURSERY,
+        status=FacilityStatus.SUSPENDED,
+        location=pt(LNG, LAT),
+        places_total=20,
+        places_occupied=12,
+        capacity_reported_at=timezone.now(),
+    )
+    body = anon_client.get(URL, {"near": f"{LNG},{LAT}", "need": "childcare"}).json()
+    [row] = body["results"]
+    assert row["status"] == "suspended" and row["available"] is False
+    assert row["places_vacant"] is None and row["beds_vacant"] is None
+    vacant = anon_client.get(URL, {"near": f"{LNG},{LAT}", "need": "childcare", "vacant": "1"}).json()
+    assert vacant["count"] == 0 and vacant["results"] == []
+
+
+def test_vacant_returns_only_fresh_vacancies(anon_client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    kw = {"kind": FacilityKind.NURSERY, "places_total": 10}
+    FacilityFactory(name="新鲜空位", location=pt(LNG, LAT + 0.001), places_occupied=7,
+                    capacity_reported_at=now - dt.timedelta(days=3), **kw)  # fmt: skip
+    FacilityFactory(name="过期空位", location=pt(LNG, LAT + 0.002), places_occupied=1,
+                    capacity_reported_at=now - dt.timedelta(days=45), **kw)  # fmt: skip
+    FacilityFactory(name="已满", location=pt(LNG, LAT + 0.003), places_occupied=10,
+                    capacity_reported_at=now, **kw)  # fmt: skip
+    FacilityFactory(name="从未上报", location=pt(LNG, LAT + 0.004), **kw)
+    body = anon_client.get(URL, {"near": f"{LNG},{LAT}", "vacant": "1"}).json()
+    assert [r["name"] for r in body["results"]] == ["新鲜空位"] and body["count"] == 1
+    assert body["results"][0]["places_vacant"] == 3 and body["results"][0]["vacancy_days"] == 3
+    every = {r["name"]: r for r in anon_client.get(URL, {"near": f"{LNG},{LAT}"}).json()["results"]}
+    assert every["过期空位"]["vacancy_days"] == 45
+    assert every["从未上报"]["vacancy_days"] is None and every["从未上报"]["vacancy_reported_at"] is None
+    # The compiled statement answers as the queryset does.
+    query = near.NearQuery(LNG, LAT, 5000.0, vacant=True)
+    assert near.search(query).rows == public_rows(near.queryset(query))
+
+
+def test_open_now_reads_the_opening_hours():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    FacilityFactory(name="全天", location=pt(LNG, LAT + 0.001), opening_hours="全天")
+    FacilityFactory(name="工作日", location=pt(LNG, LAT + 0.002), opening_hours="周一至周五 8:30–17:30")
+    FacilityFactory(name="午晚餐", location=pt(LNG, LAT + 0.003), opening_hours="每日 11:00–13:00，17:00–18:30")
+    FacilityFactory(name="未填", location=pt(LNG, LAT + 0.004), opening_hours="")
+    tz = timezone.get_current_timezone()
+    monday_10 = dt.datetime(2026, 12, 7, 10, 0, tzinfo=tz)
+    saturday_12 = dt.datetime(2026, 12, 12, 12, 0, tzinfo=tz)
+
+    def names(at, **kw):
+        page = near.search(near.NearQuery(LNG, LAT, 5000.0, open_now=True, at=at, **kw))
+        return page.count, [r["name"] for r in page.rows]
+
+    assert names(monday_10) == (2, ["全天", "工作日"])
+    assert names(saturday_12) == (2, ["全天", "午晚餐"])
+    assert names(monday_10, limit=1, offset=1) == (2, ["工作日"])
+
+
+def test_flags_are_parsed_strictly(anon_client):
+    assert near.parse_near_query({"near": "106.27,30", "open": "1", "vacant": "true"}).open_now
+    body = anon_client.get(URL, {"near": "106.27,30", "vacant": "maybe"}).json()
+    assert (body["code"], body["field"]) == ("invalid", "vacant")
+
+
+def test_near_is_throttled_per_client_with_retry_after_in_the_one_body(anon_client, monkeypatch):
+    from hechuan_portal.accounts.tokens import ClientRateThrottle
+
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"token": "3/min", "near": "3/min"})
+    params = {"near": f"{LNG},{LAT}"}
+    statuses = [anon_client.get(URL, params, REMOTE_ADDR="10.9.0.1").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = anon_client.get(URL, params, REMOTE_ADDR="10.9.0.1")
+    assert refused["Content-Type"] == "application/json"
+    assert set(refused.json()) == {"code", "detail", "field"} and refused.json()["code"] == "throttled"
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert anon_client.get(URL, params, REMOTE_ADDR="10.9.0.2").status_code == 200

@@ -85,16 +85,18 @@ def test_officer_cannot_choose_another_town(officer_a_client):
 def test_operator_edits_only_capacity_and_hours(operator_client, operated_a, facility_b):
     response = operator_client.get(f"{LIST}{operated_a.pk}/edit/")
     assert set(response.context["form"].fields) == {
-        "beds_total", "beds_nursing", "beds_occupied", "places_total", "places_inclusive", "places_occupied", "opening_hours"
+        "beds_total", "beds_nursing", "beds_occupied", "places_total", "places_inclusive", "places_occupied", "opening_hours",
+        "fee_beds", "fee_meals", "fee_childcare",  # 收费标准 (issue 19)
     }  # fmt: skip
     response = operator_client.post(
         f"{LIST}{operated_a.pk}/edit/",
         {"name": "改名", "beds_total": 30, "beds_nursing": 10, "beds_occupied": 12, "places_total": 0,
-         "places_inclusive": 0, "places_occupied": 0, "opening_hours": "全天"},
+         "places_inclusive": 0, "places_occupied": 0, "opening_hours": "全天", "fee_beds": "1800–3200 元/月"},
     )  # fmt: skip
     assert response.status_code == 302
     operated_a.refresh_from_db()
     assert (operated_a.name, operated_a.beds_total, operated_a.beds_occupied) == ("合阳城敬老院", 30, 12)
+    assert operated_a.fee_beds == "1800–3200 元/月"
     assert operated_a.capacity_stale is False
     # No status changes, no creating, nothing outside their facility.
     assert operator_client.post(f"{LIST}{operated_a.pk}/status/", {"status": "closed"}).status_code == 403

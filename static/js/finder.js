@@ -33,12 +33,40 @@
     lngInput.value = ""; latInput.value = "";
     if (communitySelect) communitySelect.value = "";
   });
-  // A need chip re-runs the search at once when a place is already chosen.
-  if (form) form.querySelectorAll("input[name=need]").forEach(function (radio) {
+  // A need chip or a filter re-runs the search at once when a place is already chosen.
+  if (form) form.querySelectorAll("input[name=need], input[name=open], input[name=vacant]").forEach(function (radio) {
     radio.addEventListener("change", function () { if (lngInput.value || (townSelect && townSelect.value)) form.submit(); });
   });
 
+  // After a search the page moves to the results (the form's action carries #results too).
+  var results = document.getElementById("results");
+  if (cfg.hasResults && results) {
+    results.scrollIntoView({ block: "start" });
+    results.focus({ preventScroll: true });
+  }
+  // On a phone the list comes first and the map is one tap away.
+  var body = document.querySelector(".finder-body");
+  var toggle = document.querySelector("[data-map-toggle]");
+  var finderMap = null;
+  if (toggle && body) toggle.addEventListener("click", function (e) {
+    e.preventDefault();
+    var open = body.classList.toggle("map-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    toggle.textContent = open ? cfg.showList : cfg.showMap;
+    if (open && finderMap) {
+      finderMap.invalidateSize();
+      document.getElementById("finder-map-section").scrollIntoView({ block: "start" });
+    }
+  });
+
   window.portalFinderMap = function (map) {
+    finderMap = map;
+    // When the basemap cannot load (offline, a district intranet), say so in one line; the list,
+    // the phone numbers and the 导航 links work without it.
+    var notice = document.querySelector("[data-tile-notice]");
+    map.eachLayer(function (layer) {
+      if (layer instanceof L.TileLayer) layer.on("tileerror", function () { if (notice) notice.hidden = false; });
+    });
     var hint = document.querySelector("[data-map-hint]");
     if (hint) hint.hidden = false;
     if (cfg.pointLng !== null && cfg.pointLat !== null) {
