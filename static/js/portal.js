@@ -16,3 +16,14 @@ document.querySelectorAll("[data-print]").forEach(function (button) {
 document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
   select.addEventListener("change", function () { select.form.submit(); });
 });
+// The staff menu button (phones): opens and closes the menu and names the current section on it.
+document.querySelectorAll("[data-staff-menu]").forEach(function (menu) {
+  var toggle = menu.querySelector("[data-staff-menu-toggle]");
+  var current = menu.querySelector(".staff-nav a.active");
+  var label = menu.querySelector("[data-staff-menu-current]");
+  if (current && label) label.textContent = current.textContent;
+  toggle.addEventListener("click", function () {
+    var open = menu.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+});
