@@ -8,11 +8,9 @@ from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import serializers
 
-from .. import standards
 from ..access import OPERATOR_FIELDS
 from ..models import Facility, FacilityKind, FacilityStatus
 
@@ -211,7 +209,7 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
         return reverse("finder:facility", args=[obj.pk])
 
     def get_capacity_stale(self, obj) -> bool:
-        return standards.is_capacity_stale(obj.capacity_reported_at, timezone.now())
+        return obj.capacity_stale
 
     def to_model_data(self) -> dict:
         data = dict(self.validated_data)
