@@ -162,7 +162,7 @@ def payroll_close(request, month):
     then says what was done."""
     period = _period_or_404(request, month)
     if not access.can_close_payroll(request.user):
-        raise PermissionDenied(_("关闭发放名册由区管理员（district_admin）办理；区工作人员可查看和导出名册。"))
+        raise PermissionDenied(_("关闭发放名册由“区级管理员”办理；区工作人员可查看和导出名册。"))
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         try:
             closed = services.payroll_close(actor=request.user, month=period.month, request=request)

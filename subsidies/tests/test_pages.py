@@ -73,10 +73,10 @@ def test_close_payroll_by_button_only_for_the_admin(rolled, staff_client, admin_
     refused = staff_client.post("/manage/subsidies/payroll/2027-02/close/", {"confirm": "yes"})
     assert refused.status_code == 403
     # the refusal says who holds the right
-    assert "区管理员（district_admin）" in refused.content.decode()
+    assert "“区级管理员”" in refused.content.decode()
     assert PayrollPeriod.objects.get(month=D(2027, 2, 1)).status == "draft"
     detail = staff_client.get("/manage/subsidies/payroll/2027-02/").content.decode()
-    assert "关闭名册（冻结）" not in detail and "关闭名册由区管理员（district_admin）办理" in detail
+    assert "关闭名册（冻结）" not in detail and "关闭名册由“区级管理员”办理" in detail
     response = admin_client_.post("/manage/subsidies/payroll/2027-02/close/", {"confirm": "yes"})
     assert response.status_code == 302
     period = PayrollPeriod.objects.get(month=D(2027, 2, 1))
