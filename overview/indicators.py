@@ -324,7 +324,9 @@ INDICATORS: tuple[Indicator, ...] = (
         unit=_("元"),
         group="allowance",
         compute=allowance_cost,
-        drill=_list_url("subsidies:payroll"),
+        # the allowance dashboard (cost per town), which every role seeing this figure may open;
+        # the roll itself is a district page and a town officer's link to it answered 403
+        drill=_list_url("subsidies:dashboard"),
     ),
     Indicator(
         code="inspections_done",
