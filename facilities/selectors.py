@@ -81,12 +81,18 @@ def coverage_by_town(*, user: Any, layer: ServiceLayer) -> list[TownCoverage]:
         )
         .order_by("town_id")
     )
-    return [
+    towns = [
         TownCoverage(
             r["town_id"], r["town__name"], r["communities"], r["covered_n"], r["people_n"], r["uncovered_n"]
         )
         for r in rows
     ]
+    return towns_worst_first(towns)
+
+
+def towns_worst_first(towns: list[TownCoverage]) -> list[TownCoverage]:
+    """The lowest share of covered communities first, then the most people left out."""
+    return sorted(towns, key=lambda t: (t.rate, -t.uncovered_people, t.town_code))
 
 
 def _lng_lat(point: Point | None) -> list[float]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
-from hechuan_portal.accounts.reauth import reauth_required
+from hechuan_portal.accounts.reauth import note_download, reauth_required
 from hechuan_portal.common.errors import PortalError
 from hechuan_portal.common.formatting import money
 from hechuan_portal.residents import access as residents_access
@@ -202,7 +202,8 @@ def payroll_export(request, month):
     _require(access.can_export(request.user))
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     tmp = Path(tempfile.mkdtemp()) / f"payroll-{month}.{fmt}"
-    services.payroll_export(actor=request.user, month=period.month, output=tmp, request=request)
+    rows = services.payroll_export(actor=request.user, month=period.month, output=tmp, request=request)
+    note_download(request, name=tmp.name, rows=rows)
     return _file_response(tmp, tmp.name)
 
 
@@ -241,7 +242,8 @@ def overpayment_status(request, pk):
 def overpayments_export(request):
     _require(access.can_export(request.user))
     tmp = Path(tempfile.mkdtemp()) / "overpayments.csv"
-    services.overpayments_export(actor=request.user, output=tmp, request=request)
+    rows = services.overpayments_export(actor=request.user, output=tmp, request=request)
+    note_download(request, name=tmp.name, rows=rows)
     return _file_response(tmp, tmp.name)
 
 

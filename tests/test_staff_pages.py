@@ -48,3 +48,41 @@ def test_server_error_page_needs_no_database():
     response = server_error(RequestFactory().get("/manage/"))
     assert response.status_code == 500
     assert "服务器暂时出错" in response.content.decode() and "portal.css" in response.content.decode()
+
+
+def test_export_after_reauthentication_starts_the_download_and_says_what_came(district_staff):
+    """The password page used to stay on the filled-in form; now a page starts the download and
+    names the file and its row count."""
+    from django.test import Client
+
+    from conftest import PASSWORD
+
+    client = Client()
+    client.force_login(district_staff)
+    url = "/manage/subsidies/overpayments/export/"
+    first = client.get(url)
+    assert first.status_code == 302 and first["Location"].startswith("/accounts/reauth/")
+    page = client.post(
+        first["Location"], {"password": PASSWORD, "next": url, "back": "http://testserver/manage/subsidies/overpayments/"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<meta http-equiv="refresh" content="0;url={url}">' in html
+    assert "身份已确认，文件开始下载" in html and 'href="http://testserver/manage/subsidies/overpayments/"' in html
+    status_url = "/accounts/reauth/download-status/?since=" + str(page.context["since"])
+    assert client.get(status_url).json() == {"download": None}
+    download = client.get(url)
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    note = client.get(status_url).json()["download"]
+    assert (note["name"], note["rows"]) == ("overpayments.csv", 0)
+
+
+def test_reauthentication_for_a_page_still_redirects(district_staff):
+    from django.test import Client
+
+    from conftest import PASSWORD
+
+    client = Client()
+    client.force_login(district_staff)
+    response = client.post("/accounts/reauth/", {"password": PASSWORD, "next": "/manage/residents/"})
+    assert response.status_code == 302 and response["Location"] == "/manage/residents/"

@@ -87,3 +87,29 @@ def test_stale_badge_counts_from_the_last_capacity_report(staff_client):
     canteen.refresh_from_db()
     assert canteen.capacity_stale is False
     assert set(Facility.objects.stale_capacity()) == set()  # the one house reported 2 days ago
+
+
+def test_list_sorts_by_its_columns_keeping_the_filters(staff_client):
+    FacilityFactory(name="甲院", beds_total=10)
+    FacilityFactory(name="乙院", beds_total=90)
+    FacilityFactory(name="丙院", beds_total=40)
+    response = staff_client.get("/manage/facilities/", {"status": "operating", "ordering": "-beds"})
+    assert [f.name for f in response.context["page"]] == ["乙院", "丙院", "甲院"]
+    html = response.content.decode()
+    # the head of the sorted column turns the order round and keeps the filter
+    assert 'href="?status=operating&amp;ordering=beds" aria-sort="descending"' in html
+    assert 'href="?status=operating&amp;ordering=name" aria-sort="none"' in html
+    ascending = staff_client.get("/manage/facilities/", {"ordering": "beds"}).context["page"]
+    assert [f.name for f in ascending] == ["甲院", "丙院", "乙院"]
+
+
+def test_service_circle_towns_are_listed_worst_first():
+    from facilities.selectors import TownCoverage, towns_worst_first
+
+    rows = [
+        TownCoverage("500117001000", "合阳城街道", 10, 9, 1000, 50),
+        TownCoverage("500117002000", "钓鱼城街道", 10, 2, 1000, 600),
+        TownCoverage("500117003000", "南津街街道", 10, 2, 1000, 900),
+    ]
+    ordered = towns_worst_first(rows)
+    assert [t.town_name for t in ordered] == ["南津街街道", "钓鱼城街道", "合阳城街道"]

@@ -27,3 +27,22 @@ document.querySelectorAll("[data-staff-menu]").forEach(function (menu) {
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
 });
+// After re-authentication for an export: the file comes down by the page's refresh; ask the server
+// what it was (name, rows) and say so.
+document.querySelectorAll("[data-download-status]").forEach(function (panel) {
+  var url = panel.getAttribute("data-download-status");
+  var tries = 0;
+  function poll() {
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (body) {
+      if (body.download) {
+        panel.querySelector("[data-download-name]").textContent = body.download.name;
+        panel.querySelector("[data-download-rows]").textContent = body.download.rows.toLocaleString();
+        panel.querySelector("[data-download-pending]").hidden = true;
+        panel.querySelector("[data-download-done]").hidden = false;
+      } else if (++tries < 120) {
+        setTimeout(poll, 1000);
+      }
+    });
+  }
+  poll();
+});
