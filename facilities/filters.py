@@ -46,7 +46,8 @@ NEED_CHOICES = [(code, label) for code, (label, _kinds) in NEEDS.items()]
 
 
 def _towns(request=None):
-    return AdminArea.objects.towns().order_by("code")
+    # names for the select only: a town's boundary is a whole polygon
+    return AdminArea.objects.towns().order_by("code").defer("boundary")
 
 
 class NearField(forms.CharField):

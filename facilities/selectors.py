@@ -21,7 +21,9 @@ from .models import CommunityCoverage, CoverageRun, Facility, FacilityStatusChan
 def facility_base(user: Any = None, *, public: bool = False) -> QuerySet[Facility]:
     """Where every list starts: the user's scope (or the public set) with what a row shows."""
     qs = Facility.objects.public() if public else Facility.objects.visible_to(user)
-    return qs.select_related("town", "community")
+    # The areas' boundaries are whole polygons a row never shows: reading them cost most of the
+    # staff list's time at district scale (GEOS parsing 50 town outlines a page).
+    return qs.select_related("town", "community").defer("town__boundary", "community__boundary")
 
 
 def facility_list(*, user: Any = None, params: Any, public: bool = False) -> FacilityFilter:
