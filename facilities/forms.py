@@ -4,14 +4,16 @@ the status change and the spreadsheet upload."""
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 
 from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
 
+from . import standards
 from .access import OPERATOR_FIELDS
-from .models import Facility, FacilityStatus
+from .models import KIND_SPECIFIC_FIELDS, Facility, FacilityStatus, field_applies
 
 FACILITY_FIELDS = [
     "name",
@@ -80,19 +82,61 @@ class FacilityForm(forms.ModelForm):
             self.fields["town"].initial = towns.first().pk
         if self.instance.pk:
             del self.fields["status"]
+        _mark_kind_fields(self)
+
+    def clean(self):
+        """A field the chosen kind does not have is saved empty, whatever a hidden input held."""
+        data = super().clean()
+        kind = data.get("kind")
+        for name in KIND_SPECIFIC_FIELDS:
+            if name in data and (not field_applies(name, kind) or data[name] in (None, "")):
+                data[name] = "" if isinstance(Facility._meta.get_field(name), models.CharField) else 0
+        return data
+
+
+def _mark_kind_fields(form: forms.BaseForm, *, kind: str | None = None) -> None:
+    """Drop the fields `kind` does not have (a fixed kind), or tag them with the kinds that have
+    them, so the page shows only the chosen kind's fields (a canteen has meals, not beds)."""
+    for name, kinds in KIND_SPECIFIC_FIELDS.items():
+        if name not in form.fields:
+            continue
+        if kind is not None and not field_applies(name, kind):
+            del form.fields[name]
+        else:
+            # a field hidden for the chosen kind must never block the form; blank counts as none
+            form.fields[name].required = False
+            form.fields[name].widget.attrs["data-kinds"] = " ".join(sorted(kinds))
 
 
 class CapacityForm(forms.ModelForm):
-    """What an operator reports: beds/托位 figures and opening hours."""
+    """What an operator reports: the beds or 托位 figures its kind has, and opening hours."""
 
     class Meta:
         model = Facility
         fields = list(OPERATOR_FIELDS)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _mark_kind_fields(self, kind=self.instance.kind)
+
 
 class StatusForm(forms.Form):
+    """The status box starts on the facility's current status and offers only the moves its life
+    cycle allows from there (standards.can_transition)."""
+
     status = forms.ChoiceField(label=_("新状态"), choices=FacilityStatus.choices)
     reason = forms.CharField(label=_("原因"), max_length=255, required=False)
+
+    def __init__(self, *args, facility: Facility | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if facility is not None:
+            current = facility.status
+            self.fields["status"].choices = [
+                (value, label)
+                for value, label in FacilityStatus.choices
+                if value == current or standards.can_transition(current, value)
+            ]
+            self.fields["status"].initial = current
 
 
 class ImportForm(forms.Form):

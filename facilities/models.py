@@ -12,7 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.db.models import ExpressionWrapper, F, Func, Q
-from django.db.models.functions import Now
+from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +61,29 @@ CHILDCARE_KINDS = frozenset(
 )
 # Kinds that keep beds (床位) rather than only services.
 BED_KINDS = frozenset({FacilityKind.NURSING_HOME, FacilityKind.ELDER_CARE_CENTER, FacilityKind.DAY_CARE})
+
+# The fields only some kinds have: beds for BED_KINDS, 托位 for childcare, the subtype for canteens.
+BED_FIELDS = ("beds_total", "beds_nursing", "beds_occupied")
+PLACE_FIELDS = ("places_total", "places_inclusive", "places_occupied")
+KIND_SPECIFIC_FIELDS = {
+    **dict.fromkeys(BED_FIELDS, BED_KINDS),
+    **dict.fromkeys(PLACE_FIELDS, CHILDCARE_KINDS),
+    "canteen_subtype": frozenset({FacilityKind.ELDER_CANTEEN}),
+    # 收费标准: bed fees where there are beds, childcare fees where there are 托位; meals anywhere
+    "fee_beds": BED_KINDS,
+    "fee_childcare": CHILDCARE_KINDS,
+}
+
+
+def field_applies(name: str, kind: str | None) -> bool:
+    """Whether a facility of `kind` has the field `name` (a canteen has meals, not beds or 托位)."""
+    kinds = KIND_SPECIFIC_FIELDS.get(name)
+    return kinds is None or kind in kinds
+
+
+def has_capacity(kind: str | None) -> bool:
+    """Kinds that report beds or 托位, so their capacity can go stale."""
+    return kind in BED_KINDS or kind in CHILDCARE_KINDS
 
 
 class CanteenSubtype(models.TextChoices):
@@ -142,7 +165,9 @@ class FacilityQuerySet(ScopedQuerySet):
     def stale_capacity(self, now: dt.datetime | None = None):
         """Capacity never reported, or not for STALE_CAPACITY_DAYS (issue 3)."""
         limit = (now or timezone.now()) - dt.timedelta(days=standards.STALE_CAPACITY_DAYS)
-        return self.filter(Q(capacity_reported_at__isnull=True) | Q(capacity_reported_at__lt=limit))
+        last = Coalesce("capacity_reported_at", "created_at")
+        kinds = [*BED_KINDS, *CHILDCARE_KINDS]
+        return self.alias(last_report=last).filter(kind__in=kinds, last_report__lt=limit)
 
 
 class Facility(models.Model):
@@ -305,7 +330,11 @@ class Facility(models.Model):
 
     @property
     def capacity_stale(self) -> bool:
-        return standards.is_capacity_stale(self.capacity_reported_at, timezone.now())
+        """Counted from the last capacity report, or from creation when none came since (creating a
+        facility states its figures); kinds without beds or 托位 have no capacity to go stale."""
+        if not has_capacity(self.kind):
+            return False
+        return standards.is_capacity_stale(self.capacity_reported_at or self.created_at, timezone.now())
 
     @property
     def is_elder(self) -> bool:

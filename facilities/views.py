@@ -84,7 +84,7 @@ def facility_detail(request, pk):
         {
             "facility": facility,
             "history": selectors.facility_detail_history(facility),
-            "status_form": StatusForm(initial={"status": ""}),
+            "status_form": StatusForm(facility=facility),
             "capacity_form": CapacityForm(instance=facility)
             if access.can_report_capacity(request.user, facility)
             else None,
@@ -130,7 +130,8 @@ def facility_edit(request, pk):
     form = form_class(request.POST or None, instance=facility, **kwargs)
     _map_nonce(form, request)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        # the fields the facility's kind has (CapacityForm drops the others)
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
         try:
             if full:
                 services.facility_update(actor=request.user, facility=facility, data=data, request=request)
@@ -184,7 +185,7 @@ def facility_capacity(request, pk):
 def facility_status(request, pk):
     _require(access.can_manage, request.user)
     facility = _facility_or_404(request, pk)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, facility=facility)
     if form.is_valid():
         try:
             services.facility_set_status(

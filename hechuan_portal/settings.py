@@ -161,6 +161,8 @@ LOGOUT_REDIRECT_URL = "finder:home"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates by the active language: 2026年12月 / Dec 2026 (templates name the format, never a pattern).
+FORMAT_MODULE_PATH = ["hechuan_portal.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

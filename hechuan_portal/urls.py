@@ -40,5 +40,6 @@ urlpatterns = [
     path("api/v1/", include("hechuan_portal.api_urls")),
 ]
 
+handler403 = "hechuan_portal.errors.forbidden"
 handler404 = "hechuan_portal.errors.not_found"
 handler500 = "hechuan_portal.errors.server_error"

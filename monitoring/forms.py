@@ -41,7 +41,12 @@ class MultipleFileField(forms.FileField):
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker takes ISO dates only (`2026-12-07`), whatever the language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's argument name
+        super().__init__(attrs=attrs, format=format)
 
 
 class InspectionNewForm(forms.Form):

@@ -337,7 +337,9 @@ INDICATORS: tuple[Indicator, ...] = (
         unit=_("元"),
         group="allowance",
         compute=allowance_cost,
-        drill=_list_url("subsidies:payroll"),
+        # the allowance dashboard (cost per town), which every role seeing this figure may open;
+        # the roll itself is a district page and a town officer's link to it answered 403
+        drill=_list_url("subsidies:dashboard"),
         help_text=_("本月发放名册各行金额之和（含补发）"),
         counts=_("本月名册，无论草稿或已关闭，按享受人所在镇街"),
         sources=("subsidies.PaymentLine",),

@@ -12,12 +12,14 @@ from django.db.models import Count, Q, Sum
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_read
-from hechuan_portal.accounts.reauth import reauth_required
+from hechuan_portal.accounts.reauth import note_download, reauth_required
 from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.formatting import money
 from hechuan_portal.residents import access as residents_access
 from hechuan_portal.residents import services as residents_services
 from hechuan_portal.residents.models import AwayPeriod, MoveReview, Resident
@@ -152,16 +154,39 @@ def payroll_detail(request, month):
 
 
 @login_required
-@require_POST
 def payroll_close(request, month):
+    """Closing freezes the roll for good: GET shows what will be frozen (period, people, amounts by
+    kind, towns) and asks for confirmation; only the confirmed POST closes it, and the roll's page
+    then says what was done."""
     period = _period_or_404(request, month)
-    _require(access.can_close_payroll(request.user))
-    try:
-        services.payroll_close(actor=request.user, month=period.month, request=request)
-        messages.success(request, _("发放名册已关闭。"))
-    except PortalError as exc:
-        messages.error(request, exc.detail)
-    return redirect("subsidies:payroll_detail", month=month)
+    if not access.can_close_payroll(request.user):
+        raise PermissionDenied(_("关闭发放名册由“区级管理员”办理；区工作人员可查看和导出名册。"))
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            closed = services.payroll_close(actor=request.user, month=period.month, request=request)
+        except PortalError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(
+                request,
+                _("%(month)s发放名册已关闭并冻结：%(lines)s 人次，合计 %(total)s。")
+                % {
+                    "month": date_format(closed.month, "YEAR_MONTH_FORMAT"),
+                    "lines": number_format(closed.line_count, force_grouping=True),
+                    "total": money(closed.total_amount),
+                },
+            )
+        return redirect("subsidies:payroll_detail", month=month)
+    summary = PaymentLine.objects.filter(period=period).aggregate(
+        lines=Count("id"),
+        people=Count("resident_id", distinct=True),
+        towns=Count("town_id", distinct=True),
+        normal=Sum("amount", filter=Q(kind="normal")),
+        arrears=Sum("amount", filter=Q(kind="arrears")),
+        arrears_lines=Count("id", filter=Q(kind="arrears")),
+        total=Sum("amount"),
+    )
+    return render(request, "subsidies/payroll_close.html", {"period": period, "summary": summary})
 
 
 def _file_response(buffer: io.BytesIO, name: str) -> FileResponse:
@@ -178,8 +203,10 @@ def payroll_export(request, month):
     _require(access.can_export(request.user))
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     buffer = io.BytesIO()
-    services.payroll_export(actor=request.user, month=period.month, output=buffer, fmt=fmt, request=request)
-    return _file_response(buffer, f"payroll-{month}.{fmt}")
+    name = f"payroll-{month}.{fmt}"
+    rows = services.payroll_export(actor=request.user, month=period.month, output=buffer, fmt=fmt, request=request)
+    note_download(request, name=name, rows=rows)
+    return _file_response(buffer, name)
 
 
 @login_required
@@ -217,7 +244,8 @@ def overpayment_status(request, pk):
 def overpayments_export(request):
     _require(access.can_export(request.user))
     buffer = io.BytesIO()
-    services.overpayments_export(actor=request.user, output=buffer, fmt="csv", request=request)
+    rows = services.overpayments_export(actor=request.user, output=buffer, fmt="csv", request=request)
+    note_download(request, name="overpayments.csv", rows=rows)
     return _file_response(buffer, "overpayments.csv")
 
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import serializers
 
-from .. import standards
 from ..access import OPERATOR_FIELDS
 from ..models import CanteenSubtype, Facility, FacilityKind, FacilityStatus
 
@@ -248,7 +247,7 @@ class FacilityStaffSerializer(serializers.ModelSerializer):
         return (timezone.now() - reported).days if reported is not None else None
 
     def get_capacity_stale(self, obj) -> bool:
-        return standards.is_capacity_stale(obj.capacity_reported_at, timezone.now())
+        return obj.capacity_stale
 
     def to_model_data(self) -> dict:
         data = dict(self.validated_data)

@@ -1,9 +1,12 @@
 """Model constraints and the kind / area / coordinate rules of Facility.clean()."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from facilities.error_codes import ErrorCode
 from facilities.models import Facility, FacilityKind, ServiceLayer
@@ -105,6 +108,11 @@ def test_vacancy_and_stale_querysets():
     free = FacilityFactory(beds_total=10, beds_occupied=9)
     kids = FacilityFactory(kind=FacilityKind.NURSERY, places_total=5, places_occupied=4)
     assert set(Facility.objects.with_vacancy()) == {free, kids}
+    # just created: its figures were stated a moment ago, nothing is stale yet
+    assert full.capacity_stale is False
+    assert set(Facility.objects.stale_capacity()) == set()
+    Facility.objects.update(created_at=timezone.now() - dt.timedelta(days=31))
+    full.refresh_from_db()
     assert full.capacity_stale is True
     assert set(Facility.objects.stale_capacity()) == {full, free, kids}
 

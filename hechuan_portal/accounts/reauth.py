@@ -42,6 +42,19 @@ from .error_codes import AccountsCode
 
 REAUTH_SESSION_KEY = "portal_reauth_at"
 REAUTH_HEADER = "HTTP_X_REAUTH_PASSWORD"
+DOWNLOAD_SESSION_KEY = "portal_last_download"
+
+
+def note_download(request: HttpRequest, *, name: str, rows: int) -> None:
+    """Remember the file an export view just sent (name, rows), so the page that started the
+    download after re-authentication can say what was downloaded (`accounts:download_status`)."""
+    request.session[DOWNLOAD_SESSION_KEY] = {"name": name, "rows": rows, "at": int(time.time())}
+
+
+def last_download(request: HttpRequest, since: int) -> dict | None:
+    """The file noted by `note_download` at or after `since` (epoch seconds), if any."""
+    note = request.session.get(DOWNLOAD_SESSION_KEY)
+    return note if note and note.get("at", 0) >= since else None
 
 
 def mark_reauthenticated(request: HttpRequest) -> None:

@@ -7,5 +7,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("reauth/", views.ReauthView.as_view(), name="reauth"),
+    path("reauth/download-status/", views.download_status, name="download_status"),
     path("otp/", views.OtpSetupView.as_view(), name="otp_setup"),
 ]

@@ -3,14 +3,19 @@ auditor's search of the audit log."""
 
 from __future__ import annotations
 
+import time
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -27,7 +32,7 @@ from .forms import LoginForm, OtpConfirmForm, OtpRebindForm, ReauthForm
 from .middleware import OTP_SETUP_PENDING_KEY, otp_required_for
 from .models import AuditAction, AuditEvent
 from .otp import base32_secret, confirmed_device, otpauth_uri, pending_device, qr_svg
-from .reauth import mark_reauthenticated
+from .reauth import last_download, mark_reauthenticated
 from .services import user_credentials_end
 
 
@@ -90,10 +95,44 @@ class ReauthView(LoginRequiredMixin, View):
             audit_record(
                 action=AuditAction.LOGIN, request=request, obj=request.user, reason=_("再次验证身份")
             )
-            return redirect(_safe_next(request, "manage:home"))
+            target = _safe_next(request, "manage:home")
+            if _is_download(target):
+                # A redirect to a file leaves the browser on this filled-in form with no sign the
+                # download started: show a page that starts it and says what came down.
+                return render(
+                    request,
+                    "accounts/reauth_download.html",
+                    {"target": target, "since": int(time.time()), "back": _download_back(request)},
+                )
+            return redirect(target)
         return render(
             request, self.template_name, {"form": form, "next": _safe_next(request, "")}, status=400
         )
+
+
+def _is_download(target: str) -> bool:
+    """Export views are named `…export` in every app's urls.py."""
+    try:
+        match = resolve(urlsplit(target).path)
+    except Resolver404:
+        return False
+    return (match.url_name or "").endswith("export")
+
+
+def _download_back(request) -> str:
+    """The page the export link was on (the re-authentication page's own referrer), if ours."""
+    back = request.POST.get("back") or ""
+    return back if back and url_has_allowed_host_and_scheme(back, {request.get_host()}) else ""
+
+
+@login_required
+def download_status(request):
+    """JSON for the download page: the file an export sent after `since`, or nothing yet."""
+    try:
+        since = int(request.GET.get("since", "0"))
+    except ValueError:
+        since = 0
+    return JsonResponse({"download": last_download(request, since)})
 
 
 class OtpSetupView(LoginRequiredMixin, View):

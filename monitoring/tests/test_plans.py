@@ -129,8 +129,14 @@ def test_plan_pages_and_scope(population, officer_a_client, officer_b_client, st
     url = reverse("monitoring:plan_detail", args=[plan.pk])
     assert officer_b_client.get(url).status_code == 404
     assert operator_client.get(url).status_code == 403
-    response = officer_a_client.post(url, {"seed": "2024"})
-    assert response.status_code == 302
+    # the first post only shows what will be drawn; nothing is drawn until it is confirmed
+    summary = officer_a_client.post(url, {"seed": "2024"})
+    assert summary.status_code == 200 and summary.context["confirm"]["seed"] == 2024
+    assert summary.context["confirm"]["facilities"] == services.plan_population(plan).count()
+    assert "确认双随机抽取" in summary.content.decode() and 'name="confirm" value="yes"' in summary.content.decode()
+    assert not PlanDraw.objects.filter(plan=plan).exists()
+    response = officer_a_client.post(url, {"seed": "2024", "confirm": "yes"}, follow=True)
+    assert "抽取完成：抽中" in response.content.decode()
     page = officer_a_client.get(url).content.decode()
     assert "2024" in page and "按种子重新抽取结果一致" in page and "养老机构 / 低风险" in page
     assert staff_client.get(url).status_code == 200

@@ -274,3 +274,14 @@ def test_visit_api_scope(village, officer_a, officer_a_client, officer_b_client,
     assert officer_b_client.get("/api/v1/monitoring/visits/").json()["count"] == 0
     assert operator_client.get("/api/v1/monitoring/visits/").json()["count"] == 0
     assert officer_a_client.get("/api/v1/monitoring/visits/").json()["count"] == 1
+
+
+def test_visit_and_inspection_forms_default_to_today_in_iso(village, officer_a_client, facility_a):
+    """The browser's date field accepts only ISO dates: the default must be `2026-12-07`, not
+    `2026/12/07` (Django's zh-hans input format), or officers type the date on every form."""
+    today = timezone.localdate().isoformat()
+    visit = officer_a_client.get(reverse("monitoring:visit_new", args=[village["tekun70"].pk])).content.decode()
+    assert f'type="date" name="visited_on" value="{today}"' in visit
+    inspection = officer_a_client.get(reverse("monitoring:inspection_new")).content.decode()
+    assert f'type="date" name="due_on" value="{today}"' in inspection
+    assert today.replace("-", "/") not in inspection + visit

@@ -45,7 +45,18 @@ def plan_detail(request, pk):
     draw = getattr(plan, "draw", None)
     inspections = plan.inspections.select_related("facility", "facility__town").prefetch_related("inspectors")
     form = DrawForm(request.POST or None, pool=services.default_inspector_pool(plan) if draw is None else [])
-    if request.method == "POST" and form.is_valid():
+    confirm = None
+    if request.method == "POST" and form.is_valid() and request.POST.get("confirm") != "yes":
+        # A draw cannot be undone: first the summary (period, scope, facilities in the draw,
+        # inspectors, seed), then the same answers posted again with the confirmation.
+        chosen = list(form.cleaned_data["inspectors"]) or services.default_inspector_pool(plan)
+        confirm = {
+            "facilities": services.plan_population(plan).count(),
+            "inspectors": len(chosen),
+            "seed": form.cleaned_data["seed"],
+            "answers": [(k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken" for v in values],
+        }
+    elif request.method == "POST" and form.is_valid():
         chosen = list(form.cleaned_data["inspectors"]) or None
         try:
             services.plan_draw(
@@ -58,7 +69,10 @@ def plan_detail(request, pk):
         except PortalError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, _("抽取完成，结果已记录并可复核。"))
+            messages.success(
+                request,
+                _("抽取完成：抽中 %(n)s 家设施，结果已记录并可复核。") % {"n": plan.inspections.count()},
+            )
             return redirect(plan)
     log = []
     if draw:
@@ -79,6 +93,7 @@ def plan_detail(request, pk):
             "plan": plan,
             "draw": draw,
             "form": form,
+            "confirm": confirm,
             "inspections": inspections,
             "log": log,
             "reproducible": draw is not None and services.redraw(draw).targets == draw.result,

@@ -69,11 +69,43 @@ def test_payroll_export_page_is_district_only(rolled, staff_client, officer_a_cl
 
 
 def test_close_payroll_by_button_only_for_the_admin(rolled, staff_client, admin_client_):
-    assert staff_client.post("/manage/subsidies/payroll/2027-02/close/").status_code == 403
+    refused = staff_client.post("/manage/subsidies/payroll/2027-02/close/", {"confirm": "yes"})
+    assert refused.status_code == 403
+    # the refusal says who holds the right
+    assert "“区级管理员”" in refused.content.decode()
     assert PayrollPeriod.objects.get(month=D(2027, 2, 1)).status == "draft"
-    assert admin_client_.post("/manage/subsidies/payroll/2027-02/close/").status_code == 302
+    detail = staff_client.get("/manage/subsidies/payroll/2027-02/").content.decode()
+    assert "关闭名册（冻结）" not in detail and "关闭名册由“区级管理员”办理" in detail
+    response = admin_client_.post("/manage/subsidies/payroll/2027-02/close/", {"confirm": "yes"})
+    assert response.status_code == 302
     period = PayrollPeriod.objects.get(month=D(2027, 2, 1))
     assert (period.status, period.line_count, period.total_amount) == ("closed", 4, Decimal("250.00"))
+
+
+def test_close_payroll_asks_for_confirmation_with_a_summary(rolled, admin_client_):
+    url = "/manage/subsidies/payroll/2027-02/close/"
+    detail = admin_client_.get("/manage/subsidies/payroll/2027-02/").content.decode()
+    assert f'href="{url}"' in detail  # the button leads to the summary, it does not close
+    page = admin_client_.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "确认关闭2027年2月发放名册" in html
+    assert page.context["summary"] == {
+        "lines": 4,
+        "people": 3,
+        "towns": 2,
+        "normal": Decimal("200.00"),
+        "arrears": Decimal("50.00"),
+        "arrears_lines": 1,
+        "total": Decimal("250.00"),
+    }
+    assert "¥250.00" in html and "¥50.00" in html and 'name="confirm" value="yes"' in html
+    # a POST without the confirmation only shows the summary again; nothing is frozen
+    assert admin_client_.post(url).status_code == 200
+    assert PayrollPeriod.objects.get(month=D(2027, 2, 1)).status == "draft"
+    done = admin_client_.post(url, {"confirm": "yes"}, follow=True)
+    assert PayrollPeriod.objects.get(month=D(2027, 2, 1)).status == "closed"
+    assert "2027年2月发放名册已关闭并冻结：4 人次，合计 ¥250.00。" in done.content.decode()
 
 
 def test_close_payroll_command_twice_fails(rolled):
