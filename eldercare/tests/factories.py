@@ -63,7 +63,12 @@ def _png(seed: str) -> bytes:
 
     rgb = hashlib.sha256(seed.encode()).digest()[:3]
     ihdr = (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" + rgb)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" + rgb))
+        + chunk(b"IEND", b"")
+    )
 
 
 PNG = _png("eldercare")

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from facilities.models import Facility, FacilityKind, FacilityStatus
-from hechuan_portal.accounts.models import AuditEvent, Role
+from hechuan_portal.accounts.models import AuditEvent
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common.errors import PortalError
 
@@ -25,29 +25,11 @@ from ..models import (
     CareBedStatus,
     ClaimStatus,
 )
-from .factories import TOWN_A, TOWN_B, answers_totalling, elder, make_assessor, photo
+from .factories import TOWN_B, elder, photo
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 10, 8)
 MONTH = dt.date(2026, 10, 1)
-
-
-@pytest.fixture
-def grade_of():
-    first = make_assessor("pg_flow_1", role=Role.DISTRICT_STAFF)
-    second = make_assessor("pg_flow_2", role=Role.DISTRICT_STAFF)
-
-    def grade(resident, total):
-        a = services.assessment_record(
-            actor=first,
-            resident=resident,
-            assessed_on=dt.date(2026, 9, 1),
-            place="home",
-            items=answers_totalling(total),
-        )
-        return services.assessment_sign(actor=second, assessment=a)
-
-    return grade
 
 
 # --- home adaptation ------------------------------------------------------------------------------
@@ -68,7 +50,11 @@ def test_adaptation_end_to_end_with_the_subsidy_cap(officer_a, grade_of):
     assert case.quote_total == Decimal("4200.00")
     services.adaptation_start_works(actor=officer_a, case=case, on=dt.date(2026, 10, 20))
     services.adaptation_accept(
-        actor=officer_a, case=case, on=dt.date(2026, 11, 5), before_photos=[photo("b")], after_photos=[photo("a")]
+        actor=officer_a,
+        case=case,
+        on=dt.date(2026, 11, 5),
+        before_photos=[photo("b")],
+        after_photos=[photo("a")],
     )
     case.refresh_from_db()
     assert case.status == AdaptationStatus.ACCEPTED
@@ -142,19 +128,6 @@ def test_unknown_catalogue_items_and_other_towns_are_refused(officer_a, officer_
 
 
 # --- family care beds -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def provider(operator):
-    facility = Facility.objects.create(
-        name="合阳城居家养老服务中心",
-        kind=FacilityKind.ELDER_CARE_CENTER,
-        town_id=TOWN_A,
-        location=Point(106.27, 29.99, srid=4326),
-        status=FacilityStatus.OPERATING,
-    )
-    facility.operators.add(operator)
-    return facility
 
 
 def active_bed(officer, resident, provider):
@@ -276,18 +249,6 @@ def test_a_bed_needs_an_elder_care_provider(officer_a, grade_of):
 # --- institution support: guaranteed beds, placements and the share --------------------------------
 
 
-@pytest.fixture
-def nursing_home():
-    from ..models import GuaranteedBeds
-
-    home = Facility.objects.create(
-        name="合川区社会福利院", kind=FacilityKind.NURSING_HOME, town_id=TOWN_A,
-        location=Point(106.26, 29.98, srid=4326), status=FacilityStatus.OPERATING,
-    )  # fmt: skip
-    GuaranteedBeds.objects.create(facility=home, capacity=1)
-    return home
-
-
 def test_placements_claim_guaranteed_beds_up_to_capacity(officer_a, nursing_home, grade_of):
     from ..models import GuaranteedBeds, Placement
 
@@ -356,7 +317,9 @@ def test_set_up_needs_a_photo_and_acceptance_needs_before_and_after(officer_a, p
     services.adaptation_quote(actor=officer_a, case=case, prices={})
     services.adaptation_start_works(actor=officer_a, case=case, on=DAY)
     with pytest.raises(PortalError) as refused:
-        services.adaptation_accept(actor=officer_a, case=case, on=DAY, before_photos=[photo("b")], after_photos=[])
+        services.adaptation_accept(
+            actor=officer_a, case=case, on=DAY, before_photos=[photo("b")], after_photos=[]
+        )
     assert refused.value.code == "before_after_photos"
     case.refresh_from_db()
     assert case.status == AdaptationStatus.WORKS and not case.photos.exists()
