@@ -141,6 +141,7 @@ class CareBedViewSet(_SupportViewSet):
     @action(detail=True, methods=["post"])
     def agree(self, request: Request, pk: str | None = None) -> Response:
         bed = self.get_object()
+        require(access.can_manage_support, request.user, bed)
         values = _input(s.AgreeSerializer, request)
         provider = _facility(values["provider"], ErrorCode.NOT_ELDER_FACILITY, "provider")
         return self.answer(
@@ -151,6 +152,7 @@ class CareBedViewSet(_SupportViewSet):
     @action(detail=True, methods=["post"])
     def months(self, request: Request, pk: str | None = None) -> Response:
         bed = self.get_object()
+        require(access.can_record_service, request.user, bed)
         values = _input(s.MonthRecordSerializer, request)
         record = services.care_bed_record_month(actor=request.user, bed=bed, **values)
         return Response(s.CareBedMonthSerializer(record).data, status=status.HTTP_201_CREATED)
@@ -225,6 +227,7 @@ class AdaptationViewSet(_SupportViewSet):
     @action(detail=True, methods=["post"])
     def needs(self, request: Request, pk: str | None = None) -> Response:
         case = self.get_object()
+        require(access.can_manage_support, request.user, case)
         values = _input(s.NeedsSerializer, request)
         return self._refetched(
             services.adaptation_assess_needs(actor=request.user, case=case, items=values["items"])
@@ -234,6 +237,7 @@ class AdaptationViewSet(_SupportViewSet):
     @action(detail=True, methods=["post"])
     def quote(self, request: Request, pk: str | None = None) -> Response:
         case = self.get_object()
+        require(access.can_manage_support, request.user, case)
         values = _input(s.QuoteSerializer, request)
         return self._refetched(
             services.adaptation_quote(actor=request.user, case=case, prices=values["prices"])
@@ -243,6 +247,7 @@ class AdaptationViewSet(_SupportViewSet):
     @action(detail=True, methods=["post"])
     def works(self, request: Request, pk: str | None = None) -> Response:
         case = self.get_object()
+        require(access.can_manage_support, request.user, case)
         values = _input(s.DateOnSerializer, request)
         return self._refetched(
             services.adaptation_start_works(actor=request.user, case=case, on=values["on"])
@@ -273,6 +278,7 @@ class PlacementViewSet(_SupportViewSet):
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str | None = None) -> Response:
         placement = self.get_object()
+        require(access.can_manage_support, request.user, placement)
         values = _input(s.DateOnSerializer, request)
         return self.answer(
             services.placement_end(actor=request.user, placement=placement, end_on=values["on"])
