@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.reauth import reauth_required
-from hechuan_portal.common import crypto, idcard
 from hechuan_portal.common.errors import PortalError, form_error
 from hechuan_portal.common.months import month_start, parse_month
 from hechuan_portal.residents.models import Resident
@@ -258,21 +257,13 @@ def care_list(request):
     )
 
 
-def _resident_by_number(raw: str) -> Resident | None:
-    try:
-        number = idcard.parse(raw).number
-    except idcard.IdNumberError:
-        return None
-    return Resident.objects.select_related("community").filter(id_index=crypto.blind_index(number)).first()
-
-
 @community_user
 def care_new(request):
     """A bathing or cleaning visit, recorded on the provider's phone with a photo and the location."""
     form = CareRecordForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        resident = _resident_by_number(data["id_number"])
+        resident = selectors.resident_by_number(data["id_number"])
         if resident is None:
             form.add_error("id_number", PortalError(ErrorCode.RESIDENT_NOT_FOUND).detail)
         else:
