@@ -1210,3 +1210,75 @@ API.update(
         ("/api/v1/eldercare/guaranteed-beds/", "get"): Case(API_LIST),
     }
 )
+
+# --- community API (issue 24): policies, donations, claims, bathing records, the time bank ---
+from community.tests import matrix_world as community_world  # noqa: E402
+
+WORLD["community_services"] = community_world.volunteer_services
+CM_ID = lambda key, name: lambda w: {"id": w["community"][key][name].pk}  # noqa: E731
+CM_SVC = lambda key: lambda w: {"id": w["community_services"][key]["service"].pk}  # noqa: E731
+CM_DISTRICT_FORM = expect(403, anonymous=401, district_admin=400, district_staff=400)
+CM_MANAGER = expect(200, anonymous=401, operator=403, auditor=403)
+CM_MANAGER_FORM = expect(400, anonymous=401, operator=403, auditor=403)
+API.update(
+    {
+        ("/api/v1/community/policies/", "get"): Case(API_LIST),
+        ("/api/v1/community/policies/", "post"): Case(CM_DISTRICT_FORM, method="post", data={}),
+        ("/api/v1/community/donations/", "get"): Case(expect(403, anonymous=401, district_admin=200, district_staff=200)),
+        ("/api/v1/community/donations/", "post"): Case(CM_DISTRICT_FORM, method="post", data={}),
+        ("/api/v1/community/claims/", "get"): Case(API_LIST),
+        ("/api/v1/community/claims/{id}/", "get"): [
+            Case(expect(200, anonymous=401, officer_b=404, auditor=403), kwargs=CM_ID("a", "claim")),
+            Case(expect(200, anonymous=401, officer_a=404, operator=404, auditor=403), kwargs=CM_ID("b", "claim")),
+        ],
+        # The first to review succeeds; the rest find it no longer a draft (409).
+        ("/api/v1/community/claims/{id}/review/", "post"): [
+            Case(expect(409, anonymous=401, district_admin=200, officer_b=404, operator=403, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("a", "claim")),
+            Case(expect(409, anonymous=401, district_admin=200, officer_a=404, operator=404, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("b", "claim")),
+        ],  # fmt: skip
+        ("/api/v1/community/claims/{id}/approve/", "post"): [
+            Case(expect(409, anonymous=401, officer_a=403, officer_b=404, operator=403, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("a", "claim")),
+            Case(expect(409, anonymous=401, officer_a=404, officer_b=403, operator=404, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("b", "claim")),
+        ],  # fmt: skip
+        ("/api/v1/community/claims/{id}/return/", "post"): [  # a draft is not returned
+            Case(expect(409, anonymous=401, officer_b=404, operator=403, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("a", "claim")),
+            Case(expect(409, anonymous=401, officer_a=404, operator=404, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("b", "claim")),
+        ],  # fmt: skip
+        ("/api/v1/community/care-records/", "get"): Case(API_LIST),
+        ("/api/v1/community/care-records/{id}/", "get"): [
+            Case(expect(200, anonymous=401, officer_b=404, auditor=403), kwargs=CM_ID("a", "record")),
+            Case(expect(200, anonymous=401, officer_a=404, operator=404, auditor=403), kwargs=CM_ID("b", "record")),
+        ],
+        ("/api/v1/community/care-records/{id}/callback/", "post"): [
+            Case(expect(400, anonymous=401, officer_b=404, operator=403, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("a", "record")),
+            Case(expect(400, anonymous=401, officer_a=404, operator=404, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("b", "record")),
+        ],  # fmt: skip
+        ("/api/v1/community/volunteers/", "get"): Case(CM_MANAGER),
+        ("/api/v1/community/volunteers/", "post"): Case(CM_MANAGER_FORM, method="post", data={}),
+        ("/api/v1/community/volunteers/{id}/", "get"): [
+            Case(expect(200, anonymous=401, officer_b=404, operator=403, auditor=403), kwargs=CM_ID("a", "volunteer")),
+            Case(expect(200, anonymous=401, officer_a=404, operator=403, auditor=403), kwargs=CM_ID("b", "volunteer")),
+        ],
+        ("/api/v1/community/volunteers/{id}/statement/", "get"): [
+            Case(expect(200, anonymous=401, officer_b=404, operator=403, auditor=403), kwargs=CM_ID("a", "volunteer")),
+            Case(expect(200, anonymous=401, officer_a=404, operator=403, auditor=403), kwargs=CM_ID("b", "volunteer")),
+        ],
+        ("/api/v1/community/volunteer-services/", "get"): Case(CM_MANAGER),
+        ("/api/v1/community/volunteer-services/", "post"): Case(CM_MANAGER_FORM, method="post", data={}),
+        # The first to confirm earns the hours; the rest find it already confirmed.
+        ("/api/v1/community/volunteer-services/{id}/confirm/", "post"): [
+            Case(expect(409, anonymous=401, district_admin=200, officer_b=404, operator=403, auditor=403),
+                 method="post", kwargs=CM_SVC("a")),
+            Case(expect(409, anonymous=401, district_admin=200, officer_a=404, operator=403, auditor=403),
+                 method="post", kwargs=CM_SVC("b")),
+        ],  # fmt: skip
+    }
+)
