@@ -1282,3 +1282,16 @@ API.update(
         ],  # fmt: skip
     }
 )
+URLS.update(
+    {
+        # Every working role reads the policies; the district adds one (an empty post: the form again).
+        "community:policy_list": [
+            Case(STAFF_PAGE),
+            Case(expect(403, anonymous=302, district_admin=200, district_staff=200), method="post", data={}),
+        ],
+        "community:donation_list": [
+            Case(DISTRICT_ONLY),
+            Case(expect(403, anonymous=302, district_admin=200, district_staff=200), method="post", data={}),
+        ],
+    }
+)
