@@ -35,3 +35,4 @@ class ErrorCode(models.TextChoices):
     PHOTO_REQUIRED = "photo_required", _("请拍摄服务照片。")
     NOT_A_BATHING_POINT = "not_a_bathing_point", _("助浴点助浴须选择助浴点。")
     SATISFACTION_RANGE = "satisfaction_range", _("满意度应为 1—5。")
+    POLICY_DATE_TAKEN = "policy_date_taken", _("该日期已有生效的助餐政策，请选择其他生效日期。")

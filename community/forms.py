@@ -98,3 +98,51 @@ class CallbackForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("回访记录"), required=False, max_length=255)
+
+
+SHARE_PARTS = ("individual", "enterprise", "government", "collective", "donation")
+
+
+class PolicyForm(forms.Form):
+    """A cost-sharing policy: its name and date, the daily meal limit, and each category's split."""
+
+    name = forms.CharField(label=_("政策名称"), max_length=100)
+    effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    max_meals_per_day = forms.IntegerField(label=_("每人每日限餐数"), min_value=1, max_value=10, initial=2)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for category, _label in PersonCategory.choices:
+            for part in SHARE_PARTS:
+                self.fields[f"{category}__{part}"] = forms.DecimalField(
+                    min_value=0, max_digits=8, decimal_places=2, required=False, initial=0,
+                    widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+                )  # fmt: skip
+
+    def grid(self):
+        """(category label, [bound fields in SHARE_PARTS order]) per category, for the table."""
+        return [
+            (label, [self[f"{category}__{part}"] for part in SHARE_PARTS])
+            for category, label in PersonCategory.choices
+        ]
+
+    def shares(self):
+        data = self.cleaned_data
+        return {
+            category: {part: data.get(f"{category}__{part}") or 0 for part in SHARE_PARTS}
+            for category, _label in PersonCategory.choices
+        }
+
+
+class DonationForm(forms.Form):
+    received_on = forms.DateField(label=_("到账日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    donor = forms.CharField(label=_("捐赠人"), max_length=128)
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=0.01, max_digits=12, decimal_places=2)
+    use = forms.CharField(label=_("用途"), max_length=255)
+    canteen = forms.ModelChoiceField(label=_("指定食堂"), queryset=Facility.objects.none(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["canteen"].queryset = _canteens(user)
+        self.fields["received_on"].initial = timezone.localdate()

@@ -45,7 +45,9 @@ def disabled_residents() -> QuerySet[Resident]:
 def _age_limit(years: int) -> RawSQL:
     # The latest birth date of a person `years` old on the meal's day (PostgreSQL's calendar years).
     return RawSQL(
-        f'("{Meal._meta.db_table}"."day" - make_interval(years => %s))::date', [int(years)], output_field=DateField()
+        f'("{Meal._meta.db_table}"."day" - make_interval(years => %s))::date',
+        [int(years)],
+        output_field=DateField(),
     )
 
 
@@ -276,3 +278,14 @@ def plan_delivery(*, user: Any, month: dt.date) -> QuerySet[CarePlan]:
         )
         .order_by("town_id", "resident_id", "service")
     )
+
+
+def resident_by_number(raw: str) -> Resident | None:
+    """The person of the register with this ID number (through the blind index), or None."""
+    from hechuan_portal.common import crypto, idcard
+
+    try:
+        number = idcard.parse(raw).number
+    except idcard.IdNumberError:
+        return None
+    return Resident.objects.select_related("community").filter(id_index=crypto.blind_index(number)).first()

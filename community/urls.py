@@ -16,6 +16,8 @@ urlpatterns = [
     path("care/", views.care_list, name="care_list"),
     path("care/new/", views.care_new, name="care_new"),
     path("care/<int:pk>/callback/", views.care_callback, name="care_callback"),
+    path("policies/", views.policy_list, name="policy_list"),
+    path("donations/", views.donation_list, name="donation_list"),
     path("time-bank/", views.volunteer_list, name="volunteer_list"),
     path("time-bank/<int:pk>/", views.volunteer_statement, name="volunteer_statement"),
 ]

@@ -19,15 +19,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.reauth import reauth_required
-from hechuan_portal.common import crypto, idcard
 from hechuan_portal.common.errors import PortalError, form_error
 from hechuan_portal.common.months import month_start, parse_month
 from hechuan_portal.residents.models import Resident
 
 from . import access, rules, selectors, services
 from .error_codes import ErrorCode
-from .forms import CallbackForm, CareRecordForm, ClaimActionForm, MealFileForm, MealForm, MonthForm
-from .models import CareRecord, ClaimRoll, MealClaim, MealImport, PersonCategory, Volunteer
+from .forms import (
+    CallbackForm,
+    CareRecordForm,
+    ClaimActionForm,
+    DonationForm,
+    MealFileForm,
+    MealForm,
+    MonthForm,
+    PolicyForm,
+)
+from .models import (
+    CareRecord,
+    ClaimRoll,
+    Donation,
+    MealClaim,
+    MealImport,
+    MealPolicy,
+    PersonCategory,
+    Volunteer,
+)
 
 
 def community_user(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -258,21 +275,13 @@ def care_list(request):
     )
 
 
-def _resident_by_number(raw: str) -> Resident | None:
-    try:
-        number = idcard.parse(raw).number
-    except idcard.IdNumberError:
-        return None
-    return Resident.objects.select_related("community").filter(id_index=crypto.blind_index(number)).first()
-
-
 @community_user
 def care_new(request):
     """A bathing or cleaning visit, recorded on the provider's phone with a photo and the location."""
     form = CareRecordForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        resident = _resident_by_number(data["id_number"])
+        resident = selectors.resident_by_number(data["id_number"])
         if resident is None:
             form.add_error("id_number", PortalError(ErrorCode.RESIDENT_NOT_FOUND).detail)
         else:
@@ -345,4 +354,73 @@ def volunteer_statement(request, pk):
             "entries": selectors.volunteer_statement(volunteer=volunteer),
             "today": timezone.localdate(),
         },
+    )
+
+
+@community_user
+def policy_list(request):
+    """The cost-sharing policies (each category's split of a meal, from a date); the district adds one."""
+    may_manage = access.can_manage_policy(request.user)
+    form = PolicyForm(request.POST or None)
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.policy_create(
+                    actor=request.user,
+                    name=data["name"],
+                    effective_from=data["effective_from"],
+                    max_meals_per_day=data["max_meals_per_day"],
+                    shares=form.shares(),
+                    note=data["note"],
+                )
+            except PortalError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, _("政策已保存。"))
+                return redirect("community:policy_list")
+    policies = MealPolicy.objects.prefetch_related("shares").order_by("-effective_from")
+    labels = dict(PersonCategory.choices)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "community/policy_list.html",
+        {"policies": policies, "labels": labels, "form": form, "may_manage": may_manage},
+        status=status,
+    )
+
+
+@community_user
+def donation_list(request):
+    """Donations recorded as income, with the donor and the use (社会捐一点): district roles."""
+    if not access.can_manage_policy(request.user):
+        raise PermissionDenied
+    form = DonationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        canteen = data["canteen"]
+        try:
+            services.donation_record(
+                actor=request.user,
+                received_on=data["received_on"],
+                donor=data["donor"],
+                amount=data["amount"],
+                use=data["use"],
+                canteen=canteen,
+                town_id=canteen.town_id if canteen else None,
+            )
+        except PortalError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("捐赠已登记。"))
+            return redirect("community:donation_list")
+    donations = Donation.objects.select_related("canteen", "town").order_by("-received_on", "-id")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "community/donation_list.html",
+        {"donations": donations[:200], "total": donations.aggregate(t=Sum("amount"))["t"] or 0, "form": form},
+        status=status,
     )

@@ -109,3 +109,9 @@ def can_pay_claims(user: Any, obj: Any = None) -> bool:
 def can_export_ltc(user: Any, obj: Any = None) -> bool:
     """The long-term-care insurance export (full ID numbers): district roles, after re-authentication."""
     return is_district(user)
+
+
+def can_view_support(user: Any, obj: Any = None) -> bool:
+    """Family care beds, their claims and placements (rows from `visible_to`): district roles and town
+    officers, and the operators of a provider facility (the beds they serve, the elders they house)."""
+    return is_manager(user) or is_operator(user)

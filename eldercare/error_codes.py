@@ -32,3 +32,5 @@ class ErrorCode(models.TextChoices):
     NOT_NURSING_HOME = "not_nursing_home", _("只能安置到养老机构。")
     ALREADY_PLACED = "already_placed", _("该老人已在机构安置中。")
     PLACEMENT_ENDED = "placement_ended", _("该安置已结束。")
+    PHOTO_REQUIRED = "photo_required", _("请上传现场照片。")
+    BEFORE_AFTER_PHOTOS = "before_after_photos", _("验收须上传改造前和改造后的照片。")

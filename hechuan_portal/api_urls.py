@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("childcare.api.urls")),
     path("", include("monitoring.api.urls")),
     path("", include("eldercare.api.urls")),
+    path("", include("community.api.urls")),
     path("", include("overview.api.urls")),
     path("", include(router.urls)),
 ]

@@ -1018,3 +1018,285 @@ URLS.update(
         ],
     }
 )
+
+# --- eldercare support: family care beds and their claims, home adaptation, placements (issue 23) ---
+WORLD["eldercare_support"] = eldercare_world.support
+ES = lambda key, name: obj("eldercare_support", key, name)  # noqa: E731
+ES_ID = lambda key, name: lambda w: {"id": w["eldercare_support"][key][name].pk}  # noqa: E731
+# An empty post is an unbound form: the page again (operators manage no applications).
+ES_EMPTY_FORM = NO_OPERATOR
+URLS.update(
+    {
+        # Operators see the beds their facility serves and the elders it houses.
+        "eldercare:bed_list": Case(STAFF_PAGE),
+        "eldercare:bed_new": [Case(NO_OPERATOR), Case(ES_EMPTY_FORM, method="post", data={})],
+        "eldercare:bed_detail": [
+            Case(IN_A, kwargs=ES("a", "bed")),
+            Case(IN_B, kwargs=ES("b", "bed")),
+            # No step named: no form to use.
+            Case(expect(403, anonymous=302, officer_b=404), method="post", data={}, kwargs=ES("a", "bed")),
+        ],
+        "eldercare:bed_photo": [
+            Case(IN_A, kwargs=ES("a", "bed_photo")),
+            Case(IN_B, kwargs=ES("b", "bed_photo")),
+        ],
+        "eldercare:bed_claims": [Case(STAFF_PAGE), Case(DISTRICT_ONLY, method="post", data={})],
+        # The town's review (the district may act for a town): the first reviews, the rest are told
+        # the claim is no longer waiting for review.
+        "eldercare:bed_claim_action": [
+            Case(GET_405, kwargs=ES("a", "claim")),
+            Case(
+                expect(302, officer_b=404, operator=403, auditor=403),
+                method="post",
+                data={},
+                kwargs=ES("a", "claim"),
+            ),
+            Case(POSTED_B, method="post", data={}, kwargs=ES("b", "claim")),
+        ],
+        "eldercare:adaptation_list": Case(NO_OPERATOR),
+        "eldercare:adaptation_new": [Case(NO_OPERATOR), Case(ES_EMPTY_FORM, method="post", data={})],
+        "eldercare:adaptation_detail": [
+            Case(REG_A, kwargs=ES("a", "case")),
+            Case(REG_B, kwargs=ES("b", "case")),
+            Case(expect(403, anonymous=302, officer_b=404), method="post", data={}, kwargs=ES("a", "case")),
+        ],
+        "eldercare:adaptation_photo": [
+            Case(REG_A, kwargs=ES("a", "case_photo")),
+            Case(REG_B, kwargs=ES("b", "case_photo")),
+        ],
+        "eldercare:placement_list": Case(STAFF_PAGE),
+        "eldercare:placement_new": [Case(NO_OPERATOR), Case(ES_EMPTY_FORM, method="post", data={})],
+        # No date: told so and sent back to the list; nothing is written.
+        "eldercare:placement_end": [
+            Case(GET_405, kwargs=ES("a", "placement")),
+            Case(
+                expect(302, officer_b=404, operator=403, auditor=403),
+                method="post",
+                data={},
+                kwargs=ES("a", "placement"),
+            ),
+            Case(
+                expect(302, officer_a=404, operator=403, auditor=403),
+                method="post",
+                data={},
+                kwargs=ES("b", "placement"),
+            ),
+        ],
+    }
+)
+ES_API_FORM = expect(400, anonymous=401, operator=403, auditor=403)
+ES_API_A = expect(200, anonymous=401, officer_b=404, auditor=403)
+ES_API_B = expect(200, anonymous=401, officer_a=404, operator=404, auditor=403)
+API.update(
+    {
+        ("/api/v1/eldercare/care-beds/", "get"): Case(API_LIST),
+        ("/api/v1/eldercare/care-beds/", "post"): Case(ES_API_FORM, method="post", data={}),
+        ("/api/v1/eldercare/care-beds/{id}/", "get"): [
+            Case(ES_API_A, kwargs=ES_ID("a", "bed")),
+            Case(ES_API_B, kwargs=ES_ID("b", "bed")),
+        ],
+        ("/api/v1/eldercare/care-beds/{id}/agree/", "post"): [
+            Case(
+                expect(400, anonymous=401, officer_b=404, operator=403, auditor=403),
+                method="post",
+                data={},
+                kwargs=ES_ID("a", "bed"),
+            ),
+            Case(
+                expect(400, anonymous=401, officer_a=404, operator=404, auditor=403),
+                method="post",
+                data={},
+                kwargs=ES_ID("b", "bed"),
+            ),
+        ],  # fmt: skip
+        # The provider's operators (and district roles) record a bed's month; town officers do not.
+        ("/api/v1/eldercare/care-beds/{id}/months/", "post"): [
+            Case(
+                expect(400, anonymous=401, officer_a=403, officer_b=404, auditor=403),
+                method="post",
+                data={},
+                kwargs=ES_ID("a", "bed"),
+            ),
+            Case(
+                expect(400, anonymous=401, officer_a=404, officer_b=403, operator=404, auditor=403),
+                method="post",
+                data={},
+                kwargs=ES_ID("b", "bed"),
+            ),
+        ],  # fmt: skip
+        ("/api/v1/eldercare/care-bed-claims/", "get"): Case(API_LIST),
+        ("/api/v1/eldercare/care-bed-claims/{id}/", "get"): [
+            Case(ES_API_A, kwargs=ES_ID("a", "claim")),
+            Case(ES_API_B, kwargs=ES_ID("b", "claim")),
+        ],
+        # The first to review succeeds; the rest find it no longer waiting for review (400).
+        ("/api/v1/eldercare/care-bed-claims/{id}/review/", "post"): [
+            Case(
+                expect(400, anonymous=401, district_admin=200, officer_b=404, operator=403, auditor=403),
+                method="post",
+                kwargs=ES_ID("a", "claim"),
+            ),
+            Case(
+                expect(400, anonymous=401, district_admin=200, officer_a=404, operator=404, auditor=403),
+                method="post",
+                kwargs=ES_ID("b", "claim"),
+            ),
+        ],  # fmt: skip
+        # Not yet reviewed: the district is told so (400); nobody else may approve.
+        ("/api/v1/eldercare/care-bed-claims/{id}/approve/", "post"): [
+            Case(
+                expect(400, anonymous=401, officer_a=403, officer_b=404, operator=403, auditor=403),
+                method="post",
+                kwargs=ES_ID("a", "claim"),
+            ),
+            Case(
+                expect(400, anonymous=401, officer_a=404, officer_b=403, operator=404, auditor=403),
+                method="post",
+                kwargs=ES_ID("b", "claim"),
+            ),
+        ],  # fmt: skip
+        ("/api/v1/eldercare/care-bed-claims/build/", "post"): Case(
+            expect(403, anonymous=401, district_admin=400, district_staff=400), method="post", data={}
+        ),
+        ("/api/v1/eldercare/care-bed-claims/pay/", "post"): Case(
+            expect(403, anonymous=401, district_admin=400), method="post", data={}
+        ),
+        ("/api/v1/eldercare/adaptations/", "get"): Case(
+            expect(200, anonymous=401, operator=403, auditor=403)
+        ),
+        ("/api/v1/eldercare/adaptations/", "post"): Case(ES_API_FORM, method="post", data={}),
+        ("/api/v1/eldercare/adaptations/{id}/", "get"): [
+            Case(
+                expect(200, anonymous=401, officer_b=404, operator=403, auditor=403),
+                kwargs=ES_ID("a", "case"),
+            ),
+            Case(
+                expect(200, anonymous=401, officer_a=404, operator=403, auditor=403),
+                kwargs=ES_ID("b", "case"),
+            ),
+        ],
+        **{
+            (f"/api/v1/eldercare/adaptations/{{id}}/{step}/", "post"): [
+                Case(
+                    expect(400, anonymous=401, officer_b=404, operator=403, auditor=403),
+                    method="post",
+                    data={},
+                    kwargs=ES_ID("a", "case"),
+                ),
+                Case(
+                    expect(400, anonymous=401, officer_a=404, operator=403, auditor=403),
+                    method="post",
+                    data={},
+                    kwargs=ES_ID("b", "case"),
+                ),
+            ]  # fmt: skip
+            for step in ("needs", "quote", "works")
+        },
+        ("/api/v1/eldercare/placements/", "get"): Case(API_LIST),
+        ("/api/v1/eldercare/placements/", "post"): Case(ES_API_FORM, method="post", data={}),
+        ("/api/v1/eldercare/placements/{id}/", "get"): [
+            Case(ES_API_A, kwargs=ES_ID("a", "placement")),
+            Case(ES_API_B, kwargs=ES_ID("b", "placement")),
+        ],
+        ("/api/v1/eldercare/placements/{id}/end/", "post"): [
+            Case(
+                expect(400, anonymous=401, officer_b=404, operator=403, auditor=403),
+                method="post",
+                data={},
+                kwargs=ES_ID("a", "placement"),
+            ),
+            Case(
+                expect(400, anonymous=401, officer_a=404, operator=404, auditor=403),
+                method="post",
+                data={},
+                kwargs=ES_ID("b", "placement"),
+            ),
+        ],  # fmt: skip
+        ("/api/v1/eldercare/guaranteed-beds/", "get"): Case(API_LIST),
+    }
+)
+
+# --- community API (issue 24): policies, donations, claims, bathing records, the time bank ---
+from community.tests import matrix_world as community_world  # noqa: E402
+
+WORLD["community_services"] = community_world.volunteer_services
+CM_ID = lambda key, name: lambda w: {"id": w["community"][key][name].pk}  # noqa: E731
+CM_SVC = lambda key: lambda w: {"id": w["community_services"][key]["service"].pk}  # noqa: E731
+CM_DISTRICT_FORM = expect(403, anonymous=401, district_admin=400, district_staff=400)
+CM_MANAGER = expect(200, anonymous=401, operator=403, auditor=403)
+CM_MANAGER_FORM = expect(400, anonymous=401, operator=403, auditor=403)
+API.update(
+    {
+        ("/api/v1/community/policies/", "get"): Case(API_LIST),
+        ("/api/v1/community/policies/", "post"): Case(CM_DISTRICT_FORM, method="post", data={}),
+        ("/api/v1/community/donations/", "get"): Case(expect(403, anonymous=401, district_admin=200, district_staff=200)),
+        ("/api/v1/community/donations/", "post"): Case(CM_DISTRICT_FORM, method="post", data={}),
+        ("/api/v1/community/claims/", "get"): Case(API_LIST),
+        ("/api/v1/community/claims/{id}/", "get"): [
+            Case(expect(200, anonymous=401, officer_b=404, auditor=403), kwargs=CM_ID("a", "claim")),
+            Case(expect(200, anonymous=401, officer_a=404, operator=404, auditor=403), kwargs=CM_ID("b", "claim")),
+        ],
+        # The first to review succeeds; the rest find it no longer a draft (409).
+        ("/api/v1/community/claims/{id}/review/", "post"): [
+            Case(expect(409, anonymous=401, district_admin=200, officer_b=404, operator=403, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("a", "claim")),
+            Case(expect(409, anonymous=401, district_admin=200, officer_a=404, operator=404, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("b", "claim")),
+        ],  # fmt: skip
+        ("/api/v1/community/claims/{id}/approve/", "post"): [
+            Case(expect(409, anonymous=401, officer_a=403, officer_b=404, operator=403, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("a", "claim")),
+            Case(expect(409, anonymous=401, officer_a=404, officer_b=403, operator=404, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("b", "claim")),
+        ],  # fmt: skip
+        ("/api/v1/community/claims/{id}/return/", "post"): [  # a draft is not returned
+            Case(expect(409, anonymous=401, officer_b=404, operator=403, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("a", "claim")),
+            Case(expect(409, anonymous=401, officer_a=404, operator=404, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("b", "claim")),
+        ],  # fmt: skip
+        ("/api/v1/community/care-records/", "get"): Case(API_LIST),
+        ("/api/v1/community/care-records/{id}/", "get"): [
+            Case(expect(200, anonymous=401, officer_b=404, auditor=403), kwargs=CM_ID("a", "record")),
+            Case(expect(200, anonymous=401, officer_a=404, operator=404, auditor=403), kwargs=CM_ID("b", "record")),
+        ],
+        ("/api/v1/community/care-records/{id}/callback/", "post"): [
+            Case(expect(400, anonymous=401, officer_b=404, operator=403, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("a", "record")),
+            Case(expect(400, anonymous=401, officer_a=404, operator=404, auditor=403),
+                 method="post", data={}, kwargs=CM_ID("b", "record")),
+        ],  # fmt: skip
+        ("/api/v1/community/volunteers/", "get"): Case(CM_MANAGER),
+        ("/api/v1/community/volunteers/", "post"): Case(CM_MANAGER_FORM, method="post", data={}),
+        ("/api/v1/community/volunteers/{id}/", "get"): [
+            Case(expect(200, anonymous=401, officer_b=404, operator=403, auditor=403), kwargs=CM_ID("a", "volunteer")),
+            Case(expect(200, anonymous=401, officer_a=404, operator=403, auditor=403), kwargs=CM_ID("b", "volunteer")),
+        ],
+        ("/api/v1/community/volunteers/{id}/statement/", "get"): [
+            Case(expect(200, anonymous=401, officer_b=404, operator=403, auditor=403), kwargs=CM_ID("a", "volunteer")),
+            Case(expect(200, anonymous=401, officer_a=404, operator=403, auditor=403), kwargs=CM_ID("b", "volunteer")),
+        ],
+        ("/api/v1/community/volunteer-services/", "get"): Case(CM_MANAGER),
+        ("/api/v1/community/volunteer-services/", "post"): Case(CM_MANAGER_FORM, method="post", data={}),
+        # The first to confirm earns the hours; the rest find it already confirmed.
+        ("/api/v1/community/volunteer-services/{id}/confirm/", "post"): [
+            Case(expect(409, anonymous=401, district_admin=200, officer_b=404, operator=403, auditor=403),
+                 method="post", kwargs=CM_SVC("a")),
+            Case(expect(409, anonymous=401, district_admin=200, officer_a=404, operator=403, auditor=403),
+                 method="post", kwargs=CM_SVC("b")),
+        ],  # fmt: skip
+    }
+)
+URLS.update(
+    {
+        # Every working role reads the policies; the district adds one (an empty post: the form again).
+        "community:policy_list": [
+            Case(STAFF_PAGE),
+            Case(expect(403, anonymous=302, district_admin=200, district_staff=200), method="post", data={}),
+        ],
+        "community:donation_list": [
+            Case(DISTRICT_ONLY),
+            Case(expect(403, anonymous=302, district_admin=200, district_staff=200), method="post", data={}),
+        ],
+    }
+)

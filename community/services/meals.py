@@ -60,6 +60,8 @@ def policy_create(
     """A new cost-sharing policy in force from `effective_from`; `shares` maps each person category
     to its split (individual, enterprise, government, collective, donation)."""
     require(access.can_manage_policy, actor)
+    if MealPolicy.objects.filter(effective_from=effective_from).exists():
+        raise PortalError(ErrorCode.POLICY_DATE_TAKEN, field="effective_from")
     policy = MealPolicy.objects.create(
         name=name, effective_from=effective_from, max_meals_per_day=max_meals_per_day, note=note
     )

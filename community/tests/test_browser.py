@@ -61,3 +61,32 @@ def test_operator_records_a_bath_with_photo_and_location_on_a_phone(live_server,
     assert record.location_accuracy_m == 8
     assert record.photos.get().content_type == "image/png"
     assert record.recorded_by_id == operator.pk
+
+
+def test_policy_and_donation_pages_fit_a_phone(live_server, phone_page, page, tmp_path, settings):
+    """The district's policy page (the split per category) and donation page, phone and desktop."""
+    from decimal import Decimal
+
+    from hechuan_portal.accounts.roles import SYSTEM
+
+    from .. import services
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    shots = Path(os.environ.get("COMMUNITY_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    make_user("policy_staff", "district_staff")
+    f.policy()
+    canteen = f.canteen()
+    services.donation_record(
+        actor=SYSTEM, received_on=dt.date(2026, 11, 20), donor="合川区慈善会", amount=Decimal("50000"),
+        use="高龄老人助餐补助", canteen=canteen, town_id=canteen.town_id,
+    )  # fmt: skip
+    login_in_browser(phone_page, live_server, "policy_staff")
+    login_in_browser(page, live_server, "policy_staff")
+    for name, url in (("policies", "/manage/community/policies/"), ("donations", "/manage/community/donations/")):
+        phone_page.goto(f"{live_server.url}{url}")
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        phone_page.screenshot(path=str(shots / f"{name}-phone.png"), full_page=True)
+        page.goto(f"{live_server.url}{url}")
+        page.screenshot(path=str(shots / f"{name}-desktop.png"), full_page=True)
+    assert "合川区慈善会" in page.text_content("main")

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
 
 from .. import standards
-from ..models import Assessment, Place
+from ..models import (
+    AdaptationCase,
+    AdaptationLine,
+    AdaptationStatus,
+    Assessment,
+    CareBed,
+    CareBedClaim,
+    CareBedMonth,
+    CareBedStatus,
+    CareService,
+    ClaimStatus,
+    GuaranteedBeds,
+    Place,
+    Placement,
+)
 
 
 class AnswersSerializer(serializers.Serializer):
@@ -107,3 +122,193 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     def get_reasons(self, obj: Assessment) -> list[dict[str, str]]:
         return reasons(obj.reasons)
+
+
+# --- family care beds, home adaptation and placements ----------------------------------------------
+# Statuses are plain strings (their values are listed in the help text): the same field names carry
+# other apps' choice sets, and one schema enum per name keeps clients' generated types stable. A reason
+# that is not there is null, never "".
+
+
+def _values(choices: Any) -> str:
+    return ", ".join(value for value, _label in choices)
+
+
+class ApplySerializer(serializers.Serializer):
+    """An application recorded by the community: the elder's full ID number and the date."""
+
+    id_number = serializers.CharField(max_length=20)
+    applied_on = serializers.DateField()
+
+
+class CareBedSerializer(serializers.ModelSerializer):
+    resident_name = serializers.CharField(source="resident.name", read_only=True)
+    resident_id_masked = serializers.CharField(source="resident.id_masked", read_only=True)
+    status = serializers.CharField(read_only=True, help_text=_values(CareBedStatus.choices))
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    grade = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="0–4, or null if not assessed"
+    )
+    refusal_reason = serializers.SerializerMethodField()
+    setup_lng = serializers.SerializerMethodField()
+    setup_lat = serializers.SerializerMethodField()
+    photo_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CareBed
+        fields = [
+            "id", "resident", "resident_name", "resident_id_masked", "town", "provider", "status",
+            "status_display", "applied_on", "grade", "refusal_reason", "agreement_on", "setup_on",
+            "setup_lng", "setup_lat", "setup_notes", "photo_count", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_refusal_reason(self, obj: CareBed) -> str | None:
+        return obj.refusal_reason or None
+
+    def get_setup_lng(self, obj: CareBed) -> float | None:
+        return obj.setup_location.x if obj.setup_location else None
+
+    def get_setup_lat(self, obj: CareBed) -> float | None:
+        return obj.setup_location.y if obj.setup_location else None
+
+    def get_photo_count(self, obj: CareBed) -> int:
+        return obj.photos.count()
+
+
+class AgreeSerializer(serializers.Serializer):
+    provider = serializers.IntegerField(help_text="id of an operating elder-care facility")
+    on = serializers.DateField()
+
+
+class MonthRecordSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="the first day of the month")
+    visits = serializers.IntegerField(min_value=0, max_value=999)
+    hours = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=Decimal(0))
+    services = serializers.ListField(child=serializers.ChoiceField(choices=CareService.choices), default=list)
+
+
+class CareBedMonthSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CareBedMonth
+        fields = ["id", "bed", "month", "visits", "hours", "services"]
+        read_only_fields = fields
+
+
+class CareBedClaimSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text=_values(ClaimStatus.choices))
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    resident_name = serializers.CharField(source="bed.resident.name", read_only=True)
+
+    class Meta:
+        model = CareBedClaim
+        fields = [
+            "id",
+            "bed",
+            "resident_name",
+            "town",
+            "month",
+            "amount",
+            "status",
+            "status_display",
+            "paid_on",
+        ]
+        read_only_fields = fields
+
+
+class MonthSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="the first day of the month")
+
+
+class PaySerializer(MonthSerializer):
+    paid_on = serializers.DateField()
+
+
+class BuildResultSerializer(serializers.Serializer):
+    claims = serializers.IntegerField()
+    flagged = serializers.IntegerField()
+
+
+class PaidSerializer(serializers.Serializer):
+    paid = serializers.IntegerField()
+
+
+class AdaptationLineSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="item.code", read_only=True)
+    name = serializers.CharField(source="item.name", read_only=True)
+
+    class Meta:
+        model = AdaptationLine
+        fields = ["code", "name", "basic", "quantity", "unit_price"]
+        read_only_fields = fields
+
+
+class AdaptationCaseSerializer(serializers.ModelSerializer):
+    resident_name = serializers.CharField(source="resident.name", read_only=True)
+    resident_id_masked = serializers.CharField(source="resident.id_masked", read_only=True)
+    status = serializers.CharField(read_only=True, help_text=_values(AdaptationStatus.choices))
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    refusal_reason = serializers.SerializerMethodField()
+    household_cap = serializers.DecimalField(
+        source="policy.household_cap", max_digits=10, decimal_places=2, read_only=True
+    )
+    lines = AdaptationLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AdaptationCase
+        fields = [
+            "id", "resident", "resident_name", "resident_id_masked", "town", "status", "status_display",
+            "applied_on", "refusal_reason", "lines", "quote_total", "works_started_on", "accepted_on",
+            "subsidy", "self_paid", "household_cap", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_refusal_reason(self, obj: AdaptationCase) -> str | None:
+        return obj.refusal_reason or None
+
+
+class NeedsSerializer(serializers.Serializer):
+    items = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=99),
+        help_text='catalogue item code → quantity, e.g. {"JC-01": 2}',
+    )
+
+
+class QuoteSerializer(serializers.Serializer):
+    prices = serializers.DictField(
+        child=serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0)),
+        help_text="item code → quoted unit price; items not named keep the reference price",
+    )
+
+
+class DateOnSerializer(serializers.Serializer):
+    on = serializers.DateField()
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    resident_name = serializers.CharField(source="resident.name", read_only=True)
+    resident_id_masked = serializers.CharField(source="resident.id_masked", read_only=True)
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id", "resident", "resident_name", "resident_id_masked", "town", "facility", "guaranteed",
+            "start_on", "end_on", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PlacementStartSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=20)
+    facility = serializers.IntegerField(help_text="id of an operating nursing home")
+    start_on = serializers.DateField()
+    guaranteed = serializers.BooleanField(default=True)
+
+
+class GuaranteedBedsSerializer(serializers.ModelSerializer):
+    facility_name = serializers.CharField(source="facility.name", read_only=True)
+
+    class Meta:
+        model = GuaranteedBeds
+        fields = ["id", "facility", "facility_name", "capacity", "used"]
+        read_only_fields = fields

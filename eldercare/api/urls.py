@@ -7,6 +7,13 @@ from . import views
 
 router = SimpleRouter()
 router.register("eldercare/assessments", views.AssessmentViewSet, basename="eldercare-assessment")
+router.register("eldercare/care-beds", views.CareBedViewSet, basename="eldercare-care-bed")
+router.register("eldercare/care-bed-claims", views.CareBedClaimViewSet, basename="eldercare-care-bed-claim")
+router.register("eldercare/adaptations", views.AdaptationViewSet, basename="eldercare-adaptation")
+router.register("eldercare/placements", views.PlacementViewSet, basename="eldercare-placement")
+router.register(
+    "eldercare/guaranteed-beds", views.GuaranteedBedsViewSet, basename="eldercare-guaranteed-beds"
+)
 
 urlpatterns = [
     path(

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hechuan_portal.accounts.scope import ScopedQuerySet
+from hechuan_portal.common.uploads import StoredUpload
 
 from ..standards import Grade
 
@@ -164,3 +165,21 @@ class AdaptationLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} × {self.quantity}"
+
+
+class PhotoStage(models.TextChoices):
+    BEFORE = "before", _("改造前")
+    AFTER = "after", _("改造后")
+
+
+class AdaptationPhoto(StoredUpload):
+    """A before or after photo taken at the acceptance of the works (stored by its hash)."""
+
+    case = models.ForeignKey(
+        AdaptationCase, verbose_name=_("改造"), on_delete=models.CASCADE, related_name="photos"
+    )
+    stage = models.CharField(_("拍摄阶段"), max_length=8, choices=PhotoStage.choices)
+
+    class Meta(StoredUpload.Meta):
+        verbose_name = _("改造照片")
+        verbose_name_plural = _("改造照片")

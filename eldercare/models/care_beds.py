@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hechuan_portal.accounts.scope import ScopedQuerySet
+from hechuan_portal.common.uploads import StoredUpload
 
 from ..standards import Grade
 
@@ -216,3 +217,13 @@ class CareBedClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bed_id} {self.month:%Y-%m} {self.amount}"
+
+
+class CareBedPhoto(StoredUpload):
+    """A photo taken at the bed's set-up visit (stored by its hash, like inspection photos)."""
+
+    bed = models.ForeignKey(CareBed, verbose_name=_("床位"), on_delete=models.CASCADE, related_name="photos")
+
+    class Meta(StoredUpload.Meta):
+        verbose_name = _("建床照片")
+        verbose_name_plural = _("建床照片")

@@ -9,6 +9,7 @@ from typing import Any
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.roles import audit_user
 from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.uploads import StoredFile, store_file
 from hechuan_portal.residents.models import Resident
 
 from .. import selectors
@@ -46,3 +47,21 @@ def town_of(resident: Resident) -> str:
 def require_status(obj: Any, *statuses: str) -> None:
     if obj.status not in statuses:
         raise PortalError(ErrorCode.WRONG_STATUS, field="status")
+
+
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
+
+def store_photos(photos: Any, *, field: str) -> list[StoredFile]:
+    """Check and store photos taken on the phone (at least one, each sniffed and named by its hash)."""
+    uploads = [p for p in photos if p is not None]
+    if not uploads:
+        raise PortalError(ErrorCode.PHOTO_REQUIRED, field=field)
+    stored = []
+    for upload in uploads:
+        try:
+            stored.append(store_file(upload, folder="eldercare", max_bytes=MAX_PHOTO_BYTES))
+        except PortalError as exc:
+            exc.field = exc.field or field
+            raise
+    return stored

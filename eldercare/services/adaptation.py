@@ -4,7 +4,7 @@ acceptance, when the subsidy is fixed."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -12,13 +12,21 @@ from django.db import transaction
 
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.roles import audit_user, require
-from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.errors import CommonCode, PortalError
 from hechuan_portal.residents.models import Resident
 
 from .. import access
 from ..error_codes import ErrorCode
-from ..models import AdaptationCase, AdaptationItem, AdaptationLine, AdaptationPolicy, AdaptationStatus
-from ._support import audit, latest_grade, policy_on, require_status, town_of
+from ..models import (
+    AdaptationCase,
+    AdaptationItem,
+    AdaptationLine,
+    AdaptationPhoto,
+    AdaptationPolicy,
+    AdaptationStatus,
+    PhotoStage,
+)
+from ._support import audit, latest_grade, policy_on, require_status, store_photos, town_of
 
 
 @transaction.atomic
@@ -109,11 +117,29 @@ def adaptation_start_works(*, actor: Any, case: AdaptationCase, on: dt.date) -> 
 
 
 @transaction.atomic
-def adaptation_accept(*, actor: Any, case: AdaptationCase, on: dt.date) -> AdaptationCase:
-    """Acceptance: the subsidy is the basic items' total up to the policy's per-household cap; the
-    rest (optional items, and basic items above the cap) is self-paid. Paid once."""
+def adaptation_accept(
+    *,
+    actor: Any,
+    case: AdaptationCase,
+    on: dt.date,
+    before_photos: Sequence[Any],
+    after_photos: Sequence[Any],
+) -> AdaptationCase:
+    """Acceptance with before and after photos (at least one of each): the subsidy is the basic
+    items' total up to the policy's per-household cap; the rest (optional items, and basic items above
+    the cap) is self-paid. Paid once. The actor is a person (the photos name their uploader)."""
     require(access.can_manage_support, actor, case)
     require_status(case, AdaptationStatus.WORKS)
+    recorder = audit_user(actor)
+    if recorder is None:
+        raise PortalError(CommonCode.NOT_ALLOWED, status=403)
+    if not [p for p in before_photos if p is not None] or not [p for p in after_photos if p is not None]:
+        raise PortalError(ErrorCode.BEFORE_AFTER_PHOTOS, field="after_photos")
+    AdaptationPhoto.objects.bulk_create(
+        AdaptationPhoto(case=case, stage=stage, **s.fields(recorder))
+        for stage, photos in ((PhotoStage.BEFORE, before_photos), (PhotoStage.AFTER, after_photos))
+        for s in store_photos(photos, field=f"{stage.value}_photos")
+    )
     lines = list(case.lines.all())
     basic = sum((line.unit_price * line.quantity for line in lines if line.basic), Decimal("0"))
     total = sum((line.unit_price * line.quantity for line in lines), Decimal("0"))

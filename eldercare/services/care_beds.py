@@ -4,6 +4,7 @@ at home, monthly service records, and the monthly claims (built, reviewed, appro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -13,13 +14,21 @@ from django.db.models import Exists, OuterRef
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.roles import audit_user, require
-from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.errors import CommonCode, PortalError
 from hechuan_portal.residents.models import Resident
 
 from .. import access, selectors
 from ..error_codes import ErrorCode
-from ..models import CareBed, CareBedClaim, CareBedMonth, CareBedPolicy, CareBedStatus, ClaimStatus
-from ._support import audit, latest_grade, policy_on, require_status, town_of
+from ..models import (
+    CareBed,
+    CareBedClaim,
+    CareBedMonth,
+    CareBedPhoto,
+    CareBedPolicy,
+    CareBedStatus,
+    ClaimStatus,
+)
+from ._support import audit, latest_grade, policy_on, require_status, store_photos, town_of
 
 
 @transaction.atomic
@@ -66,14 +75,26 @@ def care_bed_agree(*, actor: Any, bed: CareBed, provider: Any, on: dt.date) -> C
 
 @transaction.atomic
 def care_bed_set_up(
-    *, actor: Any, bed: CareBed, on: dt.date, location: Any = None, notes: str = ""
+    *,
+    actor: Any,
+    bed: CareBed,
+    on: dt.date,
+    photos: Sequence[Any],
+    location: Any = None,
+    notes: str = "",
 ) -> CareBed:
-    """The set-up visit at home (location taken on the phone, like inspections): the bed is active."""
+    """The set-up visit at home (photos and the location taken on the phone, like inspections): the
+    bed is active. At least one photo; the actor is a person (the stored photo names its uploader)."""
     require(access.can_manage_support, actor, bed)
     require_status(bed, CareBedStatus.AGREED)
+    recorder = audit_user(actor)
+    if recorder is None:
+        raise PortalError(CommonCode.NOT_ALLOWED, status=403)
+    stored = store_photos(photos, field="photos")
+    CareBedPhoto.objects.bulk_create(CareBedPhoto(bed=bed, **s.fields(recorder)) for s in stored)
     bed.setup_on, bed.setup_location, bed.setup_notes, bed.status = on, location, notes, CareBedStatus.ACTIVE
     bed.save(update_fields=["setup_on", "setup_location", "setup_notes", "status"])
-    audit(actor, bed, AuditAction.UPDATE, status=bed.status)
+    audit(actor, bed, AuditAction.UPDATE, status=bed.status, photos=len(stored))
     return bed
 
 

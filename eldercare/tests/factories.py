@@ -4,6 +4,10 @@ answer sets with a chosen total."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import zlib
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hechuan_portal.accounts.models import Role, User
 from hechuan_portal.residents.tests.factories import ResidentFactory, make_id
@@ -11,7 +15,7 @@ from hechuan_portal.residents.tests.factories import ResidentFactory, make_id
 from .. import standards
 from ..models import AssessorQualification
 
-__all__ = ["ResidentFactory", "answers_totalling", "elder", "make_assessor", "make_id"]
+__all__ = ["PNG", "ResidentFactory", "answers_totalling", "elder", "make_assessor", "make_id", "photo"]
 
 TOWN_A = "500117001000"
 TOWN_B = "500117002000"
@@ -49,3 +53,27 @@ def make_assessor(
         user=user, certificate_number=f"PG-{username}", expires_on=expires_on
     )
     return user
+
+
+def _png(seed: str) -> bytes:
+    """A valid 1×1 PNG whose pixel depends on `seed` (so that photos differ by their hash)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    rgb = hashlib.sha256(seed.encode()).digest()[:3]
+    ihdr = (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" + rgb))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG = _png("eldercare")
+
+
+def photo(name: str = "photo") -> SimpleUploadedFile:
+    """A photo upload as the phone sends it."""
+    return SimpleUploadedFile(f"{name}.png", _png(name), content_type="image/png")

@@ -1,6 +1,7 @@
 """End to end on a phone: an assessor records an assessment at the elder's home — the connection
 drops as they submit, the draft stays in the browser and is sent when it returns — a second assessor
-signs it off, and the elder's page shows the grade."""
+signs it off, the elder's page shows the grade and the visit list picks the elder up. Then the support
+pages (care beds, adaptation, placements) on a phone and a desktop, with a set-up done on the phone."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from conftest import login_in_browser
 
 from ..models import Assessment, AssessmentPolicy
-from .factories import answers_totalling, elder, make_assessor
+from .factories import PNG, answers_totalling, elder, make_assessor
 
 pytestmark = [
     pytest.mark.browser,
@@ -75,12 +76,21 @@ def test_assessor_records_at_home_second_signs_and_the_elder_page_shows_the_grad
     assert assessment.place == "home" and assessment.signed_at is None
 
     login_in_browser(page, live_server, "pg_check")
+    # Not yet signed: the elder (no other difficulty) is not on the town's visit list.
+    page.goto(f"{live_server.url}/manage/monitoring/visits/")
+    assert "王秀英" not in page.text_content("main")
     page.goto(f"{live_server.url}/manage/eldercare/")
     page.click(f"a[href='/manage/eldercare/assessments/{assessment.pk}/']")
     page.click("text=复核无误，签字确认")
     page.wait_for_selector("text=已复核签字。")
     assessment.refresh_from_db()
     assert assessment.second_assessor.username == "pg_check"
+    # Signed grade 4 counts as 失能: the visit list (monitoring) picks the elder up, monthly.
+    page.goto(f"{live_server.url}/manage/monitoring/visits/")
+    row = page.locator("li, tr", has_text="王秀英").first
+    row.wait_for()
+    assert "每月" in row.text_content()
+    page.screenshot(path=str(shots / "visit-list-desktop.png"), full_page=True)
 
     page.goto(f"{live_server.url}/manage/eldercare/")
     page.fill("#id_id_number", number)
@@ -132,8 +142,14 @@ def test_pages_fit_a_phone_and_read_chinese(live_server, phone_page, page, tmp_p
         )
         services.assessment_sign(actor=second, assessment=a)
     services.placement_start(actor=first, resident=people[0], facility=home, start_on=dt.date(2026, 10, 8))
-    services.adaptation_apply(actor=first, resident=people[1], applied_on=dt.date(2026, 10, 9))
-    services.care_bed_apply(actor=first, resident=people[1], applied_on=dt.date(2026, 10, 9))
+    case = services.adaptation_apply(actor=first, resident=people[1], applied_on=dt.date(2026, 10, 9))
+    services.adaptation_assess_needs(actor=first, case=case, items={"JC-01": 2, "JC-03": 1, "KX-01": 1})
+    bed = services.care_bed_apply(actor=first, resident=people[1], applied_on=dt.date(2026, 10, 9))
+    centre = Facility.objects.create(
+        name="合阳城居家养老服务中心", kind=FacilityKind.ELDER_CARE_CENTER, town_id="500117001000",
+        location=Point(106.27, 29.99, srid=4326), status=FacilityStatus.OPERATING,
+    )  # fmt: skip
+    services.care_bed_agree(actor=first, bed=bed, provider=centre, on=dt.date(2026, 10, 10))
 
     login_in_browser(phone_page, live_server, "pg_pages_1")
     login_in_browser(page, live_server, "pg_pages_1")
@@ -142,6 +158,35 @@ def test_pages_fit_a_phone_and_read_chinese(live_server, phone_page, page, tmp_p
         ("to-assess", "/manage/eldercare/to-assess/"),
         ("support", "/manage/eldercare/support/"),
         ("elder", f"/manage/eldercare/elders/{people[1].pk}/"),
+    ]:
+        phone_page.goto(f"{live_server.url}{url}")
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        phone_page.screenshot(path=str(shots / f"{name}-phone.png"), full_page=True)
+        page.goto(f"{live_server.url}{url}")
+        page.screenshot(path=str(shots / f"{name}-desktop.png"), full_page=True)
+    # The set-up visit on the phone: a photo taken, the location given by the phone.
+    phone_page.context.grant_permissions(["geolocation"])
+    phone_page.context.set_geolocation({"longitude": 106.2712, "latitude": 29.9911, "accuracy": 12})
+    phone_page.goto(f"{live_server.url}/manage/eldercare/beds/{bed.pk}/")
+    phone_page.wait_for_selector("text=定位成功")
+    phone_page.set_input_files("#step-set_up input[type=file]", files=[
+        {"name": "bed.png", "mimeType": "image/png", "buffer": PNG},
+    ])  # fmt: skip
+    phone_page.fill("#step-set_up textarea", "床边护栏、呼叫器已安装")
+    phone_page.screenshot(path=str(shots / "bed-setup-phone.png"), full_page=True)
+    phone_page.click("#step-set_up button[type=submit]")
+    phone_page.wait_for_selector("text=已保存。")
+    bed.refresh_from_db()
+    assert bed.status == "active" and bed.photos.count() == 1 and round(bed.setup_location.y, 4) == 29.9911
+    for name, url in [
+        ("beds", "/manage/eldercare/beds/"),
+        ("bed", f"/manage/eldercare/beds/{bed.pk}/"),
+        ("bed-new", "/manage/eldercare/beds/new/"),
+        ("bed-claims", "/manage/eldercare/bed-claims/"),
+        ("adaptations", "/manage/eldercare/adaptations/"),
+        ("adaptation", f"/manage/eldercare/adaptations/{case.pk}/"),
+        ("placements", "/manage/eldercare/placements/"),
+        ("placement-new", "/manage/eldercare/placements/new/"),
     ]:
         phone_page.goto(f"{live_server.url}{url}")
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, url

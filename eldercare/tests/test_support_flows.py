@@ -11,7 +11,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from facilities.models import Facility, FacilityKind, FacilityStatus
-from hechuan_portal.accounts.models import AuditEvent, Role
+from hechuan_portal.accounts.models import AuditEvent
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common.errors import PortalError
 
@@ -25,29 +25,11 @@ from ..models import (
     CareBedStatus,
     ClaimStatus,
 )
-from .factories import TOWN_A, TOWN_B, answers_totalling, elder, make_assessor
+from .factories import TOWN_B, elder, photo
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 10, 8)
 MONTH = dt.date(2026, 10, 1)
-
-
-@pytest.fixture
-def grade_of():
-    first = make_assessor("pg_flow_1", role=Role.DISTRICT_STAFF)
-    second = make_assessor("pg_flow_2", role=Role.DISTRICT_STAFF)
-
-    def grade(resident, total):
-        a = services.assessment_record(
-            actor=first,
-            resident=resident,
-            assessed_on=dt.date(2026, 9, 1),
-            place="home",
-            items=answers_totalling(total),
-        )
-        return services.assessment_sign(actor=second, assessment=a)
-
-    return grade
 
 
 # --- home adaptation ------------------------------------------------------------------------------
@@ -67,7 +49,13 @@ def test_adaptation_end_to_end_with_the_subsidy_cap(officer_a, grade_of):
     services.adaptation_quote(actor=officer_a, case=case, prices={"JC-03": Decimal("950.00")})
     assert case.quote_total == Decimal("4200.00")
     services.adaptation_start_works(actor=officer_a, case=case, on=dt.date(2026, 10, 20))
-    services.adaptation_accept(actor=officer_a, case=case, on=dt.date(2026, 11, 5))
+    services.adaptation_accept(
+        actor=officer_a,
+        case=case,
+        on=dt.date(2026, 11, 5),
+        before_photos=[photo("b")],
+        after_photos=[photo("a")],
+    )
     case.refresh_from_db()
     assert case.status == AdaptationStatus.ACCEPTED
     # Basic items come to 3,400 after the quote: the subsidy stops at the ¥3,000 cap.
@@ -84,7 +72,9 @@ def test_basic_items_below_the_cap_are_paid_in_full(officer_a, grade_of):
     services.adaptation_assess_needs(actor=officer_a, case=case, items={"JC-01": 1, "KX-03": 1})
     services.adaptation_quote(actor=officer_a, case=case, prices={})
     services.adaptation_start_works(actor=officer_a, case=case, on=DAY)
-    services.adaptation_accept(actor=officer_a, case=case, on=DAY)
+    services.adaptation_accept(
+        actor=officer_a, case=case, on=DAY, before_photos=[photo("b")], after_photos=[photo("a")]
+    )
     assert (case.subsidy, case.self_paid) == (Decimal("300.00"), Decimal("600.00"))
 
 
@@ -95,7 +85,9 @@ def test_a_second_subsidy_for_the_same_home_is_refused_unless_the_policy_allows(
     services.adaptation_assess_needs(actor=officer_a, case=case, items={"JC-02": 1})
     services.adaptation_quote(actor=officer_a, case=case, prices={})
     services.adaptation_start_works(actor=officer_a, case=case, on=DAY)
-    services.adaptation_accept(actor=officer_a, case=case, on=DAY)
+    services.adaptation_accept(
+        actor=officer_a, case=case, on=DAY, before_photos=[photo("b")], after_photos=[photo("a")]
+    )
     with pytest.raises(PortalError) as refused:
         services.adaptation_apply(actor=officer_a, resident=resident, applied_on=dt.date(2026, 12, 1))
     assert (refused.value.code, refused.value.field) == ("already_adapted", "resident")
@@ -138,19 +130,6 @@ def test_unknown_catalogue_items_and_other_towns_are_refused(officer_a, officer_
 # --- family care beds -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def provider(operator):
-    facility = Facility.objects.create(
-        name="合阳城居家养老服务中心",
-        kind=FacilityKind.ELDER_CARE_CENTER,
-        town_id=TOWN_A,
-        location=Point(106.27, 29.99, srid=4326),
-        status=FacilityStatus.OPERATING,
-    )
-    facility.operators.add(operator)
-    return facility
-
-
 def active_bed(officer, resident, provider):
     bed = services.care_bed_apply(actor=officer, resident=resident, applied_on=DAY)
     services.care_bed_agree(actor=officer, bed=bed, provider=provider, on=DAY)
@@ -160,6 +139,7 @@ def active_bed(officer, resident, provider):
         on=DAY,
         location=Point(106.271, 29.991, srid=4326),
         notes="床边护栏、呼叫器已安装",
+        photos=[photo("bed")],
     )
 
 
@@ -269,18 +249,6 @@ def test_a_bed_needs_an_elder_care_provider(officer_a, grade_of):
 # --- institution support: guaranteed beds, placements and the share --------------------------------
 
 
-@pytest.fixture
-def nursing_home():
-    from ..models import GuaranteedBeds
-
-    home = Facility.objects.create(
-        name="合川区社会福利院", kind=FacilityKind.NURSING_HOME, town_id=TOWN_A,
-        location=Point(106.26, 29.98, srid=4326), status=FacilityStatus.OPERATING,
-    )  # fmt: skip
-    GuaranteedBeds.objects.create(facility=home, capacity=1)
-    return home
-
-
 def test_placements_claim_guaranteed_beds_up_to_capacity(officer_a, nursing_home, grade_of):
     from ..models import GuaranteedBeds, Placement
 
@@ -327,3 +295,35 @@ def test_the_elder_page_shows_beds_adaptation_and_placement(
     html = officer_a_client.get(f"/manage/eldercare/elders/{resident.pk}/").content.decode()
     assert "合川区社会福利院" in html and "兜底床位" in html and "2026年10月8日 入住" in html
     assert html.count("登记人 officer_a") == 3
+
+
+# --- photos (stored by their hash, like inspection photos) ---------------------------------------
+
+
+def test_set_up_needs_a_photo_and_acceptance_needs_before_and_after(officer_a, provider, grade_of):
+    resident, _ = elder(dibao=True)
+    grade_of(resident, 50)
+    bed = services.care_bed_apply(actor=officer_a, resident=resident, applied_on=DAY)
+    services.care_bed_agree(actor=officer_a, bed=bed, provider=provider, on=DAY)
+    with pytest.raises(PortalError) as refused:
+        services.care_bed_set_up(actor=officer_a, bed=bed, on=DAY, photos=[])
+    assert (refused.value.code, refused.value.field) == ("photo_required", "photos")
+    services.care_bed_set_up(actor=officer_a, bed=bed, on=DAY, photos=[photo("bed1"), photo("bed2")])
+    assert sorted(p.content_type for p in bed.photos.all()) == ["image/png", "image/png"]
+    assert all(p.file.name.startswith("eldercare/") and p.uploaded_by == officer_a for p in bed.photos.all())
+
+    case = services.adaptation_apply(actor=officer_a, resident=resident, applied_on=DAY)
+    services.adaptation_assess_needs(actor=officer_a, case=case, items={"JC-01": 1})
+    services.adaptation_quote(actor=officer_a, case=case, prices={})
+    services.adaptation_start_works(actor=officer_a, case=case, on=DAY)
+    with pytest.raises(PortalError) as refused:
+        services.adaptation_accept(
+            actor=officer_a, case=case, on=DAY, before_photos=[photo("b")], after_photos=[]
+        )
+    assert refused.value.code == "before_after_photos"
+    case.refresh_from_db()
+    assert case.status == AdaptationStatus.WORKS and not case.photos.exists()
+    services.adaptation_accept(
+        actor=officer_a, case=case, on=DAY, before_photos=[photo("b")], after_photos=[photo("a")]
+    )
+    assert sorted(case.photos.values_list("stage", flat=True)) == ["after", "before"]

@@ -19,6 +19,8 @@ DEMO_MODULES = [
     "subsidies.demo",
     "childcare.demo",
     "monitoring.demo",
+    "eldercare.demo",
+    "community.demo",
 ]
 
 
