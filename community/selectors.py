@@ -45,7 +45,9 @@ def disabled_residents() -> QuerySet[Resident]:
 def _age_limit(years: int) -> RawSQL:
     # The latest birth date of a person `years` old on the meal's day (PostgreSQL's calendar years).
     return RawSQL(
-        f'("{Meal._meta.db_table}"."day" - make_interval(years => %s))::date', [int(years)], output_field=DateField()
+        f'("{Meal._meta.db_table}"."day" - make_interval(years => %s))::date',
+        [int(years)],
+        output_field=DateField(),
     )
 
 
