@@ -83,7 +83,7 @@ class MealRow(NamedTuple):
     category: str
     way: str
     id_number: str  # "" for 非老年人
-    count: int
+    count: int  # type: ignore[assignment]  # the field shadows tuple.count, which nothing here calls
 
 
 def column_map(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
