@@ -52,6 +52,28 @@ def test_a_named_meal_is_one_meal_of_one_person_and_anonymous_counts_are_non_eld
         Meal.objects.create(canteen=canteen, day=TODAY, category="non_elder", way="dine_in", count=0)
 
 
+def test_a_meal_must_name_a_registered_person_and_an_existing_canteen():
+    """Checked once per statement (migration 0005), as a foreign key would: an insert or update naming
+    a missing person or canteen is refused, whole; one naming existing ones goes in."""
+    canteen = f.canteen()
+    old, _number = f.person(dt.date(1940, 1, 1))
+    meal = {"day": TODAY, "category": "age_80", "way": "dine_in", "count": 1}
+    Meal.objects.bulk_create([Meal(canteen=canteen, resident=old, **meal) for _ in range(3)])
+    assert Meal.objects.count() == 3
+    with pytest.raises(IntegrityError, match="person not in the register"), transaction.atomic():
+        Meal.objects.bulk_create(
+            [
+                Meal(canteen=canteen, resident=old, **meal),
+                Meal(canteen=canteen, resident_id=old.pk + 10**9, **meal),
+            ]
+        )
+    with pytest.raises(IntegrityError, match="canteen not in the registry"), transaction.atomic():
+        Meal.objects.create(canteen_id=canteen.pk + 10**9, resident=old, **meal)
+    with pytest.raises(IntegrityError, match="person not in the register"), transaction.atomic():
+        Meal.objects.filter(resident=old).update(resident_id=old.pk + 10**9)
+    assert Meal.objects.filter(resident=old).count() == 3
+
+
 def test_import_loads_people_through_the_blind_index_and_anonymous_counts():
     f.policy()
     canteen = f.canteen()

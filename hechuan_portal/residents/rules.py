@@ -67,7 +67,6 @@ _FLAG_VALUES = {
 }
 _GRADES = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "1": 1, "2": 2, "3": 3, "4": 4, "": None}
 _DATE = re.compile(r"^(\d{4})[-/]?(\d{1,2})[-/]?(\d{1,2})$")
-_AREA = re.compile(r"^\d{12}$")
 _NAME_MAX = 64
 _ADDRESS_MAX = 255
 _PHONE_MAX = 32
@@ -240,7 +239,7 @@ class RowParser:
             err(RowError(line, _LABEL["birth_date"], "birth_mismatch", _("出生日期与身份证号不一致")))
 
         hukou = hukou.strip()
-        if not _AREA.match(hukou):
+        if len(hukou) != 12 or not hukou.isdecimal():  # twelve digits
             err(RowError(line, _LABEL["hukou_code"], "area_format", _("户籍地区划代码应为 12 位数字")))
 
         state = _STATUSES.get(status)
@@ -249,22 +248,22 @@ class RowParser:
             if state is None:
                 err(RowError(line, _LABEL["status"], "status", _("户籍状态应为“正常”“死亡”或“迁出”")))
 
-        died = left = None
-        try:
-            died = parse_date(death)
-        except ValueError:
-            err(RowError(line, _LABEL["death_date"], "date", _unreadable_date()))
-            death = None  # told once: not "required" as well
-        try:
-            left = parse_date(moved)
-        except ValueError:
-            err(RowError(line, _LABEL["moved_out_date"], "date", _unreadable_date()))
-            moved = None
-        arrived = None
-        try:
-            arrived = parse_date(moved_in)
-        except ValueError:
-            err(RowError(line, _LABEL["moved_in_date"], "date", _unreadable_date()))
+        died = left = arrived = None
+        if death or moved or moved_in:  # usually all three are blank
+            try:
+                died = parse_date(death)
+            except ValueError:
+                err(RowError(line, _LABEL["death_date"], "date", _unreadable_date()))
+                death = None  # told once: not "required" as well
+            try:
+                left = parse_date(moved)
+            except ValueError:
+                err(RowError(line, _LABEL["moved_out_date"], "date", _unreadable_date()))
+                moved = None
+            try:
+                arrived = parse_date(moved_in)
+            except ValueError:
+                err(RowError(line, _LABEL["moved_in_date"], "date", _unreadable_date()))
         if state == "deceased" and died is None and death is not None:
             err(RowError(line, _LABEL["death_date"], "required", _("户籍状态为“死亡”时必须填写死亡日期")))
         if state == "moved_out" and left is None and moved is not None:
