@@ -172,7 +172,11 @@ def test_draw_page_with_a_chosen_pool(population, officer_a, officer_a_client):
     plan = _plan(officer_a, town_id=TOWN_A, inspectors_per_target=1)
     url = reverse("monitoring:plan_detail", args=[plan.pk])
     assert "officer_a2" in officer_a_client.get(url).content.decode()
-    officer_a_client.post(url, {"seed": "77", "inspectors": [other.pk]})
+    summary = officer_a_client.post(url, {"seed": "77", "inspectors": [other.pk]})
+    assert summary.context["confirm"]["inspectors"] == 1 and not PlanDraw.objects.exists()
+    # the confirmation carries the same answers, the chosen pool included
+    assert f'name="inspectors" value="{other.pk}"' in summary.content.decode()
+    officer_a_client.post(url, {"seed": "77", "inspectors": [other.pk], "confirm": "yes"})
     record = PlanDraw.objects.get()
     assert [i["id"] for i in record.inputs["inspectors"]] == [other.pk]
     assert {tuple(t["inspectors"]) for t in record.result} == {(other.pk,)}
