@@ -4,8 +4,7 @@ every permission from access.py."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_read
-from hechuan_portal.accounts.reauth import reauth_required
+from hechuan_portal.accounts.reauth import note_download, reauth_required
 from hechuan_portal.accounts.roles import is_district
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
@@ -198,6 +197,9 @@ def support(request: HttpRequest) -> HttpResponse:
 def ltc_export(request: HttpRequest) -> FileResponse:
     """The long-term-care insurance export (full ID numbers): re-authenticated, audited by the service."""
     require(access.can_export_ltc, request.user)
-    path = Path(tempfile.mkdtemp()) / f"ltc-{timezone.localdate():%Y%m%d}.csv"
-    services.ltc_export(actor=request.user, output=path)
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)  # noqa: SIM115
+    # Built in memory: a file of full ID numbers never touches the disk (issue 21 item 4).
+    text = io.StringIO(newline="")
+    rows = services.ltc_export(actor=request.user, output=text)
+    name = f"ltc-{timezone.localdate():%Y%m%d}.csv"
+    note_download(request, name=name, rows=rows)
+    return FileResponse(io.BytesIO(text.getvalue().encode("utf-8")), as_attachment=True, filename=name)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.utils.translation import gettext_lazy as _
 
@@ -31,30 +30,31 @@ LTC_COLUMNS = (
 )
 
 
-def ltc_export(*, actor: Any, output: Path, as_of: dt.date | None = None) -> int:
+def ltc_export(*, actor: Any, output: TextIO, as_of: dt.date | None = None) -> int:
     """Write the long-term-care insurance file (CSV, UTF-8 with BOM): everyone whose latest signed
     grade reaches the policy's LTC grade, full ID number, assessment date and grade. District roles
     only (the view also asks for the password again); audited (EXPORT) with the row count only."""
     require(access.can_export_ltc, actor)
     rows = 0
-    with open(output, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([str(c) for c in LTC_COLUMNS])
-        people = selectors.ltc_rows(as_of=as_of)
-        for cipher, name, gender, birth, town, assessed_on, grade in people.iterator(chunk_size=5000):
-            writer.writerow(
-                [
-                    crypto.decrypt(cipher),
-                    safe_cell(name),
-                    str(Gender(gender).label),
-                    birth.isoformat(),
-                    safe_cell(town),
-                    assessed_on.isoformat(),
-                    grade,
-                    str(standards.Grade(grade).label),
-                ]
-            )
-            rows += 1
+    # UTF-8 with BOM for the bureau's spreadsheet; the caller holds the text in memory, never on disk
+    output.write("\ufeff")
+    writer = csv.writer(output)
+    writer.writerow([str(c) for c in LTC_COLUMNS])
+    people = selectors.ltc_rows(as_of=as_of)
+    for cipher, name, gender, birth, town, assessed_on, grade in people.iterator(chunk_size=5000):
+        writer.writerow(
+            [
+                crypto.decrypt(cipher),
+                safe_cell(name),
+                str(Gender(gender).label),
+                birth.isoformat(),
+                safe_cell(town),
+                assessed_on.isoformat(),
+                grade,
+                str(standards.Grade(grade).label),
+            ]
+        )
+        rows += 1
     audit_record(
         action=AuditAction.EXPORT,
         actor=audit_user(actor),

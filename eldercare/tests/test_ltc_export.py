@@ -79,3 +79,20 @@ def test_only_district_roles_export(officer_a_client, operator_client):
     assert officer_a_client.get(URL).status_code == 403
     assert operator_client.get(URL).status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_the_export_leaves_no_file_with_id_numbers(district_staff, assessed, tmp_path, settings, monkeypatch):
+    """Issue 21 item 4: the file of full ID numbers is built in memory, never in the temp directory
+    or the media store."""
+    import tempfile
+
+    severe, severe_id = elder(dt.date(1931, 2, 3))
+    assessed(severe, 40)
+    temp, media = tmp_path / "tmp", tmp_path / "media"
+    temp.mkdir(), media.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    settings.MEDIA_ROOT = str(media)
+    response = _client_for(district_staff).get(URL)
+    assert response.status_code == 200
+    assert [r[0] for r in rows(response)[1:]] == [severe_id]
+    assert list(temp.iterdir()) == [] and list(media.iterdir()) == []
