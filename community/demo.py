@@ -199,7 +199,9 @@ def _time_bank(rng: random.Random, today: dt.date) -> int:
             )
             if k < 2:
                 services.service_confirm(actor=SYSTEM, service=service)
-        if n == 0:
+        volunteer.refresh_from_db(fields=["balance"])
+        # the first volunteer with an hour to spend redeems it (a small register may give none)
+        if n == 0 and volunteer.balance >= 1:
             services.hours_redeem(
                 actor=SYSTEM, volunteer=volunteer, hours=Decimal(1), source=f"{DEMO_MARK}：兑换助浴服务一次"
             )

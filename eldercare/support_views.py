@@ -88,10 +88,10 @@ def _bed_policy(bed: CareBed) -> CareBedPolicy:
     )
 
 
-def _serve_photo(request: HttpRequest, qs: QuerySet, pk: int) -> HttpResponse:
+def _serve_photo(request: HttpRequest, qs: QuerySet, pk: int, *, town: str) -> HttpResponse:
     from monitoring.views.inspections import serve_upload  # read at call time: no load-time import
 
-    return serve_upload(request, qs, pk)
+    return serve_upload(request, qs, pk, town=town)
 
 
 # --- family care beds -----------------------------------------------------------------------------
@@ -212,7 +212,10 @@ def bed_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def bed_photo(request: HttpRequest, pk: int) -> HttpResponse:
     require(access.can_view_support, request.user)
     return _serve_photo(
-        request, CareBedPhoto.objects.filter(bed__in=CareBed.objects.visible_to(request.user)), pk
+        request,
+        CareBedPhoto.objects.filter(bed__in=CareBed.objects.visible_to(request.user)),
+        pk,
+        town="bed__town",
     )
 
 
@@ -403,7 +406,7 @@ def adaptation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def adaptation_photo(request: HttpRequest, pk: int) -> HttpResponse:
     require(access.can_manage_support, request.user)
     visible = AdaptationCase.objects.visible_to(request.user)
-    return _serve_photo(request, AdaptationPhoto.objects.filter(case__in=visible), pk)
+    return _serve_photo(request, AdaptationPhoto.objects.filter(case__in=visible), pk, town="case__town")
 
 
 # --- institution placements -----------------------------------------------------------------------

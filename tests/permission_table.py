@@ -85,6 +85,7 @@ URLS: dict[str, Case | list[Case]] = {
     ],
     "accounts:reauth": Case(LOGIN_REQUIRED),
     "accounts:otp_setup": Case(LOGIN_REQUIRED),
+    "accounts:download_status": Case(LOGIN_REQUIRED),
     "set_language": [
         Case(expect(302), method="get"),
         Case(expect(302), method="post", data={"language": "zh-hans"}),
@@ -370,8 +371,9 @@ URLS.update(
         "subsidies:payroll": Case(DISTRICT_ONLY),
         "subsidies:payroll_detail": Case(DISTRICT_ONLY, kwargs=MONTH),
         "subsidies:payroll_close": [
-            Case(GET_405, kwargs=MONTH),
-            Case(expect(403, anonymous=302, district_admin=302), method="post", kwargs=MONTH),
+            # GET and an unconfirmed POST show the summary to confirm (issue 20); only confirm=yes closes
+            Case(ADMIN_ONLY, kwargs=MONTH),
+            Case(ADMIN_ONLY, method="post", kwargs=MONTH),
         ],
         "subsidies:payroll_export": Case(DISTRICT_ONLY, kwargs=MONTH),
         "subsidies:overpayments": Case(NO_OPERATOR),

@@ -46,12 +46,16 @@ def test_form_tags_kind_fields_and_saves_a_canteen_without_beds(district_admin):
 
 def test_capacity_form_shows_only_the_kinds_figures():
     canteen = FacilityFactory.build(kind=FacilityKind.ELDER_CANTEEN)
-    assert list(CapacityForm(instance=canteen).fields) == ["opening_hours"]
+    # a canteen reports its hours and its meal fees (收费标准, issue 19), no beds or 托位
+    assert list(CapacityForm(instance=canteen).fields) == ["opening_hours", "fee_meals"]
     home = FacilityFactory.build(kind=FacilityKind.NURSING_HOME)
-    assert list(CapacityForm(instance=home).fields) == ["beds_total", "beds_nursing", "beds_occupied", "opening_hours"]
+    assert list(CapacityForm(instance=home).fields) == [
+        "beds_total", "beds_nursing", "beds_occupied", "opening_hours", "fee_beds", "fee_meals",
+    ]  # fmt: skip
     nursery = FacilityFactory.build(kind=FacilityKind.NURSERY)
     assert "beds_total" not in CapacityForm(instance=nursery).fields
-    assert "places_total" in CapacityForm(instance=nursery).fields
+    assert "fee_beds" not in CapacityForm(instance=nursery).fields
+    assert {"places_total", "fee_childcare"} <= set(CapacityForm(instance=nursery).fields)
 
 
 def test_create_page_hides_other_kinds_fields_for_the_browser(staff_client):
