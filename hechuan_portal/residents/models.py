@@ -1,7 +1,7 @@
 """户籍人口: one row per registered person, loaded in bulk from household-registry extracts (DESIGN §6)."""
 
 from django.contrib.gis.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from hechuan_portal.accounts.scope import ScopedQuerySet
@@ -127,6 +127,19 @@ class Resident(models.Model):
             models.Index(fields=["name", "town", "birth_date"], name="residents_name_town_birth_idx"),
             # subsidies.matching._build_targets, nightly run: residents changed since the last run.
             models.Index(fields=["updated_at"], name="residents_updated_at_idx"),
+            # selectors.contradictory (the data-quality page, issue 20): the few records whose
+            # status 正常 contradicts a death or move-out date, listed by town and name. Partial, so
+            # the page reads them (and their count) without scanning 1.5 million rows.
+            models.Index(
+                fields=["town", "name"],
+                name="residents_contradiction_idx",
+                condition=Q(status="normal")
+                & (
+                    Q(death_date__isnull=False)
+                    | Q(moved_out_date__isnull=False)
+                    & (Q(moved_in_date__isnull=True) | Q(moved_in_date__lte=F("moved_out_date")))
+                ),
+            ),
             # subsidies.matching._overpayments: the few people whose extract named a previous ID.
             models.Index(
                 fields=["previous_id_index"],

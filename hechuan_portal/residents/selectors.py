@@ -89,22 +89,27 @@ def quality_report(*, user: Any, today: dt.date | None = None) -> dict[str, Any]
     hundred = dt.date(today.year - 100, today.month, min(today.day, 28))
     eighty = dt.date(today.year - 80, today.month, min(today.day, 28))
     alive = Q(status="normal")
-    per_town = list(
-        AdminArea.objects.towns()
-        .filter(code__in=qs.values("town_id"))
+    # One GROUP BY over the people in scope, joined to the towns in Python (a join of the towns to
+    # 1.5 million residents plus a semi-join on them took twice as long; issue 20).
+    counts = {
+        row["town_id"]: row
+        for row in qs.filter(town__isnull=False)
+        .values("town_id")
         .annotate(
-            total=Count("residents"),
-            alive=Count("residents", filter=Q(residents__status="normal")),
-            aged80=Count(
-                "residents", filter=Q(residents__status="normal", residents__birth_date__lte=eighty)
-            ),
-            aged100=Count(
-                "residents", filter=Q(residents__status="normal", residents__birth_date__lte=hundred)
-            ),
+            total=Count("id"),
+            alive=Count("id", filter=alive),
+            aged80=Count("id", filter=alive & Q(birth_date__lte=eighty)),
+            aged100=Count("id", filter=alive & Q(birth_date__lte=hundred)),
         )
-        .order_by("code")
-    )
-    duplicates = (
+        .order_by()
+    }
+    per_town = list(AdminArea.objects.towns().filter(code__in=counts).order_by("code"))
+    for town in per_town:
+        for key in ("total", "alive", "aged80", "aged100"):
+            setattr(town, key, counts[town.code][key])
+    # Every group in one query (a count and a first page were two scans of 1.5 million rows): the
+    # groups are few (1,689 at district scale), the page shows the first 100.
+    duplicates = list(
         qs.values("name", "gender", "birth_date")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
@@ -119,7 +124,7 @@ def quality_report(*, user: Any, today: dt.date | None = None) -> dict[str, Any]
         .order_by("birth_date")[:200],
         "centenarian_count": qs.filter(alive, birth_date__lte=hundred).count(),
         "duplicate_groups": duplicates[:100],
-        "duplicate_count": duplicates.count(),
+        "duplicate_count": len(duplicates),
         # Rule 9: 户籍状态 正常 with a death date, or a move-out date not followed by a move-in.
         "contradictions": contradictions.select_related("town").order_by("town_id", "name")[:200],
         "contradiction_count": contradictions.count(),
