@@ -10,21 +10,22 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
-from hechuan_portal.accounts.roles import audit_user, require
+from hechuan_portal.accounts.roles import SYSTEM, audit_user, require
 from hechuan_portal.common import crypto
 from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.locks import LockName, lock_for_transaction
 
 from . import access
 from .error_codes import ErrorCode
 from .importer import ImportFailed, ImportResult, load_extract, load_first_extract
-from .models import AwayPeriod, ImportBatch, ImportIssue, ImportStatus, MoveReview, Resident
+from .models import AwayPeriod, DuplicateGroup, ImportBatch, ImportIssue, ImportStatus, MoveReview, Resident
 
 MIN_REASON_LENGTH = 4
 
@@ -191,6 +192,7 @@ def residents_import(
         batch.finished_at = timezone.now()
         batch.save(update_fields=["status", "message", "finished_at"])
         raise
+    duplicate_groups_refresh(actor=SYSTEM)
     batch.status = ImportStatus.SUCCEEDED
     batch.rows_read, batch.rows_invalid = result.rows_read, result.invalid
     batch.inserted, batch.updated, batch.unchanged = result.inserted, result.updated, result.unchanged
@@ -213,3 +215,27 @@ def residents_import(
         },
     )
     return batch, result
+
+
+@transaction.atomic
+def duplicate_groups_refresh(*, actor: Any) -> int:
+    """Recompute the possible duplicate persons the data-quality page lists (`DuplicateGroup`):
+    two set-based statements (per town, and district-wide with town NULL) under the register lock,
+    so they never read a half-merged import. Called as SYSTEM after every household import; returns
+    the district-wide number of groups. A derived table: no audit row (the import has its own)."""
+    require(access.can_import, actor)
+    lock_for_transaction(LockName.REGISTER)
+    groups, register = DuplicateGroup._meta.db_table, Resident._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {groups}")
+        insert = f"INSERT INTO {groups} (town_id, name, gender, birth_date, n) "
+        # Each town's groups (what its officer sees), then the district's (town NULL).
+        cursor.execute(
+            f"{insert} SELECT town_id, name, gender, birth_date, count(*) FROM {register} "
+            "WHERE town_id IS NOT NULL GROUP BY town_id, name, gender, birth_date HAVING count(*) > 1"
+        )
+        cursor.execute(
+            f"{insert} SELECT NULL, name, gender, birth_date, count(*) FROM {register} "
+            "GROUP BY name, gender, birth_date HAVING count(*) > 1"
+        )
+        return cursor.rowcount

@@ -6,7 +6,9 @@ import pytest
 from django.test import override_settings
 
 from hechuan_portal.accounts.models import AuditEvent
-from hechuan_portal.residents.models import ImportBatch, Resident
+from hechuan_portal.accounts.roles import SYSTEM
+from hechuan_portal.residents.models import DuplicateGroup, ImportBatch, Resident
+from hechuan_portal.residents.services import duplicate_groups_refresh
 
 from .conftest import csv_line, extract
 from .factories import ResidentFactory, make_id
@@ -89,6 +91,7 @@ def test_quality_report(staff_client, pair):
     ResidentFactory(name="区外", hukou_code="500112001000")
     ResidentFactory(name="重名", birth_date=dt.date(1950, 5, 5))
     ResidentFactory(name="重名", birth_date=dt.date(1950, 5, 5))
+    duplicate_groups_refresh(actor=SYSTEM)  # as every import does
     response = staff_client.get("/manage/residents/quality/")
     report = response.context["report"]
     assert (report["centenarian_count"], report["outside"], report["duplicate_count"]) == (1, 1, 1)
@@ -96,11 +99,25 @@ def test_quality_report(staff_client, pair):
     assert (town_a.total, town_a.aged80, town_a.aged100) == (4, 2, 1)
 
 
+def test_quality_duplicates_by_scope(staff_client, officer_a_client):
+    """District staff see groups across towns; a town officer only groups within their town."""
+    for town in (TOWN_A, TOWN_B, TOWN_A, TOWN_A):
+        ResidentFactory(name="同名", birth_date=dt.date(1948, 3, 3), hukou_code=town)
+    ResidentFactory(name="独一", birth_date=dt.date(1948, 3, 3), hukou_code=TOWN_B)
+    assert duplicate_groups_refresh(actor=SYSTEM) == 1
+    staff = staff_client.get("/manage/residents/quality/").context["report"]
+    assert [(g.name, g.n) for g in staff["duplicate_groups"]] == [("同名", 4)]
+    officer = officer_a_client.get("/manage/residents/quality/").context["report"]
+    assert [(g.name, g.n) for g in officer["duplicate_groups"]] == [("同名", 3)]
+    assert officer["duplicate_count"] == 1
+
+
 def test_upload_runs_the_task_and_offers_the_report(
     admin_client_, tmp_path, django_capture_on_commit_callbacks
 ):
     from hechuan_portal.celery import app
 
+    DuplicateGroup.objects.create(name="旧", gender="M", birth_date=dt.date(1940, 1, 1), n=2)
     app.conf.task_always_eager = True
     try:
         number = make_id(dt.date(1940, 1, 1), seq=401)
@@ -123,6 +140,8 @@ def test_upload_runs_the_task_and_offers_the_report(
     report = admin_client_.get(f"/manage/residents/imports/{batch.pk}/report.csv").content.decode("utf-8-sig")
     assert report.splitlines()[1].startswith("3,身份证号,id_format,")
     assert Resident.objects.filter(name="丙").exists()
+    # The import recomputed the data-quality page's duplicate groups: the stale one is gone.
+    assert not DuplicateGroup.objects.exists()
     assert list(tmp_path.glob("imports/*")) == []  # the uploaded file is removed once loaded
 
 
