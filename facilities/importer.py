@@ -39,7 +39,7 @@ from .models import (
     FacilityStatusChange,
     Ownership,
 )
-from .resources import CAPACITY_COLUMNS, _choice_lookup
+from .resources import CAPACITY_COLUMNS, choice_lookup
 
 STAGE = "facilities_import_stage"
 LOCATION_COLUMN = "经度/纬度"
@@ -77,7 +77,7 @@ STAGE_COLUMNS = (
 @functools.cache
 def _lookups(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
     """Kinds and ownerships by code, Chinese name or name in the page's language."""
-    return _choice_lookup(FacilityKind.choices), _choice_lookup(Ownership.choices)
+    return choice_lookup(FacilityKind.choices), choice_lookup(Ownership.choices)
 
 
 _MAX_LENGTH = {
