@@ -413,3 +413,17 @@ def test_import_takes_the_same_few_queries_whatever_the_file_length(django_asser
         counts.append(len(queries))
     assert counts[0] == counts[1] and counts[1] <= 15
     assert FacilityStatusChange.objects.count() == 200
+
+
+def test_the_row_limit_refuses_the_file_and_progress_is_reported(monkeypatch):
+    from facilities import services
+
+    monkeypatch.setattr(services, "MAX_IMPORT_ROWS", 2)
+    monkeypatch.setattr(services, "CHUNK_ROWS", 1)
+    seen: list[int] = []
+    report = facilities_import(
+        actor=SYSTEM, source=io.BytesIO(csv_bytes(GOOD)), dry_run=False, on_progress=seen.append
+    )
+    assert not report.written and Facility.objects.count() == 0
+    assert report.errors == [(4, "", ["文件超过 2 行，请分批导入"])]
+    assert seen[:2] == [1, 2] and seen[-1] == 3
