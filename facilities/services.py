@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
-import tablib
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,13 +15,14 @@ from django.utils.translation import gettext as _
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.roles import audit_user, manages_town, require
+from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea, AreaLevel
 from hechuan_portal.common.errors import PortalError
 from hechuan_portal.common.exports import unguard
 from hechuan_portal.common.locks import LockName, lock_for_transaction
 from hechuan_portal.common.tabular import TableError, match_columns, normalize_number, open_table
 
-from . import access, standards
+from . import access, importer, standards
 from .access import OPERATOR_FIELDS
 from .error_codes import ErrorCode
 from .models import (
@@ -35,7 +35,7 @@ from .models import (
     PopulationGroup,
     ServiceLayer,
 )
-from .resources import CAPACITY_COLUMNS, REQUIRED_COLUMNS, FacilityResource, import_columns, row_errors
+from .resources import CAPACITY_COLUMNS, REQUIRED_COLUMNS, import_columns
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ MAX_IMPORT_ROWS = 20_000
 # A workbook's sheet is read whole (calamine): 32 MB of unpacked XML (~40,000 rows) is at most
 # ~80 MB of memory; CSV streams (1 MB flat whatever its size). Measured in docs/facilities.md.
 MAX_UNPACKED_BYTES = 32 * 1024 * 1024
-CHUNK_ROWS = 500  # rows per import-export pass: memory stays flat whatever the file's length
+CHUNK_ROWS = 500  # progress is reported every CHUNK_ROWS rows read
 MAX_REPORTED = 1000  # errors and preview rows kept for the report
 # Cells read as numbers or codes: full-width digits and points made plain (`１０６．２６６`).
 _NUMERIC_COLUMNS = frozenset(("镇街代码", "村社区代码", "经度", "纬度", "电话", *CAPACITY_COLUMNS))
@@ -284,11 +284,12 @@ def facilities_import(
     request: HttpRequest | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import the registry from a spreadsheet through FacilityResource, `CHUNK_ROWS` rows at a time.
+    """Import the registry from a spreadsheet, set-based (`importer.py`): rows parsed in Python and
+    COPYed into a stage table, checked against the database in one statement, merged in two.
 
     All or nothing by default: while any row is bad nothing is written and every bad row is
-    reported. `skip_invalid` writes the good rows. A dry run (the preview) does everything and
-    rolls it back. The command line passes SYSTEM (whole district).
+    reported. `skip_invalid` writes the good rows. A dry run (the preview) checks and counts
+    without writing. The command line passes SYSTEM (whole district).
     """
     require(access.can_import, actor)
     try:
@@ -296,38 +297,64 @@ def facilities_import(
     except TableError as exc:
         return ImportReport(errors=[(1, "", [str(exc)])])
     report = ImportReport(notes=notes)
-    resource = FacilityResource(actor=actor)
-    invalid = 0
-    with transaction.atomic():
-        for lines, values in _batches(rows):
-            report.rows += len(lines)
+    present = set(names)
+    problems: list[importer.Problem] = []
+    invalid_lines: set[int] = set()
+    seen: dict[tuple[str, str], int] = {}
+    scope = scope_for(actor)
+    allowed_town = None if scope.everything else (scope.town_code or "")
+
+    def staged() -> Iterator[tuple]:
+        for line, cells in rows:
+            report.rows += 1
             if report.rows > MAX_IMPORT_ROWS:
-                report.errors.append(
-                    (lines[-1], "", [_("文件超过 %(max)d 行，请分批导入") % {"max": MAX_IMPORT_ROWS}])
+                problems.append(
+                    importer.Problem(
+                        line, "", _("文件超过 %(max)d 行，请分批导入") % {"max": MAX_IMPORT_ROWS}
+                    )
                 )
-                break
-            dataset = tablib.Dataset(*values, headers=names)
-            resource.lines = lines
-            result = resource.import_data(
-                dataset, dry_run=False, use_transactions=False, raise_errors=False, collect_failed_rows=False
-            )
-            report.created += result.totals.get("new", 0)
-            report.updated += result.totals.get("update", 0)
-            report.unchanged += result.totals.get("skip", 0)
-            invalid += len(result.invalid_rows)
-            if len(report.errors) < MAX_REPORTED:
-                report.errors.extend(row_errors(result, lines))
-            if dry_run and len(report.preview) < MAX_REPORTED:
-                report.preview.extend(
-                    {"line": resource.line_of(i), "type": r.import_type, "name": r.object_repr}
-                    for i, r in enumerate(result.rows, start=1)
-                    if r.import_type in ("new", "update", "skip")
+                return
+            row = dict(zip(names, cells, strict=True))
+            parsed, found = importer.parse_row(line, row)
+            key = (row.get("名称", "").strip(), importer.area_code(row.get("镇街代码", "")))
+            first = seen.setdefault(key, line)
+            if key[0] and first != line:
+                found.append(
+                    importer.Problem(
+                        line, "名称", _("与第 %(line)d 行重复（同一镇街的同名设施）") % {"line": first}
+                    )
                 )
-            if on_progress:
+            if found:
+                problems.extend(found)
+                invalid_lines.add(line)
+            elif parsed is not None:
+                yield parsed
+            if on_progress and report.rows % CHUNK_ROWS == 0:
                 on_progress(report.rows)
-        report.written = not dry_run and (skip_invalid or not report.errors)
-        if not report.written:
-            transaction.set_rollback(True)
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        lock_for_transaction(LockName.FACILITIES_IMPORT)
+        importer.create_stage(cursor)
+        importer.copy_rows(cursor, staged())
+        if on_progress:
+            on_progress(report.rows)
+        importer.match_existing(cursor, present)
+        found = importer.stage_problems(cursor, present, allowed_town)
+        problems.extend(found)
+        if skip_invalid and found:
+            importer.drop_lines(cursor, sorted({p.line for p in found}))
+        invalid = len(invalid_lines | {p.line for p in found})
+        report.errors = _grouped(problems)[:MAX_REPORTED]
+        report.created, report.updated, report.unchanged = importer.counts(cursor)
+        if dry_run:
+            report.preview = importer.preview(cursor, MAX_REPORTED)
+        report.written = not dry_run and (skip_invalid or not problems)
+        if report.written:
+            importer.merge(
+                cursor, present, actor_id=getattr(audit_user(actor), "pk", None), now=timezone.now(),
+                reason=_("表格导入"),
+            )  # fmt: skip
+        importer.drop_stage(cursor)
     if dry_run:
         return report
     if report.written:
@@ -342,6 +369,14 @@ def facilities_import(
     else:
         report.created = report.updated = 0
     return report
+
+
+def _grouped(problems: list[importer.Problem]) -> list[tuple[int, str, list[str]]]:
+    """(line, column, messages) in file order, one entry per line and column."""
+    grouped: dict[tuple[int, str], list[str]] = {}
+    for problem in sorted(problems, key=lambda p: p.line):
+        grouped.setdefault((problem.line, problem.column), []).append(problem.message)
+    return [(line, column, messages) for (line, column), messages in grouped.items()]
 
 
 def facilities_import_enqueue(*, actor: Any, upload: Any) -> str:
@@ -367,19 +402,6 @@ def facilities_import_confirm(*, actor: Any, job_id: str, job: dict[str, Any]) -
         raise PortalError(ErrorCode.IMPORT_EXPIRED, status=409)
     import_jobs.update(job_id, state=import_jobs.QUEUED, dry_run=False, rows=0)
     transaction.on_commit(lambda: import_job.delay(job_id))
-
-
-def _batches(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[list[int], list[list[str]]]]:
-    lines: list[int] = []
-    values: list[list[str]] = []
-    for line, cells in rows:
-        lines.append(line)
-        values.append(cells)
-        if len(lines) == CHUNK_ROWS:
-            yield lines, values
-            lines, values = [], []
-    if lines:
-        yield lines, values
 
 
 # -- service circle ----------------------------------------------------------------------------

@@ -310,3 +310,120 @@ def test_exports_use_chinese_names_in_any_language(staff_client):
         translation.activate("zh-hans")  # the request left English active in this thread
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][:2] == ["语言测试", "老年食堂"]
+
+
+# -- set-based import (importer.py) -----------------------------------------------------------------
+
+
+def test_parse_row_is_pure_and_names_every_bad_column():
+    from facilities.importer import parse_row
+
+    row = dict(zip(HEADER, GOOD[1], strict=True))
+    parsed, problems = parse_row(3, row)
+    assert problems == [] and parsed[:7] == (3, "钓鱼城敬老院", "nursing_home", TOWN_B, None, 106.3, 30.01)
+    bad = {**row, "名称": " ", "类型": "游泳馆", "床位总数": "1.5", "纬度": "", "电话": "1" * 40}
+    parsed, problems = parse_row(4, bad)
+    assert parsed is None
+    assert sorted(p.column for p in problems) == sorted(["名称", "类型", "床位总数", "经度/纬度", "电话"])
+    assert all(p.line == 4 for p in problems)
+
+
+def test_a_facility_with_classes_keeps_the_places_of_its_classes(tmp_path):
+    from childcare.services import class_create
+    from facilities.error_codes import ErrorCode
+
+    nursery = FacilityFactory(name="学府托育", kind=FacilityKind.NURSERY)
+    class_create(actor=SYSTEM, facility=nursery, name="乳儿班", class_type="infant", capacity=9, caregivers=3)
+    nursery.refresh_from_db()
+    assert nursery.places_total == 9
+    typed = [["学府托育", "托育机构", TOWN_A, "106.266", "29.991", "", "", "", "", "40", "", "新运营方"]]
+    report = facilities_import(actor=SYSTEM, source=io.BytesIO(csv_bytes(typed)), dry_run=False)
+    assert not report.written
+    assert report.errors == [(2, "托位总数", [str(ErrorCode.PLACES_FROM_CLASSES.label)])]
+    nursery.refresh_from_db()
+    assert (nursery.places_total, nursery.operator_name) == (9, "")
+    # The same figure as its classes (an export coming back) is no overwrite: the row imports.
+    typed[0][9] = "9"
+    report = facilities_import(actor=SYSTEM, source=io.BytesIO(csv_bytes(typed)), dry_run=False)
+    assert report.written and report.updated == 1 and report.errors == []
+    nursery.refresh_from_db()
+    assert (nursery.places_total, nursery.operator_name) == (9, "新运营方")
+    # A file without the 托位 columns leaves them alone.
+    header = [c for c in HEADER if c != "托位总数"]
+    rows = [[v for c, v in zip(HEADER, typed[0], strict=True) if c != "托位总数"]]
+    rows[0][-1] = "另一运营方"
+    report = facilities_import(actor=SYSTEM, source=io.BytesIO(csv_bytes(rows, header=header)), dry_run=False)
+    assert report.written and report.updated == 1
+    nursery.refresh_from_db()
+    assert (nursery.places_total, nursery.operator_name) == (9, "另一运营方")
+
+
+def test_absent_columns_keep_current_values_and_merged_figures_are_checked():
+    FacilityFactory(name="钓鱼城敬老院", town_id=TOWN_B, beds_total=80, beds_occupied=60, address="旧址")
+    header = ["名称", "类型", "镇街代码", "经度", "纬度", "已用床位"]
+    fine = [["钓鱼城敬老院", "养老机构", TOWN_B, "106.266", "29.991", "70"]]
+    report = facilities_import(actor=SYSTEM, source=io.BytesIO(csv_bytes(fine, header=header)), dry_run=False)
+    assert report.written and (report.created, report.updated) == (0, 1)
+    home = Facility.objects.get()
+    assert (home.beds_total, home.beds_occupied, home.address) == (80, 70, "旧址")
+    assert home.capacity_reported_at is not None
+    too_many = [["钓鱼城敬老院", "养老机构", TOWN_B, "106.266", "29.991", "81"]]
+    report = facilities_import(
+        actor=SYSTEM, source=io.BytesIO(csv_bytes(too_many, header=header)), dry_run=False
+    )
+    assert report.errors == [(2, "已用床位", ["已用床位不能多于床位总数。"])]
+    assert Facility.objects.get().beds_occupied == 70
+
+
+def test_communities_are_checked_against_their_town_and_errors_come_in_english(tmp_path):
+    from django.utils import translation
+
+    from .factories import make_community
+
+    make_community(TOWN_A[:9] + "001", "滨江社区", 106.27, 29.99)
+    header = [*HEADER, "村社区代码"]
+    rows = [
+        [*GOOD[0], TOWN_A[:9] + "001"],
+        [*GOOD[1], TOWN_A[:9] + "001"],  # a community of another town
+        [*GOOD[2], "500117001999"],
+    ]
+    with translation.override("en"):
+        report = facilities_import(
+            actor=SYSTEM, source=io.BytesIO(csv_bytes(rows, header=header)), dry_run=True
+        )
+    assert [(line, column) for line, column, _ in report.errors] == [(3, "村社区代码"), (4, "村社区代码")]
+    assert "500117001999" in report.errors[1][2][0] and "不存在" not in report.errors[1][2][0]
+    assert Facility.objects.count() == 0
+
+
+def test_import_takes_the_same_few_queries_whatever_the_file_length(django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def rows(n):
+        return [
+            [f"食堂{i}", "老年食堂", TOWN_A, "106.27", "29.99", "", "", "", "", "", "", ""] for i in range(n)
+        ]
+
+    counts = []
+    for n in (5, 200):
+        with CaptureQueriesContext(connection) as queries:
+            report = facilities_import(actor=SYSTEM, source=io.BytesIO(csv_bytes(rows(n))), dry_run=False)
+        assert report.written and report.created + report.unchanged == n
+        counts.append(len(queries))
+    assert counts[0] == counts[1] and counts[1] <= 15
+    assert FacilityStatusChange.objects.count() == 200
+
+
+def test_the_row_limit_refuses_the_file_and_progress_is_reported(monkeypatch):
+    from facilities import services
+
+    monkeypatch.setattr(services, "MAX_IMPORT_ROWS", 2)
+    monkeypatch.setattr(services, "CHUNK_ROWS", 1)
+    seen: list[int] = []
+    report = facilities_import(
+        actor=SYSTEM, source=io.BytesIO(csv_bytes(GOOD)), dry_run=False, on_progress=seen.append
+    )
+    assert not report.written and Facility.objects.count() == 0
+    assert report.errors == [(4, "", ["文件超过 2 行，请分批导入"])]
+    assert seen[:2] == [1, 2] and seen[-1] == 3

@@ -19,6 +19,7 @@ class LockName(StrEnum):
     # The household import and the allowance match write the same people: one lock for both.
     REGISTER = "residents.register"
     COVERAGE = "facilities.coverage"
+    FACILITIES_IMPORT = "facilities.import"
     OVERVIEW = "overview.snapshot"
     RISK = "monitoring.risk"
 
