@@ -193,6 +193,20 @@ def test_officer_import_is_limited_to_their_town(officer_a):
     assert Facility.objects.count() == 0
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_eagerly():
+    """Preview and import tasks run in the test's process. Set on the Celery app itself: it read
+    CELERY_TASK_ALWAYS_EAGER from settings once, when an earlier test first used it."""
+    from hechuan_portal.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = eager
+
+
 def _upload(client, content: bytes, name: str, callbacks):
     upload = io.BytesIO(content)
     upload.name = name
@@ -205,7 +219,7 @@ def _upload(client, content: bytes, name: str, callbacks):
 def test_import_page_previews_in_a_task_then_confirms(
     officer_a_client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    settings.MEDIA_ROOT, settings.CELERY_TASK_ALWAYS_EAGER = str(tmp_path), True
+    settings.MEDIA_ROOT = str(tmp_path)
     page = _upload(
         officer_a_client,
         csv_bytes([GOOD[0], GOOD[2]], "gbk"),
@@ -238,7 +252,7 @@ def test_import_page_previews_in_a_task_then_confirms(
 def test_import_job_is_its_uploaders_only(
     officer_a_client, staff_client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    settings.MEDIA_ROOT, settings.CELERY_TASK_ALWAYS_EAGER = str(tmp_path), True
+    settings.MEDIA_ROOT = str(tmp_path)
     page = _upload(officer_a_client, csv_bytes([GOOD[0]]), "r.csv", django_capture_on_commit_callbacks)
     assert staff_client.get(page).status_code == 404
     assert staff_client.post(page, {"confirm": "1"}).status_code == 404
@@ -248,7 +262,7 @@ def test_import_job_is_its_uploaders_only(
 def test_import_page_shows_every_bad_row_and_offers_no_confirm(
     staff_client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    settings.MEDIA_ROOT, settings.CELERY_TASK_ALWAYS_EAGER = str(tmp_path), True
+    settings.MEDIA_ROOT = str(tmp_path)
     page = _upload(staff_client, csv_bytes(BAD), "bad.csv", django_capture_on_commit_callbacks)
     body = staff_client.get(page).content.decode()
     assert "发现 7 处错误，未写入任何数据" in body
