@@ -166,7 +166,7 @@ def assessment_sign(*, actor: Any, assessment: Assessment) -> Assessment:
     """The second assessor's sign-off. Compare-and-swap on `signed_at IS NULL`, so two sign-offs at
     once cannot both win; afterwards the row is immutable (trigger, migration 0003). Audited."""
     if assessment.is_signed:
-        raise PortalError(ErrorCode.ALREADY_SIGNED)
+        raise PortalError(ErrorCode.ALREADY_SIGNED, status=409)  # the record's state refuses it
     if getattr(actor, "pk", None) == assessment.assessor_id:
         raise PortalError(ErrorCode.SAME_ASSESSOR, status=403)
     if not access.is_assessor(actor):
@@ -176,7 +176,7 @@ def assessment_sign(*, actor: Any, assessment: Assessment) -> Assessment:
         second_assessor=actor, signed_at=Now()
     )
     if not updated:
-        raise PortalError(ErrorCode.ALREADY_SIGNED)
+        raise PortalError(ErrorCode.ALREADY_SIGNED, status=409)  # the record's state refuses it
     assessment.refresh_from_db()
     audit_record(
         action=AuditAction.UPDATE,

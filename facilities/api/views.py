@@ -104,8 +104,9 @@ FACILITY_COLLECTION = feature_collection(
         "kind": {"type": "string", "enum": list(FacilityKind.values)},
         "kind_display": {"type": "string"},
         "town_name": {"type": "string"},
-        "beds_vacant": _INT,
-        "places_vacant": _INT,
+        # null unless the facility is operating (a suspended one never shows a vacancy, issue 19)
+        "beds_vacant": {"type": "integer", "nullable": True},
+        "places_vacant": {"type": "integer", "nullable": True},
         "status": {"type": "string", "enum": list(FacilityStatus.values)},
         "is_demo": {"type": "boolean"},
         "url": {

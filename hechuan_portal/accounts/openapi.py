@@ -79,8 +79,10 @@ def add_error_responses(result, generator, request, public):
                 continue
             security = operation.get("security", [])
             codes = []
-            if operation.get("requestBody") or any(
-                p.get("in") == "query" for p in operation.get("parameters", [])
+            if (
+                operation.get("requestBody")
+                or method not in ("get", "head", "options")  # a write's rule may refuse it, body or not
+                or any(p.get("in") == "query" for p in operation.get("parameters", []))
             ):
                 codes.append("400")
             if security or method not in ("get", "head", "options"):
