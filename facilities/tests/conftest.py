@@ -30,9 +30,9 @@ def chinese_ui():
 @pytest.fixture(autouse=True)
 def fresh_near_throttle():
     """The `near` API is throttled per client (scope "near"); each test starts with a clean count."""
-    from django.core.cache import cache
+    from hechuan_portal.accounts.tokens import throttle_reset
 
-    keys = [f"throttle_near_{ip}" for ip in ("127.0.0.1", "10.9.0.1", "10.9.0.2", "unknown")]
-    cache.delete_many(keys)
+    clients = ("127.0.0.1", "10.9.0.1", "10.9.0.2", "unknown")
+    throttle_reset("near", *clients)
     yield
-    cache.delete_many(keys)
+    throttle_reset("near", *clients)

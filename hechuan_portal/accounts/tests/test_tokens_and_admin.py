@@ -3,10 +3,10 @@ ended) and 8 (hashed, expiring, revocable API tokens; throttling)."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -18,7 +18,13 @@ from conftest import PASSWORD, TOWN_A
 from hechuan_portal.accounts.models import ApiToken, AuditAction, AuditEvent, Role, User
 from hechuan_portal.accounts.services import district_admin_group_sync
 from hechuan_portal.accounts.testing import verify_second_factor
-from hechuan_portal.accounts.tokens import ClientRateThrottle, token_digest
+from hechuan_portal.accounts.tokens import (
+    ClientRateThrottle,
+    throttle_hit,
+    throttle_key,
+    throttle_reset,
+    token_digest,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +109,7 @@ def test_a_user_lists_and_revokes_their_own_tokens_only(officer_a, officer_b):
 
 def test_the_token_endpoint_is_throttled_per_client_with_retry_after(officer_a, monkeypatch):
     monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"token": "3/min", "near": "3/min"})
-    cache.delete_many([f"throttle_token_{ip}" for ip in ("10.1.0.1", "10.1.0.2")])
+    throttle_reset("token", "10.1.0.1", "10.1.0.2")
     client = APIClient()
     body = {"username": "officer_a", "password": PASSWORD}
     statuses = [client.post("/api/v1/auth/token/", body, format="json", REMOTE_ADDR="10.1.0.1").status_code
@@ -114,7 +120,17 @@ def test_the_token_endpoint_is_throttled_per_client_with_retry_after(officer_a, 
     assert 0 < int(refused["Retry-After"]) <= 60
     # Another client is not affected.
     assert client.post("/api/v1/auth/token/", body, format="json", REMOTE_ADDR="10.1.0.2").status_code == 200
-    cache.delete_many([f"throttle_token_{ip}" for ip in ("10.1.0.1", "10.1.0.2")])
+    throttle_reset("token", "10.1.0.1", "10.1.0.2")
+
+
+def test_the_throttle_window_counts_in_one_key_and_starts_again_when_it_ends():
+    key = throttle_key("test", "10.1.0.9")
+    throttle_reset("test", "10.1.0.9")
+    assert throttle_hit(key, 1) == (1, 1)
+    assert throttle_hit(key, 60)[0] == 2  # a later hit does not stretch the window
+    time.sleep(1.1)
+    assert throttle_hit(key, 1) == (1, 1)
+    throttle_reset("test", "10.1.0.9")
 
 
 # --- item 7: privilege changes ---------------------------------------------------------------------
