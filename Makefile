@@ -26,8 +26,11 @@ check: messages
 	$(PY) scripts/check_messages.py
 	.venv/bin/mypy $$(./scripts/mypy_targets.sh)
 
+# Two test processes, one per core of the CI machine (pytest-xdist; each has its own test database and
+# Redis db). TEST_PROCESSES=0 runs the suite in this one process.
+TEST_PROCESSES ?= 2
 test: check
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_PROCESSES)
 
 lint:
 	.venv/bin/ruff check .

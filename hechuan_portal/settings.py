@@ -5,6 +5,7 @@ lockout, second factor, CSP, uploads, audit), then integrations (API, OpenAPI, C
 Every setting is defined once, here; docs/DEPLOYMENT.md lists the environment variables.
 """
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -145,6 +146,24 @@ DATABASE_ROUTERS = ["hechuan_portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+
+def _per_test_worker(url: str) -> str:
+    """Under parallel tests (pytest-xdist workers gw0, gw1, …) each worker takes the Redis database
+    after the configured one plus its number: one worker's cache, throttle counts and Celery broker
+    are never another's. The shifted URL is exported with a mark, so the processes a test starts
+    (a Celery worker, a second manage.py) inherit it and are not shifted twice."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or "PORTAL_REDIS_PER_WORKER" in os.environ:
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.lstrip("/") or 0)
+    shifted = parts._replace(path=f"/{(base + 1 + int(worker[2:])) % 16}").geturl()
+    os.environ["REDIS_URL"] = os.environ["PORTAL_REDIS_PER_WORKER"] = shifted
+    return shifted
+
+
+REDIS_URL = _per_test_worker(REDIS_URL)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
+# One log per test process: under pytest-xdist each worker writes its own (suite-gw0.log, …), and the
+# controlling process scans them all when the run ends (pytest_sessionfinish below).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+SUITE_LOG_DIR = Path(__file__).resolve().parent.parent / ".suite-logs"
 SUITE_LOG = Path(
-    os.environ.get("PORTAL_SUITE_LOG", Path(__file__).resolve().parent.parent / ".suite-logs" / "suite.log")
+    os.environ.get("PORTAL_SUITE_LOG", SUITE_LOG_DIR / (f"suite-{_WORKER}.log" if _WORKER else "suite.log"))
 )
 
 
@@ -30,6 +34,9 @@ def _attach_suite_handler() -> logging.Handler:
 
 def _install_suite_log_handler() -> None:
     SUITE_LOG.parent.mkdir(parents=True, exist_ok=True)
+    if not _WORKER:  # the run's first process: the workers' logs of an earlier run are not this run's
+        for old in SUITE_LOG.parent.glob("suite-gw*.log"):
+            old.unlink()
     SUITE_LOG.write_text("", encoding="utf-8")
     handler = _attach_suite_handler()
     # Loggers that do not propagate to the root get the handler directly.
@@ -98,3 +105,20 @@ def _run_group(item) -> int:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     items.sort(key=_run_group)  # stable: pytest-django's order within each group is kept
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The whole run's logs, every worker's included, hold no ID number (the controlling process
+    scans them once all workers are done; `test_log_scan.py` checks the same within one process)."""
+    if _WORKER:
+        return
+    from .test_log_scan import find_id_numbers
+
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    found = [n for log in sorted(SUITE_LOG_DIR.glob("suite*.log")) for n in find_id_numbers(log.read_text("utf-8"))]
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"FAILED: {len(found)} ID numbers in the suite logs, e.g. {found[0][:6]}…", red=True)
+        session.exitstatus = 1

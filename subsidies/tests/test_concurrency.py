@@ -96,17 +96,17 @@ def test_second_concurrent_run_exits_at_once(reference_data):
     )  # fmt: skip
     try:
         _wait(_paused_in_transaction, what="the first run to be inside its transaction")
-        started = time.monotonic()
         second = subprocess.run(
             [sys.executable, "manage.py", "match_allowances", "--as-of", "2027-01-01"],
             cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert second.returncode == 1
         assert "另一次匹配正在运行" in second.stderr
-        assert time.monotonic() - started < 7  # did not wait for the first run
         with pytest.raises(RunInProgress):
             run_match(as_of=D(2027, 1, 1), trigger="test")
-        assert first.poll() is None  # still held midway
+        # The second run ended while the first is still held midway: it did not wait for it (a
+        # wall-clock bound here only measured how fast a loaded machine starts manage.py).
+        assert first.poll() is None
         hold.close()
         assert first.wait(timeout=60) == 0, first.stderr.read()
     finally:
