@@ -120,5 +120,6 @@ def pytest_sessionfinish(session, exitstatus):
     if found:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
+            reporter.ensure_newline()
             reporter.write_line(f"FAILED: {len(found)} ID numbers in the suite logs, e.g. {found[0][:6]}…", red=True)
         session.exitstatus = 1
