@@ -104,14 +104,24 @@ def bed_list(request: HttpRequest) -> HttpResponse:
     return render(request, "eldercare/bed_list.html", _listing(request, qs, CareBedStatus.choices))
 
 
+# An application of each kind: the service that records it and the page of the recorded row.
+_APPLICATIONS = {
+    "bed": (services.care_bed_apply, "eldercare:bed_detail"),
+    "adaptation": (services.adaptation_apply, "eldercare:adaptation_detail"),
+}
+
+
 @login_required
-def bed_new(request: HttpRequest) -> HttpResponse:
-    """An application: eligibility is decided at once (a refusal is recorded with its reason)."""
+def application_new(request: HttpRequest, *, kind: str) -> HttpResponse:
+    """An application for a family care bed (`kind="bed"`) or a home adaptation (`"adaptation"`).
+    Eligibility is decided at once: an applicant outside the rules is recorded as refused, with the
+    reason; a home already subsidised is refused outright (the service raises)."""
+    apply, detail = _APPLICATIONS[kind]
     require(access.can_manage_support, request.user)
     form = ApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            bed = services.care_bed_apply(
+            row = apply(
                 actor=request.user,
                 resident=_resident(request, form),
                 applied_on=form.cleaned_data["applied_on"],
@@ -119,9 +129,9 @@ def bed_new(request: HttpRequest) -> HttpResponse:
         except PortalError as exc:
             form_error(form, exc)
         else:
-            return redirect("eldercare:bed_detail", pk=bed.pk)
+            return redirect(detail, pk=row.pk)
     status = 400 if form.errors else 200
-    return render(request, "eldercare/apply.html", {"form": form, "kind": "bed"}, status=status)
+    return render(request, "eldercare/apply.html", {"form": form, "kind": kind}, status=status)
 
 
 def _bed_forms(request: HttpRequest, bed: CareBed) -> dict[str, Form | None]:
@@ -298,27 +308,6 @@ def adaptation_list(request: HttpRequest) -> HttpResponse:
     require(access.can_manage_support, request.user)
     qs = AdaptationCase.objects.visible_to(request.user).select_related("resident", "town")
     return render(request, "eldercare/adaptation_list.html", _listing(request, qs, AdaptationStatus.choices))
-
-
-@login_required
-def adaptation_new(request: HttpRequest) -> HttpResponse:
-    """An application: a home already subsidised is refused outright; an applicant outside the rules
-    is recorded as refused, with the reason."""
-    require(access.can_manage_support, request.user)
-    form = ApplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.adaptation_apply(
-                actor=request.user,
-                resident=_resident(request, form),
-                applied_on=form.cleaned_data["applied_on"],
-            )
-        except PortalError as exc:
-            form_error(form, exc)
-        else:
-            return redirect("eldercare:adaptation_detail", pk=case.pk)
-    status = 400 if form.errors else 200
-    return render(request, "eldercare/apply.html", {"form": form, "kind": "adaptation"}, status=status)
 
 
 def _adaptation_forms(request: HttpRequest, case: AdaptationCase, lines: list) -> dict[str, Form | None]:
