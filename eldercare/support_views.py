@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from hechuan_portal.common.errors import PortalError, form_error
 from hechuan_portal.common.months import month_start, parse_month
+from hechuan_portal.common.uploads import serve_upload
 from hechuan_portal.residents.models import Resident
 
 from . import access, selectors, services
@@ -86,12 +87,6 @@ def _bed_policy(bed: CareBed) -> CareBedPolicy:
         or CareBedPolicy.objects.order_by("effective_from").first()
         or CareBedPolicy(name="")
     )
-
-
-def _serve_photo(request: HttpRequest, qs: QuerySet, pk: int, *, town: str) -> HttpResponse:
-    from monitoring.views.inspections import serve_upload  # read at call time: no load-time import
-
-    return serve_upload(request, qs, pk, town=town)
 
 
 # --- family care beds -----------------------------------------------------------------------------
@@ -221,7 +216,7 @@ def bed_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bed_photo(request: HttpRequest, pk: int) -> HttpResponse:
     require(access.can_view_support, request.user)
-    return _serve_photo(
+    return serve_upload(
         request,
         CareBedPhoto.objects.filter(bed__in=CareBed.objects.visible_to(request.user)),
         pk,
@@ -395,7 +390,7 @@ def adaptation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def adaptation_photo(request: HttpRequest, pk: int) -> HttpResponse:
     require(access.can_manage_support, request.user)
     visible = AdaptationCase.objects.visible_to(request.user)
-    return _serve_photo(request, AdaptationPhoto.objects.filter(case__in=visible), pk, town="case__town")
+    return serve_upload(request, AdaptationPhoto.objects.filter(case__in=visible), pk, town="case__town")
 
 
 # --- institution placements -----------------------------------------------------------------------

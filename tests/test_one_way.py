@@ -54,3 +54,13 @@ def test_one_near_implementation():
     a hand-written serializer of its rows). `near_box` is the pure geometry of standards.py."""
     definitions = _hits(r"^\s*def near\w*\(", allowed={"facilities/standards.py"})
     assert len(definitions) <= 1, definitions
+
+
+def test_stored_uploads_served_only_through_common_uploads():
+    """Photos and evidence go back to a browser through `common/uploads.py: serve_upload` (scoped,
+    audited, never cached). The other FileResponses send files the portal writes itself: the kept
+    monthly report and the XLSX/CSV exports."""
+    assert _hits(r"def serve_upload\(", allowed={"hechuan_portal/common/uploads.py"}) == []
+    exports = {"overview/views.py", "subsidies/views.py", "eldercare/views.py"}
+    assert _hits(r"FileResponse\(", allowed={"hechuan_portal/common/uploads.py", *exports}) == []
+    assert _hits(r"\bserve_upload\(") != []
