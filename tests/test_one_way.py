@@ -64,3 +64,12 @@ def test_stored_uploads_served_only_through_common_uploads():
     exports = {"overview/views.py", "subsidies/views.py", "eldercare/views.py"}
     assert _hits(r"FileResponse\(", allowed={"hechuan_portal/common/uploads.py", *exports}) == []
     assert _hits(r"\bserve_upload\(") != []
+
+
+def test_model_serializers_derive_from_the_portal_base():
+    """Every model serializer derives from `common/serializers.py: PortalModelSerializer` (a blank
+    choice is null); DRF's ModelSerializer is never patched."""
+    allowed = {"hechuan_portal/common/serializers.py"}
+    assert _hits(r"\(\s*(serializers\.)?ModelSerializer\s*\)", allowed=allowed) == []
+    assert _hits(r"ModelSerializer\.\w+\s*=") == []
+    assert _hits(r"\(PortalModelSerializer\)") != []

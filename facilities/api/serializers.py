@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import serializers
 
+from hechuan_portal.common.serializers import PortalModelSerializer
+
 from ..access import OPERATOR_FIELDS
 from ..models import CanteenSubtype, Facility, FacilityKind, FacilityStatus
 
@@ -177,7 +179,7 @@ class CoordinateField(serializers.FloatField):
         return round(getattr(instance.location, self.axis), 6)
 
 
-class FacilityStaffSerializer(serializers.ModelSerializer):
+class FacilityStaffSerializer(PortalModelSerializer):
     """The full record for staff; writable fields go through facility_create / facility_update."""
 
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
@@ -266,7 +268,7 @@ class FacilityCreateSerializer(FacilityStaffSerializer):
         read_only_fields = [f for f in FacilityStaffSerializer.Meta.read_only_fields if f != "status"]
 
 
-class OperatorCapacitySerializer(serializers.ModelSerializer):
+class OperatorCapacitySerializer(PortalModelSerializer):
     """An operator's update: beds/托位 figures and opening hours only."""
 
     class Meta:
