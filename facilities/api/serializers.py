@@ -167,6 +167,25 @@ class FacilityPublicSerializer(serializers.Serializer):
         return public_rows([instance])[0]
 
 
+class FacilityFeatureSerializer(serializers.Serializer):
+    """The properties of one facility's point in the GeoJSON answer (`FacilityViewSet.geojson`):
+    flat and small, for marker clustering. The schema is derived from these fields
+    (`common/geojson.py: serializer_feature_collection`) and the view writes exactly these keys."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=FacilityKind.choices)
+    kind_display = serializers.CharField()
+    town_name = serializers.CharField()
+    # null unless the facility is operating (a suspended one never shows a vacancy, issue 19)
+    beds_vacant = serializers.IntegerField(allow_null=True)
+    places_vacant = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=FacilityStatus.choices)
+    is_demo = serializers.BooleanField()
+    url = serializers.CharField(help_text="公众页（工作人员：管理页）/ public page (staff: the staff page)")
+    distance_m = serializers.FloatField(required=False)
+
+
 class CoordinateField(serializers.FloatField):
     """Longitude (`x`) or latitude (`y`) of the facility's point: written as a number, read from the
     location (six decimals, as the public row has it)."""
