@@ -73,3 +73,19 @@ def test_model_serializers_derive_from_the_portal_base():
     assert _hits(r"\(\s*(serializers\.)?ModelSerializer\s*\)", allowed=allowed) == []
     assert _hits(r"ModelSerializer\.\w+\s*=") == []
     assert _hits(r"\(PortalModelSerializer\)") != []
+
+
+def test_tasks_run_eagerly_only_through_the_shared_fixture():
+    """Tests run Celery tasks in their own process through the root conftest's `celery_eager`, which
+    sets the Celery app and puts it back; setting CELERY_TASK_ALWAYS_EAGER in a test does nothing
+    once the app has read it, and a hand-set flag leaks into the next test when it is not restored."""
+    pattern = re.compile(r"task_always_eager\s*=|CELERY_TASK_ALWAYS_EAGER\s*=")
+    hits = [
+        f"{path.relative_to(ROOT).as_posix()}:{number}"
+        for path in ROOT.rglob("*.py")
+        if not {".venv", "node_modules"} & set(path.relative_to(ROOT).parts)
+        and path.relative_to(ROOT).as_posix() not in {"conftest.py", "hechuan_portal/settings.py"}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert hits == []
