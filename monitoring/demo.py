@@ -46,7 +46,9 @@ from .standards import config
 
 SEED = 20251201
 DEMO_PREFIX = "demo_monitor_"
-MAX_VISITED = 3000
+# Every flagged elder of the register is on the visit list, as in a real district (no cap: the demo's
+# visits follow the residents seeded); written in batches of VISIT_BATCH.
+VISIT_BATCH = 2000
 
 
 def _clear() -> None:
@@ -221,10 +223,11 @@ def _visits(rng: random.Random, visitor: User, today) -> int:
             tekun=False,
             disability_grade__isnull=True,
         )
-        .order_by("pk")[:MAX_VISITED]
+        .order_by("pk")
     )
     rows = []
-    for r in candidates:
+    written = 0
+    for r in candidates.iterator(chunk_size=VISIT_BATCH):
         tier = services.resident_tier(r, today=today)
         if tier is None:
             continue
@@ -260,5 +263,9 @@ def _visits(rng: random.Random, visitor: User, today) -> int:
                     is_demo=True,
                 )
             )
-    WelfareVisit.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        if len(rows) >= VISIT_BATCH:
+            WelfareVisit.objects.bulk_create(rows)
+            written += len(rows)
+            rows.clear()
+    WelfareVisit.objects.bulk_create(rows)
+    return written + len(rows)
