@@ -86,6 +86,24 @@ def reference_data(db):
             getattr(importlib.import_module(module), function)(apps, None)
 
 
+@pytest.fixture
+def celery_eager():
+    """Celery tasks run in the test's own process, their errors raised in the test; put back after.
+
+    The one way a test runs tasks eagerly. Set on the Celery app itself: the app reads
+    CELERY_TASK_ALWAYS_EAGER from the settings once, when a task is first sent, so changing the
+    setting in a later test does nothing (the task goes to the broker and the page never shows it)."""
+    from hechuan_portal.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    try:
+        yield app
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
 TOWN_A = "500117001000"  # 合阳城街道
 TOWN_B = "500117002000"  # 钓鱼城街道
 PASSWORD = "Hc-test-Passw0rd!"

@@ -33,6 +33,8 @@ from .models import (
 
 SEED = 20260501
 MAX_DEMO_CHILDREN = 600
+# Children in the demo's childcare per 1,000 residents (a demo assumption: 600 at the default 20,000).
+CHILDREN_PER_1000_RESIDENTS = 30
 MAX_DEMO_SCREENINGS = 400
 DEMO_BATCH = "演示数据：2026年托育服务体验券"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
@@ -162,9 +164,11 @@ def seed(*, residents: int = 0, stdout=None) -> None:
             )
 
     # Enrolled children come from enrolments: a plausible share of the places is taken (capped so
-    # the seed stays quick; the rest are vacancies the finder shows).
+    # the seed stays quick; the rest are vacancies the finder shows), and no more children than a
+    # register of `residents` would have in childcare (at the population's scale; at least 40, so
+    # a small demo still has enrolments and a waiting list).
     places = sum(k.capacity for k in classes)
-    n_children = max(40, min(places // 4, MAX_DEMO_CHILDREN))
+    n_children = max(40, min(places // 4, MAX_DEMO_CHILDREN, residents * CHILDREN_PER_1000_RESIDENTS // 1000))
     enrolled = waiting = 0
     used_ids: set[str] = set()  # the random numbers can repeat at 400 children (seed_demo at 1.5 million)
     for i in range(n_children):

@@ -23,6 +23,7 @@ from hechuan_portal.accounts.models import Role, User
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common import crypto
 from hechuan_portal.common.months import add_months, month_start
+from hechuan_portal.residents.demo import per_thousand_elders
 from hechuan_portal.residents.models import HukouStatus, Resident
 
 from . import services
@@ -41,8 +42,14 @@ from .models import (
 SEED = 20261208
 DEMO_SOURCE = "演示数据"  # the demo register's source (hechuan_portal/residents/demo.py)
 DEMO_MARK = "演示数据"
-CANTEENS = 6
-DINERS = 25
+# At the population's scale (hechuan_portal/residents/demo.py), demo assumptions: one canteen with meal
+# records per 1,000 elders (as many as the demo registry has operating), and 30 regular diners per
+# 1,000 elders shared among them; at the default 20,000 residents that is 6 canteens of about 27.
+CANTEENS_PER_1000_ELDERS = 1
+DINERS_PER_1000_ELDERS = 30
+# A small demo (the tests') keeps what the demo had before it scaled: at least these.
+MIN_CANTEENS = 6
+MIN_DINERS = 25
 
 SHARES = {
     PersonCategory.AGE_80: {"individual": "5", "enterprise": "1", "government": "4", "collective": "1", "donation": "1"},
@@ -79,10 +86,11 @@ def seed(*, residents: int, stdout) -> None:
     canteens = list(
         Facility.objects.filter(
             is_demo=True, kind=FacilityKind.ELDER_CANTEEN, status=FacilityStatus.OPERATING
-        ).order_by("pk")[:CANTEENS]
+        ).order_by("pk")[: max(MIN_CANTEENS, per_thousand_elders(residents, CANTEENS_PER_1000_ELDERS))]
     )
+    diners = -(-per_thousand_elders(residents, DINERS_PER_1000_ELDERS) // max(len(canteens), 1))
     donations = _donations(canteens, today)
-    meals = sum(_meals(rng, canteen, today) for canteen in canteens)
+    meals = sum(_meals(rng, canteen, today, diners=max(diners, MIN_DINERS)) for canteen in canteens)
     last_month = month_start(add_months(today, -1))
     claims = services.claims_compute(actor=SYSTEM, month=last_month) if meals else 0
     for n, claim in enumerate(MealClaim.objects.filter(month=last_month, status=ClaimStatus.DRAFT)):
@@ -129,27 +137,27 @@ def _category(person: Resident, today: dt.date) -> str:
     return str(PersonCategory.OTHER_ELDER.label)
 
 
-def _meals(rng: random.Random, canteen: Facility, today: dt.date) -> int:
+def _meals(rng: random.Random, canteen: Facility, today: dt.date, *, diners: int) -> int:
     """Last month's and this month's meals of one canteen, imported from its till file (CSV)."""
     CanteenProfile.objects.get_or_create(
         canteen=canteen,
         defaults={
-            "seats": 60,
+            "seats": max(60, diners),  # a canteen of a large district seats its diners
             "payee_name": f"{DEMO_MARK}：{canteen.name}",
             "payee_account": "6222000000000000",
         },
     )
-    diners = list(
+    people = list(
         Resident.objects.filter(
             source=DEMO_SOURCE,
             status=HukouStatus.NORMAL,
             town_id=canteen.town_id,
             birth_date__lte=add_months(today, -12 * 60),
-        ).order_by("pk")[:DINERS]
+        ).order_by("pk")[:diners]
     )
-    if not diners:
+    if not people:
         return 0
-    numbers = [(crypto.decrypt(p.id_cipher), _category(p, today)) for p in diners]
+    numbers = [(crypto.decrypt(p.id_cipher), _category(p, today)) for p in people]
     lines = ["日期,身份证号,人员类别,就餐方式,份数"]
     day = month_start(add_months(today, -1))
     while day < today:

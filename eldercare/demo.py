@@ -24,6 +24,7 @@ from facilities.models import ELDER_KINDS, Facility, FacilityKind, FacilityStatu
 from hechuan_portal.accounts.models import Role, User
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common.months import add_months, month_start
+from hechuan_portal.residents.demo import OLDEST_SHARE, per_thousand_elders
 from hechuan_portal.residents.models import HukouStatus, Resident
 
 from . import services, standards
@@ -42,7 +43,14 @@ from .models import (
 SEED = 20261207
 DEMO_SOURCE = "演示数据"  # the demo register's source (hechuan_portal/residents/demo.py)
 DEMO_MARK = "演示数据"
-ASSESSED = 240
+# At the population's scale (hechuan_portal/residents/demo.py), demo assumptions: about 27 % of the
+# people 80 and over assessed (240 of the default 20,000 residents' ~900), and 3 family care beds
+# (家庭养老床位) per 1,000 elders (16 at the default size).
+# A small demo (the tests') keeps what the demo had before it scaled: MIN_ASSESSED and MIN_CARE_BEDS.
+ASSESSED_SHARE_80 = 0.27
+CARE_BEDS_PER_1000_ELDERS = 3
+MIN_ASSESSED = 240
+MIN_CARE_BEDS = 16
 
 
 def _png(seed: str) -> SimpleUploadedFile:
@@ -112,7 +120,7 @@ def seed(*, residents: int, stdout) -> None:
             status=HukouStatus.NORMAL,
             town__isnull=False,
             birth_date__lte=add_months(today, -12 * 80),
-        ).order_by("pk")[:ASSESSED]
+        ).order_by("pk")[: max(MIN_ASSESSED, round(residents * OLDEST_SHARE * ASSESSED_SHARE_80))]
     )
     if not elders:
         stdout.write("eldercare: no demo elders 80+, skipped\n")
@@ -138,7 +146,14 @@ def seed(*, residents: int, stdout) -> None:
             notes=DEMO_MARK,
         )
         grades[person.pk] = services.assessment_sign(actor=second, assessment=a).final_grade
-    beds, flagged = _care_beds(rng, first, elders, grades, today)
+    beds, flagged = _care_beds(
+        rng,
+        first,
+        elders,
+        grades,
+        today,
+        max(MIN_CARE_BEDS, per_thousand_elders(residents, CARE_BEDS_PER_1000_ELDERS)),
+    )
     cases = _adaptations(rng, first, elders, grades, today)
     placed = _placements(first, elders, grades, today)
     stdout.write(
@@ -147,7 +162,7 @@ def seed(*, residents: int, stdout) -> None:
     )
 
 
-def _care_beds(rng, actor, elders, grades, today) -> tuple[int, int]:
+def _care_beds(rng, actor, elders, grades, today, count: int) -> tuple[int, int]:
     providers = list(
         Facility.objects.filter(is_demo=True, status=FacilityStatus.OPERATING, kind__in=ELDER_KINDS)
         .exclude(kind=FacilityKind.NURSING_HOME)
@@ -156,7 +171,7 @@ def _care_beds(rng, actor, elders, grades, today) -> tuple[int, int]:
     if not providers:
         return 0, 0
     last_month = month_start(add_months(today, -1))
-    candidates = [p for p in elders if grades[p.pk] >= 2][:16]
+    candidates = [p for p in elders if grades[p.pk] >= 2][:count]
     flagged = 0
     for n, person in enumerate(candidates):
         bed = services.care_bed_apply(actor=actor, resident=person, applied_on=add_months(today, -3))

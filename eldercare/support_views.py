@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from hechuan_portal.common.errors import PortalError, form_error
 from hechuan_portal.common.months import month_start, parse_month
+from hechuan_portal.common.uploads import serve_upload
 from hechuan_portal.residents.models import Resident
 
 from . import access, selectors, services
@@ -88,12 +89,6 @@ def _bed_policy(bed: CareBed) -> CareBedPolicy:
     )
 
 
-def _serve_photo(request: HttpRequest, qs: QuerySet, pk: int, *, town: str) -> HttpResponse:
-    from monitoring.views.inspections import serve_upload  # read at call time: no load-time import
-
-    return serve_upload(request, qs, pk, town=town)
-
-
 # --- family care beds -----------------------------------------------------------------------------
 
 
@@ -104,14 +99,24 @@ def bed_list(request: HttpRequest) -> HttpResponse:
     return render(request, "eldercare/bed_list.html", _listing(request, qs, CareBedStatus.choices))
 
 
+# An application of each kind: the service that records it and the page of the recorded row.
+_APPLICATIONS = {
+    "bed": (services.care_bed_apply, "eldercare:bed_detail"),
+    "adaptation": (services.adaptation_apply, "eldercare:adaptation_detail"),
+}
+
+
 @login_required
-def bed_new(request: HttpRequest) -> HttpResponse:
-    """An application: eligibility is decided at once (a refusal is recorded with its reason)."""
+def application_new(request: HttpRequest, *, kind: str) -> HttpResponse:
+    """An application for a family care bed (`kind="bed"`) or a home adaptation (`"adaptation"`).
+    Eligibility is decided at once: an applicant outside the rules is recorded as refused, with the
+    reason; a home already subsidised is refused outright (the service raises)."""
+    apply, detail = _APPLICATIONS[kind]
     require(access.can_manage_support, request.user)
     form = ApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            bed = services.care_bed_apply(
+            row = apply(
                 actor=request.user,
                 resident=_resident(request, form),
                 applied_on=form.cleaned_data["applied_on"],
@@ -119,9 +124,9 @@ def bed_new(request: HttpRequest) -> HttpResponse:
         except PortalError as exc:
             form_error(form, exc)
         else:
-            return redirect("eldercare:bed_detail", pk=bed.pk)
+            return redirect(detail, pk=row.pk)
     status = 400 if form.errors else 200
-    return render(request, "eldercare/apply.html", {"form": form, "kind": "bed"}, status=status)
+    return render(request, "eldercare/apply.html", {"form": form, "kind": kind}, status=status)
 
 
 def _bed_forms(request: HttpRequest, bed: CareBed) -> dict[str, Form | None]:
@@ -211,7 +216,7 @@ def bed_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bed_photo(request: HttpRequest, pk: int) -> HttpResponse:
     require(access.can_view_support, request.user)
-    return _serve_photo(
+    return serve_upload(
         request,
         CareBedPhoto.objects.filter(bed__in=CareBed.objects.visible_to(request.user)),
         pk,
@@ -300,27 +305,6 @@ def adaptation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "eldercare/adaptation_list.html", _listing(request, qs, AdaptationStatus.choices))
 
 
-@login_required
-def adaptation_new(request: HttpRequest) -> HttpResponse:
-    """An application: a home already subsidised is refused outright; an applicant outside the rules
-    is recorded as refused, with the reason."""
-    require(access.can_manage_support, request.user)
-    form = ApplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.adaptation_apply(
-                actor=request.user,
-                resident=_resident(request, form),
-                applied_on=form.cleaned_data["applied_on"],
-            )
-        except PortalError as exc:
-            form_error(form, exc)
-        else:
-            return redirect("eldercare:adaptation_detail", pk=case.pk)
-    status = 400 if form.errors else 200
-    return render(request, "eldercare/apply.html", {"form": form, "kind": "adaptation"}, status=status)
-
-
 def _adaptation_forms(request: HttpRequest, case: AdaptationCase, lines: list) -> dict[str, Form | None]:
     post = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
@@ -406,7 +390,7 @@ def adaptation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def adaptation_photo(request: HttpRequest, pk: int) -> HttpResponse:
     require(access.can_manage_support, request.user)
     visible = AdaptationCase.objects.visible_to(request.user)
-    return _serve_photo(request, AdaptationPhoto.objects.filter(case__in=visible), pk, town="case__town")
+    return serve_upload(request, AdaptationPhoto.objects.filter(case__in=visible), pk, town="case__town")
 
 
 # --- institution placements -----------------------------------------------------------------------

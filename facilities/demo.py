@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hechuan_portal.areas.models import AdminArea, AreaLevel
+from hechuan_portal.residents.demo import per_thousand_elders
 
 from . import standards
 from .models import (
@@ -32,6 +33,11 @@ from .models import (
 )
 
 SEED = 20250722  # the work plan's date (合川府办发〔2025〕27号)
+# At the population's scale (residents/demo.py): the communities' populations add up to the residents
+# seeded, and the beds of the operating and planned homes, care centres and day care to about
+# BEDS_PER_1000_ELDERS (a demo assumption, the order of China's 每千名老年人养老床位数 of recent years).
+BEDS_PER_1000_ELDERS = 30
+MIN_DEMO_BEDS = 4  # the smallest home or day-care centre of a scaled-down demo
 MIN_LNG, MIN_LAT, MAX_LNG, MAX_LAT = standards.DISTRICT_EXTENT
 SEAT_LNG, SEAT_LAT = standards.DISTRICT_SEAT
 
@@ -202,7 +208,17 @@ def _point_in(rng: random.Random, area: AdminArea, near: Point | None = None, sp
     return near or (area.centroid if area.centroid else Point(SEAT_LNG, SEAT_LAT, srid=4326))
 
 
-def _seed_communities(rng: random.Random, towns: list[AdminArea], stdout) -> dict[str, list[AdminArea]]:
+def _scaled(values: list[int], total: float, minimum: int) -> list[int]:
+    """`values` in proportion, rescaled to add up to about `total` (none below `minimum`)."""
+    drawn = sum(values)
+    if not drawn:
+        return values
+    return [max(minimum, round(v * total / drawn)) for v in values]
+
+
+def _seed_communities(
+    rng: random.Random, towns: list[AdminArea], stdout, residents: int = 0
+) -> dict[str, list[AdminArea]]:
     existing = set(AdminArea.objects.communities().filter(is_synthetic=False).values_list("code", flat=True))
     rows = []
     for town in towns:
@@ -236,6 +252,10 @@ def _seed_communities(rng: random.Random, towns: list[AdminArea], stdout) -> dic
                     is_synthetic=True,
                 )
             )
+    if residents > 0:
+        # The draws above set each community's share; together they hold the residents seeded.
+        for row, population in zip(rows, _scaled([r.population for r in rows], residents, 1), strict=True):
+            row.population = population
     AdminArea.objects.bulk_create(
         rows,
         update_conflicts=True,
@@ -309,7 +329,21 @@ def _facility(rng, town, community, kind, name, today) -> Facility:
     return facility
 
 
-def _seed_facilities(rng: random.Random, towns, communities, stdout) -> int:
+def _scale_beds(rows: list[Facility], residents: int) -> None:
+    """Each bed facility keeps its drawn size relative to the others, its nursing and occupied
+    shares; the district's beds come to BEDS_PER_1000_ELDERS of the residents seeded."""
+    beds = [f for f in rows if f.kind in BED_KINDS]
+    operating = sum(f.beds_total for f in beds if f.status == FacilityStatus.OPERATING) or 1
+    # The dashboard counts operating facilities' beds: they make the target, the others scale alike.
+    target = per_thousand_elders(residents, BEDS_PER_1000_ELDERS) * sum(f.beds_total for f in beds) / operating
+    for facility, total in zip(beds, _scaled([f.beds_total for f in beds], target, MIN_DEMO_BEDS), strict=True):
+        drawn = facility.beds_total
+        facility.beds_total = total
+        facility.beds_nursing = min(total, round(facility.beds_nursing * total / drawn))
+        facility.beds_occupied = min(total, round(facility.beds_occupied * total / drawn))
+
+
+def _seed_facilities(rng: random.Random, towns, communities, stdout, residents: int = 0) -> int:
     today = timezone.localdate()
     rows: list[Facility] = []
     for town in towns:
@@ -332,6 +366,8 @@ def _seed_facilities(rng: random.Random, towns, communities, stdout) -> int:
                 community = local[(n * 3 + len(rows)) % len(local)]
                 name = f"{community.name}{KIND_NAME[kind]}" + (f"（{n + 1}）" if n else "")
                 rows.append(_facility(rng, town, community, kind, name, today))
+    if residents > 0:
+        _scale_beds(rows, residents)
     fields = [
         f.name for f in Facility._meta.concrete_fields if f.name not in ("id", "created_at", "town", "name")
     ]
@@ -355,5 +391,5 @@ def seed(*, residents: int = 0, stdout) -> None:
     # One generator per stage, so a stage that finds its data already present (and draws nothing)
     # does not shift what the later stages draw.
     towns = _seed_towns(random.Random(SEED), stdout)
-    communities = _seed_communities(random.Random(SEED + 1), towns, stdout)
-    _seed_facilities(random.Random(SEED + 2), towns, communities, stdout)
+    communities = _seed_communities(random.Random(SEED + 1), towns, stdout, residents)
+    _seed_facilities(random.Random(SEED + 2), towns, communities, stdout, residents)

@@ -155,12 +155,11 @@ class FacilityQuerySet(ScopedQuerySet):
         return self.filter(Q(beds_occupied__lt=F("beds_total")) | Q(places_occupied__lt=F("places_total")))
 
     def fresh_vacancy(self):
-        """有空位 (the finder's filter, issue 19): operating, a free bed or 托位, and reported within
-        STALE_CAPACITY_DAYS — an older figure is not a vacancy a resident can count on."""
-        since = ExpressionWrapper(
-            Now() - dt.timedelta(days=standards.STALE_CAPACITY_DAYS), output_field=models.DateTimeField()
-        )
-        return self.with_vacancy().filter(status=FacilityStatus.OPERATING, capacity_reported_at__gte=since)
+        """有空位 (the finder's filter, issue 19): operating, a free bed or 托位, and reported at most
+        STALE_CAPACITY_DAYS whole days ago (standards.FRESH_VACANCY_AGE) — an older figure is not a
+        vacancy a resident can count on."""
+        since = ExpressionWrapper(Now() - standards.FRESH_VACANCY_AGE, output_field=models.DateTimeField())
+        return self.with_vacancy().filter(status=FacilityStatus.OPERATING, capacity_reported_at__gt=since)
 
     def stale_capacity(self, now: dt.datetime | None = None):
         """Capacity never reported, or not for STALE_CAPACITY_DAYS (issue 3)."""

@@ -18,6 +18,10 @@ DISTRICT_SEAT = (106.266, 29.991)  # lng, lat: the finder's fallback centre
 
 # Capacity figures older than this are flagged as stale on every staff page (issue 3).
 STALE_CAPACITY_DAYS = 30
+# The finder counts a vacancy in whole days since its report (as its label says "N 天前更新"): one
+# reported 30 days ago (day 30) is fresh, from day 31 it is not. So the 有空位 filter keeps reports
+# younger than 31 days, the same line `public_views.present` draws with `vacancy_days`.
+FRESH_VACANCY_AGE = dt.timedelta(days=STALE_CAPACITY_DAYS + 1)
 
 # Finder: default and largest search radius (metres) for `near`.
 DEFAULT_NEAR_RADIUS_M = 5000

@@ -335,7 +335,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "hechuan_portal.common.pagination.PortalPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hechuan_portal.common.serializers.PortalAutoSchema",
     "EXCEPTION_HANDLER": "hechuan_portal.api.exception_handler",
     # Per client address, for the views that name a scope (accounts/tokens.py ClientRateThrottle):
     # the token endpoint, and the public `near` search.

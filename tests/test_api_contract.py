@@ -68,6 +68,22 @@ def test_a_blank_choice_is_null_for_everyone_and_nullable_in_the_schema(anon_cli
         ]
         assert nullable, name
     assert components["Transition"]["properties"]["actor"]["nullable"] is True
+    # A filter on a blank choice is nullable too (common/serializers.py: PortalAutoSchema); a filter
+    # on a choice that may not be blank is not.
+    params = {
+        p["name"]: p["schema"] for p in schema["paths"]["/api/v1/monitoring/inspections/"]["get"]["parameters"]
+    }
+    assert params["location_check"]["nullable"] is True and "nullable" not in params["status"]
+
+
+def test_drf_itself_is_not_patched():
+    """The blank-as-null choice comes from the portal's base serializer, not from a patched DRF."""
+    from rest_framework import fields, serializers
+
+    from hechuan_portal.common.serializers import BlankAsNullChoiceField, PortalModelSerializer
+
+    assert serializers.ModelSerializer.serializer_choice_field is fields.ChoiceField
+    assert PortalModelSerializer.serializer_choice_field is BlankAsNullChoiceField
 
 
 def test_a_blank_choice_is_written_as_null(staff_client):

@@ -54,3 +54,38 @@ def test_one_near_implementation():
     a hand-written serializer of its rows). `near_box` is the pure geometry of standards.py."""
     definitions = _hits(r"^\s*def near\w*\(", allowed={"facilities/standards.py"})
     assert len(definitions) <= 1, definitions
+
+
+def test_stored_uploads_served_only_through_common_uploads():
+    """Photos and evidence go back to a browser through `common/uploads.py: serve_upload` (scoped,
+    audited, never cached). The other FileResponses send files the portal writes itself: the kept
+    monthly report and the XLSX/CSV exports."""
+    assert _hits(r"def serve_upload\(", allowed={"hechuan_portal/common/uploads.py"}) == []
+    exports = {"overview/views.py", "subsidies/views.py", "eldercare/views.py"}
+    assert _hits(r"FileResponse\(", allowed={"hechuan_portal/common/uploads.py", *exports}) == []
+    assert _hits(r"\bserve_upload\(") != []
+
+
+def test_model_serializers_derive_from_the_portal_base():
+    """Every model serializer derives from `common/serializers.py: PortalModelSerializer` (a blank
+    choice is null); DRF's ModelSerializer is never patched."""
+    allowed = {"hechuan_portal/common/serializers.py"}
+    assert _hits(r"\(\s*(serializers\.)?ModelSerializer\s*\)", allowed=allowed) == []
+    assert _hits(r"ModelSerializer\.\w+\s*=") == []
+    assert _hits(r"\(PortalModelSerializer\)") != []
+
+
+def test_tasks_run_eagerly_only_through_the_shared_fixture():
+    """Tests run Celery tasks in their own process through the root conftest's `celery_eager`, which
+    sets the Celery app and puts it back; setting CELERY_TASK_ALWAYS_EAGER in a test does nothing
+    once the app has read it, and a hand-set flag leaks into the next test when it is not restored."""
+    pattern = re.compile(r"task_always_eager\s*=|CELERY_TASK_ALWAYS_EAGER\s*=")
+    hits = [
+        f"{path.relative_to(ROOT).as_posix()}:{number}"
+        for path in ROOT.rglob("*.py")
+        if not {".venv", "node_modules"} & set(path.relative_to(ROOT).parts)
+        and path.relative_to(ROOT).as_posix() not in {"conftest.py", "hechuan_portal/settings.py"}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert hits == []

@@ -102,6 +102,11 @@ def test_evidence_and_photo_downloads_are_audited(cast):
     # Out of scope: 404 and no row.
     assert client.get(f"/manage/monitoring/evidence/{world['b']['evidence'].pk}/").status_code == 404
     assert len(_reads(operator)) == 2
+    # Served by the one helper: never cached, never sniffed; a row whose file is gone is a 404, unaudited.
+    assert "no-store" in response["Cache-Control"] and response["X-Content-Type-Options"] == "nosniff"
+    evidence.file.storage.delete(evidence.file.name)
+    assert client.get(f"/manage/monitoring/evidence/{evidence.pk}/").status_code == 404
+    assert len(_reads(operator)) == 2
 
 
 def test_elder_page_assessments_api_and_child_page_use_the_one_helper(cast):

@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from hechuan_portal.common.serializers import PortalModelSerializer
+
 from ..models import (
     Checkup,
     Child,
@@ -16,7 +18,7 @@ from ..models import (
 )
 
 
-class ClassSerializer(serializers.ModelSerializer):
+class ClassSerializer(PortalModelSerializer):
     facility_name = serializers.CharField(source="facility.name", read_only=True)
     town = serializers.CharField(source="facility.town_id", read_only=True)
     vacant = serializers.IntegerField(read_only=True)
@@ -56,7 +58,7 @@ class ClassUpdateSerializer(serializers.Serializer):
     is_inclusive = serializers.BooleanField(required=False)
 
 
-class ChildSerializer(serializers.ModelSerializer):
+class ChildSerializer(PortalModelSerializer):
     class Meta:
         model = Child
         fields = [
@@ -87,7 +89,7 @@ class ChildCreateSerializer(serializers.Serializer):
     facility = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(PortalModelSerializer):
     child_name = serializers.CharField(source="child.name", read_only=True)
     class_name = serializers.CharField(source="klass.name", read_only=True)
 
@@ -117,7 +119,7 @@ class WithdrawSerializer(serializers.Serializer):
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class WaitlistSerializer(serializers.ModelSerializer):
+class WaitlistSerializer(PortalModelSerializer):
     categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -147,7 +149,7 @@ class AcceptSerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class CheckupSerializer(serializers.ModelSerializer):
+class CheckupSerializer(PortalModelSerializer):
     class Meta:
         model = Checkup
         fields = [
@@ -206,7 +208,7 @@ class CheckupRecordSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(PortalModelSerializer):
     class Meta:
         model = FollowUp
         fields = ["id", "checkup", "child", "facility", "clinic", "reason", "due_date", "completed_on"]

@@ -9,6 +9,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from hechuan_portal.common.serializers import PortalModelSerializer
+
 from ..models import (
     CareKind,
     CareRecord,
@@ -34,7 +36,7 @@ def _blank_null(value: str) -> str | None:
     return value or None
 
 
-class MealShareSerializer(serializers.ModelSerializer):
+class MealShareSerializer(PortalModelSerializer):
     category = serializers.CharField(help_text=_values(PersonCategory.choices))
 
     class Meta:
@@ -43,7 +45,7 @@ class MealShareSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MealPolicySerializer(serializers.ModelSerializer):
+class MealPolicySerializer(PortalModelSerializer):
     shares = MealShareSerializer(many=True, read_only=True)
 
     class Meta:
@@ -81,7 +83,7 @@ class MealPolicyCreateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DonationSerializer(serializers.ModelSerializer):
+class DonationSerializer(PortalModelSerializer):
     class Meta:
         model = Donation
         fields = ["id", "received_on", "donor", "amount", "use", "town", "canteen", "created_at"]
@@ -98,7 +100,7 @@ class DonationCreateSerializer(serializers.Serializer):
     )
 
 
-class MealClaimSerializer(serializers.ModelSerializer):
+class MealClaimSerializer(PortalModelSerializer):
     status = serializers.CharField(read_only=True, help_text=_values(ClaimStatus.choices))
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     canteen_name = serializers.CharField(source="canteen.name", read_only=True)
@@ -116,7 +118,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class CareRecordSerializer(serializers.ModelSerializer):
+class CareRecordSerializer(PortalModelSerializer):
     """A bathing or cleaning visit: the elder by name and masked ID number only."""
 
     resident_name = serializers.CharField(source="resident.name", read_only=True)
@@ -151,7 +153,7 @@ class CallbackSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
 
 
-class VolunteerSerializer(serializers.ModelSerializer):
+class VolunteerSerializer(PortalModelSerializer):
     name = serializers.CharField(source="resident.name", read_only=True)
     id_masked = serializers.CharField(source="resident.id_masked", read_only=True)
 
@@ -165,7 +167,7 @@ class IdNumberSerializer(serializers.Serializer):
     id_number = serializers.CharField(max_length=20)
 
 
-class LedgerEntrySerializer(serializers.ModelSerializer):
+class LedgerEntrySerializer(PortalModelSerializer):
     kind = serializers.CharField(read_only=True, help_text=_values(LedgerKind.choices))
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -190,7 +192,7 @@ class StatementSerializer(serializers.Serializer):
     entries = LedgerEntrySerializer(many=True)
 
 
-class VolunteerServiceSerializer(serializers.ModelSerializer):
+class VolunteerServiceSerializer(PortalModelSerializer):
     status = serializers.CharField(read_only=True, help_text=_values(ServiceRecordStatus.choices))
     recipient_name = serializers.CharField(source="recipient.name", read_only=True)
 

@@ -142,7 +142,8 @@ class Meal(models.Model):
     # database foreign key cost two trigger queries per row at commit, two thirds of inserting a
     # year's meals. Migration 0005's statement trigger looks each referenced canteen and person up
     # once (locking them as a foreign key would) and refuses the statement when one is missing; the
-    # ORM keeps PROTECT on deletes.
+    # ORM keeps PROTECT on deletes, and 0006's triggers refuse a DELETE of a canteen or person that
+    # meals still name in SQL too.
     canteen = models.ForeignKey(
         "facilities.Facility",
         verbose_name=_("老年食堂"),

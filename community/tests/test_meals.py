@@ -5,7 +5,8 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 from django.utils import translation
 
 from hechuan_portal.accounts.models import AuditEvent
@@ -72,6 +73,33 @@ def test_a_meal_must_name_a_registered_person_and_an_existing_canteen():
     with pytest.raises(IntegrityError, match="person not in the register"), transaction.atomic():
         Meal.objects.filter(resident=old).update(resident_id=old.pk + 10**9)
     assert Meal.objects.filter(resident=old).count() == 3
+
+
+def _raw_delete(table: str, pk: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608 (a fixed table name)
+        return cursor.rowcount
+
+
+def test_deleting_a_canteen_or_person_that_meals_name_is_refused():
+    """The other side of a foreign key (migration 0006): a DELETE of a canteen or a person that a
+    meal still names is refused, in SQL as by the ORM (PROTECT); one no meal names goes."""
+    canteen, idle_canteen = f.canteen(seats=None), f.canteen(seats=None)
+    old, _ = f.person(dt.date(1940, 1, 1))
+    other, _ = f.person(dt.date(1941, 1, 1))
+    Meal.objects.create(canteen=canteen, resident=old, day=TODAY, category="age_80", way="dine_in", count=1)
+    with pytest.raises(IntegrityError, match="deleted canteen still has meals"), transaction.atomic():
+        _raw_delete("facilities_facility", canteen.pk)
+    with pytest.raises(IntegrityError, match="deleted person still has meals"), transaction.atomic():
+        _raw_delete("residents_resident", old.pk)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        old.delete()
+    assert Meal.objects.count() == 1
+    assert _raw_delete("facilities_facility", idle_canteen.pk) == 1
+    assert _raw_delete("residents_resident", other.pk) == 1
+    # Once its meals are gone, the canteen may go too.
+    Meal.objects.all().delete()
+    assert _raw_delete("facilities_facility", canteen.pk) == 1
 
 
 def test_import_loads_people_through_the_blind_index_and_anonymous_counts():

@@ -7,6 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from hechuan_portal.common.serializers import PortalModelSerializer
+
 from .. import standards
 from ..models import (
     AdaptationCase,
@@ -73,7 +75,7 @@ class AssessmentRecordSerializer(AnswersSerializer):
     corrects = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(PortalModelSerializer):
     """A recorded assessment: never the ID number, only the register's masked one."""
 
     resident_name = serializers.CharField(source="resident.name", read_only=True)
@@ -141,7 +143,7 @@ class ApplySerializer(serializers.Serializer):
     applied_on = serializers.DateField()
 
 
-class CareBedSerializer(serializers.ModelSerializer):
+class CareBedSerializer(PortalModelSerializer):
     resident_name = serializers.CharField(source="resident.name", read_only=True)
     resident_id_masked = serializers.CharField(source="resident.id_masked", read_only=True)
     status = serializers.CharField(read_only=True, help_text=_values(CareBedStatus.choices))
@@ -188,14 +190,14 @@ class MonthRecordSerializer(serializers.Serializer):
     services = serializers.ListField(child=serializers.ChoiceField(choices=CareService.choices), default=list)
 
 
-class CareBedMonthSerializer(serializers.ModelSerializer):
+class CareBedMonthSerializer(PortalModelSerializer):
     class Meta:
         model = CareBedMonth
         fields = ["id", "bed", "month", "visits", "hours", "services"]
         read_only_fields = fields
 
 
-class CareBedClaimSerializer(serializers.ModelSerializer):
+class CareBedClaimSerializer(PortalModelSerializer):
     status = serializers.CharField(read_only=True, help_text=_values(ClaimStatus.choices))
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     resident_name = serializers.CharField(source="bed.resident.name", read_only=True)
@@ -233,7 +235,7 @@ class PaidSerializer(serializers.Serializer):
     paid = serializers.IntegerField()
 
 
-class AdaptationLineSerializer(serializers.ModelSerializer):
+class AdaptationLineSerializer(PortalModelSerializer):
     code = serializers.CharField(source="item.code", read_only=True)
     name = serializers.CharField(source="item.name", read_only=True)
 
@@ -243,7 +245,7 @@ class AdaptationLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AdaptationCaseSerializer(serializers.ModelSerializer):
+class AdaptationCaseSerializer(PortalModelSerializer):
     resident_name = serializers.CharField(source="resident.name", read_only=True)
     resident_id_masked = serializers.CharField(source="resident.id_masked", read_only=True)
     status = serializers.CharField(read_only=True, help_text=_values(AdaptationStatus.choices))
@@ -285,7 +287,7 @@ class DateOnSerializer(serializers.Serializer):
     on = serializers.DateField()
 
 
-class PlacementSerializer(serializers.ModelSerializer):
+class PlacementSerializer(PortalModelSerializer):
     resident_name = serializers.CharField(source="resident.name", read_only=True)
     resident_id_masked = serializers.CharField(source="resident.id_masked", read_only=True)
 
@@ -305,7 +307,7 @@ class PlacementStartSerializer(serializers.Serializer):
     guaranteed = serializers.BooleanField(default=True)
 
 
-class GuaranteedBedsSerializer(serializers.ModelSerializer):
+class GuaranteedBedsSerializer(PortalModelSerializer):
     facility_name = serializers.CharField(source="facility.name", read_only=True)
 
     class Meta:

@@ -189,3 +189,29 @@ def test_a_person_of_another_town_is_not_found_on_the_application_form(officer_a
     response = officer_a_client.post(f"{BASE}/beds/new/", {"id_number": number, "applied_on": "2026-10-08"})
     assert response.status_code == 400 and "未找到该身份证号" in response.content.decode()
     assert not CareBed.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "other_title", "model", "detail"),
+    [
+        ("beds", "家庭养老床位申请", "适老化改造申请", CareBed, "beds"),
+        ("adaptations", "适老化改造申请", "家庭养老床位申请", AdaptationCase, "adaptations"),
+    ],
+)
+def test_each_application_form_keeps_its_page_and_records_its_own_kind(
+    officer_a_client, grade_of, path, title, other_title, model, detail
+):
+    """Beds and adaptations share one application view: each URL keeps its own title, records its own
+    kind of row and goes on to that row's page; a bad ID number is refused on the form."""
+    page = officer_a_client.get(f"{BASE}/{path}/new/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert title in html and other_title not in html
+    bad = officer_a_client.post(f"{BASE}/{path}/new/", {"id_number": "500117", "applied_on": "2026-10-08"})
+    assert bad.status_code == 400 and not model.objects.exists()
+    resident, number = elder(dt.date(1936, 5, 5), dibao=True)
+    grade_of(resident, 70)
+    done = officer_a_client.post(f"{BASE}/{path}/new/", {"id_number": number, "applied_on": "2026-10-08"})
+    row = model.objects.get()
+    assert done.status_code == 302 and done["Location"] == f"{BASE}/{detail}/{row.pk}/"
+    assert not (AdaptationCase if model is CareBed else CareBed).objects.exists()

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import serializers
 
+from hechuan_portal.common.serializers import PortalModelSerializer
+
 from ..access import OPERATOR_FIELDS
 from ..models import CanteenSubtype, Facility, FacilityKind, FacilityStatus
 
@@ -165,6 +167,25 @@ class FacilityPublicSerializer(serializers.Serializer):
         return public_rows([instance])[0]
 
 
+class FacilityFeatureSerializer(serializers.Serializer):
+    """The properties of one facility's point in the GeoJSON answer (`FacilityViewSet.geojson`):
+    flat and small, for marker clustering. The schema is derived from these fields
+    (`common/geojson.py: serializer_feature_collection`) and the view writes exactly these keys."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=FacilityKind.choices)
+    kind_display = serializers.CharField()
+    town_name = serializers.CharField()
+    # null unless the facility is operating (a suspended one never shows a vacancy, issue 19)
+    beds_vacant = serializers.IntegerField(allow_null=True)
+    places_vacant = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=FacilityStatus.choices)
+    is_demo = serializers.BooleanField()
+    url = serializers.CharField(help_text="公众页（工作人员：管理页）/ public page (staff: the staff page)")
+    distance_m = serializers.FloatField(required=False)
+
+
 class CoordinateField(serializers.FloatField):
     """Longitude (`x`) or latitude (`y`) of the facility's point: written as a number, read from the
     location (six decimals, as the public row has it)."""
@@ -177,7 +198,7 @@ class CoordinateField(serializers.FloatField):
         return round(getattr(instance.location, self.axis), 6)
 
 
-class FacilityStaffSerializer(serializers.ModelSerializer):
+class FacilityStaffSerializer(PortalModelSerializer):
     """The full record for staff; writable fields go through facility_create / facility_update."""
 
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
@@ -266,7 +287,7 @@ class FacilityCreateSerializer(FacilityStaffSerializer):
         read_only_fields = [f for f in FacilityStaffSerializer.Meta.read_only_fields if f != "status"]
 
 
-class OperatorCapacitySerializer(serializers.ModelSerializer):
+class OperatorCapacitySerializer(PortalModelSerializer):
     """An operator's update: beds/托位 figures and opening hours only."""
 
     class Meta:

@@ -24,14 +24,15 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from hechuan_portal.api import plain_json_view
-from hechuan_portal.common.geojson import feature_collection
+from hechuan_portal.common.geojson import serializer_feature_collection
 from hechuan_portal.common.pagination import PortalPagination
 
 from .. import access, near, selectors, services
 from ..filters import FacilityFilter
-from ..models import FacilityKind, FacilityStatus, ServiceLayer
+from ..models import ServiceLayer
 from .serializers import (
     FacilityCreateSerializer,
+    FacilityFeatureSerializer,
     FacilityPublicSerializer,
     FacilityStaffSerializer,
     OperatorCapacitySerializer,
@@ -96,24 +97,8 @@ class PublicPagination(PortalPagination):
         return page
 
 
-_INT = {"type": "integer"}
-FACILITY_COLLECTION = feature_collection(
-    {
-        "id": _INT,
-        "name": {"type": "string"},
-        "kind": {"type": "string", "enum": list(FacilityKind.values)},
-        "kind_display": {"type": "string"},
-        "town_name": {"type": "string"},
-        # null unless the facility is operating (a suspended one never shows a vacancy, issue 19)
-        "beds_vacant": {"type": "integer", "nullable": True},
-        "places_vacant": {"type": "integer", "nullable": True},
-        "status": {"type": "string", "enum": list(FacilityStatus.values)},
-        "is_demo": {"type": "boolean"},
-        "url": {
-            "type": "string",
-            "description": "公众页（工作人员：管理页）/ public page (staff: the staff page)",
-        },
-    },
+FACILITY_COLLECTION = serializer_feature_collection(
+    FacilityFeatureSerializer,
     "Point",
     id_type="integer",
     description=(
@@ -121,9 +106,9 @@ FACILITY_COLLECTION = feature_collection(
         "points, the list's filters; `distance_m` is added to each feature's properties when `near` is given"
     ),
 )
-FACILITY_COLLECTION["properties"]["features"]["items"]["properties"]["properties"]["properties"][
-    "distance_m"
-] = {"type": "number"}
+# A feature's properties: the public row's values under the serializer's names, but for the link
+# (staff go to the staff page) and the distance (only when `near` is given).
+_FEATURE_COPIED = tuple(name for name in FacilityFeatureSerializer().fields if name not in ("url", "distance_m"))
 
 # Staff in scope get the full record, everyone else the public row: two types, one answer.
 FACILITY_RECORD = PolymorphicProxySerializer(
@@ -259,18 +244,8 @@ class FacilityViewSet(
         staff = self._staff()
         features = []
         for row in public_rows(selectors.public_values(self.filter_queryset(self.get_queryset()))):
-            props = {
-                "id": row["id"],
-                "name": row["name"],
-                "kind": row["kind"],
-                "kind_display": row["kind_display"],
-                "town_name": row["town_name"],
-                "beds_vacant": row["beds_vacant"],
-                "places_vacant": row["places_vacant"],
-                "status": row["status"],
-                "is_demo": row["is_demo"],
-                "url": reverse("facilities:detail", args=[row["id"]]) if staff else row["public_url"],
-            }
+            props = {name: row[name] for name in _FEATURE_COPIED}
+            props["url"] = reverse("facilities:detail", args=[row["id"]]) if staff else row["public_url"]
             if row["distance_m"] is not None:
                 props["distance_m"] = row["distance_m"]
             features.append(

@@ -232,6 +232,35 @@ def test_geojson_is_a_feature_collection_with_filters(anon_client):
     assert feature["properties"]["url"] == f"/f/{feature['id']}/"
 
 
+def test_geojson_answer_and_schema_come_from_one_serializer(anon_client, staff_client):
+    """The properties each feature carries are the fields of FacilityFeatureSerializer, and the
+    published schema lists the same names, types and required ones (distance_m only with `near`)."""
+    from facilities.api.serializers import FacilityFeatureSerializer
+
+    FacilityFactory(name="食堂", kind=FacilityKind.ELDER_CANTEEN, location=pt(106.27, 30.0))
+    FacilityFactory(name="暂停", status=FacilityStatus.SUSPENDED, location=pt(106.2701, 30.0))
+    fields = FacilityFeatureSerializer().fields
+    schema = anon_client.get("/api/v1/schema/?format=json").json()
+    collection = schema["paths"][f"{URL}geojson/"]["get"]["responses"]["200"]["content"]["application/json"]
+    props = collection["schema"]["properties"]["features"]["items"]["properties"]["properties"]
+    assert set(props["properties"]) == set(fields)
+    assert set(props["required"]) == set(fields) - {"distance_m"}
+    json_types = {"integer": int, "number": (int, float), "string": str, "boolean": bool}
+    for client, query in ((anon_client, {}), (staff_client, {}), (anon_client, {"near": "106.27,30.0"})):
+        features = client.get(f"{URL}geojson/", query).json()["features"]
+        assert len(features) == 2
+        for feature in features:
+            got = feature["properties"]
+            assert set(got) == set(fields) - (set() if query else {"distance_m"})
+            for name, value in got.items():
+                spec = props["properties"][name]
+                if value is None:
+                    assert spec.get("nullable"), name
+                else:
+                    assert isinstance(value, json_types[spec["type"]]), (name, value)
+                    assert value in spec.get("enum", [value]), (name, value)
+
+
 @pytest.mark.parametrize("n", [1, 30])
 def test_list_query_count_is_constant(staff_client, django_assert_num_queries, n):
     FacilityFactory.create_batch(n)

@@ -181,17 +181,10 @@ def test_coverage_page_for_staff_and_refusals(staff_client, officer_a_client, op
 
 
 def test_refresh_button_queues_the_task(
-    staff_client, officer_a_client, layout, django_capture_on_commit_callbacks
+    staff_client, officer_a_client, layout, django_capture_on_commit_callbacks, celery_eager
 ):
-    from hechuan_portal.celery import app
-
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = staff_client.post("/manage/facilities/coverage/refresh/", {"layer": "day_care"})
-    finally:
-        app.conf.task_always_eager = eager
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post("/manage/facilities/coverage/refresh/", {"layer": "day_care"})
     assert response.status_code == 302
     assert CommunityCoverage.objects.count() == 15
     assert officer_a_client.post("/manage/facilities/coverage/refresh/").status_code == 403

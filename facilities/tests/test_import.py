@@ -14,7 +14,8 @@ from hechuan_portal.accounts.roles import SYSTEM
 
 from .factories import TOWN_A, TOWN_B, FacilityFactory
 
-pytestmark = pytest.mark.django_db
+# Preview and import tasks run in the test's process (the root conftest's `celery_eager`).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
 
 HEADER = [
     "名称",
@@ -191,20 +192,6 @@ def test_officer_import_is_limited_to_their_town(officer_a):
     assert [(line, column) for line, column, _ in report.errors] == [(3, "镇街代码")]
     assert "不在您的管辖范围内" in report.errors[0][2][0]
     assert Facility.objects.count() == 0
-
-
-@pytest.fixture(autouse=True)
-def _tasks_run_eagerly():
-    """Preview and import tasks run in the test's process. Set on the Celery app itself: it read
-    CELERY_TASK_ALWAYS_EAGER from settings once, when an earlier test first used it."""
-    from hechuan_portal.celery import app
-
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = eager
 
 
 def _upload(client, content: bytes, name: str, callbacks):

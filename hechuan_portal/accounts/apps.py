@@ -10,14 +10,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与审计")
 
     def ready(self) -> None:
-        from hechuan_portal.common.serializers import install
-
         from . import signals  # noqa: F401  (login/logout audit receivers)
         from .admin import replace_totp_admin
 
         replace_totp_admin()
-        # API choices left blank answer null (common/serializers.py).
-        install()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -5,8 +5,9 @@ check-up's hearing result) stores `""` when it is not set. `""` is not one of th
 that sent it would break every client generated from the schema. `BlankAsNullChoiceField` answers
 `null` for it, is nullable in the schema, and accepts both `null` and `""` as "not set".
 
-Every `ModelSerializer` builds its choice fields with it (`install`, called from the accounts app's
-`ready`), so an app's serializers need not remember to.
+`PortalModelSerializer`, the base of every model serializer of the portal, builds its choice fields
+with it, so an app's serializers need not remember to (tests/test_one_way.py checks that none derives
+from DRF's `ModelSerializer` directly). DRF itself is left as it is: nothing is patched.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 from rest_framework.fields import empty
 
@@ -53,6 +55,22 @@ class BlankAsNullChoiceField(serializers.ChoiceField):
         return super().to_representation(value)
 
 
-def install() -> None:
-    """Make every ModelSerializer build its choice fields as BlankAsNullChoiceField."""
-    serializers.ModelSerializer.serializer_choice_field = BlankAsNullChoiceField
+# No docstring: drf-spectacular would print it as the description of every serializer below it.
+class PortalModelSerializer(serializers.ModelSerializer):
+    # The portal's ModelSerializer: a model choice left blank is `null` in the API and its schema.
+    serializer_choice_field = BlankAsNullChoiceField
+
+
+class PortalAutoSchema(AutoSchema):
+    """The API schema (settings DEFAULT_SCHEMA_CLASS). drf-spectacular describes a filter on a model
+    field with DRF's own ModelSerializer; a blank choice is nullable there too, as in the serializers."""
+
+    def _map_model_field(self, model_field: models.Field, direction: Any) -> dict:
+        schema = super()._map_model_field(model_field, direction)
+        if not (isinstance(model_field, models.CharField) and model_field.choices and model_field.blank):
+            return schema
+        # Where drf-spectacular puts it for a nullable serializer field: right after the type.
+        keys = list(schema)
+        at = keys.index("type") + 1 if "type" in keys else 0
+        items = [(k, v) for k, v in schema.items() if k != "nullable"]
+        return dict([*items[:at], ("nullable", True), *items[at:]])

@@ -4,7 +4,8 @@
 leaves nothing behind, on disk or in the database). `store_file` validates an upload (size, type sniffed from the content — the name and the browser's
 header are not trusted) and writes it under MEDIA_ROOT at `<folder>/ab/abcd….ext`; a row recording
 it subclasses the abstract `StoredUpload` and takes `StoredFile.fields(actor)`. Because the name is
-the hash, the same content is stored once and a file cannot be swapped unnoticed.
+the hash, the same content is stored once and a file cannot be swapped unnoticed. `serve_upload` is
+the one way a stored upload goes back to a browser: scoped, audited, never cached.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.common.errors import PortalError
 
 
@@ -149,3 +153,21 @@ class StoredUpload(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+
+def serve_upload(request: HttpRequest, qs: QuerySet, pk: int, *, town: str) -> FileResponse:
+    """A stored upload the user may see (`qs` already limited to the rows within the user's scope; a
+    row outside it is a 404), never cached; each download is an audited read (photos and evidence
+    may show people). `town`: the lookup path from the upload to its town, e.g.
+    "inspection__facility__town". A row whose file is gone is a 404."""
+    obj = get_object_or_404(qs.select_related(town.rsplit("__", 1)[0]), pk=pk)
+    try:
+        handle = obj.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    audit_read(request, obj=obj, town_path=town)
+    response = FileResponse(handle, content_type=obj.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Photos and rectification evidence may show people: never kept by a browser or proxy.
+    response["Cache-Control"] = "no-store"
+    return response

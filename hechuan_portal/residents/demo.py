@@ -42,6 +42,25 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+# The demo at the population's scale (issue 18): every app's demo sizes what it creates from the number
+# of residents seeded, as a real district's figures follow its population, so the dashboard reads like
+# a district's at any --residents. Rates are per 1,000 elders (60 and over, the share of the age bands
+# above); each app's demo names its own rate. They are demo assumptions, not targets of the work plan
+# (合川府办发〔2025〕27号 sets none per head): read them as plausible orders of magnitude.
+ELDER_SHARE = sum(w for (low, _high), w in _AGE_BANDS if low >= 60) / sum(w for _band, w in _AGE_BANDS)
+OLDEST_SHARE = sum(w for (low, _high), w in _AGE_BANDS if low >= 80) / sum(w for _band, w in _AGE_BANDS)
+
+
+def elders_of(residents: int) -> int:
+    """About how many of `residents` demo people are 60 or over."""
+    return round(max(residents, 0) * ELDER_SHARE)
+
+
+def per_thousand_elders(residents: int, rate: float) -> int:
+    """`rate` per 1,000 elders of a demo register of `residents` people, rounded."""
+    return round(elders_of(residents) * rate / 1000)
+
+
 def _areas() -> list[tuple[str, list[str], float]]:
     towns = list(AdminArea.objects.towns().order_by("code").values_list("code", flat=True))
     communities: dict[str, list[str]] = {t: [] for t in towns}

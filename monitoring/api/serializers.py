@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from hechuan_portal.common.serializers import PortalModelSerializer
+
 from ..forms import PLAN_INPUT_FIELDS
 from ..models import (
     Answer,
@@ -21,13 +23,13 @@ from ..models import (
 )
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class ChecklistItemSerializer(PortalModelSerializer):
     class Meta:
         model = ChecklistItem
         fields = ["id", "position", "text", "basis", "weight", "severity"]
 
 
-class ChecklistTemplateSerializer(serializers.ModelSerializer):
+class ChecklistTemplateSerializer(PortalModelSerializer):
     items = ChecklistItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -35,7 +37,7 @@ class ChecklistTemplateSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "version", "name", "topic", "kinds", "is_active", "items"]
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(PortalModelSerializer):
     class Meta:
         model = InspectionPlan
         fields = ["id", "kind", *PLAN_INPUT_FIELDS, "status", "created_at", "is_demo"]
@@ -64,7 +66,7 @@ class DrawSerializer(serializers.Serializer):
     drawn_at = serializers.DateTimeField()
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(PortalModelSerializer):
     facility_name = serializers.CharField(source="facility.name", read_only=True)
     town = serializers.CharField(source="facility.town_id", read_only=True)
     template_code = serializers.CharField(source="template.code", read_only=True)
@@ -120,7 +122,7 @@ class RecordInputSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class TransitionSerializer(PortalModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
@@ -128,7 +130,7 @@ class TransitionSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "action", "actor", "at", "reason"]
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(PortalModelSerializer):
     facility_name = serializers.CharField(source="facility.name", read_only=True)
     item_text = serializers.CharField(source="item.text", read_only=True)
     transitions = TransitionSerializer(many=True, read_only=True)
@@ -178,7 +180,7 @@ class VisitInputSerializer(serializers.Serializer):
     next_due_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(PortalModelSerializer):
     class Meta:
         model = WelfareVisit
         fields = [

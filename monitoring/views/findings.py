@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.uploads import serve_upload
 
 from .. import access, selectors, services
 from ..forms import EvidenceForm, ReviewForm
 from ..models import Finding, FindingEvidence
 from ..rules import finding_actions_for
 from .base import monitoring_user, page_of
-from .inspections import serve_upload
 
 
 @monitoring_user

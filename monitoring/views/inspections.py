@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hechuan_portal.accounts.audit import audit_read, audit_record
+from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.uploads import serve_upload
 
 from .. import access, exports, selectors, services
 from ..forms import InspectionNewForm, InspectionRecordForm
@@ -148,22 +149,6 @@ def inspection_cancel(request, pk):
     else:
         messages.success(request, _("检查已取消。"))
     return redirect(inspection)
-
-
-def serve_upload(request, qs, pk, *, town: str):
-    """A stored upload the user may see, never cached; each download is an audited read (photos and
-    evidence may show people). `town`: the lookup path from the upload to its facility's town."""
-    obj = get_object_or_404(qs.select_related(town.rsplit("__", 1)[0]), pk=pk)
-    try:
-        handle = obj.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    audit_read(request, obj=obj, town_path=town)
-    response = FileResponse(handle, content_type=obj.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Inspection photos and rectification evidence may show people: never kept by a browser or proxy.
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @monitoring_user

@@ -2,10 +2,12 @@
 
 from rest_framework import serializers, viewsets
 
+from hechuan_portal.common.serializers import PortalModelSerializer
+
 from ..models import MatchRun, PayrollPeriod
 
 
-class MatchRunSerializer(serializers.ModelSerializer):
+class MatchRunSerializer(PortalModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -24,7 +26,7 @@ class MatchRunViewSet(viewsets.ReadOnlyModelViewSet):
         return MatchRun.objects.visible_to(self.request.user).order_by("-started_at", "-id")
 
 
-class PayrollPeriodSerializer(serializers.ModelSerializer):
+class PayrollPeriodSerializer(PortalModelSerializer):
     class Meta:
         model = PayrollPeriod
         fields = ["id", "month", "status", "created_at", "closed_at", "line_count", "total_amount"]

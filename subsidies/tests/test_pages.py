@@ -186,17 +186,13 @@ def test_policy_edit_and_simulation(admin_client_, staff_client):
     assert AllowanceGrant.objects.count() == 0  # nothing written
 
 
-def test_run_now_button_queues_the_task(admin_client_, staff_client, django_capture_on_commit_callbacks):
-    from hechuan_portal.celery import app
-
+def test_run_now_button_queues_the_task(
+    admin_client_, staff_client, django_capture_on_commit_callbacks, celery_eager
+):
     person(D(1940, 1, 1))
     assert staff_client.post("/manage/subsidies/runs/").status_code == 403
-    app.conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            admin_client_.post("/manage/subsidies/runs/")
-    finally:
-        app.conf.task_always_eager = False
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client_.post("/manage/subsidies/runs/")
     runs = admin_client_.get("/manage/subsidies/runs/").context["page"].object_list
     assert [(r.status, r.trigger) for r in runs] == [("succeeded", "manage")]
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.serializers import PortalModelSerializer
 
 from ..error_codes import AccountsCode
 from ..middleware import otp_required_for
@@ -69,7 +70,7 @@ class TokenView(APIView):
         return Response({"token": key, "expires": token.expires})
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(PortalModelSerializer):
     class Meta:
         model = ApiToken
         fields = ["id", "name", "prefix", "created", "expires", "last_used"]

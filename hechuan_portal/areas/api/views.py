@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hechuan_portal.common.geojson import feature_collection
+from hechuan_portal.common.serializers import PortalModelSerializer
 
 from ..models import AdminArea, AreaLevel
 
@@ -27,7 +28,7 @@ from ..models import AdminArea, AreaLevel
 PRECISION = 6
 
 
-class AdminAreaSerializer(serializers.ModelSerializer):
+class AdminAreaSerializer(PortalModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     centroid = serializers.SerializerMethodField()
 

@@ -56,3 +56,15 @@ def test_every_demo_row_parses(tmp_path):
     parser = rules.RowParser(rules.map_header(table.header))
     parsed = [parser(line, cells) for line, cells in table.rows]
     assert len(parsed) == 3000 and all(isinstance(p, rules.ParsedRow) for p in parsed)
+
+
+def test_the_demo_scale_follows_the_residents():
+    """Issue 18: the demo's beds, canteens and visits are sized per 1,000 elders of the register."""
+    assert pytest.approx(0.265) == demo.ELDER_SHARE
+    assert pytest.approx(0.045) == demo.OLDEST_SHARE
+    assert demo.elders_of(20_000) == 5300 and demo.elders_of(1_500_000) == 397_500
+    assert demo.elders_of(0) == demo.elders_of(-5) == 0
+    # 30 beds per 1,000 elders: 159 at the default size, 11,925 for the whole district.
+    assert demo.per_thousand_elders(20_000, 30) == 159
+    assert demo.per_thousand_elders(1_500_000, 30) == 11_925
+    assert demo.per_thousand_elders(60, 30) == 0

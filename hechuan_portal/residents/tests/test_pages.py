@@ -113,25 +113,17 @@ def test_quality_duplicates_by_scope(staff_client, officer_a_client):
 
 
 def test_upload_runs_the_task_and_offers_the_report(
-    admin_client_, tmp_path, django_capture_on_commit_callbacks
+    admin_client_, tmp_path, django_capture_on_commit_callbacks, celery_eager
 ):
-    from hechuan_portal.celery import app
-
     DuplicateGroup.objects.create(name="旧", gender="M", birth_date=dt.date(1940, 1, 1), n=2)
-    app.conf.task_always_eager = True
-    try:
-        number = make_id(dt.date(1940, 1, 1), seq=401)
-        data = extract(
-            [csv_line(number, "丙", "男", "1940-01-01"), csv_line("123", "坏", "男", "1940-01-01")]
+    number = make_id(dt.date(1940, 1, 1), seq=401)
+    data = extract([csv_line(number, "丙", "男", "1940-01-01"), csv_line("123", "坏", "男", "1940-01-01")])
+    data.name = "extract.csv"
+    with override_settings(MEDIA_ROOT=tmp_path), django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_.post(
+            "/manage/residents/imports/",
+            {"file": data, "extract_date": "2026-11-01", "source": "公安", "skip_invalid": "on"},
         )
-        data.name = "extract.csv"
-        with override_settings(MEDIA_ROOT=tmp_path), django_capture_on_commit_callbacks(execute=True):
-            response = admin_client_.post(
-                "/manage/residents/imports/",
-                {"file": data, "extract_date": "2026-11-01", "source": "公安", "skip_invalid": "on"},
-            )
-    finally:
-        app.conf.task_always_eager = False
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/manage/residents/imports/{batch.pk}/"
     assert (batch.status, batch.inserted, batch.rows_invalid) == ("succeeded", 1, 1)
