@@ -69,6 +69,9 @@ def test_claim_page_month_and_money_in_both_languages(december_claim, officer_a_
     assert "2026年12月" not in english and "12月" not in english
     listing = _get(officer_a_client, "/manage/community/claims/?month=2026-12", "en")
     assert "¥54,150.00" in listing and "54150" not in listing
+    home = _get(officer_a_client, "/manage/community/?month=2026-12", "en")
+    assert "¥54,150.00" in home and "Dec 2026" in home
+    assert "合阳城街道" in home and f"<td>{TOWN_A}</td>" not in home  # the town by its name, not its code
 
 
 def test_donation_list_date_and_money_in_both_languages(staff_client, district_staff):
