@@ -62,11 +62,14 @@ def december_claim():
 
 def test_claim_page_month_and_money_in_both_languages(december_claim, officer_a_client):
     url = f"/manage/community/claims/{december_claim.pk}/"
+    assert officer_a_client.post(url, {"action": "review"}).status_code == 302
     chinese = _get(officer_a_client, url, "zh-hans")
     assert "2026年12月" in chinese and "¥54,150.00" in chinese
     english = _get(officer_a_client, url, "en")
     assert "Dec 2026" in english and "¥54,150.00" in english
     assert "2026年12月" not in english and "12月" not in english
+    # the status history names the statuses, never their codes
+    assert "→ Reviewed by the town" in english and "→ reviewed" not in english
     listing = _get(officer_a_client, "/manage/community/claims/?month=2026-12", "en")
     assert "¥54,150.00" in listing and "54150" not in listing
     home = _get(officer_a_client, "/manage/community/?month=2026-12", "en")
