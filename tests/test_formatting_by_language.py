@@ -124,3 +124,11 @@ def test_map_controls_speak_the_page_language(staff_client, reference_data):
     text = _map_text(_get(staff_client, url, "en"))
     assert (text["zoomIn"], text["zoomOut"]) == ("Zoom in", "Zoom out")
     assert text["draw"]["edit.toolbar.buttons.remove"] == "Delete shapes"
+
+
+
+def test_the_public_finder_map_speaks_the_page_language_too(anon_client, reference_data):
+    page = _get(anon_client, "/", "zh-hans")
+    assert _map_text(page)["zoomIn"] == "放大"
+    assert '<script defer src="/static/js/map-controls.js">' in page  # after Leaflet's deferred files
+    assert _map_text(_get(anon_client, "/", "en"))["zoomIn"] == "Zoom in"
