@@ -170,7 +170,7 @@ def meals_by_town_and_category(*, month: dt.date, user: Any) -> list[dict[str, A
     return list(
         Meal.objects.visible_to(user)
         .filter(day__gte=start, day__lt=end)
-        .values(town_id=F("canteen__town_id"), cat=F("category"))
+        .values(town_id=F("canteen__town_id"), town_name=F("canteen__town__name"), cat=F("category"))
         .annotate(meals=Sum("count"))
         .order_by("town_id", "cat")
     )

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from hechuan_portal.common.exports import text_row
+from hechuan_portal.common.formatting import month_label
 
 FILLS = {
     "green": PatternFill("solid", fgColor="C8E6C9"),
@@ -19,7 +20,7 @@ def report_workbook(table: dict) -> Workbook:
     book = Workbook()
     sheet = book.active
     sheet.title = f"{table['period']:%Y-%m}"
-    sheet.append([_("合川区“一老一幼”服务月度报表") + f" {table['period']:%Y-%m}"])
+    sheet.append([_("合川区“一老一幼”服务月度报表（%(month)s）") % {"month": month_label(table["period"])}])
     sheet["A1"].font = Font(bold=True, size=14)
     header = [_("区划代码"), _("区域")] + [f"{ind.label}（{ind.unit}）" for ind in table["indicators"]]
     sheet.append([str(h) for h in header])

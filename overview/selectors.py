@@ -14,6 +14,7 @@ from typing import Any
 
 from hechuan_portal.accounts.roles import is_district, require
 from hechuan_portal.areas.models import DISTRICT_CODE, AdminArea
+from hechuan_portal.common.formatting import month_label
 from hechuan_portal.common.months import previous_months
 from hechuan_portal.db_router import reads_from_replica
 
@@ -48,6 +49,7 @@ class Figure:
     denominator: Decimal | None
     status: str
     target: IndicatorTarget | None
+    # (month as the active language writes it, value): the trend table and the sparkline's tooltip
     trend: list[tuple[str, float | None]] = field(default_factory=list)
 
 
@@ -92,11 +94,11 @@ def dashboard(*, user: Any, period: dt.date) -> dict:
                 denominator=current.denominator if current else None,
                 status=_status(value, targets.get(ind.code)),
                 target=targets.get(ind.code),
-                trend=[(f"{m:%Y-%m}", _float(history[m].value if m in history else None)) for m in months],
+                trend=[(month_label(m), _float(history[m].value if m in history else None)) for m in months],
             )
         )
     area = AdminArea.objects.only("code", "name").get(code=area_code)
-    return {"area": area, "period": period, "figures": figures, "months": [f"{m:%Y-%m}" for m in months]}
+    return {"area": area, "period": period, "figures": figures, "months": [month_label(m) for m in months]}
 
 
 @reads_from_replica
@@ -135,7 +137,7 @@ def town_trend(*, user: Any, indicator: Indicator, town_code: str, period: dt.da
         )
     }
     target = _targets().get(indicator.code)
-    series = [(f"{m:%Y-%m}", rows[m].value if m in rows else None) for m in months]
+    series = [(month_label(m), rows[m].value if m in rows else None) for m in months]
     current = rows.get(period)
     return {
         "indicator": indicator,

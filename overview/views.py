@@ -79,6 +79,7 @@ def indicator_detail(request, code: str):
         "names": [t["area"].name for t in data["towns"]],
         "values": [float(t["value"]) if t["value"] is not None else None for t in data["towns"]],
         "target": float(data["target"].target) if data["target"] else None,
+        "target_name": _("目标"),
         "unit": str(indicator.unit),
     }
     points = [

@@ -127,3 +127,12 @@ class MealClaimChange(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = _("申报状态变更")
         verbose_name_plural = _("申报状态变更")
+
+    # The statuses by their names on the claim's page (the stored values are ClaimStatus codes).
+    @property
+    def from_label(self) -> str:
+        return str(dict(ClaimStatus.choices).get(self.from_status, self.from_status))
+
+    @property
+    def to_label(self) -> str:
+        return str(dict(ClaimStatus.choices).get(self.to_status, self.to_status))

@@ -37,9 +37,9 @@ def test_dashboard_figures(officer_a, district_admin):
     _meals(a, [["2026-12-01", old, "80岁以上", "堂食", ""], ["2026-12-01", "", "非老年人", "堂食", "3"]])
     _meals(b, [["2026-12-02", old, "80岁以上", "送餐上门", ""]])
     assert selectors.meals_by_town_and_category(month=DEC, user=district_admin) == [
-        {"town_id": TOWN_A, "cat": "age_80", "meals": 1},
-        {"town_id": TOWN_A, "cat": "non_elder", "meals": 3},
-        {"town_id": TOWN_B, "cat": "age_80", "meals": 1},
+        {"town_id": TOWN_A, "town_name": "合阳城街道", "cat": "age_80", "meals": 1},
+        {"town_id": TOWN_A, "town_name": "合阳城街道", "cat": "non_elder", "meals": 3},
+        {"town_id": TOWN_B, "town_name": "钓鱼城街道", "cat": "age_80", "meals": 1},
     ]
     assert [r["town_id"] for r in selectors.meals_by_town_and_category(month=DEC, user=officer_a)] == [
         TOWN_A,

@@ -156,6 +156,12 @@ class CareBedMonth(models.Model):
     def __str__(self) -> str:
         return f"{self.bed_id} {self.month:%Y-%m}"
 
+    @property
+    def service_labels(self) -> list[str]:
+        """The services by their names, for pages (the stored values are codes)."""
+        names = dict(CareService.choices)
+        return [str(names.get(code, code)) for code in self.services]
+
 
 class ClaimStatus(models.TextChoices):
     SUBMITTED = "submitted", _("待镇街审核")

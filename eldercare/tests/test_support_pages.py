@@ -151,7 +151,7 @@ def test_home_adaptation_through_the_pages_with_the_cap_and_the_second_subsidy_r
         Decimal("1200.00"),
     )
     html = officer_a_client.get(url).content.decode()
-    assert "¥3000.00" in html and "改造前" in html and "改造后" in html
+    assert "¥3,000.00" in html and "改造前" in html and "改造后" in html
     again = officer_a_client.post(
         f"{BASE}/adaptations/new/", {"id_number": number, "applied_on": "2026-12-01"}
     )

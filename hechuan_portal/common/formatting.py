@@ -1,10 +1,23 @@
-"""How amounts read on every page and message: `¥54,150.00` in both languages (STYLE: i18n)."""
+"""How amounts and months read on every page and message: `¥54,150.00` in both languages; a month
+as the active language writes it, `2026年12月` / `Dec 2026` (STYLE: i18n).
+
+Templates use `|money` and `|date:"YEAR_MONTH_FORMAT"`; Python code that hands a label to a page or
+a chart (the overview's trend axes) uses these, so the format modules in `hechuan_portal/formats/`
+stay the one place a date pattern is written."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+
+from django.utils import formats
 
 
 def money(value: Decimal | int | float | None) -> str:
     """Yuan with a thousands separator and two decimals; None (an empty sum) reads as ¥0.00."""
     return f"¥{Decimal(value or 0):,.2f}"
+
+
+def month_label(month: dt.date) -> str:
+    """The month in the active language: `2026年12月` in Chinese, `Dec 2026` in English."""
+    return formats.date_format(month, "YEAR_MONTH_FORMAT")

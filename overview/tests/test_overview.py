@@ -99,12 +99,12 @@ def test_snapshot_task_runs_through_celery_eagerly(layout, settings):
 
 def test_district_dashboard_shows_the_figures(layout, staff_client):
     body = staff_client.get("/manage/").content.decode()
-    assert "合川区 · " in body and "每千人口托位数" in body and "80" in body
+    assert '<span lang="zh-Hans">合川区</span> · ' in body and "每千人口托位数" in body and "80" in body
 
 
 def test_officer_sees_only_their_town(layout, officer_b_client):
     body = officer_b_client.get("/manage/").content.decode()
-    assert "钓鱼城街道 · " in body
+    assert '<span lang="zh-Hans">钓鱼城街道</span> · ' in body
     # The all-town page sends an officer to their own town; another town is a 404.
     response = officer_b_client.get("/manage/overview/places_per_1000/")
     assert response.status_code == 302 and response["Location"].endswith(f"/places_per_1000/{TOWN_B}/")
@@ -207,5 +207,6 @@ def test_a_month_without_data_says_so_on_the_page_and_in_the_kept_file(staff_cli
     sheet = load_workbook(MonthlyReport.objects.get(period=dt.date(2020, 1, 1)).file.path).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[2][0].startswith("该月份没有指标数据") and len(rows) == 3
+    assert rows[0][0] == "合川区“一老一幼”服务月度报表（2020年1月）"  # the month as the language writes it
     response = staff_client.get("/manage/overview/report/?period=2020-01&format=xlsx")
     assert "该月份没有指标数据" in load_workbook(io.BytesIO(response.content)).active["A3"].value

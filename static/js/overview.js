@@ -33,7 +33,7 @@
   if (bars && barsEl) {
     var series = [{ type: "bar", data: bars.values, itemStyle: { color: "#1f6f8b" } }];
     if (bars.target !== null) {
-      series[0].markLine = { symbol: "none", data: [{ yAxis: bars.target, name: "目标" }], lineStyle: { color: "#c62828", type: "dashed" } };
+      series[0].markLine = { symbol: "none", data: [{ yAxis: bars.target, name: bars.target_name }], lineStyle: { color: "#c62828", type: "dashed" } };
     }
     make(barsEl, {
       grid: { left: 48, right: 16, top: 24, bottom: 90 },
