@@ -429,7 +429,8 @@ def volunteer_register(request):
     within the user's scope), check the name, then confirm. A person outside the scope is not found."""
     _time_bank_user(request)
     action = request.POST.get("action") if request.method == "POST" else None
-    form = IdSearchForm(request.POST if action == "find" else None)
+    searching = request.method == "POST" and action != "register"
+    form = IdSearchForm(request.POST if searching else None)
     person, refusal, status = None, "", 200
     if action == "register":
         key = request.POST.get("resident", "")
@@ -445,7 +446,7 @@ def volunteer_register(request):
         else:
             messages.success(request, _("已登记为时间储蓄志愿者。"))
             return redirect("community:volunteer_statement", pk=volunteer.pk)
-    elif action == "find":
+    elif searching:
         if not form.is_valid():
             status = 400
         else:
@@ -459,8 +460,6 @@ def volunteer_register(request):
             else:
                 audit_read(request, obj=person, reason="volunteer registration")
                 form = IdSearchForm()  # the number is not written back into the page
-    elif request.method == "POST":
-        raise Http404
     return render(
         request,
         "community/volunteer_register.html",
@@ -579,7 +578,7 @@ def volunteer_hours(request, pk):
                 )
                 return redirect("community:volunteer_statement", pk=volunteer.pk)
     elif request.method == "POST":
-        raise Http404
+        status = 400  # neither form was posted
     return render(
         request,
         "community/volunteer_hours.html",
