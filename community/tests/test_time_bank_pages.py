@@ -6,15 +6,19 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from conftest import TOWN_A, TOWN_B
+from facilities.models import FacilityKind
+from facilities.tests.factories import FacilityFactory
 from hechuan_portal.accounts.models import AuditEvent
 from hechuan_portal.accounts.roles import SYSTEM
 
 from .. import services
 from ..models import CarePlan, LedgerEntry, Volunteer, VolunteerService
 from . import factories as f
+from .conftest import PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +224,7 @@ def test_statements_volunteer_and_community(officer_a_client, staff_client):
     assert english.status_code == 200
 
 
-def test_monthly_plan_page_and_share_delivered(officer_a_client, officer_b_client):
+def test_monthly_plan_page_share_delivered_and_callback(officer_a_client, officer_b_client, officer_a):
     elder, number = f.person(dt.date(1938, 1, 1), tekun=True)
     month = timezone.localdate().replace(day=1)
     data = {"id_number": number, "month": f"{month:%Y-%m}", "service": "bathing", "visits": 4}
@@ -233,4 +237,21 @@ def test_monthly_plan_page_and_share_delivered(officer_a_client, officer_b_clien
     assert page.status_code == 400 and "该老人不属于特殊困难老年人" in page.content.decode()
     assert CarePlan.objects.count() == 1
     html = officer_a_client.get(response["Location"]).content.decode()
-    assert "0%" in html and elder.name in html
+    assert '<td class="num">0%</td>' in html and elder.name in html
+    point = FacilityFactory(kind=FacilityKind.BATHING_POINT, town_id=TOWN_A)
+    record = services.care_record_create(
+        actor=officer_a,
+        resident=elder,
+        kind="bath_home",
+        provider=point,
+        photo=SimpleUploadedFile("p.png", PNG, content_type="image/png"),
+    )
+    html = officer_a_client.get(response["Location"]).content.decode()
+    assert '<td class="num">25%</td>' in html  # 1 of 4 visits
+    # The community's callback with its note; another town's officer does not find the record.
+    callback = {"satisfaction": 4, "note": "老人很满意"}
+    assert officer_b_client.post(f"/manage/community/care/{record.pk}/callback/", callback).status_code == 404
+    assert officer_a_client.post(f"/manage/community/care/{record.pk}/callback/", callback).status_code == 302
+    record.refresh_from_db()
+    assert (record.satisfaction, record.callback_note) == (4, "老人很满意")
+    assert "老人很满意" in officer_a_client.get(response["Location"]).content.decode()
