@@ -148,7 +148,9 @@ def test_officer_registers_a_volunteer_records_confirms_and_prints_the_statement
     phone_page.emulate_media(media="screen")
 
     # The other new pages on the phone, then everything at a desk.
-    services.care_plan_set(actor=SYSTEM, resident=elder, month=dt.date.today().replace(day=1), service="bathing", visits=2)
+    services.care_plan_set(
+        actor=SYSTEM, resident=elder, month=dt.date.today().replace(day=1), service="bathing", visits=2
+    )
     pages = {
         "volunteer-hours": f"/time-bank/{volunteer.pk}/hours/",
         "volunteer-list": "/time-bank/",
@@ -160,12 +162,25 @@ def test_officer_registers_a_volunteer_records_confirms_and_prints_the_statement
         fits(phone_page)
         phone_page.screenshot(path=str(shots / f"{name}-phone.png"), full_page=True)
     login_in_browser(page, live_server, "bank_officer")
-    pages.update({"volunteer-statement": f"/time-bank/{volunteer.pk}/", "volunteer-services": "/time-bank/services/"})
+    pages.update(
+        {"volunteer-statement": f"/time-bank/{volunteer.pk}/", "volunteer-services": "/time-bank/services/"}
+    )
     for name, url in pages.items():
         page.goto(base + url)
         page.screenshot(path=str(shots / f"{name}-desktop.png"), full_page=True)
     page.goto(base + f"/time-bank/{volunteer.pk}/")
     page.pdf(path=str(shots / "volunteer-statement.pdf"), format="A4")
+    # Printed on A4 portrait (15 mm margins: 180 mm at 96 px an inch), the whole table on the page.
+    a4_px = int(180 / 25.4 * 96)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": a4_px, "height": 900})
+    assert (
+        page.evaluate("document.querySelector('.statement-sheet table').getBoundingClientRect().right")
+        <= a4_px
+    )
+    page.screenshot(path=str(shots / "volunteer-statement-print.png"), full_page=True)
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.click("button[name=language][value=en]")
     page.goto(base + f"/time-bank/{volunteer.pk}/")
     assert "Time-bank statement" in page.text_content("main")
