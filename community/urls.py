@@ -15,6 +15,7 @@ urlpatterns = [
     path("rolls/<str:month>/bank-file/", views.roll_bank_file, name="roll_bank_file"),
     path("care/", views.care_list, name="care_list"),
     path("care/new/", views.care_new, name="care_new"),
+    path("care/photos/<int:pk>/", views.care_photo, name="care_photo"),
     path("care/plans/new/", views.care_plan_new, name="care_plan_new"),
     path("care/<int:pk>/callback/", views.care_callback, name="care_callback"),
     path("policies/", views.policy_list, name="policy_list"),

@@ -46,6 +46,7 @@ from .forms import (
     VolunteerServiceForm,
 )
 from .models import (
+    CarePhoto,
     CareRecord,
     ClaimRoll,
     Donation,
@@ -271,7 +272,8 @@ def care_list(request):
     records = (
         CareRecord.objects.visible_to(request.user)
         .filter(performed_at__date__gte=month)
-        .select_related("resident", "provider")[:50]
+        .select_related("resident", "provider")
+        .prefetch_related("photos")[:50]
     )
     return render(
         request,
@@ -318,6 +320,16 @@ def care_new(request):
         "community/care_new.html",
         {"form": form, "max_point": rules.MAX_DISTANCE_POINT_M, "max_home": rules.MAX_DISTANCE_HOME_M},
     )
+
+
+@community_user
+def care_photo(request, pk):
+    """A visit's photo, for whoever sees the visit: never cached, each view an audited read (the
+    photo shows the elder). The one upload-serving view is monitoring's, read at call time."""
+    from monitoring.views.inspections import serve_upload
+
+    records = CareRecord.objects.visible_to(request.user)
+    return serve_upload(request, CarePhoto.objects.filter(record__in=records), pk, town="record__town")
 
 
 @community_user

@@ -1046,6 +1046,8 @@ URLS.update(
                 kwargs=CM("a", "volunteer"),
             ),
         ],
+        # A visit's photo: whoever sees the visit (the provider's operators too).
+        "community:care_photo": [Case(IN_A, kwargs=CM("a", "photo")), Case(IN_B, kwargs=CM("b", "photo"))],
         "community:care_plan_new": [
             Case(NO_OPERATOR),
             Case(expect(400, anonymous=302, operator=403, auditor=403), method="post", data={}),

@@ -248,6 +248,13 @@ def test_monthly_plan_page_share_delivered_and_callback(officer_a_client, office
     )
     html = officer_a_client.get(response["Location"]).content.decode()
     assert '<td class="num">25%</td>' in html  # 1 of 4 visits
+    photo = f"/manage/community/care/photos/{record.photos.get().pk}/"
+    assert photo in html
+    shown = officer_a_client.get(photo)
+    assert (shown.status_code, shown["Content-Type"]) == (200, "image/png")
+    assert "no-store" in shown["Cache-Control"]
+    assert b"".join(shown.streaming_content) == PNG
+    assert officer_b_client.get(photo).status_code == 404
     # The community's callback with its note; another town's officer does not find the record.
     callback = {"satisfaction": 4, "note": "老人很满意"}
     assert officer_b_client.post(f"/manage/community/care/{record.pk}/callback/", callback).status_code == 404
