@@ -26,6 +26,7 @@ class ErrorCode(models.TextChoices):
     RESIDENT_NOT_FOUND = "resident_not_found", _("户籍库中没有该身份证号。")
     RESIDENT_OUTSIDE_DISTRICT = "resident_outside_district", _("该人员户籍不在本区。")
     ALREADY_VOLUNTEER = "already_volunteer", _("该人员已登记为志愿者。")
+    NOT_A_VOLUNTEER = "not_a_volunteer", _("该人员尚未登记为时间储蓄志愿者。")
     SERVICE_NOT_PENDING = "service_not_pending", _("该服务记录已确认。")
     INSUFFICIENT_HOURS = "insufficient_hours", _("时间余额不足（现有 %(balance)s 小时）。")
     TRANSFER_NOT_FAMILY = "transfer_not_family", _("只能转赠给同一户籍地址的家庭成员。")

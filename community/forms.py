@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from facilities.models import Facility, FacilityKind
 
 from . import access
-from .models import CareKind, MealWay, PersonCategory
+from .models import CareKind, CareService, MealWay, PersonCategory, Volunteer
 
 
 def _canteens(user):
@@ -146,3 +146,86 @@ class DonationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["canteen"].queryset = _canteens(user)
         self.fields["received_on"].initial = timezone.localdate()
+
+
+# --- time bank and care plans: ID numbers are posted, looked up through the blind index, never put
+# in a URL; the services decide and refuse (balance, family, scope) ---
+
+
+def _id_field(label):
+    return forms.CharField(
+        label=label,
+        max_length=18,
+        min_length=15,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
+    )
+
+
+class IdSearchForm(forms.Form):
+    """Step one of registering a volunteer: the person's ID number (posted, never in the URL)."""
+
+    id_number = _id_field(_("身份证号"))
+
+
+class VolunteerServiceForm(forms.Form):
+    """Hours a volunteer gave a recipient (pending until the recipient's community confirms)."""
+
+    volunteer = forms.ModelChoiceField(label=_("志愿者"), queryset=Volunteer.objects.none())
+    recipient = _id_field(_("服务对象身份证号"))
+    day = forms.DateField(label=_("服务日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(
+        label=_("时长（小时）"),
+        max_digits=3,
+        decimal_places=1,
+        max_value=24,
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+    content = forms.CharField(label=_("服务内容"), max_length=255)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = (
+            Volunteer.objects.visible_to(user).select_related("resident").order_by("resident__name", "id")
+        )
+        self.fields["day"].initial = timezone.localdate()
+
+
+def _hours_field():
+    return forms.DecimalField(
+        label=_("小时数"),
+        max_digits=7,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+
+
+class RedeemForm(forms.Form):
+    """Hours redeemed for a service (the source says which)."""
+
+    hours = _hours_field()
+    source = forms.CharField(label=_("兑换的服务"), max_length=255)
+
+
+class TransferForm(forms.Form):
+    """Hours given to a family member who is a volunteer too (the ID number is posted)."""
+
+    to = _id_field(_("家庭成员身份证号"))
+    hours = _hours_field()
+    source = forms.CharField(label=_("说明"), max_length=255)
+
+
+class CarePlanForm(forms.Form):
+    """A monthly plan: how many bathing or cleaning visits an elder in difficulty is to have."""
+
+    id_number = _id_field(_("老人身份证号"))
+    month = forms.DateField(
+        label=_("月份"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    service = forms.ChoiceField(label=_("服务"), choices=CareService.choices, widget=forms.RadioSelect)
+    visits = forms.IntegerField(label=_("计划次数"), min_value=1, max_value=31, initial=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].initial = timezone.localdate().replace(day=1)

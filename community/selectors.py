@@ -29,6 +29,7 @@ from .models import (
     MealWay,
     PersonCategory,
     Volunteer,
+    VolunteerService,
 )
 from .rules import ELDER_AGE, OLDEST_AGE, care_service_of
 
@@ -228,17 +229,27 @@ def volunteer_statement(*, volunteer: Volunteer) -> list[LedgerEntry]:
     return list(volunteer.ledger.select_related("service", "counterpart__resident").order_by("id"))
 
 
-def community_statement(*, user: Any, town_id: str | None = None) -> QuerySet[Volunteer]:
-    """Each visible volunteer with hours earned, given away, redeemed and expired, and the balance."""
+def _statement_volunteers(*, user: Any, town_id: str | None, community_id: str | None) -> QuerySet[Volunteer]:
+    qs = Volunteer.objects.visible_to(user)
+    if town_id:
+        qs = qs.filter(town_id=town_id)
+    if community_id:
+        qs = qs.filter(community_id=community_id)
+    return qs
+
+
+def community_statement(
+    *, user: Any, town_id: str | None = None, community_id: str | None = None
+) -> QuerySet[Volunteer]:
+    """Each visible volunteer with hours earned, given away, redeemed and expired, and the balance;
+    of one town or one village/community when given."""
 
     def total(*kinds: str) -> Coalesce:
         return Coalesce(Sum("ledger__hours", filter=Q(ledger__kind__in=kinds)), Decimal("0"))
 
-    qs = Volunteer.objects.visible_to(user)
-    if town_id:
-        qs = qs.filter(town_id=town_id)
     return (
-        qs.select_related("resident", "community")
+        _statement_volunteers(user=user, town_id=town_id, community_id=community_id)
+        .select_related("resident", "community")
         .annotate(
             earned=total(LedgerKind.EARN, LedgerKind.TRANSFER_IN),
             given=total(LedgerKind.TRANSFER_OUT),
@@ -246,6 +257,38 @@ def community_statement(*, user: Any, town_id: str | None = None) -> QuerySet[Vo
             expired=total(LedgerKind.EXPIRE),
         )
         .order_by("town_id", "id")
+    )
+
+
+def statement_totals(
+    *, user: Any, town_id: str | None = None, community_id: str | None = None
+) -> dict[str, Decimal]:
+    """The hours of a community statement's volunteers, all pages together: earned (with transfers
+    in), given, redeemed, expired, and the balance — one query."""
+
+    def total(*kinds: str) -> Coalesce:
+        return Coalesce(Sum("hours", filter=Q(kind__in=kinds)), Decimal("0"))
+
+    volunteers = _statement_volunteers(user=user, town_id=town_id, community_id=community_id)
+    return LedgerEntry.objects.filter(volunteer__in=volunteers.values("pk")).aggregate(
+        earned=total(LedgerKind.EARN, LedgerKind.TRANSFER_IN),
+        given=total(LedgerKind.TRANSFER_OUT),
+        redeemed=total(LedgerKind.REDEEM),
+        expired=total(LedgerKind.EXPIRE),
+        balance=Coalesce(Sum("hours"), Decimal("0")),
+    )
+
+
+def volunteer_services(*, user: Any) -> QuerySet[VolunteerService]:
+    """The service records a user works with: those given by a volunteer of their scope (who records
+    them) and those received by a person of their town (who confirms them), pending first."""
+    volunteers = Volunteer.objects.visible_to(user).values("pk")
+    return (
+        VolunteerService.objects.filter(
+            Q(volunteer__in=volunteers) | Q(pk__in=VolunteerService.objects.visible_to(user).values("pk"))
+        )
+        .select_related("volunteer__resident", "recipient", "town")
+        .order_by("-status", "-day", "-id")
     )
 
 
@@ -280,12 +323,14 @@ def plan_delivery(*, user: Any, month: dt.date) -> QuerySet[CarePlan]:
     )
 
 
-def resident_by_number(raw: str) -> Resident | None:
-    """The person of the register with this ID number (through the blind index), or None."""
+def resident_by_number(raw: str, *, user: Any = None) -> Resident | None:
+    """The person of the register with this ID number (through the blind index), or None; with
+    `user`, only a person within that user's scope (anyone else is not found)."""
     from hechuan_portal.common import crypto, idcard
 
     try:
         number = idcard.parse(raw).number
     except idcard.IdNumberError:
         return None
-    return Resident.objects.select_related("community").filter(id_index=crypto.blind_index(number)).first()
+    people = Resident.objects.visible_to(user) if user is not None else Resident.objects.all()
+    return people.select_related("community", "town").filter(id_index=crypto.blind_index(number)).first()

@@ -11,31 +11,43 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.accounts.reauth import reauth_required
+from hechuan_portal.accounts.roles import is_district
+from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
 from hechuan_portal.common.months import month_start, parse_month
+from hechuan_portal.common.uploads import serve_upload
 from hechuan_portal.residents.models import Resident
 
 from . import access, rules, selectors, services
 from .error_codes import ErrorCode
 from .forms import (
     CallbackForm,
+    CarePlanForm,
     CareRecordForm,
     ClaimActionForm,
     DonationForm,
+    IdSearchForm,
     MealFileForm,
     MealForm,
     MonthForm,
     PolicyForm,
+    RedeemForm,
+    TransferForm,
+    VolunteerServiceForm,
 )
 from .models import (
+    CarePhoto,
     CareRecord,
     ClaimRoll,
     Donation,
@@ -261,7 +273,8 @@ def care_list(request):
     records = (
         CareRecord.objects.visible_to(request.user)
         .filter(performed_at__date__gte=month)
-        .select_related("resident", "provider")[:50]
+        .select_related("resident", "provider")
+        .prefetch_related("photos")[:50]
     )
     return render(
         request,
@@ -310,6 +323,47 @@ def care_new(request):
     )
 
 
+@community_user
+def care_photo(request, pk):
+    """A visit's photo, for whoever sees the visit: never cached, each view an audited read (the
+    photo shows the elder), through the one upload-serving function."""
+    records = CareRecord.objects.visible_to(request.user)
+    return serve_upload(request, CarePhoto.objects.filter(record__in=records), pk, town="record__town")
+
+
+@community_user
+def care_plan_new(request):
+    """Set an elder's monthly plan (visits of bathing or cleaning): the elder's town, district."""
+    if not access.can_plan_care(request.user):
+        raise PermissionDenied
+    form = CarePlanForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            resident = selectors.resident_by_number(data["id_number"], user=request.user)
+            try:
+                if resident is None:
+                    raise PortalError(ErrorCode.RESIDENT_NOT_FOUND, field="resident", status=404)
+                plan = services.care_plan_set(
+                    actor=request.user,
+                    resident=resident,
+                    month=data["month"],
+                    service=data["service"],
+                    visits=data["visits"],
+                )
+            except PortalError as exc:
+                status = _refused(form, exc, id_field="id_number")
+            else:
+                messages.success(
+                    request,
+                    _("已保存 %(name)s 的月度计划。") % {"name": resident.name},
+                )
+                return redirect(f"{reverse('community:care_list')}?month={plan.month:%Y-%m}")
+    return render(request, "community/care_plan.html", {"form": form}, status=status)
+
+
 @require_POST
 @community_user
 def care_callback(request, pk):
@@ -331,13 +385,217 @@ def care_callback(request, pk):
     return redirect("community:care_list")
 
 
-@community_user
-def volunteer_list(request):
-    """The community statement: each volunteer's hours earned, given, redeemed, expired and balance."""
+def _refused(form, exc: PortalError, *, id_field: str | None = None) -> int:
+    """Put a service's refusal on the page's form (an ID-number lookup's refusal about the person on
+    the ID field) and give the status the page answers with; a role refusal is a 403 page."""
+    if exc.status == 403:
+        raise PermissionDenied from exc
+    if id_field and exc.field in ("resident", "recipient", "to"):
+        form.add_error(id_field, exc.detail)
+    else:
+        form_error(form, exc)
+    return exc.status
+
+
+def _time_bank_user(request) -> None:
     if not access.can_manage_volunteers(request.user):
         raise PermissionDenied
-    volunteers = selectors.community_statement(user=request.user)
-    return render(request, "community/volunteer_list.html", {"volunteers": volunteers})
+
+
+@community_user
+def volunteer_list(request):
+    """The community statement: each volunteer's hours earned, given, redeemed, expired and balance,
+    of the user's scope, one town (district) or one village/community; printable."""
+    _time_bank_user(request)
+    towns = AdminArea.objects.towns().order_by("code")
+    if not is_district(request.user):
+        towns = towns.filter(code=request.user.area_id)
+    towns = list(towns)
+    wanted = request.GET.get("town")
+    town = next((t for t in towns if t.code == wanted), None) or (towns[0] if len(towns) == 1 else None)
+    communities = list(AdminArea.objects.communities().filter(parent=town).order_by("code")) if town else []
+    wanted = request.GET.get("community")
+    community = next((c for c in communities if c.code == wanted), None)
+    where = {"town_id": town.code if town else None, "community_id": community.code if community else None}
+    volunteers = selectors.community_statement(user=request.user, **where)
+    page = Paginator(volunteers, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "community/volunteer_list.html",
+        {
+            "rows": page,
+            "totals": selectors.statement_totals(user=request.user, **where),
+            "towns": towns,
+            "town": town,
+            "communities": communities,
+            "community": community,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@community_user
+def volunteer_register(request):
+    """Register a volunteer: find the person by ID number (posted, looked up through the blind index
+    within the user's scope), check the name, then confirm. A person outside the scope is not found."""
+    _time_bank_user(request)
+    action = request.POST.get("action") if request.method == "POST" else None
+    searching = request.method == "POST" and action != "register"
+    form = IdSearchForm(request.POST if searching else None)
+    person, refusal, status = None, "", 200
+    if action == "register":
+        key = request.POST.get("resident", "")
+        if not key.isdigit():
+            raise Http404
+        resident = get_object_or_404(Resident.objects.visible_to(request.user), pk=key)
+        try:
+            volunteer = services.volunteer_register(actor=request.user, resident=resident)
+        except PortalError as exc:
+            if exc.status == 403:
+                raise PermissionDenied from exc
+            refusal, status = exc.detail, exc.status
+        else:
+            messages.success(request, _("已登记为时间储蓄志愿者。"))
+            return redirect("community:volunteer_statement", pk=volunteer.pk)
+    elif searching:
+        if not form.is_valid():
+            status = 400
+        else:
+            person = selectors.resident_by_number(form.cleaned_data["id_number"], user=request.user)
+            if person is None:
+                status = _refused(
+                    form,
+                    PortalError(ErrorCode.RESIDENT_NOT_FOUND, field="resident", status=404),
+                    id_field="id_number",
+                )
+            else:
+                audit_read(request, obj=person, reason="volunteer registration")
+                form = IdSearchForm()  # the number is not written back into the page
+    return render(
+        request,
+        "community/volunteer_register.html",
+        {
+            "form": form,
+            "person": person,
+            "refusal": refusal,
+            "already": person is not None and Volunteer.objects.filter(resident=person).exists(),
+        },
+        status=status,
+    )
+
+
+@community_user
+def service_list(request):
+    """Volunteer services: record one (pending) and confirm those received in the user's town."""
+    _time_bank_user(request)
+    form = VolunteerServiceForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            recipient = selectors.resident_by_number(data["recipient"])
+            try:
+                if recipient is None:
+                    raise PortalError(ErrorCode.RESIDENT_NOT_FOUND, field="recipient", status=404)
+                services.service_record(
+                    actor=request.user,
+                    volunteer=data["volunteer"],
+                    recipient=recipient,
+                    day=data["day"],
+                    hours=data["hours"],
+                    content=data["content"],
+                )
+            except PortalError as exc:
+                status = _refused(form, exc)
+            else:
+                messages.success(request, _("服务记录已保存，待服务对象所在社区确认。"))
+                return redirect("community:service_list")
+    page = Paginator(selectors.volunteer_services(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "community/service_list.html", {"form": form, "rows": page}, status=status)
+
+
+@require_POST
+@community_user
+def service_confirm(request, pk):
+    """The recipient's community confirms a service: its hours are earned (once)."""
+    _time_bank_user(request)
+    service = get_object_or_404(selectors.volunteer_services(user=request.user), pk=pk)
+    try:
+        entry = services.service_confirm(actor=request.user, service=service)
+    except PortalError as exc:
+        if exc.status == 403:
+            raise PermissionDenied from exc
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            _("已确认，%(name)s 存入 %(hours)s 小时。")
+            % {"name": service.volunteer.resident.name, "hours": entry.hours},
+        )
+    return redirect("community:service_list")
+
+
+@community_user
+def volunteer_hours(request, pk):
+    """Redeem a volunteer's hours for a service, or transfer them to a family member (a volunteer at
+    the same registered address): the services refuse a balance below zero and a non-family transfer."""
+    volunteer = get_object_or_404(
+        Volunteer.objects.visible_to(request.user).select_related("resident"), pk=pk
+    )
+    if not access.can_manage_volunteers(request.user, volunteer):
+        raise PermissionDenied
+    action = request.POST.get("action") if request.method == "POST" else None
+    redeem = RedeemForm(request.POST if action == "redeem" else None, prefix="redeem")
+    transfer = TransferForm(request.POST if action == "transfer" else None, prefix="transfer")
+    status = 200
+    if action == "redeem":
+        status = 400
+        if redeem.is_valid():
+            data = redeem.cleaned_data
+            try:
+                services.hours_redeem(
+                    actor=request.user, volunteer=volunteer, hours=data["hours"], source=data["source"]
+                )
+            except PortalError as exc:
+                status = _refused(redeem, exc)
+            else:
+                messages.success(request, _("已兑换 %(hours)s 小时。") % {"hours": data["hours"]})
+                return redirect("community:volunteer_statement", pk=volunteer.pk)
+    elif action == "transfer":
+        status = 400
+        if transfer.is_valid():
+            data = transfer.cleaned_data
+            person = selectors.resident_by_number(data["to"], user=request.user)
+            to = (
+                Volunteer.objects.select_related("resident").filter(resident=person).first()
+                if person
+                else None
+            )
+            try:
+                if to is None:
+                    code = ErrorCode.NOT_A_VOLUNTEER if person else ErrorCode.RESIDENT_NOT_FOUND
+                    raise PortalError(code, field="to", status=404)
+                services.hours_transfer(
+                    actor=request.user, volunteer=volunteer, to=to, hours=data["hours"], source=data["source"]
+                )
+            except PortalError as exc:
+                status = _refused(transfer, exc)
+            else:
+                messages.success(
+                    request,
+                    _("已转赠 %(hours)s 小时给 %(name)s。")
+                    % {"hours": data["hours"], "name": to.resident.name},
+                )
+                return redirect("community:volunteer_statement", pk=volunteer.pk)
+    elif request.method == "POST":
+        status = 400  # neither form was posted
+    return render(
+        request,
+        "community/volunteer_hours.html",
+        {"volunteer": volunteer, "redeem": redeem, "transfer": transfer},
+        status=status,
+    )
 
 
 @community_user
@@ -346,6 +604,7 @@ def volunteer_statement(request, pk):
     volunteer = get_object_or_404(
         Volunteer.objects.visible_to(request.user).select_related("resident", "town", "community"), pk=pk
     )
+    audit_read(request, obj=volunteer, reason="time bank statement")
     return render(
         request,
         "community/volunteer_statement.html",

@@ -317,5 +317,5 @@ def community(cast):
         photo = CarePhoto(record=record, **_upload(admin))
         photo.file.save("bath.png", ContentFile(PNG), save=True)
         volunteer = Volunteer.objects.create(resident=person, town_id=town)
-        out[key] = {"batch": batch, "claim": claim, "record": record, "volunteer": volunteer}
+        out[key] = {"batch": batch, "claim": claim, "record": record, "volunteer": volunteer, "photo": photo}
     return out

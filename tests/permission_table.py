@@ -1018,6 +1018,40 @@ URLS.update(
             ),
             Case(IN_B, kwargs=CM("b", "volunteer")),
         ],
+        # Time-bank and plan pages: an empty post is the form again with its errors (400).
+        "community:volunteer_register": [
+            Case(NO_OPERATOR),
+            Case(expect(400, anonymous=302, operator=403, auditor=403), method="post", data={}),
+        ],
+        "community:service_list": [
+            Case(NO_OPERATOR),
+            Case(expect(400, anonymous=302, operator=403, auditor=403), method="post", data={}),
+        ],
+        # The first to confirm earns the hours; the rest are told it is confirmed (302 with a message).
+        "community:service_confirm": [
+            Case(expect(405), kwargs=lambda w: {"pk": w["community_services"]["a"]["service"].pk}),
+            Case(
+                expect(302, officer_b=404, operator=403, auditor=403),
+                method="post",
+                kwargs=lambda w: {"pk": w["community_services"]["a"]["service"].pk},
+            ),
+        ],
+        "community:volunteer_hours": [
+            Case(expect(200, anonymous=302, officer_b=404, operator=404, auditor=403), kwargs=CM("a", "volunteer")),
+            Case(IN_B, kwargs=CM("b", "volunteer")),
+            Case(
+                expect(400, anonymous=302, officer_b=404, operator=404, auditor=403),
+                method="post",
+                data={},
+                kwargs=CM("a", "volunteer"),
+            ),
+        ],
+        # A visit's photo: whoever sees the visit (the provider's operators too).
+        "community:care_photo": [Case(IN_A, kwargs=CM("a", "photo")), Case(IN_B, kwargs=CM("b", "photo"))],
+        "community:care_plan_new": [
+            Case(NO_OPERATOR),
+            Case(expect(400, anonymous=302, operator=403, auditor=403), method="post", data={}),
+        ],
     }
 )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_date
 from drf_spectacular.utils import extend_schema
@@ -196,14 +195,7 @@ class VolunteerServiceViewSet(mixins.ListModelMixin, _Base):
         if self.fake():
             return VolunteerService.objects.none()
         require(access.can_manage_volunteers, self.request.user)
-        volunteers = Volunteer.objects.visible_to(self.request.user)
-        return (
-            VolunteerService.objects.filter(
-                Q(volunteer__in=volunteers) | Q(town_id__in=_towns(self.request.user))
-            )
-            .select_related("recipient")
-            .order_by("-day", "-id")
-        )
+        return selectors.volunteer_services(user=self.request.user).order_by("-day", "-id")
 
     @extend_schema(request=s.VolunteerServiceCreateSerializer, responses={201: s.VolunteerServiceSerializer})
     def create(self, request: Request) -> Response:
@@ -224,13 +216,3 @@ class VolunteerServiceViewSet(mixins.ListModelMixin, _Base):
         service = self.get_object()
         entry = services.service_confirm(actor=request.user, service=service)
         return Response(s.LedgerEntrySerializer(entry).data)
-
-
-def _towns(user: Any) -> list[str]:
-    """The towns whose services this user confirms (the recipient's town)."""
-    from hechuan_portal.accounts.roles import is_district
-    from hechuan_portal.areas.models import AdminArea
-
-    if is_district(user):
-        return list(AdminArea.objects.towns().values_list("code", flat=True))
-    return [user.area_id] if getattr(user, "area_id", None) else []

@@ -3,12 +3,15 @@ on the provider's phone with their location check, and the visit photos."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hechuan_portal.accounts.scope import ScopedQuerySet
+from hechuan_portal.common.ratios import figure_value
 from hechuan_portal.common.uploads import StoredUpload
 
 
@@ -66,6 +69,12 @@ class CarePlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident_id} {self.month:%Y-%m} {self.service}"
+
+    @property
+    def share(self) -> Decimal | None:
+        """The share of the planned visits delivered, in per cent (the one rounding of figures), on a
+        plan annotated with `delivered` by `selectors.plan_delivery`."""
+        return figure_value(getattr(self, "delivered", 0), self.visits, 100)
 
 
 class CareRecord(models.Model):

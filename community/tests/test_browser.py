@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ import pytest
 from conftest import TOWN_A, login_in_browser, make_user
 from facilities.models import FacilityKind
 from facilities.tests.factories import SEAT, FacilityFactory
+from hechuan_portal.accounts.roles import SYSTEM
 
+from .. import services
 from ..models import CareRecord
 from . import factories as f
 from .conftest import PNG
@@ -90,3 +93,97 @@ def test_policy_and_donation_pages_fit_a_phone(live_server, phone_page, page, tm
         page.goto(f"{live_server.url}{url}")
         page.screenshot(path=str(shots / f"{name}-desktop.png"), full_page=True)
     assert "合川区慈善会" in page.text_content("main")
+
+
+def test_officer_registers_a_volunteer_records_confirms_and_prints_the_statement_on_a_phone(
+    live_server, phone_page, page, tmp_path, settings
+):
+    """Time bank on a 390 px phone: register a volunteer by ID number → record a service → confirm
+    it (the recipient is of the same town) → the statement; then the pages at a desk."""
+    from ..models import LedgerEntry, Volunteer
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    shots = Path(os.environ.get("COMMUNITY_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    make_user("bank_officer", "town_officer", TOWN_A)
+    helper, helper_number = f.person(dt.date(1963, 4, 4), name="李志愿")
+    elder, elder_number = f.person(dt.date(1936, 2, 2), name="王大爷", tekun=True)
+    base = live_server.url + "/manage/community"
+
+    def fits(pg):
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390, pg.url
+
+    login_in_browser(phone_page, live_server, "bank_officer")
+    phone_page.goto(f"{base}/time-bank/register/")
+    phone_page.fill("input[name=id_number]", helper_number)
+    phone_page.click("button:has-text('查找')")
+    phone_page.wait_for_selector("[data-person]")
+    assert "李志愿" in phone_page.text_content("[data-person]")
+    assert helper_number not in phone_page.url and helper_number not in phone_page.content()
+    fits(phone_page)
+    phone_page.screenshot(path=str(shots / "volunteer-register-phone.png"), full_page=True)
+    phone_page.click("text=确认登记为志愿者")
+    phone_page.wait_for_selector("text=已登记为时间储蓄志愿者")
+    volunteer = Volunteer.objects.get(resident=helper)
+
+    phone_page.goto(f"{base}/time-bank/services/")
+    phone_page.select_option("select[name=volunteer]", str(volunteer.pk))
+    phone_page.fill("input[name=recipient]", elder_number)
+    phone_page.fill("input[name=hours]", "2.5")
+    phone_page.fill("input[name=content]", "陪同就医")
+    phone_page.click("text=保存服务记录")
+    phone_page.wait_for_selector("text=待服务对象所在社区确认")
+    fits(phone_page)
+    phone_page.screenshot(path=str(shots / "volunteer-services-phone.png"), full_page=True)
+    phone_page.click("[data-service] button:has-text('确认')")
+    phone_page.wait_for_selector("text=存入 2.5 小时")
+    assert LedgerEntry.objects.get().hours == Decimal("2.5")
+
+    phone_page.goto(f"{base}/time-bank/{volunteer.pk}/")
+    assert "2.5" in phone_page.text_content("[data-balance]")
+    fits(phone_page)
+    phone_page.screenshot(path=str(shots / "volunteer-statement-phone.png"), full_page=True)
+    phone_page.emulate_media(media="print")
+    assert phone_page.is_hidden(".subnav") and phone_page.is_hidden("[data-print]")
+    phone_page.emulate_media(media="screen")
+
+    # The other new pages on the phone, then everything at a desk.
+    services.care_plan_set(
+        actor=SYSTEM, resident=elder, month=dt.date.today().replace(day=1), service="bathing", visits=2
+    )
+    pages = {
+        "volunteer-hours": f"/time-bank/{volunteer.pk}/hours/",
+        "volunteer-list": "/time-bank/",
+        "care-plan": "/care/plans/new/",
+        "care-list": "/care/",
+    }
+    for name, url in pages.items():
+        phone_page.goto(base + url)
+        fits(phone_page)
+        phone_page.screenshot(path=str(shots / f"{name}-phone.png"), full_page=True)
+    login_in_browser(page, live_server, "bank_officer")
+    pages.update(
+        {"volunteer-statement": f"/time-bank/{volunteer.pk}/", "volunteer-services": "/time-bank/services/"}
+    )
+    for name, url in pages.items():
+        page.goto(base + url)
+        page.screenshot(path=str(shots / f"{name}-desktop.png"), full_page=True)
+    page.goto(base + f"/time-bank/{volunteer.pk}/")
+    page.pdf(path=str(shots / "volunteer-statement.pdf"), format="A4")
+    # Printed on A4 portrait (15 mm margins: 180 mm at 96 px an inch), the whole table on the page.
+    a4_px = int(180 / 25.4 * 96)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": a4_px, "height": 900})
+    assert (
+        page.evaluate("document.querySelector('.statement-sheet table').getBoundingClientRect().right")
+        <= a4_px
+    )
+    page.screenshot(path=str(shots / "volunteer-statement-print.png"), full_page=True)
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.click("button[name=language][value=en]")
+    page.goto(base + f"/time-bank/{volunteer.pk}/")
+    assert "Time-bank statement" in page.text_content("main")
+    page.screenshot(path=str(shots / "volunteer-statement-desktop-en.png"), full_page=True)
+    page.goto(base + "/time-bank/services/")
+    page.screenshot(path=str(shots / "volunteer-services-desktop-en.png"), full_page=True)

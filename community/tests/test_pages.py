@@ -188,7 +188,12 @@ def test_list_pages_do_not_grow_with_rows(officer_a_client, officer_a):
         )
         services.service_confirm(actor=SYSTEM, service=service)
 
-    urls = ["/manage/community/", "/manage/community/care/", "/manage/community/time-bank/"]
+    urls = [
+        "/manage/community/",
+        "/manage/community/care/",
+        "/manage/community/time-bank/",
+        "/manage/community/time-bank/services/",
+    ]
     add_rows()
     services.claims_compute(actor=SYSTEM, month=month)
     one = [_queries(officer_a_client, u) for u in urls + ["/manage/community/claims/"]]
