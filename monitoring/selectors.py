@@ -21,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from facilities.models import Facility, FacilityStatus
@@ -38,6 +39,7 @@ from .models import (
     InspectionResult,
     InspectionStatus,
     StaffQualification,
+    VisitDue,
     WelfareVisit,
 )
 from .standards import config
@@ -226,41 +228,52 @@ def visit_tier(as_of: date, cfg: dict[str, Any], *, critical: Q, only_covered: b
     )
 
 
-def _latest_visit(field: str) -> Subquery:
+def latest_visit(field: str) -> Subquery:
+    """A field of the outer resident row's latest visit (NULL when never visited)."""
     return Subquery(
         WelfareVisit.objects.filter(resident=OuterRef("pk")).order_by("-visited_on", "-pk").values(field)[:1]
     )
 
 
+def covered_elders(*, as_of: date) -> QuerySet[Resident]:
+    """Everyone STANDARDS §8 covers on `as_of` (registered in the district, status normal, 60+ and
+    any of the alone/key conditions): the rows of the precomputed visit list
+    (`services.visit_due_refresh`)."""
+    covered, _alone, _key = _covered_q(as_of, config())
+    return Resident.objects.filter(status=HukouStatus.NORMAL, town__isnull=False).filter(covered)
+
+
 def visit_candidates(*, user: Any, today: date | None = None, community: str | None = None) -> QuerySet:
-    """Elders in scope who must be visited, with their tier (`visit_tier`), last visit, next due
-    date and status."""
+    """Elders in scope who must be visited (rows of `VisitDue`, whose primary key is the resident's),
+    with their tier (`visit_tier`), last visit, next due date and status. The tier is computed for
+    the rows shown only, the person themselves fetched with them (`resident`)."""
     cfg = config()
     today = today or timezone.localdate()
-    covered, _alone, _key = _covered_q(today, cfg)
+    soon = today + timedelta(days=cfg["visit_due_soon_days"])
+    critical = Q(Exact(OuterRef("last_condition"), Value("critical")))
+    tier = (
+        Resident.objects.filter(pk=OuterRef("pk"))
+        .annotate(tier=visit_tier(today, cfg, critical=critical, only_covered=True))
+        .values("tier")[:1]
+    )
     qs = (
-        Resident.objects.visible_to(user)
-        .filter(status=HukouStatus.NORMAL, town__isnull=False)
-        .filter(covered)
+        VisitDue.objects.visible_to(user)
         .select_related("town", "community")
+        # Fetched for the page's rows only: joining 97,000 rows to the register to show 25 cost more.
+        .prefetch_related("resident")
         .annotate(
-            last_visit_on=_latest_visit("visited_on"),
-            next_due_on=_latest_visit("next_due_on"),
-            last_condition=_latest_visit("condition"),
-        )
-        .annotate(
-            tier=visit_tier(today, cfg, critical=Q(last_condition="critical"), only_covered=True),
+            tier=Subquery(tier, output_field=CharField()),
             due_state=Case(
                 When(next_due_on__isnull=True, then=Value("never")),
                 When(next_due_on__lt=today, then=Value("overdue")),
-                When(next_due_on__lte=today + timedelta(days=cfg["visit_due_soon_days"]), then=Value("due")),
+                When(next_due_on__lte=soon, then=Value("due")),
                 default=Value("ok"),
                 output_field=CharField(),
             ),
             due_rank=Case(
                 When(next_due_on__isnull=True, then=Value(1)),
                 When(next_due_on__lt=today, then=Value(0)),
-                When(next_due_on__lte=today + timedelta(days=cfg["visit_due_soon_days"]), then=Value(2)),
+                When(next_due_on__lte=soon, then=Value(2)),
                 default=Value(3),
                 output_field=IntegerField(),
             ),

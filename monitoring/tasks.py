@@ -20,3 +20,9 @@ def escalate_overdue_findings() -> int:
 def refresh_risk() -> int:
     """Nightly: recompute every facility's risk score and next due inspection date."""
     return services.risk_refresh(actor=SYSTEM)
+
+
+@shared_task(name="monitoring.refresh_visit_due", **RETRY_TRANSIENT)
+def refresh_visit_due() -> int:
+    """Nightly: rebuild the 探访关爱 list (people turning 60, the eldercare policy of the day)."""
+    return services.visit_due_refresh(actor=SYSTEM)

@@ -35,6 +35,7 @@ from .models import (
     Resident,
     TownPopulation,
 )
+from .signals import register_imported
 
 MIN_REASON_LENGTH = 4
 
@@ -203,6 +204,7 @@ def residents_import(
         raise
     duplicate_groups_refresh(actor=SYSTEM)
     town_population_refresh(actor=SYSTEM)
+    register_imported.send(sender=ImportBatch, batch=batch)
     batch.status = ImportStatus.SUCCEEDED
     batch.rows_read, batch.rows_invalid = result.rows_read, result.invalid
     batch.inserted, batch.updated, batch.unchanged = result.inserted, result.updated, result.unchanged

@@ -93,7 +93,11 @@ def test_the_refresh_is_one_statement_that_replaces_every_row():
 
 
 def test_the_quality_page_reads_the_summary_for_its_scope(staff_client, officer_a_client):
-    for code, birth in [(TOWN_A, dt.date(1920, 1, 1)), (TOWN_A, dt.date(1990, 1, 1)), (TOWN_B, dt.date(1940, 1, 1))]:
+    for code, birth in [
+        (TOWN_A, dt.date(1920, 1, 1)),
+        (TOWN_A, dt.date(1990, 1, 1)),
+        (TOWN_B, dt.date(1940, 1, 1)),
+    ]:
         ResidentFactory(hukou_code=code, birth_date=birth)
     services.town_population_refresh(actor=SYSTEM)
     staff = staff_client.get("/manage/residents/quality/").context["report"]
