@@ -261,4 +261,5 @@ def _visits(rng: random.Random, visitor: User, today) -> int:
                 )
             )
     WelfareVisit.objects.bulk_create(rows, batch_size=2000)
+    services.visit_due_refresh(actor=SYSTEM)  # the precomputed list, as after any visit
     return len(rows)
