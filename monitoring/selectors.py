@@ -21,10 +21,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from facilities.models import Facility, FacilityStatus
+from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.months import add_months, month_bounds
 from hechuan_portal.residents.models import HukouStatus, Resident
 
@@ -85,6 +87,31 @@ def inspection_list(*, user: Any, data: Mapping[str, Any] | None = None) -> Insp
         .order_by("-due_on", "-pk")
     )
     return InspectionFilter(data, queryset=qs)
+
+
+def with_finding_counts(qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    """`n_findings` on each inspection: a correlated count the database computes for the rows a page
+    shows (a GROUP BY over the join of every inspection to its findings ran before the page's LIMIT:
+    0.4 s at 50,000 inspections, issue 20)."""
+    findings = (
+        Finding.objects.filter(inspection=OuterRef("pk"))
+        .order_by()
+        .values("inspection")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(n_findings=Coalesce(Subquery(findings, output_field=IntegerField()), 0))
+
+
+def scheduled_inspections(*, user: Any) -> QuerySet[Inspection]:
+    """Inspections still to do, soonest first (the dashboard's list; `monitoring_insp_due_idx`),
+    with their drawn inspectors, which decide whether the user may record each one."""
+    return (
+        inspection_list(user=user)
+        .qs.filter(status=InspectionStatus.SCHEDULED)
+        .prefetch_related("inspectors")
+        .order_by("due_on", "pk")
+    )
 
 
 def inspection_detail_qs(user: Any) -> QuerySet[Inspection]:
@@ -258,9 +285,13 @@ def visit_candidates(*, user: Any, today: date | None = None, community: str | N
     )
     qs = (
         VisitDue.objects.visible_to(user)
-        .select_related("town", "community")
-        # Fetched for the page's rows only: joining 97,000 rows to the register to show 25 cost more.
-        .prefetch_related("resident")
+        # Fetched for the page's rows only: joined to the 95,000 rows of the district, the register
+        # and the areas' columns went through the sort (issue 20).
+        .prefetch_related(
+            "resident",
+            Prefetch("town", queryset=AdminArea.objects.only("code", "name")),
+            Prefetch("community", queryset=AdminArea.objects.only("code", "name")),
+        )
         .annotate(
             tier=Subquery(tier, output_field=CharField()),
             due_state=Case(
