@@ -136,7 +136,8 @@ def quality_report(*, user: Any, today: dt.date | None = None) -> dict[str, Any]
     hundred = dt.date(today.year - 100, today.month, min(today.day, 28))
     eighty = dt.date(today.year - 80, today.month, min(today.day, 28))
     counts = register_counts(user=user, cutoffs={"aged80": eighty, "aged100": hundred})
-    per_town = list(AdminArea.objects.towns().filter(code__in=counts).order_by("code"))
+    # Names only: the towns' outlines would be parsed for nothing.
+    per_town = list(AdminArea.objects.towns().filter(code__in=counts).order_by("code").only("code", "name"))
     for town in per_town:
         for key in ("total", "alive", "aged80", "aged100"):
             setattr(town, key, counts[town.code][key])
