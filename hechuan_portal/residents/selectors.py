@@ -70,8 +70,7 @@ def register_counts(*, user: Any, cutoffs: dict[str, dt.date]) -> dict[str | Non
             # Named apart from the `alive` column the filters below read.
             n_alive=Coalesce(Sum("n", filter=Q(alive=True)), 0),
             **{
-                key: Coalesce(Sum("n", filter=Q(alive=True, born_in__lt=month_of[key])), 0)
-                for key in cutoffs
+                key: Coalesce(Sum("n", filter=Q(alive=True, born_in__lt=month_of[key])), 0) for key in cutoffs
             },
         )
         .order_by()
@@ -81,7 +80,9 @@ def register_counts(*, user: Any, cutoffs: dict[str, dt.date]) -> dict[str | Non
         row["alive"] = row.pop("n_alive")
         counts[row.pop("town_id")] = row
     if cutoffs:
-        in_month = {key: Q(birth_date__gte=month_of[key], birth_date__lte=day) for key, day in cutoffs.items()}
+        in_month = {
+            key: Q(birth_date__gte=month_of[key], birth_date__lte=day) for key, day in cutoffs.items()
+        }
         partial = (
             Resident.objects.visible_to(user)
             .filter(status=HukouStatus.NORMAL)
