@@ -161,6 +161,11 @@ def build(stdout=print, scale: float = 1.0) -> dict[str, float]:
         )
         timings["visits"] = time.perf_counter() - started
         stdout(f"  visits: +{added:,}")
+    # The visits were copied in SQL: rebuild the precomputed visit list as after any visit.
+    from hechuan_portal.accounts.roles import SYSTEM
+    from monitoring.services import visit_due_refresh
+
+    visit_due_refresh(actor=SYSTEM)
     with connection.cursor() as c:
         for table in (
             "facilities_facility",

@@ -117,6 +117,11 @@ def can_refresh_risk(user: Any) -> bool:
     return roles.is_district(user)
 
 
+def can_refresh_visit_due(user: Any) -> bool:
+    """Rebuild the precomputed visit list (the nightly job and the household import run it as SYSTEM)."""
+    return roles.is_district(user)
+
+
 def can_manage_staff(user: Any, facility: Any = None) -> bool:
     """Operators keep their own facility's staff list; officers and district staff may correct it."""
     if facility is None:

@@ -272,4 +272,5 @@ def _visits(rng: random.Random, visitor: User, today) -> int:
             written += len(rows)
             rows.clear()
     WelfareVisit.objects.bulk_create(rows)
+    services.visit_due_refresh(actor=SYSTEM)  # the precomputed list, as after any visit
     return written + len(rows)

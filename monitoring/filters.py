@@ -27,7 +27,8 @@ from .models import (
 
 
 def _towns(request):
-    return AdminArea.objects.towns().order_by("code")
+    # The choices show names: the outlines (GEOS-parsed for every town) are never read.
+    return AdminArea.objects.towns().order_by("code").defer("boundary", "centroid")
 
 
 class InspectionFilter(django_filters.FilterSet):

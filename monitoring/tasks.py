@@ -20,3 +20,11 @@ def escalate_overdue_findings() -> int:
 def refresh_risk() -> int:
     """Nightly: recompute every facility's risk score and next due inspection date."""
     return services.risk_refresh(actor=SYSTEM)
+
+
+@shared_task(name="monitoring.refresh_visit_due", **RETRY_TRANSIENT)
+def refresh_visit_due() -> int:
+    """Nightly: rebuild the 探访关爱 list (people turning 60, the eldercare policy of the day). Safe
+    to repeat: it rewrites the whole table from the register and the visits, so a second run after a
+    transient error writes the same rows."""
+    return services.visit_due_refresh(actor=SYSTEM)

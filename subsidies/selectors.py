@@ -38,34 +38,37 @@ def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
         towns = {k: v for k, v in towns.items() if k == scope.town_code}
     tiers: set[str] = set()
     for row in (
+        # The town copied onto the grant (no join to the register: 1.4 s at 65,000 grants, issue 20).
         AllowanceGrant.objects.visible_to(user).filter(status="active")
-        .values("resident__town_id", "tier_label").annotate(n=Count("id"))
+        .values("town_id", "tier_label").annotate(n=Count("id")).order_by()
     ):  # fmt: skip
-        if row["resident__town_id"] in towns:
-            towns[row["resident__town_id"]]["tiers"][row["tier_label"]] = row["n"]
+        if row["town_id"] in towns:
+            towns[row["town_id"]]["tiers"][row["tier_label"]] = row["n"]
             tiers.add(row["tier_label"])
     for row in (
         AllowanceDecision.objects.visible_to(user)
         .filter(decided_at__date__gte=month, decided_at__date__lt=next_month, run__isnull=False)
-        .values("resident__town_id")
+        .values("town_id")
         .annotate(
             new=Count(
                 "id", filter=Q(kind__in=[DecisionKind.GRANT, DecisionKind.REINSTATE], new_status="active")
             ),
             stopped=Count("id", filter=Q(kind__in=[DecisionKind.SUSPEND, DecisionKind.TERMINATE])),
         )
+        .order_by()
     ):
-        if row["resident__town_id"] in towns:
-            towns[row["resident__town_id"]].update(new=row["new"], stopped=row["stopped"])
+        if row["town_id"] in towns:
+            towns[row["town_id"]].update(new=row["new"], stopped=row["stopped"])
     for row in (
+        # No ordering: the model's (period, town, resident) joined the register for nothing (0.8 s).
         PaymentLine.objects.visible_to(user).filter(period__month=month)
-        .values("town_id").annotate(n=Count("id"), total=Sum("amount"))
+        .values("town_id").annotate(n=Count("id"), total=Sum("amount")).order_by()
     ):  # fmt: skip
         if row["town_id"] in towns:
             towns[row["town_id"]].update(lines=row["n"], cost=row["total"] or Decimal("0"))
     for row in (
         Overpayment.objects.visible_to(user).filter(status=OverpaymentStatus.OPEN)
-        .values("town_id").annotate(n=Count("id"), total=Sum("amount"))
+        .values("town_id").annotate(n=Count("id"), total=Sum("amount")).order_by()
     ):  # fmt: skip
         if row["town_id"] in towns:
             towns[row["town_id"]].update(over_n=row["n"], over_sum=row["total"] or Decimal("0"))

@@ -81,6 +81,25 @@ def allowance_match(
     return outcome
 
 
+@transaction.atomic
+def towns_follow_register(*, actor: Any) -> int:
+    """Move the town copied onto grants and decisions (`AllowanceGrant.town`, set by a trigger on
+    insert) for the people a household import moved: one set-based UPDATE per table, rows whose
+    town differs only. Called as SYSTEM after every import (`residents.signals.register_imported`);
+    returns the number of grants moved. A derived column: no audit row (the import has its own)."""
+    require(access.can_run_match, actor)
+    moved = 0
+    for model in (AllowanceGrant, AllowanceDecision):
+        table, register = model._meta.db_table, Resident._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} x SET town_id = r.town_id FROM {register} r "
+                "WHERE r.id = x.resident_id AND x.town_id IS DISTINCT FROM r.town_id"
+            )
+            moved = moved or cursor.rowcount
+    return moved
+
+
 def allowance_match_later(*, actor: Any, as_of: dt.date) -> None:
     """Queue a match of `as_of` (the /manage/ button) once the current transaction commits."""
     require(access.can_run_match, actor)

@@ -223,6 +223,7 @@ def test_child_list_query_count(staff_client, n, django_assert_num_queries):
 
 def test_places_stats(staff_client, small_class):
     from hechuan_portal.residents.models import Resident
+    from hechuan_portal.residents.services import town_population_refresh
 
     Resident.objects.bulk_create(
         [
@@ -242,6 +243,7 @@ def test_places_stats(staff_client, small_class):
             for i in range(1001)
         ]
     )
+    town_population_refresh(actor=SYSTEM)  # as every household import does
     r = staff_client.get("/api/v1/childcare/stats/places/")
     assert r.status_code == 200
     town = next(t for t in r.json()["towns"] if t["code"] == "500117001000")

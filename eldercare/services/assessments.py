@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
-from hechuan_portal.accounts.roles import audit_user, require
+from hechuan_portal.accounts.roles import SYSTEM, audit_user, require
 from hechuan_portal.common.errors import PortalError
 from hechuan_portal.residents.models import Resident
 
@@ -185,6 +185,11 @@ def assessment_sign(*, actor: Any, assessment: Assessment) -> Assessment:
         area_code=assessment.town_id,
         reason="sign-off",
     )
+    # A signed grade may make the elder 失能, so covered by 探访关爱: their row of monitoring's
+    # precomputed visit list is rebuilt now (imported at call time, like monitoring reads grades).
+    from monitoring.services import visit_due_refresh
+
+    visit_due_refresh(actor=SYSTEM, residents=[assessment.resident_id])
     return assessment
 
 

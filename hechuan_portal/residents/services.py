@@ -25,7 +25,17 @@ from hechuan_portal.common.locks import LockName, lock_for_transaction
 from . import access
 from .error_codes import ErrorCode
 from .importer import ImportFailed, ImportResult, load_extract, load_first_extract
-from .models import AwayPeriod, DuplicateGroup, ImportBatch, ImportIssue, ImportStatus, MoveReview, Resident
+from .models import (
+    AwayPeriod,
+    DuplicateGroup,
+    ImportBatch,
+    ImportIssue,
+    ImportStatus,
+    MoveReview,
+    Resident,
+    TownPopulation,
+)
+from .signals import register_imported
 
 MIN_REASON_LENGTH = 4
 
@@ -193,6 +203,8 @@ def residents_import(
         batch.save(update_fields=["status", "message", "finished_at"])
         raise
     duplicate_groups_refresh(actor=SYSTEM)
+    town_population_refresh(actor=SYSTEM)
+    register_imported.send(sender=ImportBatch, batch=batch)
     batch.status = ImportStatus.SUCCEEDED
     batch.rows_read, batch.rows_invalid = result.rows_read, result.invalid
     batch.inserted, batch.updated, batch.unchanged = result.inserted, result.updated, result.unchanged
@@ -238,4 +250,30 @@ def duplicate_groups_refresh(*, actor: Any) -> int:
             f"{insert} SELECT NULL, name, gender, birth_date, count(*) FROM {register} "
             "GROUP BY name, gender, birth_date HAVING count(*) > 1"
         )
+        return cursor.rowcount
+
+
+def town_population_sql() -> list[str]:
+    """The statements that rewrite `TownPopulation` from the register: empty it, then one grouped
+    INSERT … SELECT (also run by the migration that created the table). Two statements, not one
+    with a deleting CTE: the unique index would still see the rows that CTE deletes."""
+    summary, register = TownPopulation._meta.db_table, Resident._meta.db_table
+    return [
+        f"DELETE FROM {summary}",
+        f"INSERT INTO {summary} (town_id, alive, born_in, n) "
+        f"SELECT town_id, status = 'normal', date_trunc('month', birth_date)::date, count(*) "
+        f"FROM {register} GROUP BY 1, 2, 3",
+    ]
+
+
+@transaction.atomic
+def town_population_refresh(*, actor: Any) -> int:
+    """Recount the register per town, status and birth month (`TownPopulation`) set-based under
+    the register lock. Called as SYSTEM after every household import; returns the number of
+    summary rows. A derived table: no audit row."""
+    require(access.can_import, actor)
+    lock_for_transaction(LockName.REGISTER)
+    with connection.cursor() as cursor:
+        for statement in town_population_sql():
+            cursor.execute(statement)
         return cursor.rowcount

@@ -22,7 +22,16 @@ from .inspections import (
 from .plans import InspectionPlan, InspectionPlanQuerySet, InspectorConflict, PlanDraw, PlanKind, PlanStatus
 from .risk import FacilityRisk, FacilityRiskQuerySet, RiskBand
 from .staff import StaffQualification, StaffQualificationQuerySet, StaffRole
-from .visits import ElderCondition, Need, Referral, VisitMethod, WelfareVisit, WelfareVisitQuerySet
+from .visits import (
+    ElderCondition,
+    Need,
+    Referral,
+    VisitDue,
+    VisitDueQuerySet,
+    VisitMethod,
+    WelfareVisit,
+    WelfareVisitQuerySet,
+)
 
 __all__ = [
     "Answer",
@@ -58,6 +67,8 @@ __all__ = [
     "StaffRole",
     "StoredUpload",
     "Topic",
+    "VisitDue",
+    "VisitDueQuerySet",
     "VisitMethod",
     "WelfareVisit",
     "WelfareVisitQuerySet",

@@ -114,3 +114,42 @@ class WelfareVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident_id} {self.visited_on}"
+
+
+class VisitDueQuerySet(ScopedQuerySet):
+    scope_town_field = "town"
+    scope_facility_field = None
+
+
+class VisitDue(models.Model):
+    """The 探访关爱 list, precomputed: one row per elder covered by STANDARDS §8 (60+, registered
+    in the district, 独居/空巢/留守 or 失能/特困/计生特殊家庭/重残) with their latest visit. Issue 20:
+    finding 97,000 covered elders among 1.5 million people and each one's latest visit took seconds
+    a request; the visit list and the dashboard's overdue count read this table only.
+
+    Written by one set-based statement, `services.visit_due_refresh`: for everyone nightly (people
+    turning 60, the eldercare policy's threshold) and after every household import (deaths, moves,
+    flags), for one elder when a visit is recorded or an ability assessment is signed. The tier
+    (weekly/monthly/quarterly) is not stored: the list computes it for the rows it shows, by the one
+    expression `selectors.visit_tier`.
+    """
+
+    resident = models.OneToOneField(
+        "residents.Resident", primary_key=True, on_delete=models.CASCADE, related_name="visit_due"
+    )
+    town = models.ForeignKey("areas.AdminArea", on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        "areas.AdminArea", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Copied from the register for the list's order (due, date, community, name) without a join.
+    name = models.CharField(_("姓名"), max_length=64, db_collation="C")
+    last_visit_on = models.DateField(_("上次探访日期"), null=True, blank=True)
+    next_due_on = models.DateField(_("下次探访日期"), null=True, blank=True)
+    last_condition = models.CharField(_("老人状况"), max_length=16, blank=True)
+
+    objects = VisitDueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("探访名单")
+        verbose_name_plural = _("探访名单")
+        indexes = [models.Index(fields=["town", "next_due_on"], name="monitoring_visitdue_town_idx")]

@@ -23,7 +23,7 @@ from .inspections import (
 from .plans import default_inspector_pool, plan_create, plan_draw, plan_population, redraw
 from .risk import risk_refresh
 from .staff import staff_save
-from .visits import resident_tier, visit_record
+from .visits import resident_tier, visit_due_refresh, visit_record
 
 __all__ = [
     "AnswerInput",
@@ -46,5 +46,6 @@ __all__ = [
     "staff_save",
     "template_for",
     "template_new_version",
+    "visit_due_refresh",
     "visit_record",
 ]

@@ -5,19 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.utils import timezone
 
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
-from hechuan_portal.accounts.roles import audit_user, require
+from hechuan_portal.accounts.roles import SYSTEM, audit_user, require
 from hechuan_portal.common.errors import PortalError
 from hechuan_portal.residents.models import Resident
 
 from .. import access, rules, selectors
 from ..error_codes import ErrorCode
-from ..models import WelfareVisit
+from ..models import VisitDue, WelfareVisit
 from ..standards import config
 
 
@@ -83,4 +85,32 @@ def visit_record(
         area_code=resident.community_id or resident.town_id,
         changes={"tier": tier},
     )
+    visit_due_refresh(actor=SYSTEM, residents=[resident.pk])
     return visit
+
+
+@transaction.atomic
+def visit_due_refresh(*, actor: Any, today: dt.date | None = None, residents: list[int] | None = None) -> int:
+    """Rewrite the precomputed visit list (`VisitDue`): the elders covered on `today` by the visit
+    list's own condition (`selectors.covered_elders`), each with their latest visit, in one
+    INSERT … SELECT after deleting the rows it replaces. `residents`: only these people (a visit
+    recorded, an assessment signed); None: everyone (nightly and after every household import).
+    Returns the number of rows written. A derived table: no audit row."""
+    require(access.can_refresh_visit_due, actor)
+    today = today or timezone.localdate()
+    source = selectors.covered_elders(as_of=today)
+    stale = VisitDue.objects.all()
+    if residents is not None:
+        source, stale = source.filter(pk__in=residents), stale.filter(resident_id__in=residents)
+    latest = selectors.latest_visit
+    rows = source.annotate(
+        last_visit_on=latest("visited_on"),
+        next_due=latest("next_due_on"),
+        last_cond=Coalesce(latest("condition"), Value("")),
+    ).values_list("pk", "town_id", "community_id", "name", "last_visit_on", "next_due", "last_cond")
+    stale.delete()
+    sql, params = rows.query.sql_with_params()
+    columns = "resident_id, town_id, community_id, name, last_visit_on, next_due_on, last_condition"
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {VisitDue._meta.db_table} ({columns}) {sql}", params)
+        return cursor.rowcount

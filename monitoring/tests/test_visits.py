@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from hechuan_portal.accounts.models import AuditEvent
+from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common.errors import PortalError
 from monitoring import rules, selectors, services
 from monitoring.models import WelfareVisit
@@ -53,6 +54,7 @@ def village():
             name="钓鱼城老人", birth_date=born(82), lives_alone=True, town_id=TOWN_B, community=None
         ),
     }
+    services.visit_due_refresh(actor=SYSTEM, today=TODAY)  # as the nightly job and every import do
     return people
 
 

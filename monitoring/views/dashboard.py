@@ -6,7 +6,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .. import access, selectors
-from ..models import InspectionStatus
 from .base import monitoring_user
 
 
@@ -28,11 +27,7 @@ def index(request):
         due = selectors.due_inspections(user=user, today=today).qs
         context["due_total"] = due.count()
         context["due_overdue"] = due.filter(next_due_on__lt=today).count()
-        context["scheduled"] = (
-            selectors.inspection_list(user=user)
-            .qs.filter(status=InspectionStatus.SCHEDULED)
-            .order_by("due_on", "pk")[:20]
-        )
+        context["scheduled"] = selectors.scheduled_inspections(user=user)[:20]
         visits = selectors.visit_candidates(user=user, today=today)
         context["visits_overdue"] = visits.filter(due_state__in=["overdue", "never"]).count()
     else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,14 +25,14 @@ from .base import monitoring_user, page_of
 @monitoring_user
 def inspection_list(request):
     filterset = selectors.inspection_list(user=request.user, data=request.GET or None)
-    rows = page_of(request, filterset.qs.annotate(n_findings=Count("findings")))
+    rows = page_of(request, selectors.with_finding_counts(filterset.qs))
     return render(request, "monitoring/inspection_list.html", {"filter": filterset, "rows": rows})
 
 
 @monitoring_user
 def inspection_export(request):
     filterset = selectors.inspection_list(user=request.user, data=request.GET or None)
-    qs = filterset.qs.annotate(n_findings=Count("findings"))
+    qs = selectors.with_finding_counts(filterset.qs)
     data = exports.inspections_xlsx(qs.iterator(chunk_size=2000))
     audit_record(
         action=AuditAction.EXPORT,

@@ -33,7 +33,7 @@ def visit_due(request):
         qs = qs.filter(due_state=state)
     rows = page_of(request, qs)
     audit_read(request, model=Resident, rows=len(rows.object_list), reason="visit_due_list")
-    communities = AdminArea.objects.communities()
+    communities = AdminArea.objects.communities().only("code", "name")  # no outlines for a select
     if not access.can_see_all_towns(request.user):
         communities = communities.filter(parent_id=request.user.area_id)
     return render(

@@ -27,6 +27,7 @@ from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.areas.models import DISTRICT_CODE
 from hechuan_portal.common.months import add_months
 from hechuan_portal.residents.models import Resident
+from hechuan_portal.residents.services import town_population_refresh
 from monitoring.services import visit_record
 from overview.definitions import markdown
 from overview.indicators import INDICATORS
@@ -126,6 +127,7 @@ def district(db):
         condition="good",
     )
     residents(TOWN_B, 300, start=50)
+    town_population_refresh(actor=SYSTEM)  # as every household import does
     coverage_refresh(actor=SYSTEM)
     snapshot_refresh(period=PERIOD, actor=SYSTEM)
 

@@ -14,6 +14,7 @@ from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.areas.models import DISTRICT_CODE
 from hechuan_portal.common import crypto, idcard
 from hechuan_portal.residents.models import Resident
+from hechuan_portal.residents.services import town_population_refresh
 from overview.indicators import INDICATORS
 from overview.models import IndicatorSnapshot
 from overview.services import snapshot_refresh
@@ -48,6 +49,7 @@ def residents(town, count, start=0):
             )
         )
     Resident.objects.bulk_create(rows)
+    town_population_refresh(actor=SYSTEM)  # as every household import does
 
 
 @pytest.fixture

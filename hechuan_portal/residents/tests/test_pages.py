@@ -8,7 +8,7 @@ from django.test import override_settings
 from hechuan_portal.accounts.models import AuditEvent
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.residents.models import DuplicateGroup, ImportBatch, Resident
-from hechuan_portal.residents.services import duplicate_groups_refresh
+from hechuan_portal.residents.services import duplicate_groups_refresh, town_population_refresh
 
 from .conftest import csv_line, extract
 from .factories import ResidentFactory, make_id
@@ -92,6 +92,7 @@ def test_quality_report(staff_client, pair):
     ResidentFactory(name="重名", birth_date=dt.date(1950, 5, 5))
     ResidentFactory(name="重名", birth_date=dt.date(1950, 5, 5))
     duplicate_groups_refresh(actor=SYSTEM)  # as every import does
+    town_population_refresh(actor=SYSTEM)
     response = staff_client.get("/manage/residents/quality/")
     report = response.context["report"]
     assert (report["centenarian_count"], report["outside"], report["duplicate_count"]) == (1, 1, 1)
