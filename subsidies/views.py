@@ -7,7 +7,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.accounts.reauth import note_download, reauth_required
 from hechuan_portal.common.errors import PortalError
 from hechuan_portal.common.formatting import money
+from hechuan_portal.common.listing import sorted_page
 from hechuan_portal.residents import access as residents_access
 from hechuan_portal.residents import services as residents_services
 from hechuan_portal.residents.models import AwayPeriod, MoveReview, Resident
@@ -68,6 +68,28 @@ def edges(request):
     return render(request, "subsidies/edges.html", {"data": selectors.edge_cases(user=request.user)})
 
 
+PERIOD_COLUMNS = {
+    "month": "month",
+    "status": ("status", "month"),
+    "lines": "line_count",
+    "total": "total_amount",
+    "closed": "closed_at",
+}
+RUN_COLUMNS = {
+    "started": "started_at",
+    "as_of": "as_of",
+    "status": ("status", "started_at"),
+    "examined": "examined",
+}
+OVERPAYMENT_COLUMNS = {
+    "name": "resident__name",
+    "town": ("town_id", "month"),
+    "month": "month",
+    "amount": "amount",
+    "status": ("status", "month"),
+}
+
+
 @login_required
 def runs(request):
     _require(access.can_view_district(request.user))
@@ -76,8 +98,8 @@ def runs(request):
         services.allowance_match_later(actor=request.user, as_of=timezone.localdate())
         messages.success(request, _("已提交匹配任务，稍后刷新查看结果。"))
         return redirect("subsidies:runs")
-    page = Paginator(MatchRun.objects.visible_to(request.user).select_related("triggered_by"), 30).get_page(
-        request.GET.get("page")
+    page = sorted_page(
+        request, MatchRun.objects.visible_to(request.user).select_related("triggered_by"), columns=RUN_COLUMNS
     )
     return render(request, "subsidies/runs.html", {"page": page})
 
@@ -119,7 +141,7 @@ def policy_edit(request, pk=None):
 @login_required
 def payroll(request):
     _require(access.can_view_district(request.user))
-    periods = PayrollPeriod.objects.visible_to(request.user)
+    periods = sorted_page(request, PayrollPeriod.objects.visible_to(request.user), columns=PERIOD_COLUMNS)
     return render(request, "subsidies/payroll.html", {"periods": periods})
 
 
@@ -204,7 +226,9 @@ def payroll_export(request, month):
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     buffer = io.BytesIO()
     name = f"payroll-{month}.{fmt}"
-    rows = services.payroll_export(actor=request.user, month=period.month, output=buffer, fmt=fmt, request=request)
+    rows = services.payroll_export(
+        actor=request.user, month=period.month, output=buffer, fmt=fmt, request=request
+    )
     note_download(request, name=name, rows=rows)
     return _file_response(buffer, name)
 
@@ -218,7 +242,7 @@ def overpayments(request):
         .annotate(n=Count("id"), open=Sum("amount", filter=Q(status="open")), total=Sum("amount"))
         .order_by("town_id")
     )
-    page = Paginator(qs.select_related("resident", "town"), 100).get_page(request.GET.get("page"))
+    page = sorted_page(request, qs.select_related("resident", "town"), columns=OVERPAYMENT_COLUMNS)
     return render(
         request,
         "subsidies/overpayments.html",

@@ -54,3 +54,10 @@ def test_one_near_implementation():
     a hand-written serializer of its rows). `near_box` is the pure geometry of standards.py."""
     definitions = _hits(r"^\s*def near\w*\(", allowed={"facilities/standards.py"})
     assert len(definitions) <= 1, definitions
+
+
+def test_staff_lists_page_through_common_listing():
+    """Issue 20: one paging and sorting mechanism for the staff lists (`common/listing.py`); the API
+    pages through `common/pagination.py`. No view builds its own Paginator or OrderingFilter."""
+    assert _hits(r"\bPaginator\(", allowed={"hechuan_portal/common/listing.py"}) == []
+    assert _hits(r"OrderingFilter\(") == []

@@ -12,7 +12,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
@@ -23,6 +22,7 @@ from django_otp import login as otp_login
 
 from hechuan_portal.api import error_body
 from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.listing import sorted_page
 
 from . import access
 from .audit import audit_record
@@ -199,7 +199,7 @@ def audit_search(request):
         if filterset.is_bound and filterset.is_valid()
         else AuditEvent.objects.order_by("-at", "-id")
     )
-    page = Paginator(qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = sorted_page(request, qs, per_page=AUDIT_PAGE_SIZE)
     # Reading the audit log is itself audited (after the search, so it never shows in its own page).
     audit_record(
         action=AuditAction.VIEW,
@@ -208,10 +208,4 @@ def audit_search(request):
         reason=_("审计日志查询"),
         changes={k: v for k, v in request.GET.items() if k in AuditEventFilter.base_filters and v},
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "accounts/audit_list.html",
-        {"filterset": filterset, "page": page, "query": query.urlencode()},
-    )
+    return render(request, "accounts/audit_list.html", {"filterset": filterset, "page": page})
