@@ -144,6 +144,30 @@ def _client_for(user: User | None, *, reauthenticated: bool = True) -> Client:
 
 
 @pytest.fixture
+def celery_eager():
+    """Tasks run in the test's process. Set on the Celery app itself: it read
+    CELERY_TASK_ALWAYS_EAGER from settings once, when an earlier test first used it."""
+    from hechuan_portal.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = eager
+
+
+def run_export(client, url: str, callbacks) -> str:
+    """Start a background export from its page link (its task runs eagerly once the request
+    commits: use with `celery_eager`); returns the job page's path."""
+    with callbacks(execute=True):
+        response = client.get(url)
+    assert response.status_code == 302, response.status_code
+    assert response["Location"].startswith("/accounts/exports/")
+    return response["Location"]
+
+
+@pytest.fixture
 def anon_client():
     return Client()
 

@@ -4,19 +4,18 @@ every permission from access.py."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hechuan_portal.accounts import export_jobs
 from hechuan_portal.accounts.audit import audit_read
-from hechuan_portal.accounts.reauth import note_download, reauth_required
+from hechuan_portal.accounts.reauth import reauth_required
 from hechuan_portal.accounts.roles import is_district
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
@@ -201,12 +200,22 @@ def support(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @reauth_required
-def ltc_export(request: HttpRequest) -> FileResponse:
-    """The long-term-care insurance export (full ID numbers): re-authenticated, audited by the service."""
+def ltc_export(request: HttpRequest) -> HttpResponse:
+    """The long-term-care insurance export (full ID numbers): re-authenticated, audited by the service.
+    Built by a background job in memory — a file of full ID numbers never touches the disk (issue 21
+    item 4) — whose page shows the progress, then the download (accounts/export_jobs.py)."""
     require(access.can_export_ltc, request.user)
-    # Built in memory: a file of full ID numbers never touches the disk (issue 21 item 4).
-    text = io.StringIO(newline="")
-    rows = services.ltc_export(actor=request.user, output=text)
-    name = f"ltc-{timezone.localdate():%Y%m%d}.csv"
-    note_download(request, name=name, rows=rows)
-    return FileResponse(io.BytesIO(text.getvalue().encode("utf-8")), as_attachment=True, filename=name)
+    job = export_jobs.start(
+        actor=request.user,
+        builder="eldercare.services.ltc_export_file",
+        params={},
+        filename=f"ltc-{timezone.localdate():%Y%m%d}.csv",
+        content_type="text/csv; charset=utf-8",
+        label=_("长期护理保险名单"),
+        model="eldercare.assessment",
+        total=selectors.ltc_rows().count(),
+    )
+    return redirect("accounts:export_job", job=job)
+
+
+ltc_export.starts_export_job = True

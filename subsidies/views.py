@@ -15,9 +15,11 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hechuan_portal.accounts import export_jobs
 from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.accounts.reauth import note_download, reauth_required
 from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.exports import XLSX_CONTENT_TYPE
 from hechuan_portal.common.formatting import money
 from hechuan_portal.common.listing import sorted_page
 from hechuan_portal.residents import access as residents_access
@@ -217,20 +219,32 @@ def _file_response(buffer: io.BytesIO, name: str) -> FileResponse:
     return FileResponse(buffer, as_attachment=True, filename=name)
 
 
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE}
+
+
 @login_required
 @reauth_required
 def payroll_export(request, month):
-    """XLSX by default (for people); `?format=csv` is the bank systems' file."""
+    """XLSX by default (for people); `?format=csv` is the bank systems' file. A roll holds one line
+    per person and month (tens of thousands): the file is built by a background job, whose page
+    shows the progress and then the download (accounts/export_jobs.py)."""
     period = _period_or_404(request, month)
     _require(access.can_export(request.user))
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    buffer = io.BytesIO()
-    name = f"payroll-{month}.{fmt}"
-    rows = services.payroll_export(
-        actor=request.user, month=period.month, output=buffer, fmt=fmt, request=request
+    job = export_jobs.start(
+        actor=request.user,
+        builder="subsidies.services.payroll_export",
+        params={"month": period.month, "fmt": fmt},
+        filename=f"payroll-{month}.{fmt}",
+        content_type=EXPORT_TYPES[fmt],
+        label=_("%(month)s发放名册（银行代发）") % {"month": f"{period.month:%Y-%m}"},
+        model="subsidies.paymentline",
+        total=PaymentLine.objects.filter(period=period).count(),
     )
-    note_download(request, name=name, rows=rows)
-    return _file_response(buffer, name)
+    return redirect("accounts:export_job", job=job)
+
+
+payroll_export.starts_export_job = True
 
 
 @login_required
