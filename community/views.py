@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.reauth import reauth_required
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.listing import sorted_page
 from hechuan_portal.common.months import month_start, parse_month
 from hechuan_portal.residents.models import Resident
 
@@ -143,6 +144,24 @@ def meal_new(request):
     return render(request, "community/meal_new.html", {"form": form})
 
 
+# The lists' sortable columns (common/listing.py).
+CLAIM_COLUMNS = {
+    "canteen": "canteen__name",
+    "town": ("canteen__town_id", "canteen__name"),
+    "meals": "meals",
+    "amount": "government_amount",
+    "status": ("status", "canteen__name"),
+}
+CARE_COLUMNS = {"at": "performed_at", "resident": "resident__name", "kind": ("kind", "performed_at")}
+VOLUNTEER_COLUMNS = {
+    "name": "resident__name",
+    "community": ("community_id", "resident__name"),
+    "earned": "earned",
+    "balance": "balance",
+}
+DONATION_COLUMNS = {"received": "received_on", "donor": "donor", "amount": "amount"}
+
+
 @community_user
 def claim_list(request):
     month = _month(request)
@@ -154,11 +173,13 @@ def claim_list(request):
             written = services.claims_compute(actor=request.user, month=form.cleaned_data["month"])
             messages.success(request, _("已计算 %(n)s 份申报。") % {"n": written})
             return redirect(f"{request.path}?month={form.cleaned_data['month']:%Y-%m}")
-    claims = (
+    claims = sorted_page(
+        request,
         MealClaim.objects.visible_to(request.user)
         .filter(month=month)
         .select_related("canteen__town", "roll")
-        .order_by("canteen__town_id", "canteen__name")
+        .order_by("canteen__town_id", "canteen__name"),
+        columns=CLAIM_COLUMNS,
     )
     return render(request, "community/claim_list.html", {"month": month, "claims": claims, "form": form})
 
@@ -258,10 +279,12 @@ def care_list(request):
     """Monthly plans with the share delivered, and the month's records with their callback."""
     month = _month(request)
 
-    records = (
+    records = sorted_page(
+        request,
         CareRecord.objects.visible_to(request.user)
         .filter(performed_at__date__gte=month)
-        .select_related("resident", "provider")[:50]
+        .select_related("resident", "provider"),
+        columns=CARE_COLUMNS,
     )
     return render(
         request,
@@ -336,7 +359,9 @@ def volunteer_list(request):
     """The community statement: each volunteer's hours earned, given, redeemed, expired and balance."""
     if not access.can_manage_volunteers(request.user):
         raise PermissionDenied
-    volunteers = selectors.community_statement(user=request.user)
+    volunteers = sorted_page(
+        request, selectors.community_statement(user=request.user), columns=VOLUNTEER_COLUMNS
+    )
     return render(request, "community/volunteer_list.html", {"volunteers": volunteers})
 
 
@@ -421,6 +446,10 @@ def donation_list(request):
     return render(
         request,
         "community/donation_list.html",
-        {"donations": donations[:200], "total": donations.aggregate(t=Sum("amount"))["t"] or 0, "form": form},
+        {
+            "donations": sorted_page(request, donations, columns=DONATION_COLUMNS),
+            "total": donations.aggregate(t=Sum("amount"))["t"] or 0,
+            "form": form,
+        },
         status=status,
     )
