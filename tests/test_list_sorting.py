@@ -8,6 +8,7 @@ from community import views as community_views
 from eldercare import support_views as eldercare_support_views
 from eldercare import views as eldercare_views
 from facilities import views as facilities_views
+from hechuan_portal.residents import views as residents_views
 from monitoring.views import findings as monitoring_findings
 from monitoring.views import inspections as monitoring_inspections
 from monitoring.views import plans as monitoring_plans
@@ -39,6 +40,7 @@ LISTS = [
     ("/manage/community/care/", community_views.CARE_COLUMNS),
     ("/manage/community/time-bank/", community_views.VOLUNTEER_COLUMNS),
     ("/manage/community/donations/", community_views.DONATION_COLUMNS),
+    ("/manage/residents/imports/", residents_views.BATCH_COLUMNS),
 ]
 
 
