@@ -161,6 +161,16 @@ def _client_for(user: User | None, *, reauthenticated: bool = True) -> Client:
     return client
 
 
+def run_export(client, url: str, callbacks) -> str:
+    """Start a background export from its page link (its task runs eagerly once the request
+    commits: use with `celery_eager`); returns the job page's path."""
+    with callbacks(execute=True):
+        response = client.get(url)
+    assert response.status_code == 302, response.status_code
+    assert response["Location"].startswith("/accounts/exports/")
+    return response["Location"]
+
+
 @pytest.fixture
 def anon_client():
     return Client()

@@ -8,7 +8,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.listing import sorted_page
 from hechuan_portal.common.months import age_in_months
 
 from . import access, selectors, services
@@ -65,11 +65,21 @@ def overview(request):
     return render(request, "childcare/overview.html", {"rows": rows, "district": district})
 
 
+CLASS_COLUMNS = {
+    "facility": ("facility__name", "name"),
+    "town": ("facility__town_id", "facility__name", "name"),
+    "type": ("class_type", "name"),
+    "capacity": "capacity",
+}
+CHILD_COLUMNS = {"name": "name", "birth": "birth_date", "town": ("town_id", "name")}
+CHECKUP_COLUMNS = {"due": "due_date", "child": "child__name", "facility": ("facility__name", "due_date")}
+
+
 @staff_page
 def class_list(request):
     qs = selectors.class_list(user=request.user).order_by("facility__town_id", "facility__name", "name")
     filterset = ClassFilter(request.GET, queryset=qs)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = sorted_page(request, filterset.qs, columns=CLASS_COLUMNS)
     form = ClassForm(user=request.user)
     if request.method == "POST":
         form = ClassForm(request.POST, user=request.user)
@@ -188,7 +198,7 @@ def child_list(request):
         )
     )
     filterset = ChildFilter(request.GET, queryset=qs)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = sorted_page(request, filterset.qs, columns=CHILD_COLUMNS)
     audit_read(request, model=Child, rows=len(page.object_list))
     return render(request, "childcare/child_list.html", {"filter": filterset, "page": page})
 
@@ -274,7 +284,7 @@ def checkup_list(request):
         .select_related("child", "facility")
         .order_by("due_date", "id")
     )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = sorted_page(request, qs, columns=CHECKUP_COLUMNS)
     audit_read(request, model=Checkup, rows=len(page.object_list), reason="worklist")
     return render(
         request,

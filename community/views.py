@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from hechuan_portal.accounts.reauth import reauth_required
 from hechuan_portal.accounts.roles import is_district
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.listing import sorted_page
 from hechuan_portal.common.months import month_start, parse_month
 from hechuan_portal.common.uploads import serve_upload
 from hechuan_portal.residents.models import Resident
@@ -155,6 +155,24 @@ def meal_new(request):
     return render(request, "community/meal_new.html", {"form": form})
 
 
+# The lists' sortable columns (common/listing.py).
+CLAIM_COLUMNS = {
+    "canteen": "canteen__name",
+    "town": ("canteen__town_id", "canteen__name"),
+    "meals": "meals",
+    "amount": "government_amount",
+    "status": ("status", "canteen__name"),
+}
+CARE_COLUMNS = {"at": "performed_at", "resident": "resident__name", "kind": ("kind", "performed_at")}
+VOLUNTEER_COLUMNS = {
+    "name": "resident__name",
+    "community": ("community_id", "resident__name"),
+    "earned": "earned",
+    "balance": "balance",
+}
+DONATION_COLUMNS = {"received": "received_on", "donor": "donor", "amount": "amount"}
+
+
 @community_user
 def claim_list(request):
     month = _month(request)
@@ -166,11 +184,13 @@ def claim_list(request):
             written = services.claims_compute(actor=request.user, month=form.cleaned_data["month"])
             messages.success(request, _("已计算 %(n)s 份申报。") % {"n": written})
             return redirect(f"{request.path}?month={form.cleaned_data['month']:%Y-%m}")
-    claims = (
+    claims = sorted_page(
+        request,
         MealClaim.objects.visible_to(request.user)
         .filter(month=month)
         .select_related("canteen__town", "roll")
-        .order_by("canteen__town_id", "canteen__name")
+        .order_by("canteen__town_id", "canteen__name"),
+        columns=CLAIM_COLUMNS,
     )
     return render(request, "community/claim_list.html", {"month": month, "claims": claims, "form": form})
 
@@ -270,11 +290,13 @@ def care_list(request):
     """Monthly plans with the share delivered, and the month's records with their callback."""
     month = _month(request)
 
-    records = (
+    records = sorted_page(
+        request,
         CareRecord.objects.visible_to(request.user)
         .filter(performed_at__date__gte=month)
         .select_related("resident", "provider")
-        .prefetch_related("photos")[:50]
+        .prefetch_related("photos"),
+        columns=CARE_COLUMNS,
     )
     return render(
         request,
@@ -418,7 +440,7 @@ def volunteer_list(request):
     community = next((c for c in communities if c.code == wanted), None)
     where = {"town_id": town.code if town else None, "community_id": community.code if community else None}
     volunteers = selectors.community_statement(user=request.user, **where)
-    page = Paginator(volunteers, 100).get_page(request.GET.get("page"))
+    page = sorted_page(request, volunteers, columns=VOLUNTEER_COLUMNS)
     return render(
         request,
         "community/volunteer_list.html",
@@ -511,7 +533,7 @@ def service_list(request):
             else:
                 messages.success(request, _("服务记录已保存，待服务对象所在社区确认。"))
                 return redirect("community:service_list")
-    page = Paginator(selectors.volunteer_services(user=request.user), 50).get_page(request.GET.get("page"))
+    page = sorted_page(request, selectors.volunteer_services(user=request.user))
     return render(request, "community/service_list.html", {"form": form, "rows": page}, status=status)
 
 
@@ -680,6 +702,10 @@ def donation_list(request):
     return render(
         request,
         "community/donation_list.html",
-        {"donations": donations[:200], "total": donations.aggregate(t=Sum("amount"))["t"] or 0, "form": form},
+        {
+            "donations": sorted_page(request, donations, columns=DONATION_COLUMNS),
+            "total": donations.aggregate(t=Sum("amount"))["t"] or 0,
+            "form": form,
+        },
         status=status,
     )

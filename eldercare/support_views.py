@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.listing import sorted_page
 from hechuan_portal.common.months import month_start, parse_month
 from hechuan_portal.common.uploads import serve_upload
 from hechuan_portal.residents.models import Resident
@@ -53,7 +53,7 @@ from .models import (
     GuaranteedBeds,
     Placement,
 )
-from .views import PAGE_SIZE, _town_filter, require
+from .views import _town_filter, require
 
 
 def _resident(request: HttpRequest, form: Form) -> Resident:
@@ -61,6 +61,16 @@ def _resident(request: HttpRequest, form: Form) -> Resident:
     if resident is None:
         raise PortalError(ErrorCode.RESIDENT_NOT_FOUND, field="id_number", status=404)
     return resident
+
+
+# Beds and adaptations sort alike; placements by the person, the home or the start.
+CASE_COLUMNS = {
+    "applied": "applied_on",
+    "name": "resident__name",
+    "town": ("town_id", "applied_on"),
+    "status": ("status", "applied_on"),
+}
+PLACEMENT_COLUMNS = {"name": "resident__name", "facility": "facility__name", "start": "start_on"}
 
 
 def _listing(request: HttpRequest, qs: QuerySet, statuses: Any) -> dict[str, Any]:
@@ -72,7 +82,7 @@ def _listing(request: HttpRequest, qs: QuerySet, statuses: Any) -> dict[str, Any
         qs = qs.filter(status=status)
     else:
         status = None
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = sorted_page(request, qs, columns=CASE_COLUMNS)
     return {"page": page, "town": town, "towns": towns, "status": status, "statuses": statuses}
 
 
@@ -413,7 +423,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
         .select_related("facility__town")
         .annotate(free=F("capacity") - F("used"))
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = sorted_page(request, qs, columns=PLACEMENT_COLUMNS)
     return render(
         request,
         "eldercare/placement_list.html",

@@ -4,23 +4,22 @@ every permission from access.py."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hechuan_portal.accounts import export_jobs
 from hechuan_portal.accounts.audit import audit_read
-from hechuan_portal.accounts.reauth import note_download, reauth_required
+from hechuan_portal.accounts.reauth import reauth_required
 from hechuan_portal.accounts.roles import is_district
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.listing import sorted_page
 from hechuan_portal.common.months import add_months
 from hechuan_portal.common.ratios import figure_value
 from hechuan_portal.residents.models import Resident
@@ -29,8 +28,6 @@ from . import access, selectors, services, standards
 from .error_codes import ErrorCode
 from .forms import AssessmentForm, IdSearchForm, item_field_name
 from .models import Assessment
-
-PAGE_SIZE = 50
 
 
 def require(check, user, obj=None) -> None:
@@ -166,6 +163,15 @@ def _town_filter(request: HttpRequest) -> tuple[str | None, list[AdminArea]]:
     return (code if code in {t.code for t in towns} else None), towns
 
 
+TO_ASSESS_COLUMNS = {
+    "name": "name",
+    "birth": "birth_date",
+    "town": ("town_id", "birth_date"),
+    "last": "last_assessed_on",
+}
+SUPPORT_COLUMNS = {"name": "name", "town": ("town_id", "name"), "grade": "grade"}
+
+
 @login_required
 def to_assess(request: HttpRequest) -> HttpResponse:
     """The to-assess list: everyone 80+ without a valid assessment, oldest first, per town."""
@@ -173,8 +179,8 @@ def to_assess(request: HttpRequest) -> HttpResponse:
     town, towns = _town_filter(request)
     today = timezone.localdate()
     rules = selectors.rules_on(today)
-    page = Paginator(selectors.to_assess(user=request.user, town=town, as_of=today), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = sorted_page(
+        request, selectors.to_assess(user=request.user, town=town, as_of=today), columns=TO_ASSESS_COLUMNS
     )
     for row in page:
         row.due_on = add_months(row.last_assessed_on, rules.reassess_months) if row.last_assessed_on else None
@@ -186,20 +192,30 @@ def support(request: HttpRequest) -> HttpResponse:
     """二(一): elders with 低保 or 特困 and a grade at or above the 失能 threshold, per town."""
     require(access.can_view, request.user)
     town, towns = _town_filter(request)
-    page = Paginator(selectors.institution_support(user=request.user, town=town), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = sorted_page(
+        request, selectors.institution_support(user=request.user, town=town), columns=SUPPORT_COLUMNS
     )
     return render(request, "eldercare/support.html", {"page": page, "town": town, "towns": towns})
 
 
 @login_required
 @reauth_required
-def ltc_export(request: HttpRequest) -> FileResponse:
-    """The long-term-care insurance export (full ID numbers): re-authenticated, audited by the service."""
+def ltc_export(request: HttpRequest) -> HttpResponse:
+    """The long-term-care insurance export (full ID numbers): re-authenticated, audited by the service.
+    Built by a background job in memory — a file of full ID numbers never touches the disk (issue 21
+    item 4) — whose page shows the progress, then the download (accounts/export_jobs.py)."""
     require(access.can_export_ltc, request.user)
-    # Built in memory: a file of full ID numbers never touches the disk (issue 21 item 4).
-    text = io.StringIO(newline="")
-    rows = services.ltc_export(actor=request.user, output=text)
-    name = f"ltc-{timezone.localdate():%Y%m%d}.csv"
-    note_download(request, name=name, rows=rows)
-    return FileResponse(io.BytesIO(text.getvalue().encode("utf-8")), as_attachment=True, filename=name)
+    job = export_jobs.start(
+        actor=request.user,
+        builder="eldercare.services.ltc_export_file",
+        params={},
+        filename=f"ltc-{timezone.localdate():%Y%m%d}.csv",
+        content_type="text/csv; charset=utf-8",
+        label=_("长期护理保险名单"),
+        model="eldercare.assessment",
+        total=selectors.ltc_rows().count(),
+    )
+    return redirect("accounts:export_job", job=job)
+
+
+ltc_export.starts_export_job = True

@@ -122,29 +122,6 @@ class FacilityFilter(django_filters.FilterSet):
     )
     near = NearFilter(label=_("位置（经度,纬度）"))
     radius = RadiusFilter(label=_("半径（米）"))
-    # The staff list's column headers sort by these (`?ordering=-beds`); the filters stay in the URL.
-    ordering = django_filters.OrderingFilter(
-        fields=(
-            ("name", "name"),
-            ("kind", "kind"),
-            ("town_id", "town"),
-            ("status", "status"),
-            ("beds_total", "beds"),
-            ("places_total", "places"),
-            ("capacity_reported_at", "reported"),
-        ),
-        field_labels={
-            "name": _("名称"),
-            "kind": _("类型"),
-            "town_id": _("镇街"),
-            "status": _("状态"),
-            "beds_total": _("床位"),
-            "places_total": _("托位"),
-            "capacity_reported_at": _("容量上报"),
-        },
-        label=_("排序"),
-    )
-
     class Meta:
         model = Facility
         fields = ["q", "kind", "need", "town", "status", "has_vacancy", "stale", "near", "radius"]

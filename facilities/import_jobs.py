@@ -3,7 +3,8 @@ store under a random name, the task streams it through `services.facilities_impo
 on confirmation the import), and the job's state, progress and report live in the cache for an
 hour. The page polls the job; the web request never parses the file.
 
-A job: {"user": pk, "file": storage name, "state": queued|running|previewed|done|failed,
+A job: {"user": pk, "file": storage name, "name": the uploaded file's name,
+"state": queued|running|previewed|done|failed|discarded (a preview the uploader refused),
 "dry_run": bool, "rows": rows read so far, "total": bytes of the upload, "report": ImportReport
 as a dict}. Uploads older than `JOB_SECONDS` are removed by every task (and never hold ID numbers).
 """
@@ -11,47 +12,41 @@ as a dict}. Uploads older than `JOB_SECONDS` are removed by every task (and neve
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+from pathlib import PurePath
 from typing import Any
 
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-JOB_SECONDS = 3600
+from hechuan_portal.common.jobstate import (  # noqa: F401 (the states, for the views and tasks)
+    ACTIVE,
+    DONE,
+    FAILED,
+    JOB_SECONDS,
+    QUEUED,
+    RUNNING,
+    JobStore,
+)
+
 FOLDER = "imports/facilities"
-QUEUED, RUNNING, PREVIEWED, DONE, FAILED = "queued", "running", "previewed", "done", "failed"
-ACTIVE = (QUEUED, RUNNING)
+PREVIEWED, DISCARDED = "previewed", "discarded"
 
-
-def _key(job_id: str) -> str:
-    return f"facilities:import-job:{job_id}"
+_store = JobStore("facilities:import-job", JOB_SECONDS)
 
 
 def create(*, user_id: int, upload: Any) -> str:
     """Store the upload (streamed in chunks by the storage) and record a queued preview job."""
-    job_id = uuid.uuid4().hex
+    job_id = _store.new_id()
     name = default_storage.save(f"{FOLDER}/{job_id}.upload", upload)
-    save(job_id, {"user": user_id, "file": name, "state": QUEUED, "dry_run": True, "rows": 0, "report": None})
+    original = PurePath(getattr(upload, "name", "") or "").name[:200]
+    job = {"user": user_id, "file": name, "name": original, "state": QUEUED, "dry_run": True, "rows": 0}
+    _store.save(job_id, {**job, "report": None})
     return job_id
 
 
-def get(job_id: str) -> dict[str, Any] | None:
-    if not job_id.isalnum():
-        return None
-    return cache.get(_key(job_id))
-
-
-def save(job_id: str, job: dict[str, Any]) -> None:
-    cache.set(_key(job_id), job, JOB_SECONDS)
-
-
-def update(job_id: str, **changes: Any) -> dict[str, Any] | None:
-    job = get(job_id)
-    if job is not None:
-        job.update(changes)
-        save(job_id, job)
-    return job
+get = _store.get
+save = _store.save
+update = _store.update
 
 
 def discard_file(job: dict[str, Any]) -> None:

@@ -404,6 +404,18 @@ def facilities_import_confirm(*, actor: Any, job_id: str, job: dict[str, Any]) -
     transaction.on_commit(lambda: import_job.delay(job_id))
 
 
+def facilities_import_discard(*, actor: Any, job_id: str, job: dict[str, Any]) -> None:
+    """Refuse a preview (its uploader only): the stored upload is deleted and the job can no longer be
+    confirmed. Nothing was written, so there is nothing to undo."""
+    require(access.can_import, actor)
+    from . import import_jobs
+
+    if job["user"] != actor.pk or job["state"] != import_jobs.PREVIEWED:
+        raise PortalError(ErrorCode.IMPORT_EXPIRED, status=409)
+    import_jobs.discard_file(job)
+    import_jobs.update(job_id, state=import_jobs.DISCARDED, file="")
+
+
 # -- service circle ----------------------------------------------------------------------------
 
 # One statement: for every community with a centroid and every active layer, the nearest operating

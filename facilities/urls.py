@@ -11,6 +11,7 @@ urlpatterns = [
     path("export/", views.facility_export, name="export"),
     path("import/", views.facility_import, name="import"),
     path("import/<str:job>/", views.facility_import_job, name="import_job"),
+    path("import/<str:job>/discard/", views.facility_import_discard, name="import_discard"),
     path("coverage/", views.coverage, name="coverage"),
     path("coverage/refresh/", views.coverage_refresh, name="coverage_refresh"),
     path("<int:pk>/", views.facility_detail, name="detail"),

@@ -8,7 +8,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,9 +21,11 @@ from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
 from hechuan_portal.common.exports import BOLD, XLSX_CONTENT_TYPE, XlsxBook, safe_cell
+from hechuan_portal.common.listing import apply_ordering, sorted_page
 from hechuan_portal.common.ratios import figure_value
 
 from . import access, import_jobs, selectors, services, standards
+from .error_codes import ErrorCode
 from .forms import CapacityForm, FacilityForm, ImportForm, StatusForm
 from .models import Facility
 from .resources import FacilityResource
@@ -53,12 +54,24 @@ def _map_focus(user) -> list[list[float]]:
     return [[min_lat, min_lng], [max_lat, max_lng]]
 
 
+# The staff list's column heads sort by these (`?ordering=-beds`); the filters stay in the URL.
+LIST_COLUMNS = {
+    "name": "name",
+    "kind": ("kind", "name"),
+    "town": ("town_id", "name"),
+    "status": ("status", "name"),
+    "beds": "beds_total",
+    "places": "places_total",
+    "reported": "capacity_reported_at",
+}
+
+
 @login_required
 def facility_list(request):
     _require(access.can_view_registry, request.user)
     filterset = selectors.facility_list(user=request.user, params=request.GET)
     qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = sorted_page(request, qs, columns=LIST_COLUMNS)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -252,7 +265,8 @@ def facility_export(request):
     filterset = selectors.facility_list(user=request.user, params=request.GET)
     if not filterset.is_valid():
         raise Http404
-    dataset = FacilityResource(actor=request.user).export(filterset.qs)
+    _key, qs = apply_ordering(filterset.qs, request.GET.get("ordering"), LIST_COLUMNS)
+    dataset = FacilityResource(actor=request.user).export(qs)
     body = _export_body(dataset, fmt)
     audit_record(
         action=AuditAction.EXPORT,
@@ -319,6 +333,33 @@ def facility_import_job(request, job):
         "facilities/_import_job.html" if request.headers.get("HX-Request") else "facilities/import.html"
     )
     return render(request, template, context)
+
+
+@login_required
+def facility_import_discard(request, job):
+    """Refusing a preview: a summary of what would be thrown away (file, rows, errors) and a
+    confirmation; POST discards the upload and says so on the upload page."""
+    _require(access.can_import, request.user)
+    data = import_jobs.get(job)
+    if data is None or data["user"] != request.user.pk:
+        raise Http404
+    if data["state"] != import_jobs.PREVIEWED:
+        messages.error(request, PortalError(ErrorCode.IMPORT_EXPIRED).detail)
+        return redirect("facilities:import_job", job=job)
+    report = job_report(data)
+    if request.method == "POST":
+        try:
+            services.facilities_import_discard(actor=request.user, job_id=job, job=data)
+        except PortalError as exc:
+            messages.error(request, exc.detail)
+            return redirect("facilities:import_job", job=job)
+        messages.success(
+            request,
+            _("已放弃导入“%(name)s”（%(rows)d 行）：未写入任何数据，上传的文件已删除。")
+            % {"name": data.get("name") or job, "rows": data.get("rows") or 0},
+        )
+        return redirect("facilities:import")
+    return render(request, "facilities/import_discard.html", {"job": data, "job_id": job, "report": report})
 
 
 @login_required

@@ -242,6 +242,7 @@ def payroll_export(
     output: str | Path | IO[bytes],
     fmt: str | None = None,
     request: HttpRequest | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write the bank file of the roll: one line per person and month paid, full ID numbers.
 
@@ -250,9 +251,10 @@ def payroll_export(
       columns stored as text, amounts as numbers with two decimals, a total row.
     - CSV (for the bank's systems, not for opening in a spreadsheet): UTF-8 with BOM, amounts as
       `50.00`, no title or total row.
-    `output` is a path (the command) or a binary file object (the page streams from memory: no
-    file with full ID numbers is ever written to disk). District roles only; audited (EXPORT)
-    with the row count, never the content.
+    `output` is a path (the command) or a binary file object (the page's background job builds it in
+    memory: no file with full ID numbers is ever written to disk). District roles only; audited
+    (EXPORT) with the row count, never the content. `on_progress(rows)` is called after each line
+    (the job's page shows it).
     """
     _require_export(actor)
     period = PayrollPeriod.objects.filter(month=month).first()
@@ -262,6 +264,8 @@ def payroll_export(
     target: IO[bytes] | Path = Path(output) if isinstance(output, str | Path) else output
     lines = _frozen_lines(period) if period.status == PeriodStatus.CLOSED else _draft_lines(period)
     stamp = period.closed_at if period.status == PeriodStatus.CLOSED else None
+    if on_progress is not None:
+        lines = _reporting(lines, on_progress)
     if fmt == "csv":
         count = _write_bank_csv(lines, target)
     else:
@@ -278,6 +282,12 @@ def payroll_export(
 
 
 BankLine = tuple[str, str, str, str, str, Decimal, str]
+
+
+def _reporting(lines: Iterable[BankLine], on_progress: Callable[[int], None]) -> Iterator[BankLine]:
+    for count, line in enumerate(lines, start=1):
+        yield line
+        on_progress(count)
 
 
 def _frozen_lines(period: PayrollPeriod) -> Iterator[BankLine]:

@@ -7,7 +7,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +15,13 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hechuan_portal.accounts import export_jobs
 from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.accounts.reauth import note_download, reauth_required
 from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.exports import XLSX_CONTENT_TYPE
 from hechuan_portal.common.formatting import money
+from hechuan_portal.common.listing import sorted_page
 from hechuan_portal.residents import access as residents_access
 from hechuan_portal.residents import services as residents_services
 from hechuan_portal.residents.models import AwayPeriod, MoveReview, Resident
@@ -68,6 +70,28 @@ def edges(request):
     return render(request, "subsidies/edges.html", {"data": selectors.edge_cases(user=request.user)})
 
 
+PERIOD_COLUMNS = {
+    "month": "month",
+    "status": ("status", "month"),
+    "lines": "line_count",
+    "total": "total_amount",
+    "closed": "closed_at",
+}
+RUN_COLUMNS = {
+    "started": "started_at",
+    "as_of": "as_of",
+    "status": ("status", "started_at"),
+    "examined": "examined",
+}
+OVERPAYMENT_COLUMNS = {
+    "name": "resident__name",
+    "town": ("town_id", "month"),
+    "month": "month",
+    "amount": "amount",
+    "status": ("status", "month"),
+}
+
+
 @login_required
 def runs(request):
     _require(access.can_view_district(request.user))
@@ -76,8 +100,8 @@ def runs(request):
         services.allowance_match_later(actor=request.user, as_of=timezone.localdate())
         messages.success(request, _("已提交匹配任务，稍后刷新查看结果。"))
         return redirect("subsidies:runs")
-    page = Paginator(MatchRun.objects.visible_to(request.user).select_related("triggered_by"), 30).get_page(
-        request.GET.get("page")
+    page = sorted_page(
+        request, MatchRun.objects.visible_to(request.user).select_related("triggered_by"), columns=RUN_COLUMNS
     )
     return render(request, "subsidies/runs.html", {"page": page})
 
@@ -119,7 +143,7 @@ def policy_edit(request, pk=None):
 @login_required
 def payroll(request):
     _require(access.can_view_district(request.user))
-    periods = PayrollPeriod.objects.visible_to(request.user)
+    periods = sorted_page(request, PayrollPeriod.objects.visible_to(request.user), columns=PERIOD_COLUMNS)
     return render(request, "subsidies/payroll.html", {"periods": periods})
 
 
@@ -195,18 +219,32 @@ def _file_response(buffer: io.BytesIO, name: str) -> FileResponse:
     return FileResponse(buffer, as_attachment=True, filename=name)
 
 
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE}
+
+
 @login_required
 @reauth_required
 def payroll_export(request, month):
-    """XLSX by default (for people); `?format=csv` is the bank systems' file."""
+    """XLSX by default (for people); `?format=csv` is the bank systems' file. A roll holds one line
+    per person and month (tens of thousands): the file is built by a background job, whose page
+    shows the progress and then the download (accounts/export_jobs.py)."""
     period = _period_or_404(request, month)
     _require(access.can_export(request.user))
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    buffer = io.BytesIO()
-    name = f"payroll-{month}.{fmt}"
-    rows = services.payroll_export(actor=request.user, month=period.month, output=buffer, fmt=fmt, request=request)
-    note_download(request, name=name, rows=rows)
-    return _file_response(buffer, name)
+    job = export_jobs.start(
+        actor=request.user,
+        builder="subsidies.services.payroll_export",
+        params={"month": period.month, "fmt": fmt},
+        filename=f"payroll-{month}.{fmt}",
+        content_type=EXPORT_TYPES[fmt],
+        label=_("%(month)s发放名册（银行代发）") % {"month": f"{period.month:%Y-%m}"},
+        model="subsidies.paymentline",
+        total=PaymentLine.objects.filter(period=period).count(),
+    )
+    return redirect("accounts:export_job", job=job)
+
+
+payroll_export.starts_export_job = True
 
 
 @login_required
@@ -218,7 +256,7 @@ def overpayments(request):
         .annotate(n=Count("id"), open=Sum("amount", filter=Q(status="open")), total=Sum("amount"))
         .order_by("town_id")
     )
-    page = Paginator(qs.select_related("resident", "town"), 100).get_page(request.GET.get("page"))
+    page = sorted_page(request, qs.select_related("resident", "town"), columns=OVERPAYMENT_COLUMNS)
     return render(
         request,
         "subsidies/overpayments.html",

@@ -86,6 +86,9 @@ URLS: dict[str, Case | list[Case]] = {
     "accounts:reauth": Case(LOGIN_REQUIRED),
     "accounts:otp_setup": Case(LOGIN_REQUIRED),
     "accounts:download_status": Case(LOGIN_REQUIRED),
+    # A background export's page and file: another user's (or an expired) job is not found.
+    "accounts:export_job": Case(expect(404, anonymous=302), kwargs={"job": "0123456789abcdef"}),
+    "accounts:export_file": Case(expect(404, anonymous=302), kwargs={"job": "0123456789abcdef"}),
     "set_language": [
         Case(expect(302), method="get"),
         Case(expect(302), method="post", data={"language": "zh-hans"}),
@@ -192,6 +195,14 @@ URLS.update(
         "facilities:import_job": Case(
             expect(404, anonymous=302, operator=403, auditor=403), kwargs={"job": "0123456789abcdef"}
         ),
+        "facilities:import_discard": [
+            Case(expect(404, anonymous=302, operator=403, auditor=403), kwargs={"job": "0123456789abcdef"}),
+            Case(
+                expect(404, anonymous=302, operator=403, auditor=403),
+                method="post",
+                kwargs={"job": "0123456789abcdef"},
+            ),
+        ],
         "facilities:coverage": Case(NO_OPERATOR),
         "facilities:coverage_refresh": [
             Case(GET_405),
@@ -375,7 +386,10 @@ URLS.update(
             Case(ADMIN_ONLY, kwargs=MONTH),
             Case(ADMIN_ONLY, method="post", kwargs=MONTH),
         ],
-        "subsidies:payroll_export": Case(DISTRICT_ONLY, kwargs=MONTH),
+        # District roles start a background export and go to its page (accounts:export_job).
+        "subsidies:payroll_export": Case(
+            expect(403, anonymous=302, district_admin=302, district_staff=302), kwargs=MONTH
+        ),
         "subsidies:overpayments": Case(NO_OPERATOR),
         "subsidies:overpayments_export": Case(DISTRICT_ONLY),
         "subsidies:overpayment_status": [
@@ -929,7 +943,10 @@ URLS.update(
         "eldercare:index": [Case(NO_OPERATOR), Case(NO_OPERATOR, method="post", data={})],
         "eldercare:elder": [Case(REG_A, kwargs=EC("a", "resident")), Case(REG_B, kwargs=EC("b", "resident"))],
         # Nobody in the cast holds an assessor certificate.
-        "eldercare:assess": [Case(expect(403, anonymous=302)), Case(expect(403, anonymous=302), method="post", data={})],
+        "eldercare:assess": [
+            Case(expect(403, anonymous=302)),
+            Case(expect(403, anonymous=302), method="post", data={}),
+        ],
         "eldercare:assessment_detail": [
             Case(REG_A, kwargs=EC("a", "assessment")),
             Case(REG_B, kwargs=EC("b", "assessment")),
@@ -942,7 +959,8 @@ URLS.update(
         "eldercare:to_assess": Case(NO_OPERATOR),
         "eldercare:support": Case(NO_OPERATOR),
         # Full ID numbers for the medical insurance bureau: district roles, after the password again.
-        "eldercare:ltc_export": Case(DISTRICT_ONLY),
+        # District roles start a background export and go to its page (accounts:export_job).
+        "eldercare:ltc_export": Case(expect(403, anonymous=302, district_admin=302, district_staff=302)),
     }
 )
 API.update(
@@ -951,12 +969,20 @@ API.update(
         ("/api/v1/eldercare/assessments/preview/", "post"): Case(
             expect(403, anonymous=401, district_admin=400, district_staff=400), data={}
         ),
-        ("/api/v1/eldercare/assessments/", "get"): Case(expect(200, anonymous=401, operator=403, auditor=403)),
+        ("/api/v1/eldercare/assessments/", "get"): Case(
+            expect(200, anonymous=401, operator=403, auditor=403)
+        ),
         # Nobody in the cast holds an assessor certificate: recording is refused before validation.
         ("/api/v1/eldercare/assessments/", "post"): Case(expect(403, anonymous=401), data={}),
         ("/api/v1/eldercare/assessments/{id}/", "get"): [
-            Case(expect(200, anonymous=401, officer_b=404, operator=403, auditor=403), kwargs=EC_ASSESSMENT("a")),
-            Case(expect(200, anonymous=401, officer_a=404, operator=403, auditor=403), kwargs=EC_ASSESSMENT("b")),
+            Case(
+                expect(200, anonymous=401, officer_b=404, operator=403, auditor=403),
+                kwargs=EC_ASSESSMENT("a"),
+            ),
+            Case(
+                expect(200, anonymous=401, officer_a=404, operator=403, auditor=403),
+                kwargs=EC_ASSESSMENT("b"),
+            ),
         ],
         ("/api/v1/eldercare/assessments/{id}/sign/", "post"): [
             Case(expect(403, anonymous=401, officer_b=404), method="post", kwargs=EC_ASSESSMENT("a")),
@@ -1265,61 +1291,119 @@ API.update(
     {
         ("/api/v1/community/policies/", "get"): Case(API_LIST),
         ("/api/v1/community/policies/", "post"): Case(CM_DISTRICT_FORM, method="post", data={}),
-        ("/api/v1/community/donations/", "get"): Case(expect(403, anonymous=401, district_admin=200, district_staff=200)),
+        ("/api/v1/community/donations/", "get"): Case(
+            expect(403, anonymous=401, district_admin=200, district_staff=200)
+        ),
         ("/api/v1/community/donations/", "post"): Case(CM_DISTRICT_FORM, method="post", data={}),
         ("/api/v1/community/claims/", "get"): Case(API_LIST),
         ("/api/v1/community/claims/{id}/", "get"): [
             Case(expect(200, anonymous=401, officer_b=404, auditor=403), kwargs=CM_ID("a", "claim")),
-            Case(expect(200, anonymous=401, officer_a=404, operator=404, auditor=403), kwargs=CM_ID("b", "claim")),
+            Case(
+                expect(200, anonymous=401, officer_a=404, operator=404, auditor=403),
+                kwargs=CM_ID("b", "claim"),
+            ),
         ],
         # The first to review succeeds; the rest find it no longer a draft (409).
         ("/api/v1/community/claims/{id}/review/", "post"): [
-            Case(expect(409, anonymous=401, district_admin=200, officer_b=404, operator=403, auditor=403),
-                 method="post", data={}, kwargs=CM_ID("a", "claim")),
-            Case(expect(409, anonymous=401, district_admin=200, officer_a=404, operator=404, auditor=403),
-                 method="post", data={}, kwargs=CM_ID("b", "claim")),
+            Case(
+                expect(409, anonymous=401, district_admin=200, officer_b=404, operator=403, auditor=403),
+                method="post",
+                data={},
+                kwargs=CM_ID("a", "claim"),
+            ),
+            Case(
+                expect(409, anonymous=401, district_admin=200, officer_a=404, operator=404, auditor=403),
+                method="post",
+                data={},
+                kwargs=CM_ID("b", "claim"),
+            ),
         ],  # fmt: skip
         ("/api/v1/community/claims/{id}/approve/", "post"): [
-            Case(expect(409, anonymous=401, officer_a=403, officer_b=404, operator=403, auditor=403),
-                 method="post", data={}, kwargs=CM_ID("a", "claim")),
-            Case(expect(409, anonymous=401, officer_a=404, officer_b=403, operator=404, auditor=403),
-                 method="post", data={}, kwargs=CM_ID("b", "claim")),
+            Case(
+                expect(409, anonymous=401, officer_a=403, officer_b=404, operator=403, auditor=403),
+                method="post",
+                data={},
+                kwargs=CM_ID("a", "claim"),
+            ),
+            Case(
+                expect(409, anonymous=401, officer_a=404, officer_b=403, operator=404, auditor=403),
+                method="post",
+                data={},
+                kwargs=CM_ID("b", "claim"),
+            ),
         ],  # fmt: skip
         ("/api/v1/community/claims/{id}/return/", "post"): [  # a draft is not returned
-            Case(expect(409, anonymous=401, officer_b=404, operator=403, auditor=403),
-                 method="post", data={}, kwargs=CM_ID("a", "claim")),
-            Case(expect(409, anonymous=401, officer_a=404, operator=404, auditor=403),
-                 method="post", data={}, kwargs=CM_ID("b", "claim")),
+            Case(
+                expect(409, anonymous=401, officer_b=404, operator=403, auditor=403),
+                method="post",
+                data={},
+                kwargs=CM_ID("a", "claim"),
+            ),
+            Case(
+                expect(409, anonymous=401, officer_a=404, operator=404, auditor=403),
+                method="post",
+                data={},
+                kwargs=CM_ID("b", "claim"),
+            ),
         ],  # fmt: skip
         ("/api/v1/community/care-records/", "get"): Case(API_LIST),
         ("/api/v1/community/care-records/{id}/", "get"): [
             Case(expect(200, anonymous=401, officer_b=404, auditor=403), kwargs=CM_ID("a", "record")),
-            Case(expect(200, anonymous=401, officer_a=404, operator=404, auditor=403), kwargs=CM_ID("b", "record")),
+            Case(
+                expect(200, anonymous=401, officer_a=404, operator=404, auditor=403),
+                kwargs=CM_ID("b", "record"),
+            ),
         ],
         ("/api/v1/community/care-records/{id}/callback/", "post"): [
-            Case(expect(400, anonymous=401, officer_b=404, operator=403, auditor=403),
-                 method="post", data={}, kwargs=CM_ID("a", "record")),
-            Case(expect(400, anonymous=401, officer_a=404, operator=404, auditor=403),
-                 method="post", data={}, kwargs=CM_ID("b", "record")),
+            Case(
+                expect(400, anonymous=401, officer_b=404, operator=403, auditor=403),
+                method="post",
+                data={},
+                kwargs=CM_ID("a", "record"),
+            ),
+            Case(
+                expect(400, anonymous=401, officer_a=404, operator=404, auditor=403),
+                method="post",
+                data={},
+                kwargs=CM_ID("b", "record"),
+            ),
         ],  # fmt: skip
         ("/api/v1/community/volunteers/", "get"): Case(CM_MANAGER),
         ("/api/v1/community/volunteers/", "post"): Case(CM_MANAGER_FORM, method="post", data={}),
         ("/api/v1/community/volunteers/{id}/", "get"): [
-            Case(expect(200, anonymous=401, officer_b=404, operator=403, auditor=403), kwargs=CM_ID("a", "volunteer")),
-            Case(expect(200, anonymous=401, officer_a=404, operator=403, auditor=403), kwargs=CM_ID("b", "volunteer")),
+            Case(
+                expect(200, anonymous=401, officer_b=404, operator=403, auditor=403),
+                kwargs=CM_ID("a", "volunteer"),
+            ),
+            Case(
+                expect(200, anonymous=401, officer_a=404, operator=403, auditor=403),
+                kwargs=CM_ID("b", "volunteer"),
+            ),
         ],
         ("/api/v1/community/volunteers/{id}/statement/", "get"): [
-            Case(expect(200, anonymous=401, officer_b=404, operator=403, auditor=403), kwargs=CM_ID("a", "volunteer")),
-            Case(expect(200, anonymous=401, officer_a=404, operator=403, auditor=403), kwargs=CM_ID("b", "volunteer")),
+            Case(
+                expect(200, anonymous=401, officer_b=404, operator=403, auditor=403),
+                kwargs=CM_ID("a", "volunteer"),
+            ),
+            Case(
+                expect(200, anonymous=401, officer_a=404, operator=403, auditor=403),
+                kwargs=CM_ID("b", "volunteer"),
+            ),
         ],
         ("/api/v1/community/volunteer-services/", "get"): Case(CM_MANAGER),
         ("/api/v1/community/volunteer-services/", "post"): Case(CM_MANAGER_FORM, method="post", data={}),
         # The first to confirm earns the hours; the rest find it already confirmed.
         ("/api/v1/community/volunteer-services/{id}/confirm/", "post"): [
-            Case(expect(409, anonymous=401, district_admin=200, officer_b=404, operator=403, auditor=403),
-                 method="post", kwargs=CM_SVC("a")),
-            Case(expect(409, anonymous=401, district_admin=200, officer_a=404, operator=403, auditor=403),
-                 method="post", kwargs=CM_SVC("b")),
+            Case(
+                expect(409, anonymous=401, district_admin=200, officer_b=404, operator=403, auditor=403),
+                method="post",
+                kwargs=CM_SVC("a"),
+            ),
+            Case(
+                expect(409, anonymous=401, district_admin=200, officer_a=404, operator=403, auditor=403),
+                method="post",
+                kwargs=CM_SVC("b"),
+            ),
         ],  # fmt: skip
     }
 )

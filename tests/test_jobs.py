@@ -14,6 +14,7 @@ from hechuan_portal.common.jobs import TRANSIENT_ERRORS
 app.loader.import_default_modules()  # every app's tasks.py, as a worker loads them
 
 REPEATABLE = [
+    "accounts.export_job",
     "accounts.purge_expired_lockouts",
     "childcare.expire_offers",
     "childcare.generate_checkups",

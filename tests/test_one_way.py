@@ -89,3 +89,10 @@ def test_tasks_run_eagerly_only_through_the_shared_fixture():
         if pattern.search(line)
     ]
     assert hits == []
+
+
+def test_staff_lists_page_through_common_listing():
+    """Issue 20: one paging and sorting mechanism for the staff lists (`common/listing.py`); the API
+    pages through `common/pagination.py`. No view builds its own Paginator or OrderingFilter."""
+    assert _hits(r"\bPaginator\(", allowed={"hechuan_portal/common/listing.py"}) == []
+    assert _hits(r"OrderingFilter\(") == []

@@ -29,7 +29,7 @@ from .care_beds import (
     care_bed_record_month,
     care_bed_set_up,
 )
-from .ltc import LTC_COLUMNS, ltc_export
+from .ltc import LTC_COLUMNS, ltc_export, ltc_export_file
 from .placements import placement_end, placement_start
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "coverage_refresh",
     "grade_answers",
     "ltc_export",
+    "ltc_export_file",
     "placement_end",
     "placement_start",
 ]

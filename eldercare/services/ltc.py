@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from typing import Any, TextIO
+import io
+from collections.abc import Callable
+from typing import IO, Any, TextIO
 
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +32,13 @@ LTC_COLUMNS = (
 )
 
 
-def ltc_export(*, actor: Any, output: TextIO, as_of: dt.date | None = None) -> int:
+def ltc_export(
+    *,
+    actor: Any,
+    output: TextIO,
+    as_of: dt.date | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
     """Write the long-term-care insurance file (CSV, UTF-8 with BOM): everyone whose latest signed
     grade reaches the policy's LTC grade, full ID number, assessment date and grade. District roles
     only (the view also asks for the password again); audited (EXPORT) with the row count only."""
@@ -55,6 +63,8 @@ def ltc_export(*, actor: Any, output: TextIO, as_of: dt.date | None = None) -> i
             ]
         )
         rows += 1
+        if on_progress is not None:
+            on_progress(rows)
     audit_record(
         action=AuditAction.EXPORT,
         actor=audit_user(actor),
@@ -63,3 +73,16 @@ def ltc_export(*, actor: Any, output: TextIO, as_of: dt.date | None = None) -> i
         changes={"rows": rows},
     )
     return rows
+
+
+def ltc_export_file(
+    *, actor: Any, output: IO[bytes], on_progress: Callable[[int], None] | None = None
+) -> int:
+    """`ltc_export` into a binary file object (UTF-8): the background export's builder
+    (accounts/export_jobs.py), which keeps the file in memory."""
+    text = io.TextIOWrapper(output, encoding="utf-8", newline="")
+    try:
+        return ltc_export(actor=actor, output=text, on_progress=on_progress)
+    finally:
+        text.flush()
+        text.detach()

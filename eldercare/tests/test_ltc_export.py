@@ -9,7 +9,7 @@ import io
 
 import pytest
 
-from conftest import _client_for
+from conftest import _client_for, run_export
 from hechuan_portal.accounts.models import AuditAction, AuditEvent, Role
 
 from .. import services
@@ -34,11 +34,22 @@ def assessed():
 
 
 def rows(response):
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    text = response.content.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
-def test_the_export_lists_grade_3_and_above_with_full_id_numbers(district_staff, assessed):
+@pytest.fixture
+def download(celery_eager, django_capture_on_commit_callbacks):
+    """The export as the page runs it: a background job (run eagerly), then its file."""
+
+    def get(client):
+        job = run_export(client, URL, django_capture_on_commit_callbacks)
+        return client.get(f"{job}file/")
+
+    return get
+
+
+def test_the_export_lists_grade_3_and_above_with_full_id_numbers(district_staff, assessed, download):
     severe, severe_id = elder(dt.date(1931, 2, 3), name="李桂芳")
     total, total_id = elder(dt.date(1929, 7, 8), town=TOWN_B, name="张德明")
     moderate, _ = elder()
@@ -48,7 +59,7 @@ def test_the_export_lists_grade_3_and_above_with_full_id_numbers(district_staff,
     assessed(moderate, 50)  # 2
     assessed(improved, 20, on=dt.date(2025, 1, 1))
     assessed(improved, 80)  # latest is 1: not exported
-    response = _client_for(district_staff).get(URL)
+    response = download(_client_for(district_staff))
     assert response.status_code == 200
     table = rows(response)
     assert table[0] == ["身份证号", "姓名", "性别", "出生日期", "镇街", "评估日期", "能力等级", "等级名称"]
@@ -81,7 +92,9 @@ def test_only_district_roles_export(officer_a_client, operator_client):
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
-def test_the_export_leaves_no_file_with_id_numbers(district_staff, assessed, tmp_path, settings, monkeypatch):
+def test_the_export_leaves_no_file_with_id_numbers(
+    district_staff, assessed, tmp_path, settings, monkeypatch, download
+):
     """Issue 21 item 4: the file of full ID numbers is built in memory, never in the temp directory
     or the media store."""
     import tempfile
@@ -92,7 +105,7 @@ def test_the_export_leaves_no_file_with_id_numbers(district_staff, assessed, tmp
     temp.mkdir(), media.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     settings.MEDIA_ROOT = str(media)
-    response = _client_for(district_staff).get(URL)
+    response = download(_client_for(district_staff))
     assert response.status_code == 200
     assert [r[0] for r in rows(response)[1:]] == [severe_id]
     assert list(temp.iterdir()) == [] and list(media.iterdir()) == []

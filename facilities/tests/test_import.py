@@ -428,3 +428,49 @@ def test_the_row_limit_refuses_the_file_and_progress_is_reported(monkeypatch):
     assert not report.written and Facility.objects.count() == 0
     assert report.errors == [(4, "", ["文件超过 2 行，请分批导入"])]
     assert seen[:2] == [1, 2] and seen[-1] == 3
+
+
+def test_refusing_a_preview_asks_with_a_summary_then_discards_it(
+    officer_a_client, staff_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Issue 20 item 2: refusing an import is confirmed on a page that sums it up (file, rows,
+    errors); the result says what was done and the preview can no longer be confirmed."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    page = _upload(
+        officer_a_client, csv_bytes([GOOD[0], GOOD[2]]), "registry.csv", django_capture_on_commit_callbacks
+    )
+    assert f'href="{page}discard/"' in officer_a_client.get(page).content.decode()
+    # another user's job is not found, GET or POST
+    assert staff_client.get(f"{page}discard/").status_code == 404
+    assert staff_client.post(f"{page}discard/").status_code == 404
+    confirm = officer_a_client.get(f"{page}discard/")
+    body = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert '<dd data-summary="name">registry.csv</dd>' in body
+    assert '<dd data-summary="rows">2</dd>' in body
+    assert '<dd data-summary="errors">0</dd>' in body
+    assert "将新增 2 个" in body
+    assert len(list((tmp_path / "imports" / "facilities").iterdir())) == 1  # a GET discards nothing
+    response = officer_a_client.post(f"{page}discard/", follow=True)
+    assert response.redirect_chain[-1][0] == "/manage/facilities/import/"
+    assert "已放弃导入“registry.csv”（2 行）：未写入任何数据" in response.content.decode()
+    assert list((tmp_path / "imports" / "facilities").iterdir()) == []
+    assert "已放弃本次导入" in officer_a_client.get(page).content.decode()
+    # neither a confirmation nor a second refusal does anything now
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_a_client.post(page, {"confirm": "1"})
+    assert Facility.objects.count() == 0
+    again = officer_a_client.post(f"{page}discard/", follow=True)
+    assert "预览已过期或已导入" in again.content.decode()
+
+
+def test_refusing_a_preview_with_errors_counts_them(
+    staff_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    page = _upload(staff_client, csv_bytes(BAD), "bad.csv", django_capture_on_commit_callbacks)
+    assert f'href="{page}discard/"' in staff_client.get(page).content.decode()
+    body = staff_client.get(f"{page}discard/").content.decode()
+    assert '<dd data-summary="errors">7</dd>' in body and "bad.csv" in body
+    assert staff_client.post(f"{page}discard/").status_code == 302
+    assert "已放弃本次导入" in staff_client.get(page).content.decode()

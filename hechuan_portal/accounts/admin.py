@@ -35,7 +35,10 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
         if before is None:
             audit_record(
-                action=AuditAction.CREATE, request=request, obj=obj, area_code=obj.area_id or "",
+                action=AuditAction.CREATE,
+                request=request,
+                obj=obj,
+                area_code=obj.area_id or "",
                 changes={"role": obj.role, "area": obj.area_id},
             )
             return

@@ -55,14 +55,18 @@ class User(AbstractUser):
         """What every session and API token of this account is bound to: the password hash and the
         security stamp. A password change (anywhere: admin, command, service) or a new stamp changes it."""
         return salted_hmac(
-            "hechuan_portal.accounts.credentials", f"{self.password}|{self.security_stamp}", algorithm="sha256"
+            "hechuan_portal.accounts.credentials",
+            f"{self.password}|{self.security_stamp}",
+            algorithm="sha256",
         ).hexdigest()
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Django binds sessions to the password hash only; here also to the security stamp, so a role,
         # scope or second-factor change ends the account's sessions too (checked on every request).
         return salted_hmac(
-            "hechuan_portal.accounts.User.session", self.credentials_fingerprint(), secret=secret,
+            "hechuan_portal.accounts.User.session",
+            self.credentials_fingerprint(),
+            secret=secret,
             algorithm="sha256",
         ).hexdigest()
 
@@ -154,5 +158,7 @@ class ApiToken(models.Model):
     def is_valid(self) -> bool:
         user = self.user
         return bool(
-            user.is_active and self.expires > timezone.now() and self.fingerprint == user.credentials_fingerprint()
+            user.is_active
+            and self.expires > timezone.now()
+            and self.fingerprint == user.credentials_fingerprint()
         )

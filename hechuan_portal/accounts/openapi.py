@@ -12,8 +12,15 @@ _ITEM = {
     "type": "object",
     "properties": {
         "code": {"type": "string", "description": "稳定的错误代码 / stable error code"},
-        "detail": {"type": "string", "description": "可读的说明（按请求语言）/ message in the request's language"},
-        "field": {"type": "string", "nullable": True, "description": "出错的字段，无则为 null / the field at fault"},
+        "detail": {
+            "type": "string",
+            "description": "可读的说明（按请求语言）/ message in the request's language",
+        },
+        "field": {
+            "type": "string",
+            "nullable": True,
+            "description": "出错的字段，无则为 null / the field at fault",
+        },
     },
     "required": ["code", "detail", "field"],
 }

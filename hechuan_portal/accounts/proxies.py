@@ -60,7 +60,9 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     peer = _valid(request.META.get("REMOTE_ADDR"))
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
     if _trusted_networks():
         if not is_trusted_proxy(peer):
             return peer

@@ -109,7 +109,9 @@ def api_token_create(*, actor: Any, name: str = "", request: Any = None) -> tupl
         fingerprint=actor.credentials_fingerprint(),
         expires=timezone.now() + token_lifetime(),
     )
-    audit_record(action=AuditAction.CREATE, actor=actor, request=request, obj=token, reason=str(_("API 令牌")))
+    audit_record(
+        action=AuditAction.CREATE, actor=actor, request=request, obj=token, reason=str(_("API 令牌"))
+    )
     return token, key
 
 
@@ -117,7 +119,9 @@ def api_token_create(*, actor: Any, name: str = "", request: Any = None) -> tupl
 def api_token_revoke(*, token: ApiToken, actor: Any, request: Any = None) -> None:
     """Revoke (delete) one API token: its owner's, or any as a district administrator; audited."""
     require(access.can_revoke_token, actor, token)
-    audit_record(action=AuditAction.DELETE, actor=actor, request=request, obj=token, reason=str(_("API 令牌")))
+    audit_record(
+        action=AuditAction.DELETE, actor=actor, request=request, obj=token, reason=str(_("API 令牌"))
+    )
     token.delete()
 
 
@@ -125,7 +129,9 @@ def district_admin_group() -> Group:
     """The group holding the district administrators' model permissions (access.py), brought up to
     date with the permissions that exist now (new models add theirs after a migration)."""
     group, _created = Group.objects.get_or_create(name=access.DISTRICT_ADMIN_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=access.DISTRICT_ADMIN_APP_LABELS))
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=access.DISTRICT_ADMIN_APP_LABELS)
+    )
     return group
 
 

@@ -17,3 +17,12 @@ def purge_expired_lockouts() -> int:
     threshold = timezone.now() - timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
     deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=threshold).delete()
     return deleted
+
+
+@shared_task(name="accounts.export_job", **RETRY_TRANSIENT)
+def export_job(job_id: str) -> str | None:
+    """Build a long export (`accounts/export_jobs.py`). Safe to run twice: a finished job is left as
+    it is, and a retried one builds the whole file again from the start."""
+    from . import export_jobs
+
+    return export_jobs.run(job_id)

@@ -140,5 +140,5 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "Token-based authentication with required prefix \"Token\"",
+            "description": 'Token-based authentication with required prefix "Token"',
         }

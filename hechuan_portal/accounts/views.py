@@ -6,14 +6,14 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,16 +23,18 @@ from django_otp import login as otp_login
 
 from hechuan_portal.api import error_body
 from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.jobstate import ACTIVE, DONE
+from hechuan_portal.common.listing import sorted_page
 
-from . import access
-from .audit import audit_record
+from . import access, export_jobs
+from .audit import audit_read, audit_record
 from .error_codes import AccountsCode
 from .filters import AuditEventFilter
 from .forms import LoginForm, OtpConfirmForm, OtpRebindForm, ReauthForm
 from .middleware import OTP_SETUP_PENDING_KEY, otp_required_for
 from .models import AuditAction, AuditEvent
 from .otp import base32_secret, confirmed_device, otpauth_uri, pending_device, qr_svg
-from .reauth import last_download, mark_reauthenticated
+from .reauth import last_download, mark_reauthenticated, note_download, reauth_required
 from .services import user_credentials_end
 
 
@@ -111,12 +113,15 @@ class ReauthView(LoginRequiredMixin, View):
 
 
 def _is_download(target: str) -> bool:
-    """Export views are named `…export` in every app's urls.py."""
+    """Export views are named `…export` in every app's urls.py; one that starts a background export
+    (`starts_export_job`) leads to the job's page instead, and the job's file is a download."""
     try:
         match = resolve(urlsplit(target).path)
     except Resolver404:
         return False
-    return (match.url_name or "").endswith("export")
+    if getattr(match.func, "starts_export_job", False):
+        return False
+    return (match.url_name or "").endswith("export") or match.url_name == "export_file"
 
 
 def _download_back(request) -> str:
@@ -133,6 +138,40 @@ def download_status(request):
     except ValueError:
         since = 0
     return JsonResponse({"download": last_download(request, since)})
+
+
+@login_required
+def export_job(request, job):
+    """A long export's page: its progress while the task runs (htmx polls this fragment), then the
+    download link. Another user's job, or an expired one, is not found."""
+    data = export_jobs.get(job, request.user)
+    if data is None:
+        raise Http404
+    context = {"job": data, "job_id": job, "running": data["state"] in ACTIVE}
+    if request.headers.get("HX-Request"):
+        return render(request, "accounts/_export_job.html", context)
+    return render(request, "accounts/export_job.html", context)
+
+
+@login_required
+@reauth_required
+def export_file(request, job):
+    """The built file, to the job's owner after a fresh re-authentication; the download is audited
+    (`audit_read`: which records, how many rows) and noted for the page that started it."""
+    data = export_jobs.get(job, request.user)
+    body = export_jobs.file_body(job) if data is not None and data["state"] == DONE else None
+    if body is None:
+        raise Http404
+    audit_read(
+        request,
+        model=apps.get_model(data["model"]),
+        rows=data["rows"],
+        reason=_("下载导出文件 %(name)s") % {"name": data["filename"]},
+    )
+    note_download(request, name=data["filename"], rows=data["rows"])
+    response = HttpResponse(body, content_type=data["content_type"])
+    response["Content-Disposition"] = f'attachment; filename="{data["filename"]}"'
+    return response
 
 
 class OtpSetupView(LoginRequiredMixin, View):
@@ -199,7 +238,7 @@ def audit_search(request):
         if filterset.is_bound and filterset.is_valid()
         else AuditEvent.objects.order_by("-at", "-id")
     )
-    page = Paginator(qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = sorted_page(request, qs, per_page=AUDIT_PAGE_SIZE)
     # Reading the audit log is itself audited (after the search, so it never shows in its own page).
     audit_record(
         action=AuditAction.VIEW,
@@ -208,10 +247,4 @@ def audit_search(request):
         reason=_("审计日志查询"),
         changes={k: v for k, v in request.GET.items() if k in AuditEventFilter.base_filters and v},
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "accounts/audit_list.html",
-        {"filterset": filterset, "page": page, "query": query.urlencode()},
-    )
+    return render(request, "accounts/audit_list.html", {"filterset": filterset, "page": page})

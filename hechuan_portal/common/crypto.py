@@ -49,19 +49,27 @@ def _index(keyed: hmac.HMAC, value: str) -> str:
     return mac.hexdigest()[:32]
 
 
-def encrypt(plaintext: str) -> bytes:
+def encrypt_bytes(data: bytes) -> bytes:
     """AES-256-GCM with a random nonce: version byte + nonce + ciphertext."""
     aead, _ = _current()
     nonce = os.urandom(12)
-    return _VERSION + nonce + aead.encrypt(nonce, plaintext.encode("utf-8"), None)
+    return _VERSION + nonce + aead.encrypt(nonce, data, None)
 
 
-def decrypt(token: bytes | memoryview) -> str:
+def decrypt_bytes(token: bytes | memoryview) -> bytes:
     aead, _ = _current()
     data = bytes(token)
     if data[:1] != _VERSION:
         raise ValueError("unknown ciphertext version")
-    return aead.decrypt(data[1:13], data[13:], None).decode("utf-8")
+    return aead.decrypt(data[1:13], data[13:], None)
+
+
+def encrypt(plaintext: str) -> bytes:
+    return encrypt_bytes(plaintext.encode("utf-8"))
+
+
+def decrypt(token: bytes | memoryview) -> str:
+    return decrypt_bytes(token).decode("utf-8")
 
 
 def blind_index(value: str) -> str:

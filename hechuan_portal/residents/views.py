@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.accounts.reauth import is_recently_reauthenticated, reauth_url
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.listing import sorted_page
 
 from . import access, selectors, services
 from .error_codes import ErrorCode
@@ -105,6 +106,15 @@ def quality(request):
     return render(request, "residents/quality.html", {"report": selectors.quality_report(user=request.user)})
 
 
+# The import history's sortable columns (common/listing.py).
+BATCH_COLUMNS = {
+    "created": "created_at",
+    "extract": ("extract_date", "created_at"),
+    "status": ("status", "created_at"),
+    "rows": "rows_read",
+}
+
+
 @login_required
 def imports(request):
     _require(access.can_view_imports(request.user))
@@ -118,7 +128,7 @@ def imports(request):
                 source=data["source"], skip_invalid=data["skip_invalid"],
             )  # fmt: skip
             return redirect("residents:import_detail", pk=batch.pk)
-    batches = ImportBatch.objects.visible_to(request.user)[:20]
+    batches = sorted_page(request, ImportBatch.objects.visible_to(request.user), columns=BATCH_COLUMNS)
     return render(
         request,
         "residents/imports.html",

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 
 from .. import access
 
@@ -29,8 +28,3 @@ def monitoring_user(view: Callable[..., Any] | None = None, *, inspectors_only: 
         return wrapped
 
     return decorator(view) if view else decorator
-
-
-def page_of(request, qs, per_page: int = 50) -> Page:
-    """One page of `qs` (a COUNT and a slice: the query count does not grow with the rows)."""
-    return Paginator(qs, per_page).get_page(request.GET.get("page"))

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.listing import sorted_page
 from hechuan_portal.common.uploads import serve_upload
 
 from .. import access, selectors, services
 from ..forms import EvidenceForm, ReviewForm
 from ..models import Finding, FindingEvidence
 from ..rules import finding_actions_for
-from .base import monitoring_user, page_of
+from .base import monitoring_user
 
 
 @monitoring_user
@@ -26,13 +27,26 @@ def evidence(request, pk):
     )
 
 
+FINDING_COLUMNS = {
+    "deadline": "deadline",
+    "facility": "facility__name",
+    "town": ("facility__town_id", "facility__name"),
+    "severity": "severity",
+    "status": "status",
+}
+
+
 @monitoring_user
 def finding_list(request):
     filterset = selectors.finding_list(user=request.user, data=request.GET or None)
     return render(
         request,
         "monitoring/finding_list.html",
-        {"filter": filterset, "rows": page_of(request, filterset.qs), "today": timezone.localdate()},
+        {
+            "filter": filterset,
+            "rows": sorted_page(request, filterset.qs, columns=FINDING_COLUMNS),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -44,7 +58,9 @@ def finding_escalated(request):
         request,
         "monitoring/finding_escalated.html",
         {
-            "rows": page_of(request, selectors.escalated_findings(user=request.user)),
+            "rows": sorted_page(
+                request, selectors.escalated_findings(user=request.user), columns=FINDING_COLUMNS
+            ),
             "today": timezone.localdate(),
         },
     )

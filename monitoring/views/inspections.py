@@ -13,19 +13,32 @@ from django.views.decorators.http import require_POST
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.listing import sorted_page
 from hechuan_portal.common.uploads import serve_upload
 
 from .. import access, exports, selectors, services
 from ..forms import InspectionNewForm, InspectionRecordForm
 from ..models import Inspection, InspectionPhoto, InspectionStatus
 from ..standards import config
-from .base import monitoring_user, page_of
+from .base import monitoring_user
+
+INSPECTION_COLUMNS = {
+    "facility": "facility__name",
+    "town": ("facility__town_id", "facility__name"),
+    "topic": "template__topic",
+    "status": "status",
+    "date": ("inspected_at", "due_on"),
+    "score": "score",
+    "result": "result",
+    "location": "location_check",
+    "findings": "n_findings",
+}
 
 
 @monitoring_user
 def inspection_list(request):
     filterset = selectors.inspection_list(user=request.user, data=request.GET or None)
-    rows = page_of(request, selectors.with_finding_counts(filterset.qs))
+    rows = sorted_page(request, selectors.with_finding_counts(filterset.qs), columns=INSPECTION_COLUMNS)
     return render(request, "monitoring/inspection_list.html", {"filter": filterset, "rows": rows})
 
 

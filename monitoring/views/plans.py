@@ -11,18 +11,37 @@ from django.views.decorators.http import require_POST
 
 from facilities.models import FacilityKind
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.listing import sorted_page
 
 from .. import access, selectors, services
 from ..forms import DrawForm, PlanForm
 from ..models import InspectionPlan, RiskBand
-from .base import monitoring_user, page_of
+from .base import monitoring_user
+
+PLAN_COLUMNS = {
+    "name": "name",
+    "topic": "topic",
+    "town": "town_id",
+    "period": ("starts_on", "ends_on"),
+    "status": "status",
+    "progress": "n_done",
+}
+DUE_COLUMNS = {
+    "facility": "facility__name",
+    "town": ("facility__town_id", "facility__name"),
+    "risk": "score",
+    "last": "last_inspected_on",
+    "next": "next_due_on",
+}
 
 
 @monitoring_user(inspectors_only=True)
 def plan_list(request):
     filterset = selectors.plan_list(user=request.user, data=request.GET or None)
     return render(
-        request, "monitoring/plan_list.html", {"filter": filterset, "rows": page_of(request, filterset.qs)}
+        request,
+        "monitoring/plan_list.html",
+        {"filter": filterset, "rows": sorted_page(request, filterset.qs, columns=PLAN_COLUMNS)},
     )
 
 
@@ -54,7 +73,9 @@ def plan_detail(request, pk):
             "facilities": services.plan_population(plan).count(),
             "inspectors": len(chosen),
             "seed": form.cleaned_data["seed"],
-            "answers": [(k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken" for v in values],
+            "answers": [
+                (k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken" for v in values
+            ],
         }
     elif request.method == "POST" and form.is_valid():
         chosen = list(form.cleaned_data["inspectors"]) or None
@@ -111,7 +132,11 @@ def due_list(request):
     return render(
         request,
         "monitoring/due_list.html",
-        {"filter": filterset, "rows": page_of(request, filterset.qs), "today": timezone.localdate()},
+        {
+            "filter": filterset,
+            "rows": sorted_page(request, filterset.qs, columns=DUE_COLUMNS),
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -14,13 +14,21 @@ from hechuan_portal.accounts.audit import audit_read, audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.listing import sorted_page
 from hechuan_portal.common.months import month_start, parse_month
 from hechuan_portal.residents.models import Resident
 
 from .. import access, exports, rules, selectors, services
 from ..forms import MonthForm, VisitForm
 from ..standards import config
-from .base import monitoring_user, page_of
+from .base import monitoring_user
+
+VISIT_COLUMNS = {
+    "name": "name",
+    "community": ("community_id", "name"),
+    "last": "last_visit_on",
+    "next": "next_due_on",
+}
 
 
 @monitoring_user(inspectors_only=True)
@@ -31,7 +39,7 @@ def visit_due(request):
     state = request.GET.get("state")
     if state in {"overdue", "never", "due", "ok"}:
         qs = qs.filter(due_state=state)
-    rows = page_of(request, qs)
+    rows = sorted_page(request, qs, columns=VISIT_COLUMNS)
     audit_read(request, model=Resident, rows=len(rows.object_list), reason="visit_due_list")
     communities = AdminArea.objects.communities().only("code", "name")  # no outlines for a select
     if not access.can_see_all_towns(request.user):

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from conftest import run_export
 from hechuan_portal.common import crypto
 from subsidies.services import payroll_export
 
@@ -102,16 +103,23 @@ def test_page_export_leaves_no_file_with_id_numbers(  # noqa: F811 (the fixture)
     settings,
     monkeypatch,
     fmt,
+    celery_eager,
+    django_capture_on_commit_callbacks,
 ):
     a, _b, _late = rolled
     temp, media = tmp_path / "tmp", tmp_path / "media"
     temp.mkdir(), media.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     settings.MEDIA_ROOT = str(media)
-    response = staff_client.get(f"/manage/subsidies/payroll/2027-02/export/?format={fmt}")
+    job = run_export(
+        staff_client,
+        f"/manage/subsidies/payroll/2027-02/export/?format={fmt}",
+        django_capture_on_commit_callbacks,
+    )
+    response = staff_client.get(f"{job}file/")
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith(f'payroll-2027-02.{fmt}"')
-    body = b"".join(response.streaming_content)
+    body = response.content
     number = crypto.decrypt(a.id_cipher)
     if fmt == "csv":
         assert number.encode() in body
@@ -121,8 +129,16 @@ def test_page_export_leaves_no_file_with_id_numbers(  # noqa: F811 (the fixture)
     assert list(temp.iterdir()) == [] and list(media.iterdir()) == []
 
 
-def test_default_page_download_is_xlsx(rolled, staff_client):  # noqa: F811
-    response = staff_client.get("/manage/subsidies/payroll/2027-02/export/")
+def test_default_page_download_is_xlsx(
+    rolled,  # noqa: F811
+    staff_client,
+    celery_eager,
+    django_capture_on_commit_callbacks,
+):
+    job = run_export(
+        staff_client, "/manage/subsidies/payroll/2027-02/export/", django_capture_on_commit_callbacks
+    )
+    response = staff_client.get(f"{job}file/")
     assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
 
 

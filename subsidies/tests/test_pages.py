@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from conftest import run_export
 from hechuan_portal.accounts.models import AuditEvent
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common import crypto
@@ -58,12 +59,19 @@ def test_payroll_export_command_xlsx_and_audit(rolled, tmp_path):
         call_command("export_payroll", "--period", "2030-01", "--output", str(out))
 
 
-def test_payroll_export_page_is_district_only(rolled, staff_client, officer_a_client):
+def test_payroll_export_page_is_district_only(
+    rolled, staff_client, officer_a_client, celery_eager, django_capture_on_commit_callbacks
+):
     assert officer_a_client.get("/manage/subsidies/payroll/2027-02/export/").status_code == 403
     assert not AuditEvent.objects.filter(action="export").exists()
-    response = staff_client.get("/manage/subsidies/payroll/2027-02/export/?format=csv")
+    job = run_export(
+        staff_client,
+        "/manage/subsidies/payroll/2027-02/export/?format=csv",
+        django_capture_on_commit_callbacks,
+    )
+    response = staff_client.get(f"{job}file/")
     assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    body = response.content.decode("utf-8-sig")
     assert body.splitlines()[0] == "身份证号,姓名,户籍地区划代码,月份,档次,金额,类型"
     assert AuditEvent.objects.get(action="export").actor_username == "staff_a"
 

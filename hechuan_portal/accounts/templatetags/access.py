@@ -13,7 +13,7 @@ register = template.Library()
 
 
 def access_check(name: str):
-    """"<app label>.<action>" → that app's `access.can_<action>`."""
+    """ "<app label>.<action>" → that app's `access.can_<action>`."""
     label, action = name.split(".", 1)
     module = importlib.import_module(f"{apps.get_app_config(label).name}.access")
     return getattr(module, f"can_{action}")

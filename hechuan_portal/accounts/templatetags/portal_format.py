@@ -32,5 +32,10 @@ def sort_header(context: template.Context, key: str, label: str) -> str:
     mark = {"ascending": " ▲", "descending": " ▼", "none": ""}[state]
     title = _("按此列排序")
     return format_html(
-        '<a class="sort" href="?{}" aria-sort="{}" title="{}">{}{}</a>', params.urlencode(), state, title, label, mark
+        '<a class="sort" href="?{}" aria-sort="{}" title="{}">{}{}</a>',
+        params.urlencode(),
+        state,
+        title,
+        label,
+        mark,
     )

@@ -54,7 +54,11 @@ def test_auditor_gets_403_with_the_code_and_a_translated_message(auditor_client)
     # Refused before the list is read: the childcare list would have audited the read.
     assert AuditEvent.objects.count() == events
     english = auditor_client.get("/api/v1/childcare/children/", HTTP_ACCEPT_LANGUAGE="en")
-    assert english.json() == {"code": "not_allowed", "detail": "Your role may not perform this action.", "field": None}
+    assert english.json() == {
+        "code": "not_allowed",
+        "detail": "Your role may not perform this action.",
+        "field": None,
+    }
 
 
 def test_auditor_with_a_token_is_refused_on_details_and_writes_too(auditor):

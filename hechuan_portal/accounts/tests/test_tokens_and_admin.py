@@ -112,8 +112,10 @@ def test_the_token_endpoint_is_throttled_per_client_with_retry_after(officer_a, 
     throttle_reset("token", "10.1.0.1", "10.1.0.2")
     client = APIClient()
     body = {"username": "officer_a", "password": PASSWORD}
-    statuses = [client.post("/api/v1/auth/token/", body, format="json", REMOTE_ADDR="10.1.0.1").status_code
-                for _ in range(4)]
+    statuses = [
+        client.post("/api/v1/auth/token/", body, format="json", REMOTE_ADDR="10.1.0.1").status_code
+        for _ in range(4)
+    ]
     assert statuses == [200, 200, 200, 429]
     refused = client.post("/api/v1/auth/token/", body, format="json", REMOTE_ADDR="10.1.0.1")
     assert refused.json()["code"] == "throttled"
@@ -144,14 +146,25 @@ def test_a_role_change_in_the_admin_is_audited_and_ends_sessions_and_tokens(dist
     form = admin.get(f"/admin/accounts/user/{officer_a.pk}/change/")
     assert form.status_code == 200
     data = {
-        "username": "officer_a", "first_name": "", "last_name": "", "email": "", "is_active": "on",
-        "role": Role.DISTRICT_STAFF, "area": "", "phone": "", "date_joined_0": "2026-12-01",
-        "date_joined_1": "08:00:00", "last_login_0": "", "last_login_1": "",
+        "username": "officer_a",
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "is_active": "on",
+        "role": Role.DISTRICT_STAFF,
+        "area": "",
+        "phone": "",
+        "date_joined_0": "2026-12-01",
+        "date_joined_1": "08:00:00",
+        "last_login_0": "",
+        "last_login_1": "",
     }
     response = admin.post(f"/admin/accounts/user/{officer_a.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert User.objects.get(pk=officer_a.pk).role == Role.DISTRICT_STAFF
-    event = AuditEvent.objects.get(object_type="accounts.user", object_id=str(officer_a.pk), action=AuditAction.UPDATE)
+    event = AuditEvent.objects.get(
+        object_type="accounts.user", object_id=str(officer_a.pk), action=AuditAction.UPDATE
+    )
     assert event.actor_username == "admin_a"
     assert event.changes["role"] == [Role.TOWN_OFFICER, Role.DISTRICT_STAFF]
     assert event.changes["area_id"] == [TOWN_A, None]
@@ -178,7 +191,11 @@ def test_an_administrators_own_password_change_is_audited_and_keeps_this_session
     admin = _verified_admin_client(district_admin)
     response = admin.post(
         "/admin/password_change/",
-        {"old_password": PASSWORD, "new_password1": "An0ther-Passw0rd!", "new_password2": "An0ther-Passw0rd!"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "An0ther-Passw0rd!",
+            "new_password2": "An0ther-Passw0rd!",
+        },
     )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(object_id=str(district_admin.pk), reason="密码变更").count() == 1
@@ -192,7 +209,9 @@ def _token_for_admin(user: User) -> str:
     return api_token_create(actor=user)[1]
 
 
-def test_removing_a_totp_device_in_the_admin_is_audited_and_signs_the_owner_out(district_admin, district_staff):
+def test_removing_a_totp_device_in_the_admin_is_audited_and_signs_the_owner_out(
+    district_admin, district_staff
+):
     device = TOTPDevice.objects.create(user=district_staff, name="phone", confirmed=True)
     browser = Client()
     browser.force_login(district_staff)
@@ -264,7 +283,9 @@ def test_rebinding_the_authenticator_needs_the_password_and_a_current_code(distr
     assert TOTPDevice.objects.get(pk=old.pk).confirmed
     # django-otp refuses a code twice and slows down after failures; a person would wait 30 s.
     TOTPDevice.objects.update(last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None)
-    ok = client.post("/accounts/otp/", {"token": _code(new), "password": PASSWORD, "current_token": _code(old)})
+    ok = client.post(
+        "/accounts/otp/", {"token": _code(new), "password": PASSWORD, "current_token": _code(old)}
+    )
     assert ok.status_code == 302
     assert list(TOTPDevice.objects.filter(user=district_staff).values_list("pk", flat=True)) == [new.pk]
     # This session stays signed in.
@@ -277,5 +298,3 @@ def test_first_setup_still_needs_only_the_new_code(district_staff):
     client.get("/accounts/otp/")
     new = TOTPDevice.objects.get(user=district_staff, confirmed=False)
     assert client.post("/accounts/otp/", {"token": _code(new)}).status_code == 302
-
-

@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, role, area, password, **options):
         try:
-            user = user_provision(username=username, role=role, password=password, area_code=area, actor=SYSTEM)
+            user = user_provision(
+                username=username, role=role, password=password, area_code=area, actor=SYSTEM
+            )
         except PortalError as exc:
             raise CommandError(exc.detail) from exc
         except ValidationError as exc:
