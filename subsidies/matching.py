@@ -60,6 +60,9 @@ from .models import (
 # Incremental runs re-examine people changed since the last run started, minus this margin, so an
 # import that began before that run and committed during it is not missed.
 SINCE_MARGIN = dt.timedelta(minutes=15)
+# A run that writes this many rows (a district's first match) analyses the tables it wrote: the next
+# run plans its reads on them before autovacuum has looked (a roll believed empty cost 122 s).
+ANALYZE_AFTER_WRITES = 10_000
 
 # Table names as the models name them (the statements below never spell one) …
 RESIDENT = Resident._meta.db_table
@@ -534,6 +537,10 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
         """,
         params(month=month, period=period_id),
     )
+    # Probed once per line of the roll below. Without the index a roll the planner believes empty
+    # (its statistics predate the first match's 64,000 lines) is anti-joined by a nested loop over
+    # a scan of m_lines: 122 s instead of 0.1 s for a re-match at district scale.
+    cursor.execute("CREATE INDEX ON m_lines (resident_id, month)")
     cursor.execute(
         f"""
         DELETE FROM {LINE} l
@@ -700,6 +707,9 @@ def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: b
             counts.update(_payroll(cursor, period_id=period_id, month=month, floor=floor, since=since))
             _totals(period_id)
         counts["overpayments"] = _overpayments(cursor, run_id=run.pk, since=since)
+        written = sum(counts.get(k, 0) for k in ("granted", "lines_added", "arrears_added", "lines_changed"))
+        if written >= ANALYZE_AFTER_WRITES:
+            cursor.execute(f"ANALYZE {GRANT}, {DECISION}, {LINE}")
         MatchRun.objects.filter(pk=run.pk).update(
             status=RunStatus.SUCCEEDED,
             finished_at=timezone.now(),
