@@ -138,6 +138,9 @@ def _run() -> str:
         # Raw DELETE: at district scale inspections, enrolments… refer to the facilities (PROTECT);
         # the foreign keys are deferred and the transaction is rolled back, so nothing is lost.
         with connection.cursor() as cursor:
+            # Meals name their canteen without a foreign key; a statement trigger refuses deleting a
+            # canteen that meals still name (community migration 0006), so they go first.
+            cursor.execute("DELETE FROM community_meal")
             cursor.execute("DELETE FROM facilities_facility")
         _create_rows()
         with connection.cursor() as cursor:

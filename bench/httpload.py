@@ -52,6 +52,12 @@ def serve(workers: int = 4):
     port = free_port()
     # Loopback is the trusted proxy: wrk's X-Forwarded-For (HEADERS_LUA) names the client.
     env = {**os.environ, "DEBUG": "False", "ALLOWED_HOSTS": "127.0.0.1,localhost", "TRUSTED_PROXIES": "127.0.0.1"}
+    # As a deployment does: with DEBUG off the pages name hashed static files from the manifest,
+    # which only a collectstatic with DEBUG off writes (without it every staff page is a 500).
+    subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
