@@ -164,22 +164,22 @@ def quality_report(*, user: Any, today: dt.date | None = None) -> dict[str, Any]
     batches = list(ImportBatch.objects.visible_to(user)[:10])
     if batches:
         report["batches"] = batches
-        counts = dict(
+        by_code: dict[str, int] = dict(
             ImportIssue.objects.filter(batch__in=batches)
             .values_list("code")
             .annotate(n=Count("id"))
             .values_list("code", "n")
         )
         report["issue_counts"] = {
-            "invalid_id": sum(counts.get(c, 0) for c in ID_CODES),
-            "birth_mismatch": counts.get("birth_mismatch", 0),
-            "gender_mismatch": counts.get("gender_mismatch", 0),
-            "duplicate_id": counts.get("duplicate_id", 0),
-            "area_unknown": counts.get("area_unknown", 0),
-            "contradiction": counts.get(rules.CONTRADICTION, 0),
-            "other": sum(counts.values())
+            "invalid_id": sum(by_code.get(c, 0) for c in ID_CODES),
+            "birth_mismatch": by_code.get("birth_mismatch", 0),
+            "gender_mismatch": by_code.get("gender_mismatch", 0),
+            "duplicate_id": by_code.get("duplicate_id", 0),
+            "area_unknown": by_code.get("area_unknown", 0),
+            "contradiction": by_code.get(rules.CONTRADICTION, 0),
+            "other": sum(by_code.values())
             - sum(
-                counts.get(c, 0)
+                by_code.get(c, 0)
                 for c in (
                     *ID_CODES,
                     "birth_mismatch",
