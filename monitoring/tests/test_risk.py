@@ -154,6 +154,7 @@ def test_nightly_command_and_schedule(facility_a, officer_a):
     ) == {
         "monitoring.escalate_overdue_findings",
         "monitoring.refresh_risk",
+        "monitoring.refresh_visit_due",  # the precomputed visit list (issue 20)
     }
     from django.core.management.base import CommandError
 
