@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.accounts.reauth import reauth_required
-from hechuan_portal.accounts.roles import is_district
+from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
 from hechuan_portal.common.listing import sorted_page
@@ -429,9 +429,11 @@ def volunteer_list(request):
     """The community statement: each volunteer's hours earned, given, redeemed, expired and balance,
     of the user's scope, one town (district) or one village/community; printable."""
     _time_bank_user(request)
+    # The town filter offers the towns of the user's scope (accounts/scope.py), as the rows do.
+    scope = scope_for(request.user)
     towns = AdminArea.objects.towns().order_by("code")
-    if not is_district(request.user):
-        towns = towns.filter(code=request.user.area_id)
+    if not scope.everything:
+        towns = towns.filter(code=scope.town_code)
     towns = list(towns)
     wanted = request.GET.get("town")
     town = next((t for t in towns if t.code == wanted), None) or (towns[0] if len(towns) == 1 else None)
