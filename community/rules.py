@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
@@ -96,13 +97,23 @@ def column_map(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
 class RowParser:
     """Parses the rows of one file: `parser(line, cells)` → `MealRow` or the row's problems (each with
     the column it is in). A year's file repeats the same few hundred dates and a few thousand people
-    millions of times, so each date and ID number is checked once and remembered."""
+    millions of times, so each date and ID number is checked once and remembered.
+
+    A row's problems are separable: the date's depend on its cell alone, the others on the category,
+    way, ID number and count cells (`person_cells`) alone. So a row whose date text and person cells
+    were each seen in a valid row is valid, with the same values — which lets a bulk reader remember
+    both parts and skip the parser for the millions of rows that repeat them."""
 
     def __init__(self, columns: dict[str, int], *, today: dt.date) -> None:
         self.columns = columns
         self.today = today
         self._days: dict[str, dt.date | str] = {}
         self._ids: dict[str, str | None] = {}
+        # The person cells of a row (category and way always; ID number and count when present), as
+        # one tuple: the key under which a reader remembers the parsed part of a row.
+        self.person_cells = itemgetter(
+            *(columns[f] for f in ("category", "way", "id_number", "count") if f in columns)
+        )
 
     def _day(self, text: str) -> dt.date | str:
         """The date, or the problem code."""
@@ -129,33 +140,6 @@ class RowParser:
         return number
 
     def __call__(self, line: int, cells: list[str]) -> MealRow | list[RowError]:
-        known = self._known(line, cells)
-        return known if known is not None else self._parse(line, cells)
-
-    def _known(self, line: int, cells: list[str]) -> MealRow | None:
-        """The common row — a date and an ID number already seen valid in this file, a category and a
-        way spelled as expected, one meal — without the full pass; None sends it through `_parse`."""
-        columns = self.columns
-        try:
-            day = self._days.get(cells[columns["day"]].strip())
-            category = CATEGORY_LABELS.get(cells[columns["category"]].strip())
-            way = WAY_LABELS.get(cells[columns["way"]].strip())
-            number = self._ids.get(cells[columns["id_number"]].strip()) if "id_number" in columns else None
-            count = cells[columns["count"]].strip() if "count" in columns else ""
-        except IndexError:
-            return None
-        if (
-            isinstance(day, dt.date)
-            and category is not None
-            and category != "non_elder"
-            and way is not None
-            and number is not None
-            and count in ("", "1")
-        ):
-            return MealRow(line, day, category, way, number, 1)
-        return None
-
-    def _parse(self, line: int, cells: list[str]) -> MealRow | list[RowError]:
         columns = self.columns
 
         def cell(field: str) -> str:

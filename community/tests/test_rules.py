@@ -67,3 +67,30 @@ def test_care_eligibility_and_location_check():
     assert rules.location_check(301, at_home=False) == "too_far"
     assert rules.location_check(2000, at_home=True) == "ok"
     assert rules.location_check(2001, at_home=True) == "too_far"
+
+
+def test_the_bulk_reader_remembers_valid_parts_only():
+    """The import's reader skips the parser for a row whose date and person cells were each seen in a
+    valid row; a row pairing a known part with a bad one is still refused, with its own line."""
+    from ..services.meals import _stage_text
+
+    known = ["2026-12-01", NUMBER, "80岁以上", "堂食", ""]
+    rows = [
+        (2, known),
+        (3, list(known)),
+        (4, ["2026-13-01", *known[1:]]),
+        (5, [*known[:4], "2"]),
+        (6, known[:3]),
+        (7, ["2026-12-02", *known[1:]]),
+    ]
+    errors: list = []
+    text = b"".join(t for t, _n in _stage_text(rows, COLUMNS, TODAY, errors)).decode()
+    staged = [line.split("\t") for line in text.splitlines()]
+    assert [s[0] for s in staged] == ["2", "3", "7"]
+    assert staged[0][1:] == staged[1][1:] and staged[2][1] == "2026-12-02"
+    assert staged[0][2:4] == ["age_80", "dine_in"] and staged[0][5] == "1"
+    assert [(e.line, e.column, e.code) for e in errors] == [
+        (4, "日期", "bad_date"),
+        (5, "份数", "person_count"),
+        (6, "就餐方式", "required"),
+    ]
