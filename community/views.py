@@ -23,7 +23,7 @@ from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.accounts.reauth import reauth_required
 from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
-from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.errors import PortalError, form_error, form_refusal
 from hechuan_portal.common.listing import sorted_page
 from hechuan_portal.common.months import month_start, parse_month
 from hechuan_portal.common.uploads import serve_upload
@@ -211,9 +211,7 @@ def claim_detail(request, pk):
             else:
                 services.claim_return(actor=request.user, claim=claim, reason=reason)
         except PortalError as exc:
-            if exc.status == 403:
-                raise PermissionDenied from exc
-            form_error(form, exc)
+            form_refusal(form, exc)
         else:
             messages.success(request, _("申报状态已更新。"))
             return redirect("community:claim_detail", pk=claim.pk)
@@ -376,7 +374,7 @@ def care_plan_new(request):
                     visits=data["visits"],
                 )
             except PortalError as exc:
-                status = _refused(form, exc, id_field="id_number")
+                status = form_refusal(form, exc, fields=_BY_NUMBER)
             else:
                 messages.success(
                     request,
@@ -407,16 +405,8 @@ def care_callback(request, pk):
     return redirect("community:care_list")
 
 
-def _refused(form, exc: PortalError, *, id_field: str | None = None) -> int:
-    """Put a service's refusal on the page's form (an ID-number lookup's refusal about the person on
-    the ID field) and give the status the page answers with; a role refusal is a 403 page."""
-    if exc.status == 403:
-        raise PermissionDenied from exc
-    if id_field and exc.field in ("resident", "recipient", "to"):
-        form.add_error(id_field, exc.detail)
-    else:
-        form_error(form, exc)
-    return exc.status
+# A refusal about the person looked up by the ID number typed goes on the ID number field.
+_BY_NUMBER = {"resident": "id_number", "recipient": "id_number", "to": "id_number"}
 
 
 def _time_bank_user(request) -> None:
@@ -487,10 +477,10 @@ def volunteer_register(request):
         else:
             person = selectors.resident_by_number(form.cleaned_data["id_number"], user=request.user)
             if person is None:
-                status = _refused(
+                status = form_refusal(
                     form,
                     PortalError(ErrorCode.RESIDENT_NOT_FOUND, field="resident", status=404),
-                    id_field="id_number",
+                    fields=_BY_NUMBER,
                 )
             else:
                 audit_read(request, obj=person, reason="volunteer registration")
@@ -531,7 +521,7 @@ def service_list(request):
                     content=data["content"],
                 )
             except PortalError as exc:
-                status = _refused(form, exc)
+                status = form_refusal(form, exc)
             else:
                 messages.success(request, _("服务记录已保存，待服务对象所在社区确认。"))
                 return redirect("community:service_list")
@@ -582,7 +572,7 @@ def volunteer_hours(request, pk):
                     actor=request.user, volunteer=volunteer, hours=data["hours"], source=data["source"]
                 )
             except PortalError as exc:
-                status = _refused(redeem, exc)
+                status = form_refusal(redeem, exc)
             else:
                 messages.success(request, _("已兑换 %(hours)s 小时。") % {"hours": data["hours"]})
                 return redirect("community:volunteer_statement", pk=volunteer.pk)
@@ -604,7 +594,7 @@ def volunteer_hours(request, pk):
                     actor=request.user, volunteer=volunteer, to=to, hours=data["hours"], source=data["source"]
                 )
             except PortalError as exc:
-                status = _refused(transfer, exc)
+                status = form_refusal(transfer, exc)
             else:
                 messages.success(
                     request,

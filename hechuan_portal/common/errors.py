@@ -7,7 +7,8 @@ Every refused action in every app raises `PortalError` with a code from that app
 
     {"code": "class_full", "detail": "该班级已满，可登记候补。", "field": "school_class"}
 
-An HTML view puts the same error on its form with `form_error(form, exc)`.
+An HTML view puts the same error on its form with `form_error(form, exc)`, or with
+`form_refusal(form, exc)` when a role refusal should be the 403 page and the status is returned.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -80,10 +81,13 @@ def not_found() -> PortalError:
     return PortalError(CommonCode.NOT_FOUND, status=404)
 
 
-def form_error(form, exc: PortalError | ValidationError) -> None:
-    """Put a refused action on an HTML form: on its field when the form has it, else on the form."""
+def form_error(form, exc: PortalError | ValidationError, *, fields: Mapping[str, str] | None = None) -> None:
+    """Put a refused action on an HTML form: on its field when the form has it, else on the form.
+    `fields` maps a service's field to the form's where they differ (`{"resident": "id_number"}`:
+    the person was looked up by the number typed)."""
     if isinstance(exc, PortalError):
-        field = exc.field if exc.field in form.fields else None
+        field = (fields or {}).get(exc.field or "", exc.field)
+        field = field if field in form.fields else None
         form.add_error(field, ValidationError(exc.detail, code=str(exc.code.value)))
         return
     if hasattr(exc, "error_dict"):
@@ -91,3 +95,12 @@ def form_error(form, exc: PortalError | ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def form_refusal(form, exc: PortalError, *, fields: Mapping[str, str] | None = None) -> int:
+    """A service's refusal on a page with a form: a role refusal (403) is the 403 page, any other
+    goes on the form (`form_error`) and its status is the one the page answers with."""
+    if exc.status == 403:
+        raise PermissionDenied from exc
+    form_error(form, exc, fields=fields)
+    return exc.status
