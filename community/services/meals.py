@@ -131,8 +131,15 @@ def _create_stage(cursor) -> None:
     )
 
 
-def _stage_text(rows: Iterable[tuple[int, list[str]]], columns: dict[str, int], today: dt.date, errors: list):
-    """COPY text blocks of the parsed rows; problems go to `errors`. Yields (text, rows read).
+def _stage_text(
+    rows: Iterable[tuple[int, list[str]]],
+    columns: dict[str, int],
+    today: dt.date,
+    errors: list,
+    indexes: dict[str, str],
+):
+    """COPY text blocks of the parsed rows; problems go to `errors`, each ID number's blind index to
+    `indexes` (the file's people). Yields (text, rows read).
 
     A year's file is millions of rows built from a few hundred dates and a few thousand (person,
     category, way) cells. The rules run once per new date text or new person cells (`RowParser`:
@@ -144,7 +151,6 @@ def _stage_text(rows: Iterable[tuple[int, list[str]]], columns: dict[str, int], 
     day_at, person_cells = columns["day"], parse.person_cells
     days: dict[str, str] = {}  # date text → its COPY text, for dates seen in a valid row
     people: dict[Any, str] = {}  # person cells → the COPY text after the date, likewise
-    indexes: dict[str, str] = {}  # ID number → blind index
     buffer: list[str] = []
     read = 0
     for line, cells in rows:
@@ -177,18 +183,19 @@ def _stage_text(rows: Iterable[tuple[int, list[str]]], columns: dict[str, int], 
     yield (("\n".join(buffer) + "\n").encode() if buffer else b""), read
 
 
-def _resolve_people(cursor) -> None:
+def _resolve_people(cursor, indexes: Iterable[str]) -> None:
     """The file's people, each once: a year's file names a few thousand people millions of times, so
-    each blind index is looked up in the register once (by its unique index) rather than joined per
-    meal — which the planner, facing millions of stage rows, did by reading the whole register."""
+    each blind index (collected while the rows were read) is looked up in the register once, by its
+    unique index, rather than joined per meal."""
     cursor.execute("DROP TABLE IF EXISTS community_meal_people")
     cursor.execute(
         f"""
         CREATE TEMP TABLE community_meal_people ON COMMIT DROP AS
-        SELECT k.id_index, r.id AS resident_id
-        FROM (SELECT DISTINCT id_index FROM community_meal_stage WHERE id_index IS NOT NULL) k
-        LEFT JOIN {_RESIDENT} r ON r.id_index = k.id_index
-        """
+        SELECT k.id_index COLLATE "C" AS id_index, r.id AS resident_id
+        FROM unnest(%s::varchar(32)[]) AS k(id_index)
+        LEFT JOIN {_RESIDENT} r ON r.id_index = k.id_index COLLATE "C"
+        """,
+        [list(indexes)],
     )
     cursor.execute("ANALYZE community_meal_people")
 
@@ -231,19 +238,19 @@ def _load(
     if errors:
         return 0, 0, 0, errors
     read = 0
+    indexes: dict[str, str] = {}  # ID number → blind index
     with connection.cursor() as cursor:
         _create_stage(cursor)
         with cursor.copy(f"COPY community_meal_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-            for text, n in _stage_text(rows, columns, today, errors):
+            for text, n in _stage_text(rows, columns, today, errors, indexes):
                 read += n
                 if text:
                     copy.write(text)
         if errors:
             return read, 0, 0, errors
         # The stage is not analysed (a tenth of the import): no statement below joins it with a large
-        # table. Without statistics the planner assumes 200 distinct people, and looks each up by the
-        # register's unique index — right for any canteen's diners.
-        _resolve_people(cursor)
+        # table, and the file's people come from the reader rather than a DISTINCT over the stage.
+        _resolve_people(cursor, indexes.values())
         errors = _stage_problems(cursor, canteen.pk)
         if errors:
             return read, 0, 0, errors

@@ -84,7 +84,7 @@ def test_the_bulk_reader_remembers_valid_parts_only():
         (7, ["2026-12-02", *known[1:]]),
     ]
     errors: list = []
-    text = b"".join(t for t, _n in _stage_text(rows, COLUMNS, TODAY, errors)).decode()
+    text = b"".join(t for t, _n in _stage_text(rows, COLUMNS, TODAY, errors, {})).decode()
     staged = [line.split("\t") for line in text.splitlines()]
     assert [s[0] for s in staged] == ["2", "3", "7"]
     assert staged[0][1:] == staged[1][1:] and staged[2][1] == "2026-12-02"
