@@ -15,7 +15,7 @@ from hechuan_portal.common.errors import PortalError
 from hechuan_portal.residents.tests.factories import make_id
 
 from .. import rules, services
-from ..models import ImportStatus, Meal, MealShare
+from ..models import ImportStatus, Meal, MealImport, MealShare
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,32 @@ def test_a_meal_must_name_a_registered_person_and_an_existing_canteen():
     with pytest.raises(IntegrityError, match="person not in the register"), transaction.atomic():
         Meal.objects.filter(resident=old).update(resident_id=old.pk + 10**9)
     assert Meal.objects.filter(resident=old).count() == 3
+
+
+def test_a_meal_is_keyed_by_canteen_day_and_its_identity_id():
+    """Migration 0007: the primary key (canteen, day, id) carries the (canteen, day) look-ups; the id
+    still comes from the identity sequence through the ORM (one row or many) and through SQL, and a
+    deleted import batch leaves its meals (the batch column is bookkeeping only)."""
+    canteen = f.canteen()
+    old, _number = f.person(dt.date(1940, 1, 1))
+    batch = MealImport.objects.create(canteen=canteen, file_name="till.csv", status=ImportStatus.SUCCEEDED)
+    meal = {"canteen": canteen, "resident": old, "day": TODAY, "category": "age_80", "way": "dine_in"}
+    one = Meal.objects.create(batch=batch, **meal)
+    many = Meal.objects.bulk_create([Meal(**meal), Meal(**meal)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO community_meal (canteen_id, day, category, way, resident_id, count)"
+            " VALUES (%s, %s, 'age_80', 'dine_in', %s, 1) RETURNING id",
+            [canteen.pk, TODAY, old.pk],
+        )
+        raw = cursor.fetchone()[0]
+    ids = [one.id, *(m.id for m in many), raw]
+    assert None not in ids and len(set(ids)) == 4
+    assert one.pk == (canteen.pk, TODAY, one.id)
+    assert Meal.objects.get(pk=one.pk).batch_id == batch.pk
+    batch.delete()
+    assert Meal.objects.filter(canteen=canteen, day=TODAY).count() == 4
+    assert Meal.objects.get(pk=one.pk).batch_id is None
 
 
 def _raw_delete(table: str, pk: int) -> int:
