@@ -86,10 +86,7 @@ def test_policy_and_donation_pages_fit_a_phone(live_server, phone_page, page, tm
     )  # fmt: skip
     login_in_browser(phone_page, live_server, "policy_staff")
     login_in_browser(page, live_server, "policy_staff")
-    for name, url in (
-        ("policies", "/manage/community/policies/"),
-        ("donations", "/manage/community/donations/"),
-    ):
+    for name, url in (("policies", "/manage/community/policies/"), ("donations", "/manage/community/donations/")):
         phone_page.goto(f"{live_server.url}{url}")
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, url
         phone_page.screenshot(path=str(shots / f"{name}-phone.png"), full_page=True)
