@@ -31,6 +31,7 @@ from .models import (
     FilingStatus,
     Ownership,
 )
+from .services import facilities_changed
 
 SEED = 20250722  # the work plan's date (合川府办发〔2025〕27号)
 # At the population's scale (residents/demo.py): the communities' populations add up to the residents
@@ -335,8 +336,12 @@ def _scale_beds(rows: list[Facility], residents: int) -> None:
     beds = [f for f in rows if f.kind in BED_KINDS]
     operating = sum(f.beds_total for f in beds if f.status == FacilityStatus.OPERATING) or 1
     # The dashboard counts operating facilities' beds: they make the target, the others scale alike.
-    target = per_thousand_elders(residents, BEDS_PER_1000_ELDERS) * sum(f.beds_total for f in beds) / operating
-    for facility, total in zip(beds, _scaled([f.beds_total for f in beds], target, MIN_DEMO_BEDS), strict=True):
+    target = (
+        per_thousand_elders(residents, BEDS_PER_1000_ELDERS) * sum(f.beds_total for f in beds) / operating
+    )
+    for facility, total in zip(
+        beds, _scaled([f.beds_total for f in beds], target, MIN_DEMO_BEDS), strict=True
+    ):
         drawn = facility.beds_total
         facility.beds_total = total
         facility.beds_nursing = min(total, round(facility.beds_nursing * total / drawn))
@@ -393,3 +398,4 @@ def seed(*, residents: int = 0, stdout) -> None:
     towns = _seed_towns(random.Random(SEED), stdout)
     communities = _seed_communities(random.Random(SEED + 1), towns, stdout, residents)
     _seed_facilities(random.Random(SEED + 2), towns, communities, stdout, residents)
+    facilities_changed()  # bulk_create sends no post_save
