@@ -154,10 +154,10 @@ class Resident(models.Model):
 
     # Django's get_FOO_display hashes every (lazy, translated) label of the field on every call: a
     # search's 50 rows cost ~1,000 catalogue look-ups (issue 20). One enum look-up instead.
-    def get_gender_display(self) -> str:
+    def get_gender_display(self) -> str:  # type: ignore[no-redef]  # replaces Django's generated one
         return choice_label(Gender, self.gender)
 
-    def get_status_display(self) -> str:
+    def get_status_display(self) -> str:  # type: ignore[no-redef]
         return choice_label(HukouStatus, self.status)
 
 
