@@ -336,12 +336,8 @@ def _scale_beds(rows: list[Facility], residents: int) -> None:
     beds = [f for f in rows if f.kind in BED_KINDS]
     operating = sum(f.beds_total for f in beds if f.status == FacilityStatus.OPERATING) or 1
     # The dashboard counts operating facilities' beds: they make the target, the others scale alike.
-    target = (
-        per_thousand_elders(residents, BEDS_PER_1000_ELDERS) * sum(f.beds_total for f in beds) / operating
-    )
-    for facility, total in zip(
-        beds, _scaled([f.beds_total for f in beds], target, MIN_DEMO_BEDS), strict=True
-    ):
+    target = per_thousand_elders(residents, BEDS_PER_1000_ELDERS) * sum(f.beds_total for f in beds) / operating
+    for facility, total in zip(beds, _scaled([f.beds_total for f in beds], target, MIN_DEMO_BEDS), strict=True):
         drawn = facility.beds_total
         facility.beds_total = total
         facility.beds_nursing = min(total, round(facility.beds_nursing * total / drawn))

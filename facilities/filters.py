@@ -122,7 +122,6 @@ class FacilityFilter(django_filters.FilterSet):
     )
     near = NearFilter(label=_("位置（经度,纬度）"))
     radius = RadiusFilter(label=_("半径（米）"))
-
     class Meta:
         model = Facility
         fields = ["q", "kind", "need", "town", "status", "has_vacancy", "stale", "near", "radius"]

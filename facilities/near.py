@@ -237,9 +237,7 @@ class _PreparedCursor(psycopg.Cursor):
     on the client and never prepare (PgBouncer ≥ 1.21 in transaction mode tracks protocol-level
     prepared statements, so the search stays poolable)."""
 
-    def execute(
-        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
-    ):  # type: ignore[override]
+    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None):  # type: ignore[override]
         return super().execute(query, params, prepare=True, binary=binary)
 
 

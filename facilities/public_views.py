@@ -34,9 +34,7 @@ def walking_radius(kinds: tuple[str, ...]) -> int:
     the widest active layer that serves any of them (all layers when no kind is asked for)."""
     radii = [
         radius
-        for layer_kinds, radius in ServiceLayer.objects.filter(is_active=True).values_list(
-            "kinds", "radius_m"
-        )
+        for layer_kinds, radius in ServiceLayer.objects.filter(is_active=True).values_list("kinds", "radius_m")
         if not kinds or set(layer_kinds) & set(kinds)
     ]
     return max(radii, default=DEFAULT_WALK_RADIUS_M)
@@ -114,11 +112,7 @@ def finder_home(request):
     radius = None
     if point is not None:
         # The residents' search (near.py), as the API answers it: nearest first within the radius.
-        radius = (
-            (FAR_RADIUS_M if source == "point" else standards.MAX_NEAR_RADIUS_M)
-            if far
-            else walking_radius(kinds)
-        )
+        radius = (FAR_RADIUS_M if source == "point" else standards.MAX_NEAR_RADIUS_M) if far else walking_radius(kinds)
         query = near.NearQuery(
             point.x, point.y, float(radius), kinds, limit=limit, open_now=open_now, vacant=vacant
         )
@@ -169,9 +163,7 @@ def finder_home(request):
             "radius_km": radius / 1000 if radius else None,
             "results": results,
             "count": count,
-            "more_url": f"?{more.urlencode()}#r{limit + 1}"
-            if results and count > limit and pages < MAX_PAGES
-            else "",
+            "more_url": f"?{more.urlencode()}#r{limit + 1}" if results and count > limit and pages < MAX_PAGES else "",
             "far_url": f"?{farther.urlencode()}#results" if point is not None and not far else "",
             "stale_days": standards.STALE_CAPACITY_DAYS,
             "source": source,

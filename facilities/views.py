@@ -90,7 +90,7 @@ def facility_list(request):
         }
 
     # The filters and the rows are the same for everyone in the scope: rendered once per change of
-    # the facilities (services call fragments.changed), not on every request (issue 20).
+    # the facilities (their writers bump the version, common/fragments.py), not on every request.
     return render(
         request,
         "facilities/list.html",

@@ -74,7 +74,7 @@ def add_near_path(result: dict[str, Any], generator: Any, request: Any, public: 
                         }
                     },
                     "description": "",
-                },
+                }
             },
         }
     }

@@ -153,16 +153,12 @@ class FacilityPublicSerializer(serializers.Serializer):
     beds_total = serializers.IntegerField()
     beds_vacant = serializers.IntegerField(allow_null=True, help_text="null unless the facility is operating")
     places_total = serializers.IntegerField()
-    places_vacant = serializers.IntegerField(
-        allow_null=True, help_text="null unless the facility is operating"
-    )
+    places_vacant = serializers.IntegerField(allow_null=True, help_text="null unless the facility is operating")
     status = serializers.ChoiceField(choices=FacilityStatus.choices)
     status_display = serializers.CharField()
     available = serializers.BooleanField(help_text="operating: the only status shown as available")
     vacancy_reported_at = serializers.DateTimeField(allow_null=True)
-    vacancy_days = serializers.IntegerField(
-        allow_null=True, help_text="days since the vacancies were reported"
-    )
+    vacancy_days = serializers.IntegerField(allow_null=True, help_text="days since the vacancies were reported")
     is_demo = serializers.BooleanField()
     distance_m = serializers.FloatField(allow_null=True)
     public_url = serializers.CharField()

@@ -108,9 +108,7 @@ FACILITY_COLLECTION = serializer_feature_collection(
 )
 # A feature's properties: the public row's values under the serializer's names, but for the link
 # (staff go to the staff page) and the distance (only when `near` is given).
-_FEATURE_COPIED = tuple(
-    name for name in FacilityFeatureSerializer().fields if name not in ("url", "distance_m")
-)
+_FEATURE_COPIED = tuple(name for name in FacilityFeatureSerializer().fields if name not in ("url", "distance_m"))
 
 # Staff in scope get the full record, everyone else the public row: two types, one answer.
 FACILITY_RECORD = PolymorphicProxySerializer(

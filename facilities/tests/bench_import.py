@@ -27,9 +27,7 @@ def registry_csv(rows: int) -> bytes:
     towns = list(AdminArea.objects.filter(level="town", boundary__isnull=True).values_list("code", flat=True))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        ["名称", "类型", "镇街代码", "经度", "纬度", "地址", "电话", "床位总数", "已用床位", "托位总数"]
-    )
+    writer.writerow(["名称", "类型", "镇街代码", "经度", "纬度", "地址", "电话", "床位总数", "已用床位", "托位总数"])
     for i in range(rows):
         kind = KINDS[i % len(KINDS)]
         beds = ("40", "20") if kind in ("养老机构", "日间照料中心") else ("", "")
@@ -51,6 +49,4 @@ def test_time_preview_import_reimport():
         timings[label] = time.perf_counter() - start
         assert report.errors == [], report.errors[:5]
     assert report.unchanged == rows
-    print(
-        f"\nBENCH rows={rows} load={os.getloadavg()} " + " ".join(f"{k}={v:.2f}s" for k, v in timings.items())
-    )
+    print(f"\nBENCH rows={rows} load={os.getloadavg()} " + " ".join(f"{k}={v:.2f}s" for k, v in timings.items()))

@@ -53,9 +53,7 @@ def test_home_without_a_place_asks_for_one(client):
 def test_list_by_distance_with_need_filter_and_tap_to_call(client, canteens):
     response = client.get("/", {"lng": "106.270", "lat": "30.000", "need": "meals"})
     names = [f["name"] for f in response.context["results"]]
-    assert names == [
-        "近处老年食堂"
-    ]  # the walking radius of meals (1000 m) first; planned ones are not public
+    assert names == ["近处老年食堂"]  # the walking radius of meals (1000 m) first; planned ones are not public
     assert response.context["radius"] == 1000 and "查看更远" in response.content.decode()
     farther = client.get("/", {"lng": "106.270", "lat": "30.000", "need": "meals", "far": "1"})
     assert [f["name"] for f in farther.context["results"]] == ["近处老年食堂", "远处老年食堂"]
@@ -221,9 +219,7 @@ def test_an_old_vacancy_says_how_old_and_asks_to_call(client):
 
 def test_ten_a_page_with_more_walking_minutes_only_under_2_km(client):
     for i in range(12):
-        FacilityFactory(
-            name=f"食堂{i:02d}", kind=FacilityKind.ELDER_CANTEEN, location=pt(106.27, 30.0 + i * 0.0005)
-        )
+        FacilityFactory(name=f"食堂{i:02d}", kind=FacilityKind.ELDER_CANTEEN, location=pt(106.27, 30.0 + i * 0.0005))
     FacilityFactory(name="远方食堂", kind=FacilityKind.ELDER_CANTEEN, location=pt(106.27, 30.03))
     first = client.get("/", {"lng": "106.27", "lat": "30.0", "need": "meals"})
     assert len(first.context["results"]) == 10 and first.context["count"] == 12

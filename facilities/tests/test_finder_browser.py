@@ -26,9 +26,7 @@ HERE = (106.2700, 30.0000)
 SEARCH = f"/?lng={HERE[0]}&lat={HERE[1]}"
 PHONE_HEIGHT = 844
 # axe-core from the npm package (package.json), served to the page by the test, never from a CDN.
-AXE_JS = Path(
-    os.environ.get("AXE_CORE_JS", Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js")
-)
+AXE_JS = Path(os.environ.get("AXE_CORE_JS", Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"))
 
 
 @pytest.fixture
@@ -63,9 +61,7 @@ def _names(page) -> list[str]:
     return page.locator(".result-list .result .result-name").all_inner_texts()
 
 
-def test_a_suspended_nursery_is_never_available_and_vacant_lists_only_fresh_vacancies(
-    live_server, phone_page, places
-):
+def test_a_suspended_nursery_is_never_available_and_vacant_lists_only_fresh_vacancies(live_server, phone_page, places):
     phone_page.goto(f"{live_server.url}{SEARCH}&need=childcare")
     suspended = phone_page.locator(".result", has_text="暂停托育中心")
     assert "result-unavailable" in suspended.get_attribute("class")
@@ -101,9 +97,7 @@ def test_the_directions_carry_each_apps_coordinates(live_server, phone_page, pla
     fresh = places["fresh"]
     phone_page.goto(f"{live_server.url}/f/{fresh.pk}/")
     phone_page.click(".directions summary")
-    links = {
-        a.get_attribute("data-app"): a.get_attribute("href") for a in phone_page.locator(".nav-links a").all()
-    }
+    links = {a.get_attribute("data-app"): a.get_attribute("href") for a in phone_page.locator(".nav-links a").all()}
     assert set(links) == {"amap", "baidu", "tencent", "tianditu"}
     lng, lat = fresh.location.x, fresh.location.y
     g_lng, g_lat = directions.wgs84_to_gcj02(lng, lat)
@@ -113,9 +107,7 @@ def test_the_directions_carry_each_apps_coordinates(live_server, phone_page, pla
     baidu = parse_qs(urlsplit(links["baidu"]).query)
     assert baidu["location"] == [f"{b_lat:.6f},{b_lng:.6f}"] and baidu["coord_type"] == ["bd09ll"]
     tencent = parse_qs(urlsplit(links["tencent"]).query)
-    assert tencent["marker"][0].startswith(f"coord:{g_lat:.6f},{g_lng:.6f};") and tencent["coord_type"] == [
-        "2"
-    ]
+    assert tencent["marker"][0].startswith(f"coord:{g_lat:.6f},{g_lng:.6f};") and tencent["coord_type"] == ["2"]
     tianditu = parse_qs(urlsplit(links["tianditu"]).query)
     assert tianditu["ll"] == [f"{lng:.6f},{lat:.6f}"]  # CGCS2000 ≈ WGS 84: no shift
     # GCJ-02 moves a point in Hechuan by a few hundred metres; the links must not carry WGS 84 as it is.
@@ -135,9 +127,7 @@ def test_with_the_tiles_blocked_the_finder_still_lists_and_links(live_server, ph
     assert _names(phone_page) == ["滨江社区老年食堂"]
     first = phone_page.locator(".result").first
     first.locator(".directions summary").click()
-    assert (
-        first.locator(".nav-links a[data-app=amap]").get_attribute("href").startswith("https://uri.amap.com/")
-    )
+    assert first.locator(".nav-links a[data-app=amap]").get_attribute("href").startswith("https://uri.amap.com/")
     first.locator(".result-name").click()
     phone_page.wait_for_selector("h1:has-text('滨江社区老年食堂')")
     phone_page.wait_for_selector("[data-tile-notice]:not([hidden])")
@@ -154,12 +144,7 @@ def _axe(page) -> list[dict]:
 
 @pytest.mark.skipif(not AXE_JS.exists(), reason="axe-core is not installed (npm ci after package.json)")
 def test_axe_core_finds_no_serious_or_critical_violations(live_server, phone_page, places):
-    for path in (
-        "/",
-        f"{SEARCH}&need=childcare",
-        f"/f/{places['fresh'].pk}/",
-        f"/f/{places['suspended'].pk}/",
-    ):
+    for path in ("/", f"{SEARCH}&need=childcare", f"/f/{places['fresh'].pk}/", f"/f/{places['suspended'].pk}/"):
         phone_page.goto(live_server.url + path)
         phone_page.wait_for_load_state("load")
         if phone_page.locator("#facility-map").count():
@@ -220,9 +205,7 @@ def test_first_screen_on_slow_3g(live_server, chromium, places):
     # parsed up to the map's files at the end of <body> before anything is painted, so the first
     # contentful paint already shows the heading, the need chips, the town picker and its button
     # (a plain GET form: usable without JavaScript).
-    fcp = page.evaluate(
-        "() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || null"
-    )
+    fcp = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || null")
     assert fcp is not None
     usable = fcp / 1000
     line = (

@@ -37,9 +37,7 @@ def test_an_unknown_ordering_is_ignored_not_an_error(staff_client, value):
     assert sorted(_names(response)) == ["乙院", "甲院"]
 
 
-@pytest.mark.parametrize(
-    ("value", "number"), [("abc", 1), ("0", 2), ("-3", 2), ("999999999999999999999", 2), ("2", 2)]
-)
+@pytest.mark.parametrize(("value", "number"), [("abc", 1), ("0", 2), ("-3", 2), ("999999999999999999999", 2), ("2", 2)])
 def test_a_bad_page_is_the_first_or_last_page_not_an_error(staff_client, value, number):
     FacilityFactory.create_batch(51)
     response = staff_client.get("/manage/facilities/", {"page": value})

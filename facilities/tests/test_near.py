@@ -216,9 +216,7 @@ def test_open_now_reads_the_opening_hours():
 
     FacilityFactory(name="全天", location=pt(LNG, LAT + 0.001), opening_hours="全天")
     FacilityFactory(name="工作日", location=pt(LNG, LAT + 0.002), opening_hours="周一至周五 8:30–17:30")
-    FacilityFactory(
-        name="午晚餐", location=pt(LNG, LAT + 0.003), opening_hours="每日 11:00–13:00，17:00–18:30"
-    )
+    FacilityFactory(name="午晚餐", location=pt(LNG, LAT + 0.003), opening_hours="每日 11:00–13:00，17:00–18:30")
     FacilityFactory(name="未填", location=pt(LNG, LAT + 0.004), opening_hours="")
     tz = timezone.get_current_timezone()
     monday_10 = dt.datetime(2026, 12, 7, 10, 0, tzinfo=tz)
