@@ -222,9 +222,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["hechuan_portal.accounts.backends.PortalBackend"]
 
 # Sessions in Redis (AOF on, no eviction: docs/DEPLOYMENT.md): the idle timeout below saves the
-# session on every request, which in the database was an UPDATE and a synced commit per page —
-# a sync worker waited on it, and the staff pages served 5× fewer requests than they could (issue
-# 20). SESSION_ENGINE=django.contrib.sessions.backends.db puts them back in the database.
+# session on every request, which in the database was an UPDATE and a synced commit per page that
+# a sync worker waited on (issue 20). SESSION_ENGINE=django.contrib.sessions.backends.db puts them
+# back in the database.
 SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.cache")
 # Idle timeout of 30 minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = 30 * 60
