@@ -71,6 +71,15 @@ _REFERENCE_DATA = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_parts():
+    """Cached page parts (common/fragments.py) rendered in an earlier test show that test's rows; the
+    factories write rows without telling the cache."""
+    from hechuan_portal.common import fragments
+
+    fragments.forget_all()
+
+
 @pytest.fixture
 def reference_data(db):
     """The rows the data migrations load (towns, service-circle layers, checklist templates, the demo

@@ -31,6 +31,7 @@ from .models import (
     FilingStatus,
     Ownership,
 )
+from .services import facilities_changed
 
 SEED = 20250722  # the work plan's date (合川府办发〔2025〕27号)
 # At the population's scale (residents/demo.py): the communities' populations add up to the residents
@@ -393,3 +394,4 @@ def seed(*, residents: int = 0, stdout) -> None:
     towns = _seed_towns(random.Random(SEED), stdout)
     communities = _seed_communities(random.Random(SEED + 1), towns, stdout, residents)
     _seed_facilities(random.Random(SEED + 2), towns, communities, stdout, residents)
+    facilities_changed()  # bulk_create sends no post_save

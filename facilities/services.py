@@ -19,6 +19,7 @@ from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea, AreaLevel
 from hechuan_portal.common.errors import PortalError
 from hechuan_portal.common.exports import unguard
+from hechuan_portal.common.fragments import changed
 from hechuan_portal.common.locks import LockName, lock_for_transaction
 from hechuan_portal.common.tabular import TableError, match_columns, normalize_number, open_table
 
@@ -41,6 +42,17 @@ logger = logging.getLogger(__name__)
 
 CAPACITY_FIELDS = frozenset(OPERATOR_FIELDS) - {"opening_hours"}
 PLACES_FIELDS = frozenset({"places_total", "places_inclusive", "places_occupied"})
+
+
+# The cached parts of the staff list (common/fragments.py). A facility saved or deleted through the
+# model says so by itself (apps.py); the set-based writes (status, import, childcare's 托位 in
+# services/enrolment.py and services/places.py) call `facilities_changed`.
+TOPIC = "facilities"
+
+
+def facilities_changed(**_signal: Any) -> None:
+    """The registry's rows change (in this transaction, if one is open): the staff list renders anew."""
+    changed(TOPIC)
 
 
 class CoverageBusy(PortalError):
@@ -180,6 +192,7 @@ def facility_set_status(
         reason=reason,
     )
     Facility.objects.filter(pk=facility.pk).update(status=status, updated_at=timezone.now())
+    facilities_changed()
     audit_record(
         action=AuditAction.UPDATE,
         actor=audit_user(actor),
@@ -354,6 +367,7 @@ def facilities_import(
                 cursor, present, actor_id=getattr(audit_user(actor), "pk", None), now=timezone.now(),
                 reason=_("表格导入"),
             )  # fmt: skip
+            facilities_changed()
         importer.drop_stage(cursor)
     if dry_run:
         return report

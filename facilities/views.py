@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError, form_error
 from hechuan_portal.common.exports import BOLD, XLSX_CONTENT_TYPE, XlsxBook, safe_cell
+from hechuan_portal.common.fragments import cached_parts
 from hechuan_portal.common.listing import apply_ordering, sorted_page
 from hechuan_portal.common.ratios import figure_value
 
@@ -29,6 +31,7 @@ from .error_codes import ErrorCode
 from .forms import CapacityForm, FacilityForm, ImportForm, StatusForm
 from .models import Facility
 from .resources import FacilityResource
+from .services import TOPIC
 from .tasks import job_report
 
 
@@ -69,21 +72,29 @@ LIST_COLUMNS = {
 @login_required
 def facility_list(request):
     _require(access.can_view_registry, request.user)
-    filterset = selectors.facility_list(user=request.user, params=request.GET)
-    qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = sorted_page(request, qs, columns=LIST_COLUMNS)
     query = request.GET.copy()
     query.pop("page", None)
+
+    def parts() -> dict[str, str]:
+        filterset = selectors.facility_list(user=request.user, params=request.GET)
+        qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        context = {
+            "filterset": filterset,
+            "page": sorted_page(request, qs, columns=LIST_COLUMNS),
+            "stats": selectors.facility_stats(qs),
+            "query": query.urlencode(),
+        }
+        return {
+            "filters": render_to_string("facilities/_list_filters.html", context, request),
+            "table": render_to_string("facilities/_list_table.html", context, request),
+        }
+
+    # The filters and the rows are the same for everyone in the scope: rendered once per change of
+    # the facilities (their writers bump the version, common/fragments.py), not on every request.
     return render(
         request,
         "facilities/list.html",
-        {
-            "filterset": filterset,
-            "page": page,
-            "stats": selectors.facility_stats(qs),
-            "query": query.urlencode(),
-            "now": timezone.now(),
-        },
+        {"parts": cached_parts(request, TOPIC, parts), "query": query.urlencode()},
     )
 
 

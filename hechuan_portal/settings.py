@@ -169,7 +169,10 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "hechuan",
-    }
+    },
+    # Within one process, for what depends on nothing but the code and the language (a template
+    # fragment naming hashed static files of this release): no round trip to Redis.
+    "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "process"},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -218,9 +221,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # test client's force_login and real logins share it.
 AUTHENTICATION_BACKENDS = ["hechuan_portal.accounts.backends.PortalBackend"]
 
-# Sessions: in the database by default; several web replicas may keep them in Redis instead with
-# SESSION_ENGINE=django.contrib.sessions.backends.cache (or .cached_db) — docs/DEPLOYMENT.md.
-SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+# Sessions in Redis (AOF on, no eviction: docs/DEPLOYMENT.md): the idle timeout below saves the
+# session on every request, which in the database was an UPDATE and a synced commit per page that
+# a sync worker waited on (issue 20). SESSION_ENGINE=django.contrib.sessions.backends.db puts them
+# back in the database.
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.cache")
 # Idle timeout of 30 minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True

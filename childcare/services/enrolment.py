@@ -17,6 +17,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
 from facilities.models import Facility
+from facilities.services import facilities_changed
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.roles import SYSTEM, audit_user, require
@@ -142,6 +143,7 @@ def _claim_place(klass: ChildcareClass, *, from_reserved: bool = False) -> None:
     if claimed != 1:
         raise PortalError(ErrorCode.CLASS_FULL, status=409)
     Facility.objects.filter(pk=klass.facility_id).update(places_occupied=F("places_occupied") + 1)
+    facilities_changed()  # the staff list shows 托位 (common/fragments.py)
 
 
 def _age_check(klass: ChildcareClass, child: Child, on: dt.date, *, field: str | None = "start_date") -> None:
@@ -215,6 +217,7 @@ def enrolment_withdraw(*, actor: Any, enrolment: Enrolment, end_date: dt.date | 
     if ended != 1:
         raise PortalError(ErrorCode.ENROLMENT_NOT_ACTIVE, status=409)
     Facility.objects.filter(pk=enrolment.facility_id).update(places_occupied=F("places_occupied") - 1)
+    facilities_changed()
     ChildcareClass.objects.filter(pk=enrolment.klass_id).update(occupied=F("occupied") - 1)
     # Check-ups not yet done no longer concern this facility.
     Checkup.objects.filter(

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from facilities.models import CHILDCARE_KINDS, Facility, FacilityKind
+from facilities.services import facilities_changed
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.roles import audit_user, require
@@ -37,12 +38,14 @@ def facility_places_sync(*, facility_ids: Iterable[int]) -> int:
     def total(expr: Any) -> Coalesce:
         return Coalesce(Subquery(classes.annotate(t=Sum(expr)).values("t")), 0)
 
-    return Facility.objects.filter(pk__in=list(facility_ids)).update(
+    updated = Facility.objects.filter(pk__in=list(facility_ids)).update(
         places_total=total("capacity"),
         places_inclusive=total(Case(When(is_inclusive=True, then=F("capacity")), default=0)),
         places_occupied=total("occupied"),
         capacity_reported_at=timezone.now(),
     )
+    facilities_changed()  # the staff list shows 托位 (common/fragments.py)
+    return updated
 
 
 def _profile(facility: Facility) -> ChildcareProfile:

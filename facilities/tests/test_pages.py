@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from facilities.models import Facility, FacilityStatus, FacilityStatusChange
+from hechuan_portal.common import fragments
 
 from .factories import TOWN_A, TOWN_B, FacilityFactory
 
@@ -136,7 +138,33 @@ def test_stale_capacity_is_flagged(staff_client, facility_a):
 def test_list_page_query_count_is_constant(staff_client, django_assert_num_queries, n):
     FacilityFactory.create_batch(n)
     staff_client.get(LIST)  # warm-up (PostGIS version)
-    # session, user, stats, count, page, towns for the filter form, session save (3)
-    with django_assert_num_queries(9):
+    fragments.forget_all()
+    # user, stats, count, page, towns for the filter form (the session is in Redis)
+    with django_assert_num_queries(5):
         response = staff_client.get(LIST)
     assert response.status_code == 200
+    with django_assert_num_queries(1):  # the user; the filters and rows are the cached parts
+        assert staff_client.get(LIST).status_code == 200
+
+
+def test_list_parts_are_renewed_by_every_write(staff_client, district_staff, facility_a):
+    from facilities import services
+
+    assert "合阳城敬老院" in staff_client.get(LIST).content.decode()
+    # Through the model (a form, the admin, a factory): the signal.
+    facility_a.name = "合阳城颐养院"
+    facility_a.save()
+    body = staff_client.get(LIST).content.decode()
+    assert "合阳城颐养院" in body and "合阳城敬老院" not in body
+    # A set-based write of a service: its own call.
+    assert "合阳城颐养院" not in staff_client.get(f"{LIST}?status=suspended").content.decode()
+    services.facility_set_status(actor=district_staff, facility=facility_a, status=FacilityStatus.SUSPENDED)
+    assert "合阳城颐养院" in staff_client.get(f"{LIST}?status=suspended").content.decode()
+
+
+def test_list_parts_are_kept_per_scope_and_language(staff_client, officer_b_client, facility_a, facility_b):
+    assert "合阳城敬老院" in staff_client.get(LIST).content.decode()
+    body = officer_b_client.get(LIST).content.decode()  # same query, another scope
+    assert "钓鱼城敬老院" in body and "合阳城敬老院" not in body
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Nursing home" in staff_client.get(LIST).content.decode()

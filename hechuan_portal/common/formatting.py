@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db import models
 from django.utils import formats
 
 
@@ -21,3 +22,12 @@ def money(value: Decimal | int | float | None) -> str:
 def month_label(month: dt.date) -> str:
     """The month in the active language: `2026年12月` in Chinese, `Dec 2026` in English."""
     return formats.date_format(month, "YEAR_MONTH_FORMAT")
+
+
+def choice_label(choices: type[models.Choices], value: object) -> str:
+    """The label of `value` in `choices` in the active language, or the value itself when it is not
+    one of them (as Django's get_FOO_display answers)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)

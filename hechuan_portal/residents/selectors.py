@@ -19,6 +19,8 @@ from . import rules
 from .models import DuplicateGroup, HukouStatus, ImportBatch, ImportIssue, Resident, TownPopulation
 
 SEARCH_LIMIT = 50
+# The columns of a search result (residents/search.html).
+SEARCH_COLUMNS = ("id", "name", "id_masked", "gender", "birth_date", "status", "town")
 
 # Where a town's population (the denominator of per-1,000 figures) comes from.
 POPULATION_AREAS = "areas"  # Σ the population its communities carry (import_boundaries, 区划人口)
@@ -107,7 +109,13 @@ def resident_search(*, user: Any, query: str) -> QuerySet[Resident]:
     """Search within the user's scope by full ID number (blind index) or exact name. Never a browse:
     an empty query returns nothing."""
     query = (query or "").strip()
-    qs = Resident.objects.visible_to(user).select_related("town", "community")
+    # What a result row shows and nothing more: the towns' and communities' outlines (whole polygons,
+    # parsed per row) and the ID cipher cost most of a search and are never shown (issue 20).
+    qs = (
+        Resident.objects.visible_to(user)
+        .select_related("town")
+        .only(*SEARCH_COLUMNS, "town__code", "town__name")
+    )
     if not query:
         return qs.none()
     if looks_like_id(query):
