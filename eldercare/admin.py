@@ -3,6 +3,8 @@ assessments are read-only (they are recorded and signed through the service)."""
 
 from django.contrib import admin
 
+from hechuan_portal.accounts.roles import SYSTEM
+
 from .models import (
     AdaptationItem,
     AdaptationPolicy,
@@ -12,11 +14,25 @@ from .models import (
     CareBedPolicy,
     GuaranteedBeds,
 )
+from .services import coverage_refresh
 
 
 @admin.register(AssessmentPolicy)
 class AssessmentPolicyAdmin(admin.ModelAdmin):
     list_display = ["name", "effective_from", "combine", "reassess_months", "disabled_min_grade"]
+
+    # The re-assessment interval decides who counts as assessed: today's coverage rows follow an edit.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        coverage_refresh(actor=SYSTEM)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        coverage_refresh(actor=SYSTEM)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        coverage_refresh(actor=SYSTEM)
 
 
 @admin.register(AssessorQualification)

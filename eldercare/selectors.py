@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from hechuan_portal.common.months import add_months
 from hechuan_portal.residents.models import HukouStatus, Resident
 
 from . import standards
-from .models import Assessment, AssessmentPolicy
+from .models import Assessment, AssessmentCoverage, AssessmentPolicy
 
 ELDER_AGE = 80
 
@@ -128,27 +128,39 @@ def to_assess(*, user: Any, town: str | None = None, as_of: dt.date | None = Non
 def assessment_coverage(
     *, user: Any = None, town: str | None = None, as_of: dt.date | None = None
 ) -> dict[str, Any]:
-    """The dashboard's "80岁以上能力评估覆盖率": people 80+ and those with a valid assessment, in one
-    aggregate query, for the district (user None = everyone) or one town. `rate` is None when nobody
-    is 80+."""
+    """The dashboard's "80岁以上能力评估覆盖率": people 80+ and those with a valid assessment, for the
+    district (user None = everyone), the user's scope or one town, summed from the day's
+    `AssessmentCoverage` rows (`services.coverage_ensure` first: selectors never write). `rate` is
+    None when nobody is 80+."""
     from hechuan_portal.accounts.roles import SYSTEM
 
-    as_of = as_of or timezone.localdate()
-    rules = rules_on(as_of)
-    counts = _elders(user or SYSTEM, town, as_of).aggregate(
-        aged80=Count("pk"), assessed=Count("pk", filter=_valid_assessment(as_of, rules))
+    rows = AssessmentCoverage.objects.visible_to(user or SYSTEM).filter(as_of=as_of or timezone.localdate())
+    counts = (rows.filter(town_id=town) if town else rows).aggregate(
+        aged80=Sum("aged80"), assessed=Sum("assessed")
     )
-    aged80, assessed = counts["aged80"], counts["assessed"]
+    aged80, assessed = counts["aged80"] or 0, counts["assessed"] or 0
     return {"aged80": aged80, "assessed": assessed, "rate": (assessed / aged80) if aged80 else None}
 
 
-def coverage_by_town(*, as_of: dt.date) -> QuerySet:
-    """Per town: (town_id, aged80, assessed) in one GROUP BY (for the nightly coverage rows)."""
+def coverage_rows(*, as_of: dt.date) -> QuerySet:
+    """The day's summary rows (town_id, aged80, assessed) of the towns with anyone 80+: what the
+    overview's indicator reads, the same rows as the eldercare page."""
+    return (
+        AssessmentCoverage.objects.filter(as_of=as_of, aged80__gt=0)
+        .order_by()
+        .values("town_id", "aged80", "assessed")
+    )
+
+
+def coverage_by_town(*, as_of: dt.date, town: str | None = None) -> QuerySet:
+    """Per town (or one town): (town_id, aged80, assessed) counted from the register and the signed
+    assessments in one GROUP BY: the one count behind the `AssessmentCoverage` rows (its only reader
+    is `services.coverage_refresh`)."""
     from hechuan_portal.accounts.roles import SYSTEM
 
     rules = rules_on(as_of)
     return (
-        _elders(SYSTEM, None, as_of)
+        _elders(SYSTEM, town, as_of)
         .order_by()
         .values("town_id")
         .annotate(aged80=Count("pk"), assessed=Count("pk", filter=_valid_assessment(as_of, rules)))

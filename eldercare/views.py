@@ -48,6 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
             return redirect("eldercare:elder", pk=resident.pk)
         not_found = True
         form = IdSearchForm()
+    services.coverage_ensure()  # today's summary rows (the nightly job's, or built on this first read)
     coverage = selectors.assessment_coverage(user=request.user)
     return render(
         request,

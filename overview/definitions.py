@@ -19,7 +19,8 @@ indicator and town pages, the monthly report (page and XLSX), `/api/v1/overview/
 the app pages that repeat a figure (childcare 托位概况 and `/api/v1/childcare/stats/places/` read
 `childcare.selectors.places_parts` and `residents.selectors.population_by_town`; the coverage page
 reads `facilities.selectors.coverage_by_town`; the eldercare overview repeats
-80岁以上能力评估覆盖率 from `eldercare.selectors.assessment_coverage` and the monitoring visit-rate page
+80岁以上能力评估覆盖率 from `eldercare.selectors.assessment_coverage`, the same
+`eldercare.AssessmentCoverage` rows as the indicator, and the monitoring visit-rate page
 the towns' 特殊困难老年人月探访率 from `monitoring.selectors.visit_rates`). Each figure is rounded once, by
 `hechuan_portal/common/ratios.py: figure_value` (two decimals, half up).
 
@@ -60,7 +61,8 @@ def markdown() -> str:
                     [
                         f"## {ind.label} (`{ind.code}`)",
                         "",
-                        f"- Formula / 口径: {ind.help_text}" + (f" (× {ind.scale})" if ind.scale != 1 else ""),
+                        f"- Formula / 口径: {ind.help_text}"
+                        + (f" (× {ind.scale})" if ind.scale != 1 else ""),
                         f"- What counts / 统计范围: {ind.counts}",
                         f"- Unit: {unit}; computed by `overview.indicators.{ind.compute.__qualname__.split('.')[0]}`"
                         " per town; the district is "

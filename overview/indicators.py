@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from childcare import selectors as childcare_selectors
 from eldercare import selectors as eldercare_selectors
+from eldercare import services as eldercare_services
 from facilities import selectors as facility_selectors
 from facilities.models import BED_KINDS, Facility, FacilityStatus, ServiceLayer
 from hechuan_portal.accounts.roles import SYSTEM
@@ -120,15 +121,14 @@ def places_per_1000(period: dt.date) -> Parts:
     places = childcare_selectors.places_parts()
     population = population_by_town()
     towns = set(places) | set(population)
-    return {
-        t: (Decimal(places.get(t, {}).get("total", 0)), Decimal(population.get(t, 0))) for t in towns
-    }
+    return {t: (Decimal(places.get(t, {}).get("total", 0)), Decimal(population.get(t, 0))) for t in towns}
 
 
 def inclusive_share(period: dt.date) -> Parts:
     """普惠托位 ÷ 托位 (childcare.selectors.places_parts)."""
     return {
-        t: (Decimal(p["inclusive"]), Decimal(p["total"])) for t, p in childcare_selectors.places_parts().items()
+        t: (Decimal(p["inclusive"]), Decimal(p["total"]))
+        for t, p in childcare_selectors.places_parts().items()
     }
 
 
@@ -182,7 +182,9 @@ _UNRESOLVED = [FindingStatus.OPEN, FindingStatus.SUBMITTED, FindingStatus.RETURN
 
 
 def _unresolved_findings(qs) -> Parts:
-    rows = qs.filter(status__in=_UNRESOLVED).values(town=F("facility__town")).annotate(n=Count("id")).order_by()
+    rows = (
+        qs.filter(status__in=_UNRESOLVED).values(town=F("facility__town")).annotate(n=Count("id")).order_by()
+    )
     return _pairs(rows, "n", None)
 
 
@@ -208,8 +210,10 @@ def _as_of(period: dt.date) -> dt.date:
 
 def elder_assessment_coverage(period: dt.date) -> Parts:
     """80岁以上能力评估覆盖率: people 80+ with a valid (signed, within the re-assessment interval)
-    ability assessment ÷ people 80+ (eldercare.selectors, one GROUP BY)."""
-    rows = eldercare_selectors.coverage_by_town(as_of=_as_of(period))
+    ability assessment ÷ people 80+: the day's eldercare summary rows, which the eldercare page reads."""
+    as_of = _as_of(period)
+    eldercare_services.coverage_ensure(as_of=as_of)
+    rows = eldercare_selectors.coverage_rows(as_of=as_of)
     return {r["town_id"]: (Decimal(r["assessed"]), Decimal(r["aged80"])) for r in rows if r["town_id"]}
 
 
@@ -279,7 +283,9 @@ INDICATORS: tuple[Indicator, ...] = (
         has_denominator=True,
         drill=_facility_list_url(status="operating"),
         help_text=_("托位 ÷ 人口 × 1000"),
-        counts=_("托位：运营中托育机构（托育中心、普惠托育点、幼儿园托班、职工托育室）各班级托位之和，未登记班级的机构按备案托位；人口：各村社区人口（随区划边界导入）之和，镇街没有该数据时为户籍状态正常的户籍人口"),
+        counts=_(
+            "托位：运营中托育机构（托育中心、普惠托育点、幼儿园托班、职工托育室）各班级托位之和，未登记班级的机构按备案托位；人口：各村社区人口（随区划边界导入）之和，镇街没有该数据时为户籍状态正常的户籍人口"
+        ),
         sources=("facilities.Facility", "childcare.ChildcareClass", "areas.AdminArea", "residents.Resident"),
     ),
     Indicator(
@@ -305,8 +311,15 @@ INDICATORS: tuple[Indicator, ...] = (
         has_denominator=True,
         drill=_list_url("facilities:coverage", layer="elder_home_care"),
         help_text=_("居住在社区居家养老服务设施步行半径内的60岁及以上老年人 ÷ 全部60岁及以上老年人"),
-        counts=_("最近一次服务圈计算：村社区中心点到最近的运营中设施的椭球面直线距离不超过图层半径即为覆盖；人数按村社区人口估算（60岁及以上占25%），村社区没有人口数据时按户籍登记人数"),
-        sources=("facilities.CommunityCoverage", "facilities.Facility", "areas.AdminArea", "residents.Resident"),
+        counts=_(
+            "最近一次服务圈计算：村社区中心点到最近的运营中设施的椭球面直线距离不超过图层半径即为覆盖；人数按村社区人口估算（60岁及以上占25%），村社区没有人口数据时按户籍登记人数"
+        ),
+        sources=(
+            "facilities.CommunityCoverage",
+            "facilities.Facility",
+            "areas.AdminArea",
+            "residents.Resident",
+        ),
     ),
     Indicator(
         code="toddler_coverage",
@@ -318,8 +331,15 @@ INDICATORS: tuple[Indicator, ...] = (
         has_denominator=True,
         drill=_list_url("facilities:coverage", layer="childcare_15min"),
         help_text=_("居住在托育设施步行半径内的0–3岁婴幼儿 ÷ 全部0–3岁婴幼儿"),
-        counts=_("最近一次服务圈计算，覆盖判定同上；人数按村社区人口估算（0–3岁占2.5%），村社区没有人口数据时按户籍登记人数"),
-        sources=("facilities.CommunityCoverage", "facilities.Facility", "areas.AdminArea", "residents.Resident"),
+        counts=_(
+            "最近一次服务圈计算，覆盖判定同上；人数按村社区人口估算（0–3岁占2.5%），村社区没有人口数据时按户籍登记人数"
+        ),
+        sources=(
+            "facilities.CommunityCoverage",
+            "facilities.Facility",
+            "areas.AdminArea",
+            "residents.Resident",
+        ),
     ),
     Indicator(
         code="allowance_recipients",
@@ -389,9 +409,11 @@ INDICATORS: tuple[Indicator, ...] = (
         scale=100,
         has_denominator=True,
         drill=_list_url("eldercare:to_assess"),
-        help_text=_("有有效能力评估（已签字、未超过复评间隔）的80岁及以上户籍老年人 ÷ 全部80岁及以上户籍老年人"),
+        help_text=_(
+            "有有效能力评估（已签字、未超过复评间隔）的80岁及以上户籍老年人 ÷ 全部80岁及以上户籍老年人"
+        ),
         counts=_("截至本月末（本月进行中时截至今天）的80岁及以上户籍老年人及其能力评估，按户籍所在镇街"),
-        sources=("residents.Resident", "eldercare.Assessment"),
+        sources=("eldercare.AssessmentCoverage", "residents.Resident", "eldercare.Assessment"),
     ),
     Indicator(
         code="institution_support_rate",
@@ -416,7 +438,9 @@ INDICATORS: tuple[Indicator, ...] = (
         has_denominator=True,
         drill=_list_url("monitoring:visit_rates"),
         help_text=_("本月已探访的特殊困难老年人 ÷ 应探访的特殊困难老年人"),
-        counts=_("应探访：月末在册、符合探访关爱条件（独居、空巢、留守、失能、计生特殊家庭等）的户籍老年人；已探访：本月有探访记录"),
+        counts=_(
+            "应探访：月末在册、符合探访关爱条件（独居、空巢、留守、失能、计生特殊家庭等）的户籍老年人；已探访：本月有探访记录"
+        ),
         sources=("residents.Resident", "monitoring.WelfareVisit"),
     ),
 )

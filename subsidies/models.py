@@ -323,7 +323,17 @@ class AllowanceDecision(models.Model):
         verbose_name = _("津贴决定记录")
         verbose_name_plural = _("津贴决定记录")
         ordering = ["-decided_at", "-id"]
-        indexes = [models.Index(fields=["resident", "decided_at"], name="subsidies_decision_person_idx")]
+        indexes = [
+            models.Index(fields=["resident", "decided_at"], name="subsidies_decision_person_idx"),
+            # The dashboard's "this month's match decisions per town" (issue 20) read from the index
+            # alone: a heap scan of the wide rows (their JSON) took 60–150 ms at 65,000 decisions.
+            models.Index(
+                fields=["decided_at"],
+                include=["town", "kind", "new_status"],
+                condition=Q(run__isnull=False),
+                name="subsidies_decision_month_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.rule}"

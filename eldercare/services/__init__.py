@@ -16,6 +16,7 @@ from .assessments import (
     assessment_preview,
     assessment_record,
     assessment_sign,
+    coverage_ensure,
     coverage_refresh,
     grade_answers,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "care_bed_claims_pay",
     "care_bed_record_month",
     "care_bed_set_up",
+    "coverage_ensure",
     "coverage_refresh",
     "grade_answers",
     "ltc_export",

@@ -1,5 +1,5 @@
 """能力评估: grading answers (shared with the preview contract), recording an assessment and the
-second assessor's sign-off, and the nightly per-town coverage refresh."""
+second assessor's sign-off, and the per-town coverage summary (nightly, at each sign-off and import)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from django.utils import timezone
 from hechuan_portal.accounts.audit import audit_record
 from hechuan_portal.accounts.models import AuditAction
 from hechuan_portal.accounts.roles import SYSTEM, audit_user, require
+from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common.errors import PortalError
+from hechuan_portal.common.locks import LockName, lock_for_transaction
 from hechuan_portal.residents.models import Resident
 
 from .. import access, selectors, standards
@@ -190,32 +192,53 @@ def assessment_sign(*, actor: Any, assessment: Assessment) -> Assessment:
     from monitoring.services import visit_due_refresh
 
     visit_due_refresh(actor=SYSTEM, residents=[assessment.resident_id])
+    # The town's 80岁以上能力评估覆盖率 moves with it: today's summary row is recounted now.
+    town = Resident.objects.filter(pk=assessment.resident_id).values_list("town_id", flat=True).first()
+    if town is not None:
+        coverage_refresh(actor=SYSTEM, town=town)
     return assessment
 
 
 @transaction.atomic
-def coverage_refresh(*, actor: Any, as_of: dt.date | None = None) -> int:
-    """Recount each town's people 80+ and those validly assessed on `as_of` (one GROUP BY) and upsert
-    the day's `AssessmentCoverage` rows (one statement). Safe to run twice. Returns the row count."""
+def coverage_refresh(*, actor: Any, as_of: dt.date | None = None, town: str | None = None) -> int:
+    """Rewrite the day's `AssessmentCoverage` rows (`as_of`, today by default): each town's people
+    80+ and those validly assessed, one GROUP BY (`selectors.coverage_by_town`), a row for every town
+    (0 where nobody is 80+) so a day that has rows has all of them. `town`: that town's row only (a
+    sign-off); the whole day when the day has no rows yet. Serialised by a transaction lock, so two
+    sign-offs at once cannot write a count that misses the other. Returns the rows written."""
     require(access.can_refresh_coverage, actor)
     as_of = as_of or timezone.localdate()
+    lock_for_transaction(LockName.ELDER_COVERAGE)
+    day = AssessmentCoverage.objects.filter(as_of=as_of)
+    if town is not None and not day.exists():
+        town = None
+    counts = {row["town_id"]: row for row in selectors.coverage_by_town(as_of=as_of, town=town)}
+    codes = AdminArea.objects.towns().values_list("code", flat=True)
     rows = [
         AssessmentCoverage(
-            town_id=row["town_id"], as_of=as_of, aged80=row["aged80"], assessed=row["assessed"]
+            town_id=code,
+            as_of=as_of,
+            aged80=counts.get(code, {}).get("aged80", 0),
+            assessed=counts.get(code, {}).get("assessed", 0),
         )
-        for row in selectors.coverage_by_town(as_of=as_of)
+        for code in (codes.filter(code=town) if town else codes)
     ]
-    AssessmentCoverage.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["town", "as_of"],
-        update_fields=["aged80", "assessed", "updated_at"],
-    )
-    audit_record(
-        action=AuditAction.RUN,
-        actor=audit_user(actor),
-        object_type="eldercare.assessmentcoverage",
-        reason="coverage refresh",
-        changes={"as_of": as_of.isoformat(), "towns": len(rows)},
-    )
+    (day.filter(town_id=town) if town else day).delete()
+    AssessmentCoverage.objects.bulk_create(rows)
+    if town is None:  # a sign-off's own audit row says what changed the town's figure
+        audit_record(
+            action=AuditAction.RUN,
+            actor=audit_user(actor),
+            object_type="eldercare.assessmentcoverage",
+            reason="coverage refresh",
+            changes={"as_of": as_of.isoformat(), "towns": len(rows)},
+        )
     return len(rows)
+
+
+def coverage_ensure(*, as_of: dt.date | None = None) -> None:
+    """The day's coverage rows before a page or the overview reads them: built on the day's first read
+    when the nightly job has not run yet (one query when they exist)."""
+    as_of = as_of or timezone.localdate()
+    if not AssessmentCoverage.objects.filter(as_of=as_of).exists():
+        coverage_refresh(actor=SYSTEM, as_of=as_of)

@@ -133,6 +133,7 @@ def test_assessment_coverage(signed):
     elder(dt.date(1931, 1, 1))
     elder(dt.date(1932, 1, 1), town=TOWN_B)
     signed(done, dt.date(2026, 10, 1))
+    services.coverage_refresh(actor=SYSTEM, as_of=TODAY)  # the page reads the day's summary rows
     assert selectors.assessment_coverage(as_of=TODAY) == {"aged80": 3, "assessed": 1, "rate": 1 / 3}
     assert selectors.assessment_coverage(town=TOWN_A, as_of=TODAY) == {
         "aged80": 2,
@@ -146,9 +147,10 @@ def test_the_nightly_job_upserts_coverage_rows_as_the_system(signed):
     done, _ = elder(dt.date(1930, 1, 1))
     elder(dt.date(1932, 1, 1), town=TOWN_B)
     signed(done, dt.date(2026, 10, 1))
-    assert services.coverage_refresh(actor=SYSTEM, as_of=TODAY) == 2
-    assert services.coverage_refresh(actor=SYSTEM, as_of=TODAY) == 2  # safe to run twice
-    rows = {(r.town_id, r.aged80, r.assessed) for r in AssessmentCoverage.objects.filter(as_of=TODAY)}
+    assert services.coverage_refresh(actor=SYSTEM, as_of=TODAY) == 30  # every town, 0 where nobody is 80+
+    assert services.coverage_refresh(actor=SYSTEM, as_of=TODAY) == 30  # safe to run twice
+    day = AssessmentCoverage.objects.filter(as_of=TODAY, aged80__gt=0)
+    rows = {(r.town_id, r.aged80, r.assessed) for r in day}
     assert rows == {(TOWN_A, 1, 1), (TOWN_B, 1, 0)}
     event = AuditEvent.objects.filter(object_type="eldercare.assessmentcoverage").first()
     assert event.actor is None and event.action == "run"

@@ -22,6 +22,7 @@ class LockName(StrEnum):
     FACILITIES_IMPORT = "facilities.import"
     OVERVIEW = "overview.snapshot"
     RISK = "monitoring.risk"
+    ELDER_COVERAGE = "eldercare.coverage"
 
 
 def lock_key(name: str) -> int:

@@ -12,6 +12,7 @@ from conftest import run_export
 from hechuan_portal.accounts.models import AuditEvent
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.common import crypto
+from subsidies import selectors
 from subsidies.models import AllowanceDecision, AllowanceGrant, AllowancePolicy, PayrollPeriod
 from subsidies.services import payroll_export
 
@@ -215,6 +216,31 @@ def test_dashboard_per_town(rolled, officer_a_client, staff_client):
     )
     full = staff_client.get("/manage/subsidies/").context["data"]
     assert len(full["rows"]) == 30 and full["totals"]["recipients"] == 3
+
+
+def test_dashboard_counts_a_months_match_decisions_from_local_midnight(rolled, district_staff, officer_a):
+    """New and stopped are the month's match decisions by the district's clock (Asia/Shanghai,
+    UTC+8), read through the partial index; a manual decision (no run) does not count."""
+    a, b, late = rolled
+    grants = AllowanceDecision.objects.filter(run__isnull=False, kind="grant")
+    at = {a: (2027, 1, 31, 16, 0, 0), b: (2027, 1, 31, 15, 59, 59), late: (2027, 2, 28, 15, 59, 59)}
+    for resident, moment in at.items():  # Feb 1 00:00:00, Jan 31 23:59:59, Feb 28 23:59:59 local
+        grants.filter(resident=resident).update(decided_at=dt.datetime(*moment, tzinfo=dt.UTC))
+    manual = AllowanceDecision.objects.create(
+        grant=grant_of(b), resident=b, kind="terminate", old_status="active", new_status="terminated"
+    )
+    manual_qs = AllowanceDecision.objects.filter(pk=manual.pk)
+    manual_qs.update(decided_at=dt.datetime(2027, 2, 10, tzinfo=dt.UTC))
+
+    def new_and_stopped(user, month):
+        data = selectors.dashboard(user=user, month=month)
+        return {r["town"].code: (r["new"], r["stopped"]) for r in data["rows"] if r["new"] or r["stopped"]}
+
+    assert new_and_stopped(district_staff, D(2027, 2, 1)) == {TOWN_A: (2, 0)}
+    assert new_and_stopped(district_staff, D(2027, 1, 1)) == {TOWN_B: (1, 0)}
+    assert new_and_stopped(officer_a, D(2027, 1, 1)) == {}
+    manual_qs.update(run=grants.filter(resident=late).values("run")[:1])  # as if the match decided it
+    assert new_and_stopped(district_staff, D(2027, 2, 1)) == {TOWN_A: (2, 0), TOWN_B: (0, 1)}
 
 
 @pytest.mark.parametrize("url", ["/manage/subsidies/", "/manage/subsidies/runs/", "/manage/subsidies/payroll/",
