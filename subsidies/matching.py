@@ -632,6 +632,12 @@ def _overpayments(cursor, *, run_id: int, since) -> int:
     return cursor.rowcount
 
 
+def analyse_after(counts: dict[str, int]) -> bool:
+    """Whether a run that wrote `counts` analyses the tables it wrote (`ANALYZE_AFTER_WRITES`)."""
+    written = sum(counts.get(k, 0) for k in ("granted", "lines_added", "arrears_added", "lines_changed"))
+    return written >= ANALYZE_AFTER_WRITES
+
+
 def _totals(period_id: int) -> None:
     totals = PaymentLine.objects.filter(period_id=period_id).aggregate(n=Count("id"), total=Sum("amount"))
     PayrollPeriod.objects.filter(pk=period_id).update(
@@ -707,8 +713,7 @@ def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: b
             counts.update(_payroll(cursor, period_id=period_id, month=month, floor=floor, since=since))
             _totals(period_id)
         counts["overpayments"] = _overpayments(cursor, run_id=run.pk, since=since)
-        written = sum(counts.get(k, 0) for k in ("granted", "lines_added", "arrears_added", "lines_changed"))
-        if written >= ANALYZE_AFTER_WRITES:
+        if analyse_after(counts):
             cursor.execute(f"ANALYZE {GRANT}, {DECISION}, {LINE}")
         MatchRun.objects.filter(pk=run.pk).update(
             status=RunStatus.SUCCEEDED,
