@@ -256,7 +256,7 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
         # one (issue 9).
         young = f"""young AS MATERIALIZED (
             SELECT g.resident_id FROM {GRANT} g
-            WHERE NOT g.manual AND NOT EXISTS (SELECT 1 FROM old o WHERE o.resident_id = g.resident_id)
+            WHERE NOT g.manual AND g.resident_id NOT IN (SELECT o.resident_id FROM old o)
         ),"""
         others = f"""
             SELECT {_PERSON_COLUMNS} FROM {RESIDENT} r
@@ -367,7 +367,7 @@ def _hold_suspected_duplicates(cursor) -> int:
         SELECT t.resident_id, r.name, r.gender, r.address
         FROM m_target t JOIN {RESIDENT} r ON r.id = t.resident_id
         WHERE t.target_status = %(active)s AND r.address <> ''
-          AND NOT EXISTS (SELECT 1 FROM {GRANT} g WHERE g.resident_id = t.resident_id AND g.status <> %(none)s)
+          AND t.resident_id NOT IN (SELECT g.resident_id FROM {GRANT} g WHERE g.status <> %(none)s)
         """,
         params(),
     )
@@ -419,14 +419,30 @@ def _new_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date, floor: d
 def _changed_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date) -> dict[str, int]:
     """Apply the target to existing automatic grants whose state differs; one decision per change.
 
-    The self-join `old` gives the row as it was before the update (PostgreSQL 15 has no OLD in
-    RETURNING). `NOT g.manual` is re-checked on the current row version, so a manual decision
+    The grants that change, with their status before (PostgreSQL 15 has no OLD in RETURNING), are
+    found first by one join of the targets with the grants (`m_changed`; none on most nights), and
+    only they are updated: a self-join of the grants inside the UPDATE read the table twice for
+    every run. `NOT g.manual` is re-checked on the current row version, so a manual decision
     committed while the run was computing wins.
     """
     new_tier = "CASE WHEN t.target_status = %(active)s OR t.tier_code IS NOT NULL THEN {t} ELSE {g} END"
-    cols = {
-        c: new_tier.format(t=f"t.{c}", g=f"old.{c}") for c in ("tier_code", "tier_label", "monthly_amount")
-    }
+    cols = {c: new_tier.format(t=f"t.{c}", g=f"g.{c}") for c in ("tier_code", "tier_label", "monthly_amount")}
+    cursor.execute("DROP TABLE IF EXISTS m_changed")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE m_changed ON COMMIT DROP AS
+        SELECT g.id, g.status AS old_status
+        FROM m_target t JOIN {GRANT} g ON g.resident_id = t.resident_id
+        WHERE NOT g.manual
+          -- Held for review as a likely ID correction (rule 8): staff decide, not the job.
+          AND NOT (g.rule = %(r_duplicate)s AND g.review_status = %(requested)s)
+          AND NOT (g.status = %(none)s AND t.target_status <> %(active)s)
+          AND (g.status, {cols["tier_code"]}, {cols["monthly_amount"]}, coalesce(t.start_month, g.start_month),
+               t.end_month)
+              IS DISTINCT FROM (t.target_status, g.tier_code, g.monthly_amount, g.start_month, g.end_month)
+        """,
+        params(),
+    )
     cursor.execute(
         f"""
         WITH upd AS (
@@ -435,21 +451,14 @@ def _changed_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date) -> d
                 tier_code = {cols["tier_code"]},
                 tier_label = {cols["tier_label"]},
                 monthly_amount = {cols["monthly_amount"]},
-                start_month = coalesce(t.start_month, old.start_month),
+                start_month = coalesce(t.start_month, g.start_month),
                 end_month = t.end_month,
                 rule = t.rule,
                 updated_at = now(),
                 last_run_id = %(run)s
-            FROM m_target t, {GRANT} old
-            WHERE g.resident_id = t.resident_id AND old.id = g.id AND NOT g.manual
-              -- Held for review as a likely ID correction (rule 8): staff decide, not the job.
-              AND NOT (old.rule = %(r_duplicate)s AND old.review_status = %(requested)s)
-              AND NOT (old.status = %(none)s AND t.target_status <> %(active)s)
-              AND (old.status, {cols["tier_code"]}, {cols["monthly_amount"]},
-                   coalesce(t.start_month, old.start_month), t.end_month)
-                  IS DISTINCT FROM
-                  (t.target_status, old.tier_code, old.monthly_amount, old.start_month, old.end_month)
-            RETURNING g.id, g.resident_id, old.status AS old_status, g.status AS new_status
+            FROM m_changed c, m_target t
+            WHERE g.id = c.id AND t.resident_id = g.resident_id AND NOT g.manual
+            RETURNING g.id, g.resident_id, c.old_status, g.status AS new_status
         ),
         dec AS (
             INSERT INTO {DECISION} (grant_id, resident_id, run_id, kind, rule, old_status,
@@ -501,7 +510,7 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
         WITH rest AS MATERIALIZED (
             -- Materialised: the register is probed for these few grants only, never for all.
             SELECT g.id FROM {GRANT} g
-            WHERE NOT EXISTS (SELECT 1 FROM m_target t WHERE t.resident_id = g.resident_id) {others}
+            WHERE g.resident_id NOT IN (SELECT t.resident_id FROM m_target t) {others}
         )
         SELECT {columns}
         FROM {GRANT} g JOIN m_target p ON p.resident_id = g.resident_id
@@ -544,8 +553,8 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
     cursor.execute(
         f"""
         DELETE FROM {LINE} l
-        WHERE l.period_id = %(period)s
-          AND l.resident_id IN (SELECT resident_id FROM m_scope)
+        USING m_scope s  -- a join, not IN: one grant (so one row) per person, nothing to de-duplicate
+        WHERE l.period_id = %(period)s AND l.resident_id = s.resident_id
           AND NOT EXISTS (SELECT 1 FROM m_lines n WHERE n.resident_id = l.resident_id AND n.month = l.month)
         """,
         {"period": period_id},
