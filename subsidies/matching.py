@@ -499,7 +499,7 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
     Manual grants are paid their decided amount; automatic ones the tier of each month's own policy.
     """
     # The people come from m_target, already read this run; only grants of people outside it
-    # (manual grants of the young, or in an incremental run unchanged people whose grant changed)
+    # (manual grants: of the young, or in an incremental run of unchanged people whose grant changed)
     # are joined with the register. In an incremental run only those grants are in scope.
     others = "AND g.updated_at >= %(since)s" if since else ""
     columns = """g.resident_id, g.manual, g.tier_code, g.tier_label, g.monthly_amount, p.birth_date,
@@ -514,8 +514,9 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
         CREATE TEMP TABLE m_scope ON COMMIT DROP AS
         WITH rest AS MATERIALIZED (
             -- Materialised: the register is probed for these few grants only, never for all.
+            -- Manual ones only: every automatic grant's holder is a target (`_build_targets`).
             SELECT g.id FROM {GRANT} g
-            WHERE g.resident_id NOT IN (SELECT t.resident_id FROM m_target t) {others}
+            WHERE g.manual AND NOT EXISTS (SELECT 1 FROM m_target t WHERE t.resident_id = g.resident_id) {others}
         )
         SELECT {columns}
         FROM {GRANT} g JOIN m_target p ON p.resident_id = g.resident_id
