@@ -3,6 +3,8 @@
 Measured side by side in one run, against floors on the same machine and data:
 - import of N residents vs a bare `COPY` of the same file into an unindexed table (target ≤ 10×);
 - a full match vs a bare `INSERT … SELECT` of the eligible rows into a scratch table (target ≤ 5×);
+- the district's first full match vs the same rows written, with constants, into copies of the
+  grant, decision and payment-line tables with their keys (aimed at ≤ 3×);
 - a nightly run after 1% of records changed vs the full run (target ≤ 0.25×);
 - peak RSS of the import process at 0.5 and 1.5 million rows (flat: streamed).
 
@@ -128,10 +130,11 @@ def _bare_insert_select() -> float:
 
 
 def _bare_three_tables() -> tuple[float, int]:
-    """What PostgreSQL charges for the first match's writes alone: the eligible rows inserted, with
-    constants instead of rules, into copies of the grant, decision and payment-line tables (same
-    columns, indexes, checks and deferred foreign keys), committed. Not the issue's floor; shown
-    beside it to tell the match's own cost from the cost of storing its result."""
+    """The first match's floor (issue 17: "a bare three-table INSERT…SELECT with the same keys and
+    foreign keys"): the eligible rows inserted, with constants instead of rules, into copies of the
+    grant, decision and payment-line tables (same columns, indexes, checks and deferred foreign
+    keys, the town's included), committed. What PostgreSQL charges to store the first match's
+    result; the match's own cost is what it takes beyond this."""
     from django.db import connection, transaction
 
     month = dt.date(AS_OF.year, AS_OF.month, 1)
@@ -142,12 +145,14 @@ def _bare_three_tables() -> tuple[float, int]:
         "bench_grant": ("subsidies_allowancegrant", [
             f"FOREIGN KEY (resident_id) REFERENCES residents_resident (id) {fk}",
             f"FOREIGN KEY (last_run_id) REFERENCES subsidies_matchrun (id) {fk}",
+            f"FOREIGN KEY (town_id) REFERENCES areas_adminarea (code) {fk}",
         ]),
         "bench_decision": ("subsidies_allowancedecision", [
             f"FOREIGN KEY (grant_id) REFERENCES bench_grant (id) {fk}",
             f"FOREIGN KEY (resident_id) REFERENCES residents_resident (id) {fk}",
             f"FOREIGN KEY (run_id) REFERENCES subsidies_matchrun (id) {fk}",
             f"FOREIGN KEY (decided_by_id) REFERENCES accounts_user (id) {fk}",
+            f"FOREIGN KEY (town_id) REFERENCES areas_adminarea (code) {fk}",
         ]),
         "bench_line": ("subsidies_paymentline", [
             f"FOREIGN KEY (period_id) REFERENCES subsidies_payrollperiod (id) {fk}",
@@ -171,16 +176,16 @@ def _bare_three_tables() -> tuple[float, int]:
             c.execute(
                 f"""
                 WITH g AS (
-                    INSERT INTO bench_grant (resident_id, status, tier_code, tier_label, monthly_amount,
+                    INSERT INTO bench_grant (resident_id, town_id, status, tier_code, tier_label, monthly_amount,
                         start_month, rule, manual, review_status, review_note, created_at, updated_at, last_run_id)
-                    SELECT r.id, 'active', 'age80', '80–89岁', 100, %(month)s, 'age_tier', false, '', '', now(), now(),
-                           %(run)s
+                    SELECT r.id, r.town_id, 'active', 'age80', '80–89岁', 100, %(month)s, 'age_tier', false, '', '',
+                           now(), now(), %(run)s
                     FROM residents_resident r WHERE {eligible}
-                    RETURNING id, resident_id
+                    RETURNING id, resident_id, town_id
                 )
-                INSERT INTO bench_decision (grant_id, resident_id, run_id, kind, rule, old_status, new_status,
-                    data, as_of, decided_at, note)
-                SELECT g.id, g.resident_id, %(run)s, 'grant', 'age_tier', '', 'active',
+                INSERT INTO bench_decision (grant_id, resident_id, town_id, run_id, kind, rule, old_status,
+                    new_status, data, as_of, decided_at, note)
+                SELECT g.id, g.resident_id, g.town_id, %(run)s, 'grant', 'age_tier', '', 'active',
                        jsonb_build_object('birth_date', r.birth_date, 'hukou_code', r.hukou_code,
                            'hukou_status', r.status, 'death_date', r.death_date, 'moved_out_date', r.moved_out_date,
                            'moved_in_date', r.moved_in_date,
@@ -325,8 +330,8 @@ def run() -> str:
         "|---|---|---|---|---|",
         f"| import {big:,} rows into the empty register (first load: checks, encryption, COPY, index builds), mean of 2 runs ({import_runs} s) | {import_seconds:.1f} s | bare COPY {bare:.1f} s (median of {bare_runs} s) | {ratio(import_seconds, bare)} | ≤ 10× |",
         f"| re-import of the same {big:,} rows (staging table and merge; nothing changes) | {reimport['seconds']:.1f} s | bare COPY {bare:.1f} s | {ratio(reimport['seconds'], bare)} | |",
-        f"| first full match (creates {first_counts.get('granted', 0):,} grants, {first_counts.get('lines_added', 0):,} lines; {first_examined:,} examined) | {first:.2f} s | bare INSERT…SELECT {floor:.2f} s | {ratio(first, floor)} | ≤ 5× |",
-        f"| the first match's writes alone: {three_rows:,} rows into copies of the grant, decision and payment-line tables (their indexes, checks and deferred foreign keys; constants instead of rules), committed | {three_tables:.2f} s | first full match {first:.2f} s | first match ÷ writes alone {ratio(first, three_tables)} | (shown beside the floor) |",
+        f"| first full match (creates {first_counts.get('granted', 0):,} grants, {first_counts.get('lines_added', 0):,} lines; {first_examined:,} examined) | {first:.2f} s | bare three-table INSERT…SELECT {three_tables:.2f} s: {three_rows:,} rows into copies of the grant, decision and payment-line tables (their indexes, checks and deferred foreign keys; constants instead of rules), committed | {ratio(first, three_tables)} | ≤ 3× (aimed) |",
+        f"| first full match beside the one-table floor | {first:.2f} s | bare INSERT…SELECT {floor:.2f} s | {ratio(first, floor)} | |",
         f"| full re-match, nothing changed ({full_examined:,} examined) | {full:.2f} s | bare INSERT…SELECT {floor:.2f} s | {ratio(full, floor)} | ≤ 5× |",
         f"| nightly run after 1% changed ({changed:,} rows re-imported, {incr_examined:,} examined, {incr_counts.get('terminate', 0)} terminated) | {incr:.2f} s | full re-match {full:.2f} s | {ratio(incr, full)} | ≤ 0.25× |",
         f"| import peak RSS at {small:,} rows | {small_import['maxrss_mb']:.0f} MB | | | flat |",

@@ -256,7 +256,7 @@ def _build_targets(cursor, *, month: dt.date, min_age: int | None, since) -> int
         # one (issue 9).
         young = f"""young AS MATERIALIZED (
             SELECT g.resident_id FROM {GRANT} g
-            WHERE NOT g.manual AND NOT EXISTS (SELECT 1 FROM old o WHERE o.resident_id = g.resident_id)
+            WHERE NOT g.manual AND g.resident_id NOT IN (SELECT o.resident_id FROM old o)
         ),"""
         others = f"""
             SELECT {_PERSON_COLUMNS} FROM {RESIDENT} r
@@ -364,10 +364,15 @@ def _hold_suspected_duplicates(cursor) -> int:
     cursor.execute(
         f"""
         CREATE TEMP TABLE m_new ON COMMIT DROP AS
-        SELECT t.resident_id, r.name, r.gender, r.address
-        FROM m_target t JOIN {RESIDENT} r ON r.id = t.resident_id
-        WHERE t.target_status = %(active)s AND r.address <> ''
-          AND NOT EXISTS (SELECT 1 FROM {GRANT} g WHERE g.resident_id = t.resident_id AND g.status <> %(none)s)
+        -- The anti-join over all the targets, the status filtered after it: filtered first, the
+        -- planner (no statistics) expected a few hundred rows and probed the grants 64,000 times.
+        WITH fresh AS MATERIALIZED (
+            SELECT t.resident_id, t.target_status FROM m_target t
+            WHERE NOT EXISTS (SELECT 1 FROM {GRANT} g WHERE g.resident_id = t.resident_id AND g.status <> %(none)s)
+        )
+        SELECT f.resident_id, r.name, r.gender, r.address
+        FROM fresh f JOIN {RESIDENT} r ON r.id = f.resident_id
+        WHERE f.target_status = %(active)s AND r.address <> ''
         """,
         params(),
     )
@@ -419,14 +424,30 @@ def _new_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date, floor: d
 def _changed_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date) -> dict[str, int]:
     """Apply the target to existing automatic grants whose state differs; one decision per change.
 
-    The self-join `old` gives the row as it was before the update (PostgreSQL 15 has no OLD in
-    RETURNING). `NOT g.manual` is re-checked on the current row version, so a manual decision
+    The grants that change, with their status before (PostgreSQL 15 has no OLD in RETURNING), are
+    found first by one join of the targets with the grants (`m_changed`; none on most nights), and
+    only they are updated: a self-join of the grants inside the UPDATE read the table twice for
+    every run. `NOT g.manual` is re-checked on the current row version, so a manual decision
     committed while the run was computing wins.
     """
     new_tier = "CASE WHEN t.target_status = %(active)s OR t.tier_code IS NOT NULL THEN {t} ELSE {g} END"
-    cols = {
-        c: new_tier.format(t=f"t.{c}", g=f"old.{c}") for c in ("tier_code", "tier_label", "monthly_amount")
-    }
+    cols = {c: new_tier.format(t=f"t.{c}", g=f"g.{c}") for c in ("tier_code", "tier_label", "monthly_amount")}
+    cursor.execute("DROP TABLE IF EXISTS m_changed")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE m_changed ON COMMIT DROP AS
+        SELECT g.id, g.status AS old_status
+        FROM m_target t JOIN {GRANT} g ON g.resident_id = t.resident_id
+        WHERE NOT g.manual
+          -- Held for review as a likely ID correction (rule 8): staff decide, not the job.
+          AND NOT (g.rule = %(r_duplicate)s AND g.review_status = %(requested)s)
+          AND NOT (g.status = %(none)s AND t.target_status <> %(active)s)
+          AND (g.status, {cols["tier_code"]}, {cols["monthly_amount"]}, coalesce(t.start_month, g.start_month),
+               t.end_month)
+              IS DISTINCT FROM (t.target_status, g.tier_code, g.monthly_amount, g.start_month, g.end_month)
+        """,
+        params(),
+    )
     cursor.execute(
         f"""
         WITH upd AS (
@@ -435,21 +456,14 @@ def _changed_grants(cursor, *, run_id: int, month: dt.date, as_of: dt.date) -> d
                 tier_code = {cols["tier_code"]},
                 tier_label = {cols["tier_label"]},
                 monthly_amount = {cols["monthly_amount"]},
-                start_month = coalesce(t.start_month, old.start_month),
+                start_month = coalesce(t.start_month, g.start_month),
                 end_month = t.end_month,
                 rule = t.rule,
                 updated_at = now(),
                 last_run_id = %(run)s
-            FROM m_target t, {GRANT} old
-            WHERE g.resident_id = t.resident_id AND old.id = g.id AND NOT g.manual
-              -- Held for review as a likely ID correction (rule 8): staff decide, not the job.
-              AND NOT (old.rule = %(r_duplicate)s AND old.review_status = %(requested)s)
-              AND NOT (old.status = %(none)s AND t.target_status <> %(active)s)
-              AND (old.status, {cols["tier_code"]}, {cols["monthly_amount"]},
-                   coalesce(t.start_month, old.start_month), t.end_month)
-                  IS DISTINCT FROM
-                  (t.target_status, old.tier_code, old.monthly_amount, old.start_month, old.end_month)
-            RETURNING g.id, g.resident_id, old.status AS old_status, g.status AS new_status
+            FROM m_changed c, m_target t
+            WHERE g.id = c.id AND t.resident_id = g.resident_id AND NOT g.manual
+            RETURNING g.id, g.resident_id, c.old_status, g.status AS new_status
         ),
         dec AS (
             INSERT INTO {DECISION} (grant_id, resident_id, run_id, kind, rule, old_status,
@@ -485,7 +499,7 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
     Manual grants are paid their decided amount; automatic ones the tier of each month's own policy.
     """
     # The people come from m_target, already read this run; only grants of people outside it
-    # (manual grants of the young, or in an incremental run unchanged people whose grant changed)
+    # (manual grants: of the young, or in an incremental run of unchanged people whose grant changed)
     # are joined with the register. In an incremental run only those grants are in scope.
     others = "AND g.updated_at >= %(since)s" if since else ""
     columns = """g.resident_id, g.manual, g.tier_code, g.tier_label, g.monthly_amount, p.birth_date,
@@ -500,8 +514,9 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
         CREATE TEMP TABLE m_scope ON COMMIT DROP AS
         WITH rest AS MATERIALIZED (
             -- Materialised: the register is probed for these few grants only, never for all.
+            -- Manual ones only: every automatic grant's holder is a target (`_build_targets`).
             SELECT g.id FROM {GRANT} g
-            WHERE NOT EXISTS (SELECT 1 FROM m_target t WHERE t.resident_id = g.resident_id) {others}
+            WHERE g.manual AND NOT EXISTS (SELECT 1 FROM m_target t WHERE t.resident_id = g.resident_id) {others}
         )
         SELECT {columns}
         FROM {GRANT} g JOIN m_target p ON p.resident_id = g.resident_id
@@ -541,11 +556,14 @@ def _payroll(cursor, *, period_id: int, month: dt.date, floor: dt.date, since) -
     # (its statistics predate the first match's 64,000 lines) is anti-joined by a nested loop over
     # a scan of m_lines: 122 s instead of 0.1 s for a re-match at district scale.
     cursor.execute("CREATE INDEX ON m_lines (resident_id, month)")
+    # A full run's scope is every grant: joined (one row a person, nothing to de-duplicate; as IN,
+    # the planner guessed 200 people and hashed and sorted 64,000). A nightly run's few hundred
+    # people are probed through the roll's (resident, month) index.
+    scope = "l.resident_id IN (SELECT resident_id FROM m_scope)" if since else "l.resident_id = s.resident_id"
     cursor.execute(
         f"""
-        DELETE FROM {LINE} l
-        WHERE l.period_id = %(period)s
-          AND l.resident_id IN (SELECT resident_id FROM m_scope)
+        DELETE FROM {LINE} l {"" if since else "USING m_scope s"}
+        WHERE l.period_id = %(period)s AND {scope}
           AND NOT EXISTS (SELECT 1 FROM m_lines n WHERE n.resident_id = l.resident_id AND n.month = l.month)
         """,
         {"period": period_id},
@@ -632,6 +650,12 @@ def _overpayments(cursor, *, run_id: int, since) -> int:
     return cursor.rowcount
 
 
+def analyse_after(counts: dict[str, int]) -> bool:
+    """Whether a run that wrote `counts` analyses the tables it wrote (`ANALYZE_AFTER_WRITES`)."""
+    written = sum(counts.get(k, 0) for k in ("granted", "lines_added", "arrears_added", "lines_changed"))
+    return written >= ANALYZE_AFTER_WRITES
+
+
 def _totals(period_id: int) -> None:
     totals = PaymentLine.objects.filter(period_id=period_id).aggregate(n=Count("id"), total=Sum("amount"))
     PayrollPeriod.objects.filter(pk=period_id).update(
@@ -707,8 +731,7 @@ def _run(cursor, *, run: MatchRun, month: dt.date, as_of: dt.date, force_full: b
             counts.update(_payroll(cursor, period_id=period_id, month=month, floor=floor, since=since))
             _totals(period_id)
         counts["overpayments"] = _overpayments(cursor, run_id=run.pk, since=since)
-        written = sum(counts.get(k, 0) for k in ("granted", "lines_added", "arrears_added", "lines_changed"))
-        if written >= ANALYZE_AFTER_WRITES:
+        if analyse_after(counts):
             cursor.execute(f"ANALYZE {GRANT}, {DECISION}, {LINE}")
         MatchRun.objects.filter(pk=run.pk).update(
             status=RunStatus.SUCCEEDED,

@@ -287,3 +287,39 @@ def test_before_any_policy_nobody_is_paid():
     p = person(D(1930, 1, 1))
     match(D(2019, 12, 1))
     assert paid(p) == [] and not AllowanceGrant.objects.filter(resident=p, status="active").exists()
+
+
+def test_a_run_analyses_what_it_wrote_from_the_threshold_on():
+    from subsidies.matching import ANALYZE_AFTER_WRITES, analyse_after
+
+    below, at = ANALYZE_AFTER_WRITES - 1, ANALYZE_AFTER_WRITES
+    assert not analyse_after({"granted": below})
+    assert analyse_after({"granted": at})
+    # Grants and every kind of line written count; decisions and removals do not.
+    assert not analyse_after({"granted": 1, "lines_added": below - 3, "arrears_added": 1, "lines_changed": 1})
+    assert analyse_after({"granted": 1, "lines_added": at - 3, "arrears_added": 1, "lines_changed": 1})
+    assert not analyse_after({"terminate": at, "lines_removed": at, "overpayments": at})
+
+
+def _line_analyses() -> int:
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("SELECT pg_stat_clear_snapshot()")  # a fresh read, not the transaction's cached one
+        c.execute(
+            "SELECT analyze_count FROM pg_stat_user_tables WHERE relid = %s::regclass",
+            [PaymentLine._meta.db_table],
+        )
+        return c.fetchone()[0]
+
+
+@pytest.mark.parametrize("threshold, analysed", [(3, False), (2, True)])
+def test_a_run_writing_the_threshold_analyses_and_one_row_fewer_does_not(monkeypatch, threshold, analysed):
+    from subsidies import matching
+
+    person(D(1940, 1, 15))
+    monkeypatch.setattr(matching, "ANALYZE_AFTER_WRITES", threshold)
+    before = _line_analyses()
+    outcome = match(D(2027, 1, 1))
+    assert (outcome.counts["granted"], outcome.counts["lines_added"]) == (1, 1)  # two rows written
+    assert _line_analyses() == before + analysed
