@@ -188,11 +188,13 @@ def _run() -> str:
         }
         transaction.set_rollback(True)
 
+    from facilities.near import DEFAULT_LIMIT
+
     lines += [
         "## Facilities: `near` search and query counts (in process)",
         "",
-        f"{FACILITIES:,} facilities; `near` with a {RADIUS_M} m radius returning {NEAR_RESULTS} results "
-        f"(anonymous, first page), {REQUESTS * 3} requests each, interleaved, in-process test client.",
+        f"{FACILITIES:,} facilities; `near` with a {RADIUS_M} m radius, {NEAR_RESULTS} in range "
+        f"(anonymous, first page of {DEFAULT_LIMIT}), {REQUESTS * 3} requests each, interleaved, in-process test client.",
         "",
         *_timing_table(health_ms, near_ms),
         "",

@@ -22,7 +22,7 @@ from .api.serializers import public_rows
 from .filters import NEED_CHOICES, NEEDS
 from .models import FacilityStatus, ServiceLayer
 
-PAGE_SIZE = 10
+PAGE_SIZE = near.DEFAULT_LIMIT  # 10 a page, as the API's `near` answers
 MAX_PAGES = 10  # 更多 shows up to 100 results; past that, narrow the search
 WALK_DISTANCE_LIMIT_M = 2000  # walking minutes below this distance, km beyond (issue 19)
 FAR_RADIUS_M = 20000  # 查看更远 from a position

@@ -19,6 +19,9 @@ manage_patterns = [
 urlpatterns = [
     path("", include("facilities.public_urls")),
     path("healthz", healthz, name="healthz"),
+    # Early: URLs are tried in order, and the residents' `near` search is the hot path (no pattern
+    # below overlaps these).
+    path("api/v1/", include("hechuan_portal.api_urls")),
     path("accounts/", include("hechuan_portal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("manage/", include((manage_patterns, "manage"))),
@@ -37,7 +40,6 @@ urlpatterns = [
         name="admin-login-redirect",
     ),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("hechuan_portal.api_urls")),
 ]
 
 handler403 = "hechuan_portal.errors.forbidden"

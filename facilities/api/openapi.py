@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .. import standards
+from .. import near, standards
 
 NEAR_PATH = "/api/v1/facilities/near/"
 LIST_PATH = "/api/v1/facilities/"
@@ -58,7 +58,8 @@ def add_near_path(result: dict[str, Any], generator: Any, request: Any, public: 
             "description": (
                 "The residents' search, open to everyone: operating and suspended facilities within "
                 f"`radius` metres (default {standards.DEFAULT_NEAR_RADIUS_M}) of `near` (LNG,LAT, WGS 84), "
-                "nearest first, public fields with `distance_m`."
+                f"nearest first, public fields with `distance_m`; {near.DEFAULT_LIMIT} a page unless `limit` "
+                f"(at most {near.MAX_LIMIT}) says otherwise."
             ),
             "parameters": parameters,
             "tags": ["facilities"],

@@ -146,6 +146,16 @@ def test_endpoint_page_links_and_public_fields(anon_client, grid):
     assert second["next"] is None and "offset" not in second["previous"]
 
 
+def test_endpoint_pages_ten_by_default_as_the_finder_does(anon_client):
+    """Issue 19: 10 results a page with 更多; the 11th comes on the next page."""
+    for i in range(11):
+        FacilityFactory(name=f"近{i:02d}", location=pt(LNG, LAT + 0.0001 * i))
+    body = anon_client.get(URL, {"near": f"{LNG},{LAT}", "radius": 500}).json()
+    assert (body["count"], len(body["results"])) == (11, 10)
+    assert "limit=10" in body["next"] and "offset=10" in body["next"]
+    assert [r["name"] for r in anon_client.get(body["next"]).json()["results"]] == ["近10"]
+
+
 def test_endpoint_answers_the_one_error_body(anon_client):
     body = anon_client.get(URL, {"near": "abc"}).json()
     assert body == {"code": "invalid_near", "detail": str(ErrorCode.INVALID_NEAR.label), "field": "near"}

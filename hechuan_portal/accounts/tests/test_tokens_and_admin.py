@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from conftest import PASSWORD, TOWN_A
+from hechuan_portal.accounts import tokens
 from hechuan_portal.accounts.models import ApiToken, AuditAction, AuditEvent, Role, User
 from hechuan_portal.accounts.services import district_admin_group_sync
 from hechuan_portal.accounts.testing import verify_second_factor
@@ -133,6 +134,16 @@ def test_the_throttle_window_counts_in_one_key_and_starts_again_when_it_ends():
     time.sleep(1.1)
     assert throttle_hit(key, 1) == (1, 1)
     throttle_reset("test", "10.1.0.9")
+
+
+def test_a_throttle_count_left_without_expiry_gets_its_window():
+    """A count that somehow has no expiry (written by hand, or by an older release) is not a
+    client refused for ever: the next hit gives it the window."""
+    key = throttle_key("test", "10.1.0.8")
+    tokens._redis().set(key, 5)
+    assert throttle_hit(key, 60) == (6, 60)
+    assert 0 < tokens._redis().ttl(key) <= 60
+    throttle_reset("test", "10.1.0.8")
 
 
 # --- item 7: privilege changes ---------------------------------------------------------------------
