@@ -76,10 +76,15 @@ def _walk(page, live_server, *, english: bool = False) -> tuple[list[str], dict[
             toggle = page.query_selector("[data-staff-menu-toggle]")
             if toggle and toggle.is_visible():
                 toggle.click()
-            for link in page.query_selector_all(".staff-nav a, .subnav a"):
-                box = link.bounding_box()
-                if box is None or box["x"] < 0 or box["x"] + box["width"] > 391:
-                    found.append(f"menu link off-screen: {link.inner_text()}")
+            # Every menu link's box in one round trip (a link without a box is not drawn at all).
+            off_screen = page.eval_on_selector_all(
+                ".staff-nav a, .subnav a",
+                """links => links.filter(a => {
+                    const box = a.getBoundingClientRect();
+                    return (box.width === 0 && box.height === 0) || box.x < 0 || box.x + box.width > 391;
+                }).map(a => a.innerText)""",
+            )
+            found += [f"menu link off-screen: {text}" for text in off_screen]
             if console:
                 found.append(f"console: {console[:3]}")
             if english:
