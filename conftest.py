@@ -320,3 +320,10 @@ def login_in_browser(page, live_server, username: str, password: str = PASSWORD)
         page.fill("#id_otp_token", token)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/manage/**")
+
+
+@pytest.fixture
+def on_commit_tasks(celery_eager, django_capture_on_commit_callbacks):
+    """`with on_commit_tasks(): …`: the Celery tasks the block queues on commit (the summaries a
+    household import rebuilds, say) run in this process when it ends, as a worker would run them."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

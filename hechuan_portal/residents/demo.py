@@ -150,8 +150,9 @@ def seed(*, residents: int, stdout) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"demo_residents_{residents}.csv"
         write_csv(path, residents=residents)
+        # refresh_now: the seeds after this one read the visit list and the per-town counts.
         batch, result = residents_import(
-            actor=SYSTEM, path=path, extract_date=DEMO_EXTRACT_DATE, source=DEMO_SOURCE, skip_invalid=False
+            actor=SYSTEM, path=path, extract_date=DEMO_EXTRACT_DATE, source=DEMO_SOURCE, refresh_now=True
         )
     stdout.write(
         f"户籍人口演示数据：{result.rows_read} 行，新增 {result.inserted}，更新 {result.updated}，"

@@ -152,6 +152,7 @@ def residents_import(
     batch: ImportBatch | None = None,
     on_progress: Callable[[int], None] | None = None,
     first_load: bool = False,
+    refresh_now: bool = False,
 ) -> tuple[ImportBatch, ImportResult]:
     """Load a household extract and record the batch, its problems and an IMPORT audit event.
 
@@ -159,7 +160,10 @@ def residents_import(
     batch row and the list of problems must survive a refused file so staff can download the report.
     Raises `ImportFailed` (with `.batch` set) when the file is refused. The audit rows name the
     batch's creator (the person who uploaded it; none for a command or SYSTEM). `first_load` is the
-    go-live load into the empty register (`importer.load_first_extract`).
+    go-live load into the empty register (`importer.load_first_extract`). The summaries derived
+    from the register are rebuilt by one task queued when the load has committed, so the import
+    does not wait for them; `refresh_now` rebuilds them before returning (the demo seed, whose next
+    steps read them).
     """
     require(access.can_import, actor)
     path = Path(path)
@@ -202,9 +206,6 @@ def residents_import(
         batch.finished_at = timezone.now()
         batch.save(update_fields=["status", "message", "finished_at"])
         raise
-    duplicate_groups_refresh(actor=SYSTEM)
-    town_population_refresh(actor=SYSTEM)
-    register_imported.send(sender=ImportBatch, batch=batch)
     batch.status = ImportStatus.SUCCEEDED
     batch.rows_read, batch.rows_invalid = result.rows_read, result.invalid
     batch.inserted, batch.updated, batch.unchanged = result.inserted, result.updated, result.unchanged
@@ -226,7 +227,24 @@ def residents_import(
             "id_corrections": result.corrected,
         },
     )
+    if refresh_now:
+        register_summaries_refresh(actor=SYSTEM, batch=batch)
+    else:
+        from .tasks import register_summaries_task  # tasks import this module
+
+        register_summaries_task.delay_on_commit(batch.pk)
     return batch, result
+
+
+def register_summaries_refresh(*, actor: Any, batch: ImportBatch | None = None) -> None:
+    """Rebuild what is derived from the register after a household import: its own summaries
+    (possible duplicates, per-town counts), then the apps' tables through `register_imported` (the
+    visit list, the towns of grants and decisions). Each step is its own transaction under the
+    register lock, so a later import waits for it and a re-run gives the same rows."""
+    require(access.can_import, actor)
+    duplicate_groups_refresh(actor=actor)
+    town_population_refresh(actor=actor)
+    register_imported.send(sender=ImportBatch, batch=batch)
 
 
 @transaction.atomic

@@ -4,5 +4,6 @@ own summaries refreshed, so an app that keeps a table derived from the register 
 
 from django.dispatch import Signal
 
-# Sent by `services.residents_import` (sender: the `ImportBatch`) inside no transaction of its own.
+# Sent by `services.register_summaries_refresh` (sender: the `ImportBatch`), in the task queued when an
+# import commits, inside no transaction of its own.
 register_imported = Signal()

@@ -1,4 +1,5 @@
-"""Celery wrapper of an uploaded household import (progress in the cache, report in the batch)."""
+"""Celery wrappers of a household import: the upload (progress in the cache, report in the batch) and
+the rebuild of the summaries derived from the register once an import has committed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hechuan_portal.accounts.roles import SYSTEM
 
 from .importer import ImportFailed
 from .models import ImportBatch, ImportStatus
-from .services import residents_import
+from .services import register_summaries_refresh, residents_import
 
 
 def progress_key(batch_id: int) -> str:
@@ -47,3 +48,11 @@ def import_batch_task(batch_id: int) -> str:
         # A killed worker never reaches this line, so the redelivered task still finds the file.
         Path(batch.stored_file).unlink(missing_ok=True)
     return ImportBatch.objects.get(pk=batch_id).status
+
+
+@shared_task(name="residents.refresh_summaries")
+def register_summaries_task(batch_id: int | None = None) -> None:
+    """Rebuild the register's summaries and the apps' derived tables as SYSTEM after an import
+    (queued on commit by `services.residents_import`). Idempotent: a redelivery rebuilds the same rows."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first() if batch_id is not None else None
+    register_summaries_refresh(actor=SYSTEM, batch=batch)

@@ -42,13 +42,15 @@ def _line(number, name, birth, town, status="正常", death="", moved="", alone=
     return f"{number},{name},男,{birth},{town},{status},{death},{moved},路1号,13800000000,否,否,{alone},否,否,否,"
 
 
-def _import(tmp_path, lines, name):
+def _import(tmp_path, lines, name, on_commit_tasks):
+    """Import `lines`; the visit list is rebuilt by the task the import queues on commit."""
     path = tmp_path / name
     path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
-    residents_import(actor=SYSTEM, path=path, extract_date=timezone.localdate())
+    with on_commit_tasks():
+        residents_import(actor=SYSTEM, path=path, extract_date=timezone.localdate())
 
 
-def test_the_list_follows_imports_and_visits(tmp_path, officer_a):
+def test_the_list_follows_imports_and_visits(tmp_path, officer_a, on_commit_tasks):
     today = timezone.localdate()
     people = {
         key: (make_id(birth, seq=300 + i), birth)
@@ -72,7 +74,7 @@ def test_the_list_follows_imports_and_visits(tmp_path, officer_a):
             _line(young, "丁", "1990-01-01", TOWN_A, alone=young_alone),  # lives alone, not 60: never listed
         ]
 
-    _import(tmp_path, extract(), "first.csv")
+    _import(tmp_path, extract(), "first.csv", on_commit_tasks)
     assert _stored() == _direct(today) and len(_stored()) == 3
 
     # A visit recorded: that elder's row carries it at once.
@@ -83,7 +85,7 @@ def test_the_list_follows_imports_and_visits(tmp_path, officer_a):
     assert _stored() == _direct(today)
 
     # The next extract: one died, one moved out of the district, one moved to another town.
-    _import(tmp_path, extract(dies=True, leaves=True, moves=True), "second.csv")
+    _import(tmp_path, extract(dies=True, leaves=True, moves=True), "second.csv", on_commit_tasks)
     assert _stored() == _direct(today)
     assert list(VisitDue.objects.values_list("name", "town_id", "last_visit_on")) == [("丙", TOWN_B, today)]
 

@@ -54,12 +54,15 @@ def test_the_match_writes_the_town_and_nobody_can_write_another():
     assert grant.town_id == TOWN_A
 
 
-def test_a_move_in_the_next_extract_moves_grants_and_decisions(tmp_path, officer_a, officer_b):
+def test_a_move_in_the_next_extract_moves_grants_and_decisions(
+    tmp_path, officer_a, officer_b, on_commit_tasks
+):
     number = make_id(dt.date(1940, 1, 1), seq=501)
     for name, town in (("first.csv", TOWN_A), ("second.csv", TOWN_B)):
         path = tmp_path / name
         path.write_bytes(extract([csv_line(number, "迁居", "男", "1940-01-01", town)]).getvalue())
-        residents_import(actor=SYSTEM, path=path, extract_date=timezone.localdate())
+        with on_commit_tasks():  # the towns follow in the task the import queues on commit
+            residents_import(actor=SYSTEM, path=path, extract_date=timezone.localdate())
         if town == TOWN_A:
             match(D(2027, 1, 1))
             assert AllowanceGrant.objects.get().town_id == TOWN_A

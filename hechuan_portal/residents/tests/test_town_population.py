@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.residents import selectors, services
-from hechuan_portal.residents.models import Resident, TownPopulation
+from hechuan_portal.residents.models import DuplicateGroup, Resident, TownPopulation
 
 from .conftest import csv_line, extract
 from .factories import ResidentFactory, make_id
@@ -20,10 +20,12 @@ EIGHTY = dt.date(1946, 12, 7)  # 80 on TODAY
 CUTOFFS = {"aged80": EIGHTY}
 
 
-def _load(tmp_path, rows, name):
+def _load(tmp_path, rows, name, on_commit_tasks):
+    """Import `rows`; the summaries are rebuilt by the task the import queues on commit."""
     path = tmp_path / name
     path.write_bytes(extract(rows).getvalue())
-    services.residents_import(actor=SYSTEM, path=path, extract_date=TODAY)
+    with on_commit_tasks():
+        services.residents_import(actor=SYSTEM, path=path, extract_date=TODAY)
 
 
 def _direct(user=SYSTEM):
@@ -42,7 +44,7 @@ def _direct(user=SYSTEM):
     }
 
 
-def test_the_summary_equals_a_direct_count_after_each_import(tmp_path):
+def test_the_summary_equals_a_direct_count_after_each_import(tmp_path, on_commit_tasks):
     ids = {k: make_id(birth, seq=100 + i) for i, (k, birth) in enumerate([
         ("old", dt.date(1930, 2, 1)),
         ("edge", EIGHTY),  # 80 today: counted
@@ -59,7 +61,7 @@ def test_the_summary_equals_a_direct_count_after_each_import(tmp_path):
         csv_line(ids["leaver"], "迁走", "男", "1955-01-01", TOWN_B),
         csv_line(ids["away"], "区外", "男", "1970-01-01", ELSEWHERE),
     ]
-    _load(tmp_path, first, "first.csv")
+    _load(tmp_path, first, "first.csv", on_commit_tasks)
     counts = selectors.register_counts(user=SYSTEM, cutoffs=CUTOFFS)
     assert counts == _direct()
     assert counts[TOWN_A] == {"total": 4, "alive": 4, "aged80": 2}
@@ -74,12 +76,29 @@ def test_the_summary_equals_a_direct_count_after_each_import(tmp_path):
         csv_line(ids["leaver"], "迁走", "男", "1955-01-01", TOWN_B, status="迁出", moved="2026-11-25"),
         csv_line(ids["away"], "区外", "男", "1970-01-01", ELSEWHERE),
     ]
-    _load(tmp_path, second, "second.csv")
+    _load(tmp_path, second, "second.csv", on_commit_tasks)
     counts = selectors.register_counts(user=SYSTEM, cutoffs=CUTOFFS)
     assert counts == _direct()
     assert counts[TOWN_A] == {"total": 3, "alive": 2, "aged80": 1}
     assert counts[TOWN_B] == {"total": 2, "alive": 1, "aged80": 0}
     assert selectors.population_by_town()[TOWN_A] == (2, selectors.POPULATION_REGISTER)
+
+
+def test_the_import_queues_one_task_and_does_not_wait_for_the_summaries(
+    tmp_path, celery_eager, django_capture_on_commit_callbacks
+):
+    path = tmp_path / "extract.csv"
+    path.write_bytes(
+        extract([csv_line(make_id(EIGHTY, seq=150), "等待", "男", "1946-12-07", TOWN_A)]).getvalue()
+    )
+    with django_capture_on_commit_callbacks() as queued:
+        services.residents_import(actor=SYSTEM, path=path, extract_date=TODAY)
+    assert len(queued) == 1  # one task for every summary, sent once the import has committed
+    assert not TownPopulation.objects.exists() and not DuplicateGroup.objects.exists()
+    ResidentFactory(hukou_code=TOWN_A, name="等待", birth_date=EIGHTY)  # a namesake, for a duplicate group
+    queued[0]()  # the worker's turn
+    assert selectors.register_counts(user=SYSTEM, cutoffs=CUTOFFS) == _direct()
+    assert DuplicateGroup.objects.filter(town_id=TOWN_A, name="等待").get().n == 2
 
 
 def test_the_refresh_is_one_statement_that_replaces_every_row():
