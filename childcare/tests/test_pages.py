@@ -94,7 +94,7 @@ def test_class_list_page_query_count(staff_client, nursery, n, django_assert_num
             capacity=7,
             caregivers=1,
         )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(6):
         r = staff_client.get("/manage/childcare/classes/")
     assert r.content.decode().count("cc-card-title") == n
 
@@ -106,7 +106,7 @@ def test_child_list_page_query_count(staff_client, small_class, operator, n, dja
             actor=operator, child=ChildFactory(birth_date=TODDLER), klass=small_class
         ) if False else None
         ChildFactory(birth_date=TODDLER)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(6):
         r = staff_client.get("/manage/childcare/children/")
     assert r.content.decode().count("cc-card-title") == n
 
