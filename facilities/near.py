@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+import psycopg.sql
 from django.contrib.gis.db.backends.postgis.adapter import PostGISAdapter
 from django.contrib.gis.geos import Point
 from django.db import connection
@@ -173,9 +175,8 @@ def _sentinel_kinds(n: int) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class _Statement:
-    sql: str
-    params: tuple[Any, ...]
-    slots: tuple[tuple[int, str], ...]  # (position in params, what goes there)
+    sql: str  # the constants written in; a placeholder for each of `slots`, then LIMIT and OFFSET
+    slots: tuple[str, ...]  # what goes in each placeholder, in order
     columns: tuple[str, ...]
 
 
@@ -190,6 +191,7 @@ def _shape(query: NearQuery) -> _Shape:
 def compile_statement(shape: _Shape) -> _Statement:
     """Compile the search of one shape and locate where each value goes."""
     n_kinds, vacant, open_now = shape
+    connection.ensure_connection()  # the constants are quoted by the connection's adapters
     sentinel = NearQuery(
         _SENTINEL.lng,
         _SENTINEL.lat,
@@ -219,7 +221,36 @@ def compile_statement(shape: _Shape) -> _Statement:
         raise NearStatementError(
             f"Django's SQL for the near search changed: expected {expected}, found {found} in {sql!r}"
         )
-    return _Statement(f"{sql} LIMIT %s OFFSET %s", tuple(params), tuple(slots), columns)
+    sql, roles_in_order = _inline_constants(sql, params, dict(slots))
+    return _Statement(f"{sql} LIMIT %s OFFSET %s", roles_in_order, columns)
+
+
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _inline_constants(sql: str, params: Sequence[Any], slots: Mapping[int, str]) -> tuple[str, tuple[str, ...]]:
+    """Write the statement's constants (the public statuses, the SRID, the vacancy age) into its text,
+    leaving placeholders only for the request's values. PostgreSQL then plans the prepared statement
+    once for every request (a generic plan): with the statuses as parameters it could not prove the
+    partial index facilities_open_lnglat_gist applies, kept custom plans and planned every call."""
+    raw = connection.connection
+    position = 0
+    roles: list[str] = []
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal position
+        if match.group() == "%%":
+            return "%%"
+        index, position = position, position + 1
+        if index in slots:
+            roles.append(slots[index])
+            return "%s"
+        return psycopg.sql.Literal(params[index]).as_string(raw).replace("%", "%%")
+
+    text = _PLACEHOLDER.sub(substitute, sql)
+    if position != len(params):
+        raise NearStatementError(f"{position} placeholders for {len(params)} parameters in {sql!r}")
+    return text, tuple(roles)
 
 
 def _box(query: NearQuery) -> tuple[float, float, float, float]:
@@ -266,11 +297,8 @@ def _run(query: NearQuery, limit: int, offset: int) -> list[dict[str, Any]]:
         "north": north,
     }
     values.update({f"kind{i}": kind for i, kind in enumerate(query.kinds)})
-    params = list(statement.params)
-    for index, role in statement.slots:
-        params[index] = values[role]
     with _prepared_cursor() as cursor:
-        cursor.execute(statement.sql, [*params, limit, offset])
+        cursor.execute(statement.sql, [*(values[role] for role in statement.slots), limit, offset])
         rows: Sequence[tuple[Any, ...]] = cursor.fetchall()
     columns = statement.columns
     return [dict(zip(columns, row, strict=True)) for row in rows]

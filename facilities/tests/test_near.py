@@ -40,12 +40,38 @@ def grid():
 )
 def test_compiled_statement_has_every_sentinel_in_place(n_kinds, vacant, open_now):
     statement = near.compile_statement((n_kinds, vacant, open_now))
-    roles = sorted(role for _index, role in statement.slots)
+    roles = sorted(statement.slots)
     assert roles == sorted(["point", "point", "radius", "west", "south", "east", "north"] +
                            [f"kind{i}" for i in range(n_kinds)])  # fmt: skip
-    assert statement.sql.count("%s") == len(statement.params) + 2  # + LIMIT, OFFSET
+    assert statement.sql.count("%s") == len(statement.slots) + 2  # + LIMIT, OFFSET
+    # The constants are in the text: the public statuses (and the vacancy age when asked).
+    assert "'operating'" in statement.sql and "'suspended'" in statement.sql
+    if vacant:
+        assert "interval" in statement.sql
     assert statement.sql.endswith("LIMIT %s OFFSET %s")
     assert statement.columns[-2:] == ("distance_m", "total")
+
+
+def test_the_prepared_search_is_planned_once_with_the_partial_index(grid):
+    """With its constants written in, the statement's generic plan (planned once per connection,
+    PostgreSQL's choice after five runs) can use facilities_open_lnglat_gist."""
+    from django.db import connection
+
+    statement = near.compile_statement((0, False, False))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql = statement.sql.replace("%s", "$%d") % tuple(range(1, len(statement.slots) + 3))
+        cursor.execute(f"PREPARE near_generic AS {sql}")
+        point = "ST_GeogFromText('SRID=4326;POINT(106.27 30.0)')"
+        cursor.execute(
+            "EXPLAIN EXECUTE near_generic(" + ", ".join(
+                {"point": point, "radius": "1000", "west": "106.2", "south": "29.9", "east": "106.3",
+                 "north": "30.1"}[role] for role in statement.slots) + ", 10, 0)"  # fmt: skip
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE near_generic")
+    assert "facilities_open_lnglat_gist" in plan
 
 
 def test_a_compiler_that_moved_a_value_is_refused(monkeypatch):
