@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from hechuan_portal.accounts.scope import scope_for
 from hechuan_portal.areas.models import AdminArea
-from hechuan_portal.common.months import add_months, month_start
+from hechuan_portal.common.months import add_months, month_begins_at, month_start
 from hechuan_portal.residents.models import Resident
 
 from . import matching
@@ -24,11 +24,6 @@ from .models import (
     OverpaymentStatus,
     PaymentLine,
 )
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    """The start of `day` in the district's time zone, as an aware datetime."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
@@ -54,7 +49,7 @@ def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
         # A range of aware datetimes (not `__date`, which no index serves), counting a column the
         # index carries: subsidies_decision_month_idx answers it alone, without the wide rows (issue 20).
         AllowanceDecision.objects.visible_to(user)
-        .filter(decided_at__gte=_local_midnight(month), decided_at__lt=_local_midnight(next_month),
+        .filter(decided_at__gte=month_begins_at(month), decided_at__lt=month_begins_at(next_month),
                 run__isnull=False)
         .values("town_id")
         .annotate(
@@ -165,7 +160,7 @@ def edge_cases(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
     from hechuan_portal.residents.selectors import contradictory
 
     month = month_start(month or timezone.localdate())
-    start = timezone.make_aware(dt.datetime.combine(month, dt.time.min))
+    start = month_begins_at(month)
     away = (
         AwayPeriod.objects.visible_to(user)
         .filter(Q(moved_out_date__isnull=True) | Q(moved_out_date__lt=month))

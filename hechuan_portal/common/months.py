@@ -6,9 +6,17 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator
 
+from django.utils import timezone
+
 
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
+
+
+def month_begins_at(month: dt.date) -> dt.datetime:
+    """The moment `month` begins by the district's clock (TIME_ZONE, Asia/Shanghai), as an aware
+    datetime: a range of these, unlike `__date` lookups, can be served by an index on a timestamp."""
+    return timezone.make_aware(dt.datetime.combine(month_start(month), dt.time.min))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
