@@ -31,3 +31,8 @@ def choice_label(choices: type[models.Choices], value: object) -> str:
         return str(choices(value).label)
     except ValueError:
         return str(value)
+
+
+def choice_labels(choices: type[models.Choices]) -> dict[object, str]:
+    """Every value's label in the active language, for labelling many rows with one translation each."""
+    return {value: str(label) for value, label in choices.choices}

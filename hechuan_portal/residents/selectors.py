@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
@@ -14,13 +15,12 @@ from django.utils import timezone
 from hechuan_portal.accounts.roles import SYSTEM
 from hechuan_portal.areas.models import AdminArea
 from hechuan_portal.common import crypto, idcard
+from hechuan_portal.common.formatting import choice_labels
 
 from . import rules
-from .models import DuplicateGroup, HukouStatus, ImportBatch, ImportIssue, Resident, TownPopulation
+from .models import DuplicateGroup, Gender, HukouStatus, ImportBatch, ImportIssue, Resident, TownPopulation
 
 SEARCH_LIMIT = 50
-# The columns of a search result (residents/search.html).
-SEARCH_COLUMNS = ("id", "name", "id_masked", "gender", "birth_date", "status", "town")
 
 # Where a town's population (the denominator of per-1,000 figures) comes from.
 POPULATION_AREAS = "areas"  # Σ the population its communities carry (import_boundaries, 区划人口)
@@ -105,22 +105,39 @@ def looks_like_id(query: str) -> bool:
     return len(value) == 18 and value[:17].isdigit()
 
 
-def resident_search(*, user: Any, query: str) -> QuerySet[Resident]:
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    """One search result as residents/search.html shows it: labels, not codes."""
+
+    pk: int
+    name: str
+    id_masked: str
+    gender: str
+    birth_date: dt.date
+    town: str  # "" when registered outside the district
+    status: str
+
+
+def resident_search(*, user: Any, query: str) -> list[SearchRow]:
     """Search within the user's scope by full ID number (blind index) or exact name. Never a browse:
     an empty query returns nothing."""
     query = (query or "").strip()
-    # What a result row shows and nothing more: the towns' and communities' outlines (whole polygons,
-    # parsed per row) and the ID cipher cost most of a search and are never shown (issue 20).
-    qs = (
-        Resident.objects.visible_to(user)
-        .select_related("town")
-        .only(*SEARCH_COLUMNS, "town__code", "town__name")
-    )
     if not query:
-        return qs.none()
+        return []
+    qs = Resident.objects.visible_to(user)
     if looks_like_id(query):
-        return qs.filter(id_index=crypto.blind_index(idcard.normalise(query)))
-    return qs.filter(name=query).order_by("town_id", "birth_date")[:SEARCH_LIMIT]
+        qs = qs.filter(id_index=crypto.blind_index(idcard.normalise(query)))
+    else:
+        qs = qs.filter(name=query).order_by("town_id", "birth_date")[:SEARCH_LIMIT]
+    # Plain rows of what a result shows and nothing more: model instances (a resident and its town
+    # per row), the towns' outlines and the ID cipher cost most of a search and show nothing (issue 20).
+    genders, statuses = choice_labels(Gender), choice_labels(HukouStatus)
+    return [
+        SearchRow(pk, name, masked, genders.get(gender, gender), born, town or "", statuses.get(status, status))
+        for pk, name, masked, gender, born, town, status in qs.values_list(
+            "pk", "name", "id_masked", "gender", "birth_date", "town__name", "status"
+        )
+    ]
 
 
 ID_CODES = ("id_format", "id_birth_date", "id_check_digit")

@@ -9,12 +9,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.accounts.reauth import is_recently_reauthenticated, reauth_url
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.links import row_links
 from hechuan_portal.common.listing import sorted_page
 
 from . import access, selectors, services
@@ -48,7 +52,25 @@ def search(request):
         if selectors.looks_like_id(query):
             form = SearchForm()  # do not echo the full number back into the page
         audit_read(request, model=Resident, rows=len(results), reason=_("检索户籍人口"))
-    return render(request, "residents/search.html", {"form": form, "results": results})
+    return render(
+        request, "residents/search.html", {"form": form, "results": results, "rows": _result_rows(results)}
+    )
+
+
+def _result_rows(results: list[selectors.SearchRow] | None) -> SafeString:
+    """The results' table rows. Written here, not by a template loop: a template took a third of the
+    search's time for 50 rows (issue 20, bench_http)."""
+    if not results:
+        return SafeString("")
+    detail, outside = row_links("residents:detail"), _("区外户籍")
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}">{}</a></td><td class="mono">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (detail(r.pk), r.name, r.id_masked, r.gender, date_format(r.birth_date, "DATE_FORMAT"), r.town or outside, r.status)
+            for r in results
+        ),
+    )
 
 
 def _resident_or_404(request, pk) -> Resident:

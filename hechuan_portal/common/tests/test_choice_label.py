@@ -2,7 +2,7 @@
 
 from django.utils import translation
 
-from hechuan_portal.common.formatting import choice_label
+from hechuan_portal.common.formatting import choice_label, choice_labels
 from hechuan_portal.residents.models import Gender, HukouStatus, Resident
 
 
@@ -16,3 +16,10 @@ def test_a_stored_choice_reads_as_its_label_in_the_active_language():
 def test_a_value_outside_the_choices_reads_as_itself_as_django_shows_it():
     assert choice_label(HukouStatus, "unknown") == "unknown"
     assert Resident(gender="").get_gender_display() == ""
+
+
+def test_choice_labels_give_every_label_as_choice_label_does():
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            labels = choice_labels(HukouStatus)
+            assert labels == {value: choice_label(HukouStatus, value) for value in HukouStatus.values}

@@ -38,9 +38,20 @@ def test_search_by_full_id_shows_masked_only(staff_client, pair):
 
 def test_search_by_name_is_scoped(officer_a_client, pair):
     a, _b, _n = pair
-    assert officer_a_client.get("/manage/residents/", {"q": "甲老人"}).context["results"] == [a]
+    assert [row.pk for row in officer_a_client.get("/manage/residents/", {"q": "甲老人"}).context["results"]] == [a.pk]
     response = officer_a_client.get("/manage/residents/", {"q": "乙老人"})
     assert response.context["results"] == [] and "本辖区内没有找到匹配的人员" in response.content.decode()
+
+
+def test_a_result_row_links_to_the_person_and_shows_labels_not_codes(staff_client):
+    inside = ResidentFactory(name="丙老人", hukou_code=TOWN_A, birth_date=dt.date(1940, 3, 9), male=False)
+    outside = ResidentFactory(name="丙老人", hukou_code="510100000000", birth_date=dt.date(1941, 1, 2))
+    html = staff_client.get("/manage/residents/", {"q": "丙老人"}).content.decode()
+    for person in (inside, outside):
+        assert f'<a href="/manage/residents/{person.pk}/">丙老人</a>' in html and person.id_masked in html
+    assert "1940年3月9日" in html and ">女<" in html and ">正常<" in html and "区外户籍" in html
+    english = staff_client.get("/manage/residents/", {"q": "丙老人"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Registered outside the district" in english and ">Female<" in english and "区外户籍" not in english
 
 
 def test_detail_out_of_scope_is_404(officer_a_client, pair):
