@@ -139,14 +139,14 @@ class FacilityQuerySet(ScopedQuerySet):
         box = Func(
             west, south, east, north, 4326, function="ST_MakeEnvelope", output_field=models.GeometryField()
         )
-        # The distance as plain metres (a float, no Distance object per row); computed once per
-        # candidate in the filter and again for the rows kept, a small price for one ORM query.
+        # The distance as plain metres (a float, no Distance object per row) for the rows kept. The
+        # filter is ST_DWithin on the spheroid, not `distance <= radius`: the same test, cheaper than
+        # a second ST_Distance on every candidate (docs/performance.md, "near").
         distance = ExpressionWrapper(Distance("location", point), output_field=models.FloatField())
         return (
             self.alias(lnglat=Func(F("location"), function="geometry", output_field=models.GeometryField()))
-            .filter(lnglat__bboverlaps=box)
+            .filter(lnglat__bboverlaps=box, location__dwithin=(point, radius_m))
             .annotate(distance_m=distance)
-            .filter(distance_m__lte=radius_m)
             .order_by("distance_m", "pk")
         )
 

@@ -211,7 +211,9 @@ def compile_statement(shape: _Shape) -> _Statement:
     slots: list[tuple[int, str]] = []
     for index, param in enumerate(params):
         if isinstance(param, PostGISAdapter):
-            if param == point and param.geography:
+            if param == point:
+                # The distance sends it as geography, the ST_DWithin lookup as geometry (cast to
+                # geography by PostgreSQL); the search binds the geography once for both.
                 slots.append((index, "point"))
         elif isinstance(param, (str, float)) and param in roles:
             slots.append((index, roles[param]))

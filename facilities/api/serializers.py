@@ -7,11 +7,12 @@ from functools import lru_cache
 from typing import Any
 
 from django.contrib.gis.geos import Point
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import serializers
 
+from hechuan_portal.common.links import row_links
 from hechuan_portal.common.serializers import PortalModelSerializer
 
 from ..access import OPERATOR_FIELDS
@@ -54,7 +55,7 @@ PUBLIC_COLUMNS = [
     "kind",
     "canteen_subtype",
     "town_id",
-    "town__name",
+    "town_name",
     "address",
     "lng",
     "lat",
@@ -79,12 +80,6 @@ def _display_labels(language: str | None) -> tuple[dict[str, str], dict[str, str
     return kinds, statuses
 
 
-@lru_cache(maxsize=8)
-def _finder_base(_script_prefix: str, _urlconf: Any) -> str:
-    """The finder's facility URL without its id; reverse() depends on the arguments (the key)."""
-    return reverse("finder:facility", args=[0])[: -len("0/")]
-
-
 def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """What residents may see of each facility, from `selectors.public_values()` rows:
     no operators, licences, filings or internal figures. The one public representation (API list
@@ -95,7 +90,7 @@ def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     `places_vacant` are null); every vacancy comes with the day it was reported and its age in days
     (`vacancy_days`), so a page can say how old a figure is instead of showing it as today's."""
     kinds, statuses = _display_labels(get_language())
-    base = _finder_base(get_script_prefix(), get_urlconf())
+    link = row_links("finder:facility")
     now = timezone.now()
     rows = []
     for v in values:
@@ -110,7 +105,7 @@ def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "kind_display": kinds.get(v["kind"], v["kind"]),
                 "canteen_subtype": v["canteen_subtype"] or None,
                 "town": v["town_id"],
-                "town_name": v["town__name"],
+                "town_name": v["town_name"],
                 "address": v["address"],
                 "lng": round(v["lng"], 6),
                 "lat": round(v["lat"], 6),
@@ -128,7 +123,7 @@ def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "vacancy_days": (now - reported).days if reported is not None else None,
                 "is_demo": v["is_demo"],
                 "distance_m": round(distance, 1) if distance is not None else None,
-                "public_url": f"{base}{v['id']}/",
+                "public_url": link(v["id"]),
             }
         )
     return rows
