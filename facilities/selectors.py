@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import Point
 from django.db import connection
-from django.db.models import Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from hechuan_portal.areas.models import AdminArea, AreaLevel
@@ -250,16 +250,11 @@ def facility_stats(qs: QuerySet[Facility]) -> dict[str, int]:
 
 def public_values(qs: QuerySet[Facility]) -> QuerySet:
     """The columns of a public row (api.serializers.public_rows), with `distance_m` after `nearby()`.
-    The coordinates come as two floats: a point column would be parsed into a GEOS object per row.
-
-    The town's name is a scalar subquery, not a join: after `nearby()` PostgreSQL evaluates it past
-    the sort, for the page's rows only, where a join looked up the town of every facility in the
-    radius (≈ 200 at 2 km) before the page was cut (docs/performance.md, "near")."""
+    The coordinates come as two floats: a point column would be parsed into a GEOS object per row."""
     from .api.serializers import PUBLIC_COLUMNS
 
     planar = Func(F("location"), function="geometry", output_field=GeometryField())
     return qs.annotate(
         lng=Func(planar, function="ST_X", output_field=FloatField()),
         lat=Func(planar, function="ST_Y", output_field=FloatField()),
-        town_name=Subquery(AdminArea.objects.filter(code=OuterRef("town_id")).order_by().values("name")),
     ).values(*PUBLIC_COLUMNS, *(["distance_m"] if "distance_m" in qs.query.annotations else []))
