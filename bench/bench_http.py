@@ -115,7 +115,6 @@ def run() -> str:
 
     near, healthz = rows[1][1], floor
     fixed_near, fixed_healthz = fixed[1][1], fixed[0][1]
-    verdict_p95 = "met" if near["p95"] <= 2 * healthz["p95"] else "MISSED"
     verdict_fixed = "met" if fixed_near["p95"] <= 2 * fixed_healthz["p95"] else "MISSED"
     verdict_rps = "met" if near["rps"] >= 300 else "MISSED"
     first = statistics.median(first_loads)
@@ -128,9 +127,10 @@ def run() -> str:
         "",
         table(rows, floor),
         "",
-        f"At saturation (closed loop, every connection sends its next request at once): "
-        f"`near` p95 ≤ 2× `/healthz` p95 → {near['p95']:.1f} vs {2 * healthz['p95']:.1f} ms: **{verdict_p95}**; "
-        f"`near` ≥ 300 req/s → {near['rps']:.0f}: **{verdict_rps}**.",
+        f"At saturation (closed loop, every connection sends its next request at once), `/healthz` serves "
+        f"{healthz['rps'] / near['rps']:.1f}× as many requests as `near`: not the same load, so its p95 ratio "
+        f"({near['p95'] / healthz['p95']:.2f}×) is shown, not judged (issue 19 asks it at the same offered load, "
+        f"below). `near` ≥ 300 req/s → {near['rps']:.0f}: **{verdict_rps}**.",
         "",
         f"Same offered load for both (each of the {CONNECTIONS} connections waits {PACE_MS} ms between "
         f"requests, about {CONNECTIONS * 1000 // PACE_MS} req/s):",
