@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import serializers
 
+from hechuan_portal.common.formatting import choice_labels
 from hechuan_portal.common.links import row_links
 from hechuan_portal.common.serializers import PortalModelSerializer
 
@@ -75,9 +76,7 @@ PUBLIC_COLUMNS = [
 @lru_cache(maxsize=8)
 def _display_labels(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
     """Kind and status labels in one language: translated once, not sixteen gettext calls a request."""
-    kinds = {value: str(label) for value, label in FacilityKind.choices}
-    statuses = {value: str(label) for value, label in FacilityStatus.choices}
-    return kinds, statuses
+    return choice_labels(FacilityKind), choice_labels(FacilityStatus)
 
 
 def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

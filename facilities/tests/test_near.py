@@ -131,6 +131,17 @@ def test_boundary_out_at_1108_in_at_1109(grid):
     assert names(1109) == ["原点", "北 1 格"]
 
 
+def test_the_radius_turns_within_a_centimetre_of_the_spheroid_distance(grid):
+    """The radius keeps a facility one centimetre beyond its spheroid distance and drops it one
+    centimetre short of it: the ST_DWithin filter agrees with the ST_Distance the answer reports
+    (rounded there to 0.1 m)."""
+    exact = {v["name"]: v["distance_m"] for v in near.queryset(near.NearQuery(LNG, LAT, 50000))}
+    names = lambda r: [row["name"] for row in near.search(near.NearQuery(LNG, LAT, r)).rows]  # noqa: E731
+    for name in ("北 1 格", "北 2 格"):
+        assert name in names(exact[name] + 0.01)
+        assert name not in names(exact[name] - 0.01)
+
+
 def test_pages_and_the_count_past_the_last_page(grid):
     first = near.search(near.NearQuery(LNG, LAT, 50000, limit=2))
     assert first.count == 4 and [r["name"] for r in first.rows] == ["原点", "北 1 格"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.utils import formats
@@ -33,6 +34,6 @@ def choice_label(choices: type[models.Choices], value: object) -> str:
         return str(value)
 
 
-def choice_labels(choices: type[models.Choices]) -> dict[object, str]:
+def choice_labels(choices: type[models.Choices]) -> dict[Any, str]:
     """Every value's label in the active language, for labelling many rows with one translation each."""
     return {value: str(label) for value, label in choices.choices}
