@@ -226,9 +226,11 @@ AUTHENTICATION_BACKENDS = ["hechuan_portal.accounts.backends.PortalBackend"]
 # a sync worker waited on (issue 20). SESSION_ENGINE=django.contrib.sessions.backends.db puts them
 # back in the database.
 SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.cache")
-# Idle timeout of 30 minutes: every request pushes the expiry forward.
+# Idle timeout of 30 minutes. A request pushes the expiry forward when the session was last saved a
+# minute or more ago (accounts/middleware.py), not on every request: a save is a write per page.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env("SECURE_COOKIES")

@@ -7,6 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django_otp.oath import totp
@@ -14,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from conftest import PASSWORD, make_user
-from hechuan_portal.accounts.middleware import SESSION_STARTED_KEY
+from hechuan_portal.accounts.middleware import SESSION_STARTED_KEY, SESSION_TOUCHED_KEY
 from hechuan_portal.accounts.models import AuditAction, AuditEvent, Role
 from hechuan_portal.accounts.passwords import CharacterClassValidator
 from hechuan_portal.accounts.reauth import REAUTH_SESSION_KEY
@@ -135,10 +136,43 @@ def test_login_issues_a_new_session_id(officer_a):
     assert client.session.get("planted") == 1  # the data moved, the id did not
 
 
-def test_idle_timeout_is_thirty_minutes_refreshed_on_every_request():
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_HTTPONLY is True
+def _touched_ago(client, seconds: int) -> None:
+    """The session as if its expiry was last pushed forward `seconds` ago, with that much less to live."""
+    session = client.session
+    session[SESSION_TOUCHED_KEY] = int(time.time()) - seconds
+    session.save()
+    session.set_expiry(None)
+    cache.touch(session.cache_key, settings.SESSION_COOKIE_AGE - seconds)
+
+
+def _seconds_left(client) -> int:
+    return cache._cache.get_client().ttl(cache.make_and_validate_key(client.session.cache_key))
+
+
+def test_idle_timeout_is_thirty_minutes_pushed_forward_once_a_minute(officer_a):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_COOKIE_HTTPONLY is True
+    client = Client()
+    _login(client, "officer_a")
+    # 59 s after the last save: the request is served from the session as it is, nothing written.
+    _touched_ago(client, settings.SESSION_TOUCH_SECONDS - 1)
+    response = client.get("/manage/")
+    assert response.status_code == 200 and settings.SESSION_COOKIE_NAME not in response.cookies
+    assert _seconds_left(client) <= settings.SESSION_COOKIE_AGE - settings.SESSION_TOUCH_SECONDS + 1
+    # 60 s: the session is saved again with a full 30 minutes, in the store and in the cookie.
+    _touched_ago(client, settings.SESSION_TOUCH_SECONDS)
+    response = client.get("/manage/")
+    assert response.status_code == 200
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE
+    assert _seconds_left(client) >= settings.SESSION_COOKIE_AGE - 2
+
+
+def test_a_session_idle_past_its_expiry_is_signed_out(officer_a):
+    client = Client()
+    _login(client, "officer_a")
+    assert client.get("/manage/").status_code == 200
+    cache.delete(client.session.cache_key)  # what Redis does when the 30 minutes run out
+    response = client.get("/manage/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_absolute_session_limit_logs_out(officer_a):

@@ -3,7 +3,8 @@
 - `NoStoreMiddleware`: staff pages, the admin, account pages and authenticated API responses are
   never stored by browsers or proxies (`Cache-Control: no-store`).
 - `SessionLifetimeMiddleware`: an absolute session limit (SESSION_ABSOLUTE_SECONDS, 12 h) on top of
-  the 30-minute idle timeout (SESSION_COOKIE_AGE refreshed on every request).
+  the 30-minute idle timeout (SESSION_COOKIE_AGE), whose expiry it pushes forward at most once every
+  SESSION_TOUCH_SECONDS (a minute): saving the session on every request cost each page a write.
 - `SecondFactorRequiredMiddleware`: a user whose role needs TOTP (OTP_REQUIRED_ROLES) and who logged
   in with a password only can reach nothing but the set-up page until a device is confirmed.
 - `RequestBodyLimitMiddleware`: a request body larger than its cap is refused with 413 by its
@@ -28,6 +29,7 @@ from hechuan_portal.common.errors import CommonCode, PortalError
 from .error_codes import AccountsCode
 
 SESSION_STARTED_KEY = "portal_session_started"
+SESSION_TOUCHED_KEY = "portal_session_touched"
 OTP_SETUP_PENDING_KEY = "portal_otp_setup_pending"
 SENSITIVE_PREFIXES = ("/manage/", "/admin/", "/accounts/")
 
@@ -106,6 +108,10 @@ class SessionLifetimeMiddleware:
                 if _is_api(request):
                     return JsonResponse(PortalError(AccountsCode.SESSION_EXPIRED).body(), status=401)
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            # A changed session is saved with a fresh expiry (store and cookie): the idle timeout
+            # counts from the last save, at most SESSION_TOUCH_SECONDS after the last request.
+            if now - request.session.get(SESSION_TOUCHED_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
+                request.session[SESSION_TOUCHED_KEY] = now
         return self.get_response(request)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -9,8 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from hechuan_portal.accounts.audit import audit_read
 from hechuan_portal.accounts.reauth import is_recently_reauthenticated, reauth_url
 from hechuan_portal.common.errors import PortalError, form_error
+from hechuan_portal.common.formatting import date_writer
 from hechuan_portal.common.links import row_links
 from hechuan_portal.common.listing import sorted_page
 
@@ -58,18 +59,20 @@ def search(request):
 
 
 def _result_rows(results: list[selectors.SearchRow] | None) -> SafeString:
-    """The results' table rows. Written here, not by a template loop: a template took a third of the
-    search's time for 50 rows (issue 20, bench_http)."""
+    """The results' table rows. Written here, not by a template loop, and escaped by the standard
+    library's `html.escape` (what Django's `escape` calls, without its lazy-string wrapper per value),
+    dates by `date_writer`: a template took a third of the search's time for 50 rows, `format_html`
+    and `date_format` a fifth (issue 20)."""
     if not results:
         return SafeString("")
-    detail, outside = row_links("residents:detail"), _("区外户籍")
-    return format_html_join(
-        "\n",
-        '<tr><td><a href="{}">{}</a></td><td class="mono">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
-        (
-            (detail(r.pk), r.name, r.id_masked, r.gender, date_format(r.birth_date, "DATE_FORMAT"), r.town or outside, r.status)
+    detail, born, outside = row_links("residents:detail"), date_writer(), escape(_("区外户籍"))
+    return SafeString(
+        "\n".join(
+            f'<tr><td><a href="{detail(r.pk)}">{escape(r.name)}</a></td><td class="mono">{escape(r.id_masked)}</td>'
+            f"<td>{escape(r.gender)}</td><td>{escape(born(r.birth_date))}</td>"
+            f"<td>{escape(r.town) if r.town else outside}</td><td>{escape(r.status)}</td></tr>"
             for r in results
-        ),
+        )
     )
 
 
