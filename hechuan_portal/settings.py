@@ -170,9 +170,14 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "hechuan",
     },
-    # Within one process, for what depends on nothing but the code and the language (a template
-    # fragment naming hashed static files of this release): no round trip to Redis.
-    "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "process"},
+    # Within one process, for what depends on nothing but the code, the language and the values a
+    # `{% frame %}` names (the site frame's parts, the map controls' texts): no round trip to Redis.
+    # The staff menu alone has a part per role's set of sections and page: room for all of them.
+    "process": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "process",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
