@@ -170,3 +170,26 @@ def test_search_query_count_does_not_grow(staff_client, django_assert_max_num_qu
         ResidentFactory(name="同名")
     with django_assert_max_num_queries(len(one.captured_queries)):
         staff_client.get("/manage/residents/", {"q": "同名"})
+
+
+@pytest.mark.parametrize("role_client", ["staff_client", "officer_a_client"])
+def test_the_search_by_name_can_be_answered_from_its_index_alone(role_client, request, pair):
+    """Every column a result shows is in `residents_search_idx` (issue 20): a column added to the
+    search and not to the index sends each of a common name's rows back to the table."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hechuan_portal.residents import selectors
+
+    client = request.getfixturevalue(role_client)
+    user = client.get("/manage/residents/").wsgi_request.user
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.resident_search(user=user, query="甲老人")
+    (sql,) = [q["sql"] for q in ctx.captured_queries if "residents_resident" in q["sql"]]
+    with connection.cursor() as cursor:
+        # Small test tables are read whole; with those ways off, only the index answers.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using residents_search_idx on residents_resident" in plan, plan
