@@ -42,7 +42,9 @@ def test_the_language_switch_returns_to_this_request_s_own_path_escaped(staff_cl
     assert 'name="next" value="/manage/facilities/?town=500117001&amp;status=operating"' in html
 
 
-def test_the_menu_is_each_role_s_own_after_another_role_rendered_it(staff_client, auditor_client, operator_client):
+def test_the_menu_is_each_role_s_own_after_another_role_rendered_it(
+    staff_client, auditor_client, operator_client
+):
     staff = staff_client.get("/manage/residents/").content.decode()
     assert "户籍人口</a>" in staff and "审计日志" not in staff
     audit = auditor_client.get("/manage/audit/").content.decode()
@@ -53,7 +55,10 @@ def test_the_menu_is_each_role_s_own_after_another_role_rendered_it(staff_client
 
 
 def test_the_marked_place_follows_the_page(staff_client):
-    assert 'class="active" aria-current="page">户籍人口</a>' in staff_client.get("/manage/residents/").content.decode()
+    assert (
+        'class="active" aria-current="page">户籍人口</a>'
+        in staff_client.get("/manage/residents/").content.decode()
+    )
     html = staff_client.get("/manage/monitoring/").content.decode()
     assert 'class="active" aria-current="page">监管与探访</a>' in html
     assert 'aria-current="page">户籍人口</a>' not in html
@@ -87,6 +92,25 @@ def test_a_password_sign_in_still_posts_with_a_token_from_the_cached_header(dist
     page = client.get("/accounts/login/").content.decode()
     token = TOKEN.findall(page)[0]
     response = client.post(
-        "/accounts/login/", {"username": district_staff.username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+        "/accounts/login/",
+        {"username": district_staff.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
+
+
+def test_per_request_values_inside_a_frame_are_each_request_s_own_and_escaped():
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    page = Template(
+        '{% load frame %}{% frame "t" %}<form>{% csrf_token %}<input name="next" value="{{ frame_path }}">'
+        '</form><script nonce="{{ CSP_NONCE }}"></script>{% endframe %}'
+    )
+    seen = []
+    for n in range(2):
+        request = RequestFactory().get(f"/manage/?n={n}&a=<b>")
+        html = page.render(Context({"request": request, "csrf_token": f"token{n}", "CSP_NONCE": f"nonce{n}"}))
+        seen.append(html)
+        assert f'value="token{n}"' in html and f'nonce="nonce{n}"' in html
+        assert f'value="/manage/?n={n}&amp;a=%3Cb%3E"' in html
+    assert "\ue000" not in "".join(seen)

@@ -9,14 +9,15 @@ names, so it is kept in the process (the "process" cache, like the map controls'
 first time. Name every value the part reads: a value it reads and does not name is frozen at its
 first rendering. Access checks belong outside, as named values (`{% can … as may_x %}` first).
 
-Two per-request values may sit inside a frame: `{% csrf_token %}` and `{{ frame_path }}` (the
-request's full path, for the language switch's way back). The part is rendered with placeholders
-for them, and they are written in on every request.
+Three per-request values may sit inside a frame: `{% csrf_token %}`, `{{ CSP_NONCE }}` and
+`{{ frame_path }}` (the request's full path, for the language switch's way back). The part is
+rendered with placeholders for them, and they are written in, escaped, on every request.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django import template
 from django.core.cache import caches
@@ -27,10 +28,27 @@ from django.utils.translation import get_language
 
 register = template.Library()
 
-# Private-use characters: nothing a template writes or a user types reaches the frame's own text.
-CSRF_HOLE = "\ue000csrf\ue000"
-PATH_HOLE = "\ue000path\ue000"
 FRAME_SECONDS = 24 * 60 * 60  # what a part shows changes only with a release (a new process)
+
+
+def _csrf_token(context: template.Context) -> str:
+    token = str(context.get("csrf_token") or "")
+    return "" if token == "NOTPROVIDED" else token  # what {% csrf_token %} writes without a token
+
+
+def _path(context: template.Context) -> str:
+    request = context.get("request")
+    return request.get_full_path() if request else ""
+
+
+# Each per-request value: the context name a frame reads it by, and how this request's value is found.
+# Its placeholder is made of private-use characters: nothing a template writes or a user types.
+PER_REQUEST: dict[str, Callable[[template.Context], str]] = {
+    "csrf_token": _csrf_token,
+    "CSP_NONCE": lambda context: str(context.get("CSP_NONCE") or ""),
+    "frame_path": _path,
+}
+HOLES = {name: f"\ue000{name}\ue000" for name in PER_REQUEST}
 
 
 class FrameNode(template.Node):
@@ -47,16 +65,13 @@ class FrameNode(template.Node):
         store = caches["process"]
         html = store.get(key)
         if html is None:
-            with context.push(csrf_token=CSRF_HOLE, frame_path=PATH_HOLE):
+            with context.push(**HOLES):
                 html = str(self.nodelist.render(context))
             store.set(key, html, FRAME_SECONDS)
-        if CSRF_HOLE in html:
-            token = str(context.get("csrf_token") or "")
-            html = html.replace(CSRF_HOLE, "" if token == "NOTPROVIDED" else token)
-        if PATH_HOLE in html:
-            request = context.get("request")
-            html = html.replace(PATH_HOLE, conditional_escape(request.get_full_path() if request else ""))
-        return mark_safe(html)  # rendered by our templates; the two values written in are escaped
+        for name, hole in HOLES.items():
+            if hole in html:
+                html = html.replace(hole, conditional_escape(PER_REQUEST[name](context)))
+        return mark_safe(html)  # rendered by our templates; the values written in are escaped
 
 
 @register.tag
