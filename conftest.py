@@ -72,6 +72,16 @@ _REFERENCE_DATA = [
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request's LocaleMiddleware leaves the language it
+    activated (an English page, say) active in the thread after the response, for the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_page_parts():
     """Cached page parts (common/fragments.py) rendered in an earlier test show that test's rows; the
     factories write rows without telling the cache."""

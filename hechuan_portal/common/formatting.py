@@ -25,7 +25,7 @@ def money(value: Decimal | int | float | None) -> str:
 
 def month_label(month: dt.date) -> str:
     """The month in the active language: `2026年12月` in Chinese, `Dec 2026` in English."""
-    return formats.date_format(month, "YEAR_MONTH_FORMAT")
+    return date_writer("YEAR_MONTH_FORMAT")(month)  # the dashboard labels ≈ 200 months a page
 
 
 def choice_label(choices: type[models.Choices], value: object) -> str:
