@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from redis import Redis
 from rest_framework.test import APIClient
 
 from conftest import PASSWORD, make_user
@@ -146,7 +147,8 @@ def _touched_ago(client, seconds: int) -> None:
 
 
 def _seconds_left(client) -> int:
-    return cache._cache.get_client().ttl(cache.make_and_validate_key(client.session.cache_key))
+    redis = Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    return redis.ttl(cache.make_and_validate_key(client.session.cache_key))
 
 
 def test_idle_timeout_is_thirty_minutes_pushed_forward_once_a_minute(officer_a):

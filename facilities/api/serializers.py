@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from rest_framework import serializers
 
 from hechuan_portal.common.formatting import choice_labels
@@ -73,12 +71,6 @@ PUBLIC_COLUMNS = [
 ]
 
 
-@lru_cache(maxsize=8)
-def _display_labels(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
-    """Kind and status labels in one language: translated once, not sixteen gettext calls a request."""
-    return choice_labels(FacilityKind), choice_labels(FacilityStatus)
-
-
 def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """What residents may see of each facility, from `selectors.public_values()` rows:
     no operators, licences, filings or internal figures. The one public representation (API list
@@ -88,7 +80,7 @@ def public_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     ones are not public at all) is never `available` and has no vacancy (`beds_vacant` and
     `places_vacant` are null); every vacancy comes with the day it was reported and its age in days
     (`vacancy_days`), so a page can say how old a figure is instead of showing it as today's."""
-    kinds, statuses = _display_labels(get_language())
+    kinds, statuses = choice_labels(FacilityKind), choice_labels(FacilityStatus)
     link = row_links("finder:facility")
     now = timezone.now()
     rows = []

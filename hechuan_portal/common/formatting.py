@@ -8,9 +8,10 @@ stay the one place a date pattern is written."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from django.db import models
@@ -37,9 +38,15 @@ def choice_label(choices: type[models.Choices], value: object) -> str:
         return str(value)
 
 
-def choice_labels(choices: type[models.Choices]) -> dict[Any, str]:
-    """Every value's label in the active language, for labelling many rows with one translation each."""
-    return {value: str(label) for value, label in choices.choices}
+def choice_labels(choices: type[models.Choices]) -> Mapping[Any, str]:
+    """Every value's label in the active language, for labelling many rows: translated once per
+    language and process, not once a row (nor once a request)."""
+    return _choice_labels(choices, translation.get_language())
+
+
+@lru_cache(maxsize=128)
+def _choice_labels(choices: type[models.Choices], language: str | None) -> Mapping[Any, str]:
+    return MappingProxyType({value: str(label) for value, label in choices.choices})
 
 
 # Django's format characters (django.utils.dateformat); every other character is written as it is.

@@ -139,11 +139,11 @@ def resident_search(*, user: Any, query: str) -> list[SearchRow]:
     # The rows come from the index alone (residents_search_idx); the town's name is looked up for the
     # rows shown, after the limit, where a join hashed every town for every row of the name (0.26 →
     # 0.11 ms of the database's time a search).
-    town = RawSQL(_TOWN_NAME, ())  # written out: compiling a Subquery cost more than the join saved
+    town_name = RawSQL(_TOWN_NAME, ())  # written out: compiling a Subquery cost more than the join saved
     genders, statuses = choice_labels(Gender), choice_labels(HukouStatus)
     return [
         SearchRow(pk, name, masked, genders.get(gender, gender), born, town or "", statuses.get(status, status))
-        for pk, name, masked, gender, born, town, status in qs.annotate(town_name=town).values_list(
+        for pk, name, masked, gender, born, town, status in qs.annotate(town_name=town_name).values_list(
             "pk", "name", "id_masked", "gender", "birth_date", "town_name", "status"
         )
     ]

@@ -37,7 +37,7 @@ def test_the_languages_differ_and_each_is_its_own():
         assert date_writer()(day) == "7 Mar 1950"
 
 
-def test_a_format_with_characters_it_does_not_write_falls_back_to_django(settings):
+def test_a_format_with_characters_it_does_not_write_falls_back_to_django():
     moment = dt.datetime(2026, 12, 7, 9, 5)
     with translation.override("en"):
         assert (
